@@ -1,0 +1,53 @@
+using StackExchange.Redis;
+
+namespace AppHost.Hosting;
+
+/// <summary>
+/// <c>redis-server</c> with the append-only file on (<c>appendfsync everysec</c>) and <c>noeviction</c>, so stream
+/// entries are never dropped to make room; bound to loopback with a generated password.
+/// </summary>
+public sealed class RedisResource(string name, int port, string password, string appendFsync = "everysec")
+    : Resource(name, "redis"), IResourceWithConnectionString
+{
+    public int Port { get; } = port;
+
+    public string ConnectionName => Name;
+
+    public string ConnectionString => $"127.0.0.1:{Port},password={password}";
+
+    public override IReadOnlyDictionary<string, string> Endpoints => new Dictionary<string, string> { ["tcp"] = $"redis://127.0.0.1:{Port}" };
+
+    public override async Task StartAsync(StackContext context, CancellationToken cancellationToken)
+    {
+        var dataDirectory = Path.Combine(context.StateDirectory, Name);
+        Directory.CreateDirectory(dataDirectory);
+        Process = ManagedProcess.Start(
+            Name,
+            Prerequisites.Find("redis-server"),
+            [
+                "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--bind", "127.0.0.1",
+                "--protected-mode", "yes",
+                "--requirepass", password,
+                "--dir", dataDirectory,
+                "--appendonly", "yes",
+                "--appendfsync", appendFsync,
+                "--save", "",
+                "--maxmemory-policy", "noeviction",
+                "--daemonize", "no",
+            ],
+            new Dictionary<string, string>(),
+            context.LogDirectory,
+            context.EchoLogs);
+
+        await WaitUntilReadyAsync(async token =>
+        {
+            var options = ConfigurationOptions.Parse(ConnectionString);
+            options.AbortOnConnectFail = true;
+            options.ConnectTimeout = 1000;
+            await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
+            await connection.GetDatabase().PingAsync();
+            return true;
+        }, TimeSpan.FromSeconds(30), cancellationToken);
+    }
+}

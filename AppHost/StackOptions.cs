@@ -1,0 +1,45 @@
+namespace AppHost;
+
+/// <summary>What to run. The command line sets these for people; the integration tests set them directly.</summary>
+public sealed class StackOptions
+{
+    public int GatewayPort { get; set; } = 8000;
+
+    public int Replicas { get; set; } = 3;
+
+    public int Workers { get; set; } = 1;
+
+    public string StateDirectory { get; set; } = Path.Combine(Hosting.BuildOutput.RepositoryRoot, ".state");
+
+    /// <summary>Copy every process's log lines to the console (always written to <c>logs/</c> in the state folder).</summary>
+    public bool EchoLogs { get; set; } = true;
+
+    /// <summary>Extra settings, as environment variables, for each service.</summary>
+    public Dictionary<string, string> ApiSettings { get; } = [];
+
+    public Dictionary<string, string> WorkerSettings { get; } = [];
+
+    public Dictionary<string, string> GatewaySettings { get; } = [];
+
+    public static StackOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new StackOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            int Number() => int.TryParse(Value(), out var n) && n >= 0 ? n : throw new ArgumentException($"{args[i - 1]} needs a whole number.");
+
+            switch (args[i])
+            {
+                case "--gateway-port": options.GatewayPort = Number(); break;
+                case "--replicas": options.Replicas = Math.Max(1, Number()); break;
+                case "--workers": options.Workers = Math.Max(1, Number()); break;
+                case "--state-dir": options.StateDirectory = Path.GetFullPath(Value()); break;
+                case "--quiet": options.EchoLogs = false; break;
+                default: throw new ArgumentException($"Unknown option {args[i]}. Options: --gateway-port N --replicas N --workers N --state-dir PATH --quiet");
+            }
+        }
+
+        return options;
+    }
+}

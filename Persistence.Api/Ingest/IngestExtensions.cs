@@ -1,0 +1,15 @@
+namespace Persistence.Api.Ingest;
+
+public static class IngestExtensions
+{
+    public static IHostApplicationBuilder AddIngest(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<IngestOptions>()
+            .BindConfiguration(IngestOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<RecordValidator>();
+        builder.Services.AddSingleton<StreamAppender>();
+        return builder;
+    }
+}

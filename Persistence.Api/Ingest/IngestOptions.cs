@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Persistence.Api.Ingest;
+
+public sealed class IngestOptions
+{
+    public const string SectionName = "Ingest";
+
+    /// <summary>Records per batch request; larger batches get 413.</summary>
+    [Range(1, 100_000)]
+    public int MaxBatchItems { get; set; } = 5000;
+
+    /// <summary>Request body bytes; larger bodies get 413.</summary>
+    [Range(1024, 256L * 1024 * 1024)]
+    public long MaxBodyBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Serialized size of one record's <c>metadata</c> object.</summary>
+    [Range(2, 16 * 1024 * 1024)]
+    public int MaxMetadataBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Characters of <c>source_text</c> or <c>translated_text</c> (stored as MEDIUMTEXT).</summary>
+    [Range(1, 4 * 1024 * 1024)]
+    public int MaxTextLength { get; set; } = 1_000_000;
+
+    /// <summary>Seconds a client is told to wait (<c>Retry-After</c>) when Redis cannot take the batch.</summary>
+    [Range(1, 3600)]
+    public int RetryAfterSeconds { get; set; } = 2;
+}

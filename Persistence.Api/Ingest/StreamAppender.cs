@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Persistence.Contracts;
+using StackExchange.Redis;
+
+namespace Persistence.Api.Ingest;
+
+/// <summary>
+/// Appends a validated batch to its stream as one MULTI/EXEC transaction: either every record is in Redis or none
+/// is, so a client that saw an error can resend the whole batch. A resend that did land twice is harmless because
+/// the worker's version-guarded upsert makes replays no-ops.
+/// </summary>
+public sealed class StreamAppender(IConnectionMultiplexer redis)
+{
+    public async Task AppendAsync<T>(string stream, IReadOnlyList<T?> records, JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        using var activity = PersistenceTelemetry.Streams.StartActivity($"publish {stream}", ActivityKind.Producer);
+        activity?.SetTag(PersistenceTelemetry.Tags.MessagingSystem, "redis");
+        activity?.SetTag(PersistenceTelemetry.Tags.Destination, stream);
+        activity?.SetTag(PersistenceTelemetry.Tags.Operation, "send");
+        activity?.SetTag(PersistenceTelemetry.Tags.BatchCount, records.Count);
+
+        var context = Activity.Current;
+        var traceParent = context?.IdFormat == ActivityIdFormat.W3C ? context.Id : null;
+        var traceState = context?.TraceStateString;
+
+        var transaction = redis.GetDatabase().CreateTransaction();
+        var appends = new Task<RedisValue>[records.Count];
+        for (var i = 0; i < records.Count; i++)
+        {
+            var fields = new List<NameValueEntry>(3)
+            {
+                new(PersistenceStreams.Fields.Record, JsonSerializer.SerializeToUtf8Bytes(records[i]!, typeInfo)),
+            };
+            if (traceParent is not null)
+            {
+                fields.Add(new(PersistenceStreams.Fields.TraceParent, traceParent));
+            }
+
+            if (!string.IsNullOrEmpty(traceState))
+            {
+                fields.Add(new(PersistenceStreams.Fields.TraceState, traceState));
+            }
+
+            appends[i] = transaction.StreamAddAsync(stream, [.. fields]);
+        }
+
+        if (!await transaction.ExecuteAsync())
+        {
+            throw new RedisException($"The transaction appending {records.Count} entries to {stream} was not applied.");
+        }
+
+        await Task.WhenAll(appends);
+    }
+}

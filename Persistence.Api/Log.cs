@@ -1,0 +1,16 @@
+namespace Persistence.Api;
+
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Debug, "Accepted {Count} records into {Stream}")]
+    public static partial void Accepted(ILogger logger, string stream, int count);
+
+    [LoggerMessage(2, LogLevel.Warning, "Could not append {Count} records to {Stream}; answered 503")]
+    public static partial void AppendFailed(ILogger logger, string stream, int count, Exception exception);
+
+    [LoggerMessage(3, LogLevel.Warning, "Flush barrier timed out after {ElapsedMs} ms with {Remaining} records not yet committed")]
+    public static partial void FlushTimedOut(ILogger logger, long elapsedMs, long remaining);
+
+    [LoggerMessage(4, LogLevel.Warning, "Could not read the stream state")]
+    public static partial void StreamStateFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,28 @@
+using System.Text.Json;
+using Persistence.Api.Ingest;
+using Persistence.Api.Pipeline;
+using StackExchange.Redis;
+
+namespace Persistence.Api;
+
+public static class PersistenceApiExtensions
+{
+    /// <summary>Resource name of the Redis connection string (<c>ConnectionStrings:redis</c>).</summary>
+    public const string RedisConnectionName = "redis";
+
+    public static IHostApplicationBuilder AddPersistenceApi(this IHostApplicationBuilder builder)
+    {
+        // Fail a command at once while Redis is unreachable, so the client gets a 503 it can retry instead of
+        // waiting on a backlog that may or may not be written later.
+        builder.AddRedisClient(RedisConnectionName, options => options.BacklogPolicy = BacklogPolicy.FailFast);
+
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(options =>
+            options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        builder.AddIngest();
+        builder.AddPipeline();
+        return builder;
+    }
+}

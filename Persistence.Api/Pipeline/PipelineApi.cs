@@ -1,0 +1,127 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Persistence.Api.Ingest;
+using Persistence.Contracts;
+using StackExchange.Redis;
+
+namespace Persistence.Api.Pipeline;
+
+/// <summary>The flush barrier and the pipeline statistics; both read only Redis, so every replica answers alike.</summary>
+public static class PipelineApi
+{
+    public static RouteGroupBuilder MapPipelineApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup(IngestApi.RoutePrefix).WithTags("Pipeline");
+        api.MapPost("/flush", FlushAsync);
+        api.MapGet("/stats", GetStatsAsync);
+        return api;
+    }
+
+    public static async Task<IResult> FlushAsync(
+        HttpContext context, FlushBarrier barrier, IOptions<PipelineOptions> options, IOptions<IngestOptions> ingest,
+        ILogger<FlushBarrier> logger, CancellationToken cancellationToken, [FromQuery(Name = "timeout_ms")] int? timeoutMs = null)
+    {
+        var limits = options.Value;
+        if (timeoutMs is < 1 || timeoutMs > limits.MaxFlushTimeoutMs)
+        {
+            return Problems.Invalid(
+                "Invalid query parameter.",
+                [new FieldError(null, "timeout_ms", $"must be between 1 and {limits.MaxFlushTimeoutMs}")]);
+        }
+
+        FlushOutcome outcome;
+        try
+        {
+            outcome = await barrier.WaitAsync(TimeSpan.FromMilliseconds(timeoutMs ?? limits.DefaultFlushTimeoutMs), cancellationToken);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            Log.StreamStateFailed(logger, ex);
+            return Problems.Unavailable(context, ingest.Value.RetryAfterSeconds, "The queue is unreachable; the flush state is unknown.");
+        }
+
+        var streams = outcome.Progress.ToDictionary(
+            p => p.Stream,
+            p => new FlushStreamState(outcome.Targets[p.Stream].ToString(), p.LastDeliveredId.ToString(), p.Pending, p.Lag));
+        var waited = (long)outcome.Elapsed.TotalMilliseconds;
+        if (outcome.Completed)
+        {
+            return TypedResults.Ok(new FlushResult("flushed", waited, streams));
+        }
+
+        Log.FlushTimedOut(logger, waited, outcome.Remaining);
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status504GatewayTimeout,
+            title: "Flush not complete",
+            detail: $"After {waited} ms up to {outcome.Remaining} accepted records were not yet committed to MySQL.",
+            extensions: new Dictionary<string, object?>
+            {
+                ["remaining"] = outcome.Remaining,
+                ["waited_ms"] = waited,
+                ["streams"] = streams,
+            });
+    }
+
+    public static async Task<IResult> GetStatsAsync(
+        HttpContext context, IConnectionMultiplexer redis, IOptions<IngestOptions> ingest, ILogger<FlushBarrier> logger)
+    {
+        var database = redis.GetDatabase();
+        try
+        {
+            var counters = (await database.HashGetAllAsync(PersistenceStreams.Stats))
+                .ToDictionary(e => e.Name.ToString(), e => e.Value);
+            var streams = new List<StreamStats>();
+            foreach (var stream in PersistenceStreams.Data)
+            {
+                var progress = await StreamProgress.ReadAsync(database, stream);
+                streams.Add(new StreamStats(
+                    stream,
+                    progress.Length,
+                    progress.Pending,
+                    progress.Lag,
+                    progress.Consumers,
+                    progress.LastGeneratedId.ToString(),
+                    progress.LastDeliveredId.ToString(),
+                    Number(counters, PersistenceStreams.StatsFields.Flushed(stream)),
+                    Number(counters, PersistenceStreams.StatsFields.DeadLettered(stream)),
+                    counters.TryGetValue(PersistenceStreams.StatsFields.LastFlushAt(stream), out var at) ? at.ToString() : null,
+                    counters.ContainsKey(PersistenceStreams.StatsFields.LastFlushMilliseconds(stream))
+                        ? Number(counters, PersistenceStreams.StatsFields.LastFlushMilliseconds(stream))
+                        : null));
+            }
+
+            var deadLetters = await database.StreamLengthAsync(PersistenceStreams.DeadLetters);
+            return TypedResults.Ok(new PipelineStats(streams, new DeadLetterStats(PersistenceStreams.DeadLetters, deadLetters)));
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            Log.StreamStateFailed(logger, ex);
+            return Problems.Unavailable(context, ingest.Value.RetryAfterSeconds, "The queue is unreachable.");
+        }
+    }
+
+    private static long Number(Dictionary<string, RedisValue> counters, string field) =>
+        counters.TryGetValue(field, out var value) && long.TryParse(value.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
+}
+
+public sealed record FlushStreamState(string Target, string LastDeliveredId, long Pending, long? Lag);
+
+public sealed record FlushResult(string Status, long WaitedMs, IReadOnlyDictionary<string, FlushStreamState> Streams);
+
+public sealed record StreamStats(
+    string Stream,
+    long Length,
+    long Pending,
+    long? Lag,
+    int Consumers,
+    string LastGeneratedId,
+    string LastDeliveredId,
+    long FlushedTotal,
+    long DeadLetteredTotal,
+    string? LastFlushAt,
+    long? LastFlushDurationMs);
+
+public sealed record DeadLetterStats(string Stream, long Length);
+
+public sealed record PipelineStats(IReadOnlyList<StreamStats> Streams, DeadLetterStats DeadLetters);

@@ -1,0 +1,60 @@
+using Persistence.Contracts;
+using StackExchange.Redis;
+
+namespace Persistence.Api.Pipeline;
+
+/// <summary>Where one stream stands: what was appended, what the consumer group took, what it still holds.</summary>
+public sealed record StreamProgress(
+    string Stream,
+    long Length,
+    StreamId LastGeneratedId,
+    bool GroupExists,
+    StreamId LastDeliveredId,
+    long Pending,
+    StreamId? LowestPendingId,
+    long? Lag,
+    int Consumers)
+{
+    /// <summary>True once every entry up to <paramref name="target"/> was delivered and acknowledged after its commit.</summary>
+    public bool HasCommittedThrough(StreamId target) =>
+        target == StreamId.Zero
+        || (GroupExists && LastDeliveredId >= target && (Pending == 0 || LowestPendingId > target));
+
+    public static async Task<StreamProgress> ReadAsync(IDatabaseAsync redis, string stream)
+    {
+        StreamInfo info;
+        try
+        {
+            info = await redis.StreamInfoAsync(stream);
+        }
+        catch (RedisServerException ex) when (ex.Message.Contains("no such key", StringComparison.OrdinalIgnoreCase))
+        {
+            return new(stream, 0, StreamId.Zero, false, StreamId.Zero, 0, null, 0, 0);
+        }
+
+        var group = (await redis.StreamGroupInfoAsync(stream))
+            .FirstOrDefault(g => g.Name == PersistenceStreams.ConsumerGroup);
+        if (group.Name is null)
+        {
+            return new(stream, info.Length, StreamId.Parse(info.LastGeneratedId), false, StreamId.Zero, 0, null, info.Length, 0);
+        }
+
+        StreamId? lowest = null;
+        if (group.PendingMessageCount > 0)
+        {
+            var pending = await redis.StreamPendingAsync(stream, PersistenceStreams.ConsumerGroup);
+            lowest = StreamId.TryParse(pending.LowestPendingMessageId, out var id) ? id : null;
+        }
+
+        return new(
+            stream,
+            info.Length,
+            StreamId.Parse(info.LastGeneratedId),
+            true,
+            StreamId.TryParse(group.LastDeliveredId, out var delivered) ? delivered : StreamId.Zero,
+            group.PendingMessageCount,
+            lowest,
+            group.Lag,
+            group.ConsumerCount);
+    }
+}

@@ -1,0 +1,32 @@
+using Persistence.Api.Ingest;
+
+namespace Persistence.Api;
+
+/// <summary>RFC 9457 problem responses with the shape clients can rely on.</summary>
+public static class Problems
+{
+    public static IResult Invalid(string detail, IReadOnlyList<FieldError> errors) =>
+        TypedResults.Problem(
+            detail: detail,
+            statusCode: StatusCodes.Status400BadRequest,
+            title: "Invalid batch",
+            type: "https://httpwg.org/specs/rfc9110.html#status.400",
+            extensions: new Dictionary<string, object?> { ["errors"] = errors });
+
+    public static IResult TooLarge(string detail) =>
+        TypedResults.Problem(
+            detail: detail,
+            statusCode: StatusCodes.Status413PayloadTooLarge,
+            title: "Batch too large",
+            type: "https://httpwg.org/specs/rfc9110.html#status.413");
+
+    public static IResult Unavailable(HttpContext context, int retryAfterSeconds, string detail)
+    {
+        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+            detail: detail,
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "Temporarily unavailable",
+            type: "https://httpwg.org/specs/rfc9110.html#status.503");
+    }
+}

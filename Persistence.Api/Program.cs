@@ -1,0 +1,22 @@
+using Persistence.Api;
+using Persistence.Api.Ingest;
+using Persistence.Api.Pipeline;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddPersistenceApi();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+app.MapDefaultEndpoints();
+app.MapIngestApi();
+app.MapPipelineApi();
+
+app.Run();
+
+/// <summary>Entry point, visible to WebApplicationFactory in tests.</summary>
+public partial class Program;

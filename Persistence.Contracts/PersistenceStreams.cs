@@ -1,0 +1,44 @@
+namespace Persistence.Contracts;
+
+/// <summary>
+/// The Redis layout shared by the API (producer) and the worker (consumer). Keys carry a hash tag so
+/// that every key lives in one cluster slot and a batch can be appended in one MULTI/EXEC.
+/// </summary>
+public static class PersistenceStreams
+{
+    public const string Sessions = "{persistence}:sessions";
+    public const string Tasks = "{persistence}:tasks";
+    public const string DeadLetters = "{persistence}:dead-letters";
+
+    /// <summary>Hash of counters the worker maintains: flushed totals, last flush time and duration.</summary>
+    public const string Stats = "{persistence}:stats";
+
+    /// <summary>The one consumer group every worker joins; entries are acknowledged only after the MySQL commit.</summary>
+    public const string ConsumerGroup = "persistence-writers";
+
+    public static IReadOnlyList<string> Data { get; } = [Sessions, Tasks];
+
+    /// <summary>Field names inside a stream entry.</summary>
+    public static class Fields
+    {
+        public const string Record = "record";
+        public const string TraceParent = "traceparent";
+        public const string TraceState = "tracestate";
+
+        // Dead-letter entries.
+        public const string SourceStream = "stream";
+        public const string SourceId = "id";
+        public const string Reason = "reason";
+        public const string Deliveries = "deliveries";
+        public const string DeadLetteredAt = "at";
+    }
+
+    /// <summary>Field names in the <see cref="Stats"/> hash.</summary>
+    public static class StatsFields
+    {
+        public static string Flushed(string stream) => $"{stream}:flushed";
+        public static string DeadLettered(string stream) => $"{stream}:dead_lettered";
+        public static string LastFlushAt(string stream) => $"{stream}:last_flush_at";
+        public static string LastFlushMilliseconds(string stream) => $"{stream}:last_flush_ms";
+    }
+}

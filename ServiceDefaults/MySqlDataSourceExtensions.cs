@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using MySqlConnector;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// Registers one <see cref="MySqlDataSource"/> from <c>ConnectionStrings:{name}</c>, wired to the host's logging,
+/// with a readiness check. MySqlConnector emits its own traces and metrics (source and meter "MySqlConnector").
+/// </summary>
+public static class MySqlDataSourceExtensions
+{
+    public static IHostApplicationBuilder AddMySqlDataSource(
+        this IHostApplicationBuilder builder,
+        string connectionName,
+        Action<MySqlConnectionStringBuilder>? configure = null)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(connectionName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException(
+                $"Connection string '{connectionName}' is missing: set ConnectionStrings__{connectionName}.");
+        }
+
+        var settings = new MySqlConnectionStringBuilder(connectionString);
+        configure?.Invoke(settings);
+
+        builder.Services.AddSingleton(services => new MySqlDataSourceBuilder(settings.ConnectionString)
+            .UseLoggerFactory(services.GetRequiredService<ILoggerFactory>())
+            .Build());
+        builder.Services.AddHealthChecks().AddCheck<MySqlHealthCheck>(connectionName);
+        return builder;
+    }
+
+    private sealed class MySqlHealthCheck(MySqlDataSource dataSource) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+                await connection.PingAsync(cancellationToken);
+                return HealthCheckResult.Healthy();
+            }
+            catch (MySqlException ex)
+            {
+                return HealthCheckResult.Unhealthy("MySQL does not answer.", ex);
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using StackExchange.Redis;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// Registers one shared <see cref="IConnectionMultiplexer"/> from <c>ConnectionStrings:{name}</c>, the way the
+/// Aspire Redis client integration does (that package is not available here).
+/// </summary>
+public static class RedisClientExtensions
+{
+    public static IHostApplicationBuilder AddRedisClient(
+        this IHostApplicationBuilder builder,
+        string connectionName,
+        Action<ConfigurationOptions>? configure = null)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(connectionName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException(
+                $"Connection string '{connectionName}' is missing: set ConnectionStrings__{connectionName}.");
+        }
+
+        var options = ConfigurationOptions.Parse(connectionString);
+        // Start even when Redis is down and keep reconnecting; readiness reports the outage instead.
+        options.AbortOnConnectFail = false;
+        configure?.Invoke(options);
+
+        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
+        builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>(connectionName);
+        return builder;
+    }
+
+    private sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                var latency = await redis.GetDatabase().PingAsync().WaitAsync(cancellationToken);
+                return HealthCheckResult.Healthy($"PING {latency.TotalMilliseconds:F1} ms");
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                return HealthCheckResult.Unhealthy("Redis does not answer.", ex);
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Translation.Worker.Flushing;
+
+public sealed class FlushOptions
+{
+    public const string SectionName = "Flush";
+
+    /// <summary>
+    /// This instance's consumer name in the group. A stable name (one per replica slot) lets a restarted worker
+    /// resume its own pending entries at once instead of waiting for <see cref="ClaimIdleTimeMs"/>.
+    /// </summary>
+    [Required]
+    [StringLength(200, MinimumLength = 1)]
+    public string ConsumerName { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    /// <summary>Records per MySQL transaction.</summary>
+    [Range(1, 50_000)]
+    public int BatchSize { get; set; } = 1000;
+
+    /// <summary>Longest time spent gathering one batch while entries keep arriving.</summary>
+    [Range(1, 60_000)]
+    public int MaxBatchDelayMs { get; set; } = 200;
+
+    /// <summary>Pause between reads while the stream is empty (StackExchange.Redis cannot block on XREADGROUP).</summary>
+    [Range(1, 10_000)]
+    public int IdlePollIntervalMs { get; set; } = 20;
+
+    /// <summary>Entries another consumer has held this long without acknowledging are taken over.</summary>
+    [Range(100, 86_400_000)]
+    public int ClaimIdleTimeMs { get; set; } = 30_000;
+
+    /// <summary>How often to look for such entries.</summary>
+    [Range(50, 3_600_000)]
+    public int ClaimIntervalMs { get; set; } = 5_000;
+
+    /// <summary>An entry delivered this many times without a commit is dead-lettered: it likely crashes workers.</summary>
+    [Range(2, 1000)]
+    public int MaxDeliveries { get; set; } = 20;
+
+    /// <summary>How often acknowledged entries are trimmed from the streams.</summary>
+    [Range(100, 3_600_000)]
+    public int TrimIntervalMs { get; set; } = 10_000;
+
+    /// <summary>Ceiling of the back-off while MySQL or Redis is unreachable.</summary>
+    [Range(10, 600_000)]
+    public int MaxRetryDelayMs { get; set; } = 5_000;
+
+    /// <summary>Approximate SQL text per INSERT statement; a batch becomes several statements in one transaction.</summary>
+    [Range(64 * 1024, 512 * 1024 * 1024)]
+    public int MaxStatementBytes { get; set; } = 4 * 1024 * 1024;
+}

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Options;
+using MySqlConnector;
+using StackExchange.Redis;
+using Translation.Worker.Migrations;
+
+namespace Translation.Worker.Flushing;
+
+public static class FlushingExtensions
+{
+    public static IHostApplicationBuilder AddFlushing(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<FlushOptions>()
+            .BindConfiguration(FlushOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<FlushMetrics>();
+        builder.Services.AddHostedService(services => CreateFlusher(services, RecordTables.Sessions));
+        builder.Services.AddHostedService(services => CreateFlusher(services, RecordTables.Tasks));
+        return builder;
+    }
+
+    private static StreamFlusher<TRecord> CreateFlusher<TRecord>(IServiceProvider services, RecordTable<TRecord> table)
+        where TRecord : class =>
+        new(
+            table,
+            services.GetRequiredService<IConnectionMultiplexer>(),
+            services.GetRequiredService<MySqlDataSource>(),
+            services.GetRequiredService<SchemaGate>(),
+            services.GetRequiredService<FlushMetrics>(),
+            services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<IOptions<FlushOptions>>(),
+            services.GetRequiredService<ILogger<StreamFlusher<TRecord>>>());
+}

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Persistence.Contracts;
+
+namespace Translation.Worker.Flushing;
+
+/// <summary>How one stream's records map onto one MySQL table. The first column is the primary key.</summary>
+public sealed class RecordTable<TRecord>(
+    string tableName,
+    string stream,
+    JsonTypeInfo<TRecord> typeInfo,
+    Func<TRecord, string?> key,
+    Func<TRecord, DateTimeOffset?> updatedAt,
+    IReadOnlyList<RecordColumn<TRecord>> columns)
+    where TRecord : class
+{
+    public string TableName { get; } = tableName;
+    public string Stream { get; } = stream;
+    public JsonTypeInfo<TRecord> TypeInfo { get; } = typeInfo;
+    public Func<TRecord, string?> Key { get; } = key;
+    public Func<TRecord, DateTimeOffset?> UpdatedAt { get; } = updatedAt;
+    public IReadOnlyList<RecordColumn<TRecord>> Columns { get; } = columns;
+}
+
+/// <summary>A column and how to read its value from a record.</summary>
+public sealed record RecordColumn<TRecord>(string Name, Func<TRecord, object?> Value);
+
+public static class RecordTables
+{
+    public static RecordTable<SessionRecord> Sessions { get; } = new(
+        "translation_sessions",
+        PersistenceStreams.Sessions,
+        PersistenceJsonContext.Default.SessionRecord,
+        r => r.SessionId,
+        r => r.UpdatedAt,
+        [
+            new("session_id", r => r.SessionId),
+            new("status", r => r.Status),
+            new("source_lang", r => r.SourceLang),
+            new("target_langs", r => r.TargetLangs is null ? null : JsonSerializer.Serialize(r.TargetLangs, PersistenceJsonContext.Default.IReadOnlyListString)),
+            new("total_tasks", r => r.TotalTasks),
+            new("completed_tasks", r => r.CompletedTasks),
+            new("failed_tasks", r => r.FailedTasks),
+            new("metadata", r => Json(r.Metadata)),
+            new("created_at", r => r.CreatedAt?.UtcDateTime),
+            new("updated_at", r => r.UpdatedAt?.UtcDateTime),
+        ]);
+
+    public static RecordTable<TaskRecord> Tasks { get; } = new(
+        "translation_tasks",
+        PersistenceStreams.Tasks,
+        PersistenceJsonContext.Default.TaskRecord,
+        r => r.TaskId,
+        r => r.UpdatedAt,
+        [
+            new("task_id", r => r.TaskId),
+            new("session_id", r => r.SessionId),
+            new("batch_id", r => r.BatchId),
+            new("status", r => r.Status),
+            new("source_lang", r => r.SourceLang),
+            new("target_lang", r => r.TargetLang),
+            new("source_text", r => r.SourceText),
+            new("translated_text", r => r.TranslatedText),
+            new("error", r => r.Error),
+            new("attempts", r => r.Attempts),
+            new("metadata", r => Json(r.Metadata)),
+            new("created_at", r => r.CreatedAt?.UtcDateTime),
+            new("updated_at", r => r.UpdatedAt?.UtcDateTime),
+        ]);
+
+    private static string? Json(JsonElement? element) =>
+        element is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } value ? value.GetRawText() : null;
+}

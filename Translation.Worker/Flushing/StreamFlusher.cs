@@ -1,0 +1,385 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using MySqlConnector;
+using Persistence.Contracts;
+using StackExchange.Redis;
+using Translation.Worker.Migrations;
+
+namespace Translation.Worker.Flushing;
+
+/// <summary>
+/// Moves one stream into its MySQL table: reads batches as a member of the consumer group, commits each batch in one
+/// transaction, and acknowledges entries only after the commit. Whatever fails, an entry is either committed (then
+/// acknowledged), dead-lettered with its reason, or left pending for this or another worker to retry.
+/// </summary>
+public sealed class StreamFlusher<TRecord>(
+    RecordTable<TRecord> table,
+    IConnectionMultiplexer redis,
+    MySqlDataSource dataSource,
+    SchemaGate schema,
+    FlushMetrics metrics,
+    TimeProvider time,
+    IOptions<FlushOptions> options,
+    ILogger<StreamFlusher<TRecord>> logger) : BackgroundService
+    where TRecord : class
+{
+    private const int MaxTraceLinks = 32;
+
+    private readonly FlushOptions _options = options.Value;
+    private readonly UpsertWriter<TRecord> _writer = new(table);
+    private readonly IDatabase _redis = redis.GetDatabase();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await schema.WaitAsync(stoppingToken);
+        await RetryAsync("create consumer group", EnsureGroupAsync, stoppingToken);
+        Log.FlusherStarted(logger, table.Stream, _options.ConsumerName);
+
+        // Entries this consumer name received before a restart are still ours; finish them first.
+        var resumeOwnPending = true;
+        var nextClaim = time.GetUtcNow();
+        var nextTrim = time.GetUtcNow().AddMilliseconds(_options.TrimIntervalMs);
+        var failures = 0;
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (resumeOwnPending)
+                {
+                    var own = await ReadAsync(StreamPosition.Beginning, _options.BatchSize);
+                    resumeOwnPending = own.Length > 0;
+                    if (resumeOwnPending)
+                    {
+                        Log.ResumingOwnPending(logger, table.Stream, own.Length);
+                        await ProcessAsync(own, stoppingToken);
+                        continue;
+                    }
+                }
+
+                if (time.GetUtcNow() >= nextClaim)
+                {
+                    await ReclaimAsync(stoppingToken);
+                    nextClaim = time.GetUtcNow().AddMilliseconds(_options.ClaimIntervalMs);
+                }
+
+                if (time.GetUtcNow() >= nextTrim)
+                {
+                    await TrimAsync();
+                    nextTrim = time.GetUtcNow().AddMilliseconds(_options.TrimIntervalMs);
+                }
+
+                var batch = await GatherAsync();
+                if (batch.Count == 0)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(_options.IdlePollIntervalMs), time, stoppingToken);
+                    continue;
+                }
+
+                await ProcessAsync(batch, stoppingToken);
+                failures = 0;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                failures++;
+                var delay = Backoff(failures);
+                Log.LoopFailed(logger, table.Stream, delay.TotalMilliseconds, ex);
+                await Task.Delay(delay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+
+        Log.FlusherStopped(logger, table.Stream);
+    }
+
+    private async Task EnsureGroupAsync()
+    {
+        try
+        {
+            // From the stream's very beginning: entries appended before any worker ever ran must be flushed too.
+            await _redis.StreamCreateConsumerGroupAsync(table.Stream, PersistenceStreams.ConsumerGroup, StreamPosition.Beginning, createStream: true);
+        }
+        catch (RedisServerException ex) when (ex.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
+        {
+            // Another worker created it first.
+        }
+    }
+
+    private async Task<StreamEntry[]> ReadAsync(RedisValue position, int count) =>
+        await _redis.StreamReadGroupAsync(table.Stream, PersistenceStreams.ConsumerGroup, _options.ConsumerName, position, count);
+
+    /// <summary>Reads new entries until the batch is full, the stream is drained, or the batch delay has passed.</summary>
+    private async Task<List<StreamEntry>> GatherAsync()
+    {
+        var batch = new List<StreamEntry>();
+        var deadline = time.GetUtcNow().AddMilliseconds(_options.MaxBatchDelayMs);
+        while (batch.Count < _options.BatchSize)
+        {
+            var entries = await ReadAsync(StreamPosition.NewMessages, _options.BatchSize - batch.Count);
+            batch.AddRange(entries);
+            if (entries.Length == 0 || time.GetUtcNow() >= deadline)
+            {
+                break;
+            }
+        }
+
+        return batch;
+    }
+
+    private async Task ProcessAsync(IReadOnlyList<StreamEntry> entries, CancellationToken cancellationToken)
+    {
+        var items = new List<FlushItem<TRecord>>(entries.Count);
+        foreach (var entry in entries)
+        {
+            if (entry.IsNull || entry.Values.Length == 0)
+            {
+                // Deleted from the stream by someone else while pending: there is nothing left to write.
+                Log.EntryVanished(logger, table.Stream, entry.Id.ToString());
+                await RetryAsync("acknowledge vanished entry", () => _redis.StreamAcknowledgeAsync(table.Stream, PersistenceStreams.ConsumerGroup, entry.Id), cancellationToken);
+                continue;
+            }
+
+            var item = FlushItem<TRecord>.Decode(entry, table);
+            if (item.Problem is { } problem)
+            {
+                await DeadLetterAsync(item, problem, deliveries: 1, cancellationToken);
+            }
+            else
+            {
+                items.Add(item);
+            }
+        }
+
+        if (items.Count == 0)
+        {
+            return;
+        }
+
+        using var activity = StartBatchActivity(items, table.Stream);
+        await CommitOrIsolateAsync(items, cancellationToken);
+    }
+
+    /// <summary>
+    /// Commits the rows in one transaction. If MySQL rejects the data itself, halves the batch until the rejected
+    /// record stands alone and dead-letters it, so one bad record never holds back the others.
+    /// </summary>
+    private async Task CommitOrIsolateAsync(List<FlushItem<TRecord>> items, CancellationToken cancellationToken)
+    {
+        var attempt = 0;
+        while (true)
+        {
+            var started = time.GetTimestamp();
+            try
+            {
+                await CommitAsync(items, cancellationToken);
+                var elapsed = time.GetElapsedTime(started);
+                await AcknowledgeAsync(items, elapsed, cancellationToken);
+                metrics.Committed(table.Stream, items.Count, elapsed);
+                Log.BatchCommitted(logger, table.Stream, items.Count, elapsed.TotalMilliseconds);
+                return;
+            }
+            catch (MySqlException ex) when (IsRejectedData(ex))
+            {
+                if (items.Count == 1)
+                {
+                    await DeadLetterAsync(items[0], $"MySQL rejected the record: {ex.Message}", deliveries: 1, cancellationToken);
+                    return;
+                }
+
+                Log.IsolatingRejectedRecord(logger, table.Stream, items.Count, ex.Message);
+                var half = items.Count / 2;
+                await CommitOrIsolateAsync(items.Take(half).ToList(), cancellationToken);
+                await CommitOrIsolateAsync(items.Skip(half).ToList(), cancellationToken);
+                return;
+            }
+            catch (Exception ex) when (ex is MySqlException or InvalidOperationException or TimeoutException or IOException
+                                       && !cancellationToken.IsCancellationRequested)
+            {
+                // MySQL is down, restarting, or timing out: nothing was committed, nothing is acknowledged; try again.
+                attempt++;
+                metrics.Retried(table.Stream);
+                var delay = Backoff(attempt);
+                Log.CommitRetry(logger, table.Stream, items.Count, attempt, delay.TotalMilliseconds, ex);
+                await Task.Delay(delay, time, cancellationToken);
+            }
+        }
+    }
+
+    private async Task CommitAsync(List<FlushItem<TRecord>> items, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await _writer.WriteAsync(connection, transaction, items, _options.MaxStatementBytes, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Data errors are properties of the record and would fail forever; everything else is worth retrying.</summary>
+    private static bool IsRejectedData(MySqlException exception) => exception.ErrorCode is
+        MySqlErrorCode.DataTooLong or
+        MySqlErrorCode.TruncatedWrongValue or
+        MySqlErrorCode.TruncatedWrongValueForField or
+        MySqlErrorCode.WarningDataOutOfRange or
+        MySqlErrorCode.ColumnCannotBeNull or
+        MySqlErrorCode.InvalidJsonText or
+        MySqlErrorCode.NoReferencedRow2 or
+        (MySqlErrorCode)3819 or // MySQL: check constraint violated
+        (MySqlErrorCode)4025; // MariaDB: CONSTRAINT_FAILED, e.g. a JSON column given invalid JSON
+
+    private async Task AcknowledgeAsync(List<FlushItem<TRecord>> items, TimeSpan elapsed, CancellationToken cancellationToken)
+    {
+        var ids = items.Select(i => i.Entry.Id).ToArray();
+        var now = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+        // The commit already happened: acknowledge even while shutting down, or the batch is replayed (harmlessly).
+        await RetryAsync("acknowledge committed batch", async () =>
+        {
+            var transaction = _redis.CreateTransaction();
+            _ = transaction.StreamAcknowledgeAsync(table.Stream, PersistenceStreams.ConsumerGroup, ids);
+            _ = transaction.HashIncrementAsync(PersistenceStreams.Stats, PersistenceStreams.StatsFields.Flushed(table.Stream), ids.Length);
+            _ = transaction.HashSetAsync(PersistenceStreams.Stats,
+            [
+                new HashEntry(PersistenceStreams.StatsFields.LastFlushAt(table.Stream), now),
+                new HashEntry(PersistenceStreams.StatsFields.LastFlushMilliseconds(table.Stream), (long)elapsed.TotalMilliseconds),
+            ]);
+            await transaction.ExecuteAsync();
+        }, cancellationToken, maxAttempts: 10);
+    }
+
+    private async Task DeadLetterAsync(FlushItem<TRecord> item, string reason, long deliveries, CancellationToken cancellationToken)
+    {
+        Log.DeadLettered(logger, table.Stream, item.Entry.Id.ToString(), reason);
+        await RetryAsync("dead-letter record", async () =>
+        {
+            var fields = new List<NameValueEntry>
+            {
+                new(PersistenceStreams.Fields.SourceStream, table.Stream),
+                new(PersistenceStreams.Fields.SourceId, item.Entry.Id),
+                new(PersistenceStreams.Fields.Reason, reason),
+                new(PersistenceStreams.Fields.Deliveries, deliveries),
+                new(PersistenceStreams.Fields.DeadLetteredAt, time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)),
+            };
+            fields.AddRange(item.Entry.Values.Where(v => v.Name != PersistenceStreams.Fields.SourceStream && v.Name != PersistenceStreams.Fields.SourceId));
+
+            var transaction = _redis.CreateTransaction();
+            _ = transaction.StreamAddAsync(PersistenceStreams.DeadLetters, [.. fields]);
+            _ = transaction.StreamAcknowledgeAsync(table.Stream, PersistenceStreams.ConsumerGroup, item.Entry.Id);
+            _ = transaction.HashIncrementAsync(PersistenceStreams.Stats, PersistenceStreams.StatsFields.DeadLettered(table.Stream));
+            await transaction.ExecuteAsync();
+        }, cancellationToken);
+        metrics.DeadLettered(table.Stream);
+    }
+
+    /// <summary>Takes over entries a consumer has held past the idle time (it probably died) and processes them.</summary>
+    private async Task ReclaimAsync(CancellationToken cancellationToken)
+    {
+        RedisValue start = "0-0";
+        for (var round = 0; round < 10; round++)
+        {
+            var result = await _redis.StreamAutoClaimAsync(
+                table.Stream, PersistenceStreams.ConsumerGroup, _options.ConsumerName, _options.ClaimIdleTimeMs, start, _options.BatchSize);
+            var claimed = result.ClaimedEntries.Where(e => !e.IsNull).ToList();
+            if (claimed.Count > 0)
+            {
+                metrics.Reclaimed(table.Stream, claimed.Count);
+                Log.Reclaimed(logger, table.Stream, claimed.Count);
+                var deliveries = (await _redis.StreamPendingMessagesAsync(
+                        table.Stream, PersistenceStreams.ConsumerGroup, claimed.Count, _options.ConsumerName, claimed[0].Id, claimed[^1].Id))
+                    .ToDictionary(p => p.MessageId.ToString(), p => p.DeliveryCount);
+
+                var process = new List<StreamEntry>(claimed.Count);
+                foreach (var entry in claimed)
+                {
+                    if (deliveries.TryGetValue(entry.Id.ToString(), out var count) && count > _options.MaxDeliveries)
+                    {
+                        await DeadLetterAsync(
+                            FlushItem<TRecord>.Decode(entry, table),
+                            $"Delivered {count} times without a commit; it may crash workers.",
+                            count,
+                            cancellationToken);
+                    }
+                    else
+                    {
+                        process.Add(entry);
+                    }
+                }
+
+                await ProcessAsync(process, cancellationToken);
+            }
+
+            start = result.NextStartId;
+            if (start == "0-0")
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Drops entries every consumer has acknowledged, so the stream holds only the un-flushed backlog.</summary>
+    private async Task TrimAsync()
+    {
+        var group = (await _redis.StreamGroupInfoAsync(table.Stream)).FirstOrDefault(g => g.Name == PersistenceStreams.ConsumerGroup);
+        if (group.Name is null || !StreamId.TryParse(group.LastDeliveredId, out var delivered))
+        {
+            return;
+        }
+
+        var keepFrom = delivered.Next();
+        if (group.PendingMessageCount > 0)
+        {
+            var pending = await _redis.StreamPendingAsync(table.Stream, PersistenceStreams.ConsumerGroup);
+            if (StreamId.TryParse(pending.LowestPendingMessageId, out var lowest) && lowest < keepFrom)
+            {
+                keepFrom = lowest;
+            }
+        }
+
+        var removed = await _redis.StreamTrimByMinIdAsync(table.Stream, keepFrom.ToString());
+        if (removed > 0)
+        {
+            Log.Trimmed(logger, table.Stream, removed, keepFrom.ToString());
+        }
+    }
+
+    private static Activity? StartBatchActivity(List<FlushItem<TRecord>> items, string stream)
+    {
+        // The first record's request is the parent, so the MySQL spans appear under it; the others are linked.
+        var parent = items[0].Parent;
+        var links = items.Skip(1)
+            .Select(i => i.Parent)
+            .Where(p => p != default && p.TraceId != parent.TraceId)
+            .Distinct()
+            .Take(MaxTraceLinks)
+            .Select(p => new ActivityLink(p));
+        var activity = PersistenceTelemetry.Streams.StartActivity(ActivityKind.Consumer, parent, links: links, name: $"process {stream}");
+        activity?.SetTag(PersistenceTelemetry.Tags.MessagingSystem, "redis");
+        activity?.SetTag(PersistenceTelemetry.Tags.Destination, stream);
+        activity?.SetTag(PersistenceTelemetry.Tags.Operation, "process");
+        activity?.SetTag(PersistenceTelemetry.Tags.ConsumerGroup, PersistenceStreams.ConsumerGroup);
+        activity?.SetTag(PersistenceTelemetry.Tags.BatchCount, items.Count);
+        return activity;
+    }
+
+    private async Task RetryAsync(string operation, Func<Task> action, CancellationToken cancellationToken, int maxAttempts = int.MaxValue)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await action();
+                return;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException && attempt < maxAttempts && !cancellationToken.IsCancellationRequested)
+            {
+                var delay = Backoff(attempt);
+                Log.RedisRetry(logger, table.Stream, operation, delay.TotalMilliseconds, ex);
+                await Task.Delay(delay, time, cancellationToken);
+            }
+        }
+    }
+
+    private TimeSpan Backoff(int attempt) =>
+        TimeSpan.FromMilliseconds(Math.Min(_options.MaxRetryDelayMs, 50 * Math.Pow(2, Math.Min(attempt, 16))) * (0.8 + (Random.Shared.NextDouble() * 0.4)));
+}

@@ -1,0 +1,52 @@
+namespace Translation.Worker;
+
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Schema is current: applied {Applied} of {Known} migrations now")]
+    public static partial void SchemaReady(ILogger logger, int applied, int known);
+
+    [LoggerMessage(2, LogLevel.Warning, "Migrations could not run; retrying in {DelayMs} ms")]
+    public static partial void MigrationRetry(ILogger logger, double delayMs, Exception exception);
+
+    [LoggerMessage(3, LogLevel.Information, "Applying migration {Version} {Name}")]
+    public static partial void ApplyingMigration(ILogger logger, int version, string name);
+
+    [LoggerMessage(4, LogLevel.Warning, "Migration {Version} {Name} changed after it was applied; the database keeps the applied version")]
+    public static partial void MigrationChanged(ILogger logger, int version, string name);
+
+    [LoggerMessage(10, LogLevel.Information, "Flushing {Stream} as consumer {Consumer}")]
+    public static partial void FlusherStarted(ILogger logger, string stream, string consumer);
+
+    [LoggerMessage(11, LogLevel.Information, "Stopped flushing {Stream}")]
+    public static partial void FlusherStopped(ILogger logger, string stream);
+
+    [LoggerMessage(12, LogLevel.Information, "Resuming {Count} entries of {Stream} this consumer held before it restarted")]
+    public static partial void ResumingOwnPending(ILogger logger, string stream, int count);
+
+    [LoggerMessage(13, LogLevel.Debug, "Committed {Count} records of {Stream} in {ElapsedMs} ms")]
+    public static partial void BatchCommitted(ILogger logger, string stream, int count, double elapsedMs);
+
+    [LoggerMessage(14, LogLevel.Warning, "Commit of {Count} records of {Stream} failed (attempt {Attempt}); retrying in {DelayMs} ms")]
+    public static partial void CommitRetry(ILogger logger, string stream, int count, int attempt, double delayMs, Exception exception);
+
+    [LoggerMessage(15, LogLevel.Warning, "MySQL rejected a batch of {Count} records of {Stream} ({Reason}); splitting it to isolate the record")]
+    public static partial void IsolatingRejectedRecord(ILogger logger, string stream, int count, string reason);
+
+    [LoggerMessage(16, LogLevel.Error, "Dead-lettered entry {EntryId} of {Stream}: {Reason}")]
+    public static partial void DeadLettered(ILogger logger, string stream, string entryId, string reason);
+
+    [LoggerMessage(17, LogLevel.Warning, "Reclaimed {Count} entries of {Stream} from an idle consumer")]
+    public static partial void Reclaimed(ILogger logger, string stream, int count);
+
+    [LoggerMessage(18, LogLevel.Debug, "Trimmed {Removed} acknowledged entries of {Stream} below {MinId}")]
+    public static partial void Trimmed(ILogger logger, string stream, long removed, string minId);
+
+    [LoggerMessage(19, LogLevel.Error, "Flush loop of {Stream} failed; continuing in {DelayMs} ms")]
+    public static partial void LoopFailed(ILogger logger, string stream, double delayMs, Exception exception);
+
+    [LoggerMessage(20, LogLevel.Warning, "Redis operation '{Operation}' on {Stream} failed; retrying in {DelayMs} ms")]
+    public static partial void RedisRetry(ILogger logger, string stream, string operation, double delayMs, Exception exception);
+
+    [LoggerMessage(21, LogLevel.Warning, "Entry {EntryId} of {Stream} was deleted while pending; acknowledging it")]
+    public static partial void EntryVanished(ILogger logger, string stream, string entryId);
+}

@@ -1,0 +1,102 @@
+using MySqlConnector;
+
+namespace Translation.Worker.Migrations;
+
+/// <summary>
+/// Applies pending migrations under a MySQL named lock, so workers starting together apply each script once and the
+/// others wait, then find nothing left to do.
+/// </summary>
+public sealed class MigrationRunner(MySqlDataSource dataSource, ILogger<MigrationRunner> logger)
+{
+    private const string LockName = "translation.schema_migrations";
+    private const int LockTimeoutSeconds = 120;
+
+    public IReadOnlyList<Migration> Migrations { get; } = Migration.LoadEmbedded();
+
+    public async Task<int> ApplyPendingAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using (var take = new MySqlCommand("SELECT GET_LOCK(@name, @timeout)", connection))
+        {
+            take.Parameters.AddWithValue("@name", LockName);
+            take.Parameters.AddWithValue("@timeout", LockTimeoutSeconds);
+            if (Convert.ToInt64(await take.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) != 1)
+            {
+                throw new TimeoutException($"Another instance held the migration lock for more than {LockTimeoutSeconds} s.");
+            }
+        }
+
+        try
+        {
+            await EnsureHistoryTableAsync(connection, cancellationToken);
+            var applied = await ReadAppliedAsync(connection, cancellationToken);
+            var count = 0;
+            foreach (var migration in Migrations)
+            {
+                if (applied.TryGetValue(migration.Version, out var checksum))
+                {
+                    if (checksum != migration.Checksum)
+                    {
+                        Log.MigrationChanged(logger, migration.Version, migration.Name);
+                    }
+
+                    continue;
+                }
+
+                Log.ApplyingMigration(logger, migration.Version, migration.Name);
+                await using (var apply = new MySqlCommand(migration.Sql, connection))
+                {
+                    await apply.ExecuteNonQueryAsync(cancellationToken);
+                }
+
+                await using (var record = new MySqlCommand(
+                    "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (@version, @name, @checksum, UTC_TIMESTAMP(6))",
+                    connection))
+                {
+                    record.Parameters.AddWithValue("@version", migration.Version);
+                    record.Parameters.AddWithValue("@name", migration.Name);
+                    record.Parameters.AddWithValue("@checksum", migration.Checksum);
+                    await record.ExecuteNonQueryAsync(cancellationToken);
+                }
+
+                count++;
+            }
+
+            return count;
+        }
+        finally
+        {
+            await using var release = new MySqlCommand("SELECT RELEASE_LOCK(@name)", connection);
+            release.Parameters.AddWithValue("@name", LockName);
+            await release.ExecuteScalarAsync(CancellationToken.None);
+        }
+    }
+
+    private static async Task EnsureHistoryTableAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var create = new MySqlCommand(
+            """
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version    INT          NOT NULL PRIMARY KEY,
+                name       VARCHAR(200) NOT NULL,
+                checksum   CHAR(64)     NOT NULL,
+                applied_at DATETIME(6)  NOT NULL
+            ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin
+            """,
+            connection);
+        await create.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<Dictionary<int, string>> ReadAppliedAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    {
+        var applied = new Dictionary<int, string>();
+        await using var select = new MySqlCommand("SELECT version, checksum FROM schema_migrations", connection);
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            applied[reader.GetInt32(0)] = reader.GetString(1);
+        }
+
+        return applied;
+    }
+}
