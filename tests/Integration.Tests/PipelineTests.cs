@@ -1,0 +1,238 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AppHost;
+using AppHost.Hosting;
+using MySqlConnector;
+
+namespace Integration.Tests;
+
+/// <summary>Everything goes through the gateway; MySQL is read directly to see what really landed.</summary>
+[Collection(StackDefinition.Name)]
+public sealed class PipelineTests(StackFixture stack)
+{
+    [Fact]
+    public async Task A_batch_lands_in_MySQL_exactly_once_with_its_content()
+    {
+        var prefix = Records.Prefix();
+        var tasks = Records.Tasks(prefix, 500);
+
+        using var response = await stack.PostTasksAsync(tasks);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("accepted", body.GetProperty("status").GetString());
+        Assert.Equal(500, body.GetProperty("count").GetInt32());
+
+        await stack.FlushAsync();
+
+        await using var db = stack.OpenDatabase();
+        Assert.Equal(500, await CountAsync(db, "translation_tasks", "task_id", prefix));
+        await using var command = new MySqlCommand(
+            "SELECT session_id, status, source_text, metadata, updated_at FROM translation_tasks WHERE task_id = @id", db);
+        command.Parameters.AddWithValue("@id", $"{prefix}-t123");
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal($"{prefix}-s1", reader.GetString(0));
+        Assert.Equal("pending", reader.GetString(1));
+        Assert.Equal($"Hello {prefix}-t123", reader.GetString(2));
+        Assert.Equal(JsonSerializer.Serialize(new { n = $"{prefix}-t123".Length }), reader.GetString(3));
+        Assert.Equal(Records.Created.AddSeconds(1).UtcDateTime, reader.GetDateTime(4));
+    }
+
+    [Fact]
+    public async Task The_same_batch_posted_twice_leaves_one_copy()
+    {
+        var prefix = Records.Prefix();
+        var tasks = Records.Tasks(prefix, 300);
+
+        using (var first = await stack.PostTasksAsync(tasks))
+        using (var second = await stack.PostTasksAsync(tasks))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+            Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
+        }
+
+        await stack.FlushAsync();
+
+        await using var db = stack.OpenDatabase();
+        Assert.Equal(300, await CountAsync(db, "translation_tasks", "task_id", prefix));
+        Assert.Equal(300, await CountDistinctAsync(db, prefix));
+    }
+
+    [Fact]
+    public async Task An_older_update_after_a_newer_one_leaves_the_newer()
+    {
+        var prefix = Records.Prefix();
+        var session = $"{prefix}-session";
+        var task = $"{prefix}-task";
+
+        // Newest state first, in its own flush so both orders of arrival at the worker are covered.
+        await PostAcceptedAsync(stack.PostSessionsAsync([Records.Session(session, "completed", secondsAfterCreation: 60)]));
+        await PostAcceptedAsync(stack.PostTasksAsync([Records.Task(task, session, "completed", secondsAfterCreation: 60, translated: "你好")]));
+        await stack.FlushAsync();
+        await PostAcceptedAsync(stack.PostSessionsAsync([Records.Session(session, "processing", secondsAfterCreation: 30)]));
+        await PostAcceptedAsync(stack.PostTasksAsync(
+        [
+            Records.Task(task, session, "processing", secondsAfterCreation: 30),
+            Records.Task(task, session, "pending", secondsAfterCreation: 1),
+        ]));
+        await stack.FlushAsync();
+
+        await using var db = stack.OpenDatabase();
+        Assert.Equal(("completed", 10), await ReadSessionAsync(db, session));
+        Assert.Equal(("completed", "你好"), await ReadTaskAsync(db, task));
+    }
+
+    [Fact]
+    public async Task An_invalid_batch_gets_400_naming_item_and_field_and_nothing_of_it_is_stored()
+    {
+        var prefix = Records.Prefix();
+        var tasks = Records.Tasks(prefix, 4);
+        tasks[2]["status"] = "exploded";
+        tasks[3].Remove("updated_at");
+
+        using var response = await stack.PostTasksAsync(tasks);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var errors = problem.GetProperty("errors").EnumerateArray()
+            .Select(e => (e.GetProperty("index").GetInt32(), e.GetProperty("field").GetString()))
+            .ToList();
+        Assert.Contains((2, "status"), errors);
+        Assert.Contains((3, "updated_at"), errors);
+
+        await stack.FlushAsync();
+        await using var db = stack.OpenDatabase();
+        Assert.Equal(0, await CountAsync(db, "translation_tasks", "task_id", prefix));
+    }
+
+    [Fact]
+    public async Task Malformed_json_and_oversize_batches_are_client_errors()
+    {
+        using var malformed = await stack.Gateway.PostAsync(
+            "/api/v1/persistence/tasks/batch", new StringContent("{\"tasks\":[{\"task_id\":", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+
+        using var tooMany = await stack.PostTasksAsync(Records.Tasks(Records.Prefix(), 5001));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooMany.StatusCode);
+    }
+
+    [Fact]
+    public async Task Flush_returns_only_once_every_accepted_record_is_queryable()
+    {
+        var prefix = Records.Prefix();
+        for (var batch = 0; batch < 4; batch++)
+        {
+            await PostAcceptedAsync(stack.PostTasksAsync(Records.Tasks(prefix, 1000, offset: batch * 1000)));
+        }
+
+        await stack.FlushAsync();
+
+        // No waiting after the barrier: the rows must already be there.
+        await using var db = stack.OpenDatabase();
+        Assert.Equal(4000, await CountAsync(db, "translation_tasks", "task_id", prefix));
+    }
+
+    [Fact]
+    public async Task Stats_report_the_streams_and_flushed_totals()
+    {
+        await PostAcceptedAsync(stack.PostTasksAsync(Records.Tasks(Records.Prefix(), 10)));
+        await stack.FlushAsync();
+
+        var stats = await stack.Gateway.GetFromJsonAsync<JsonElement>("/api/v1/persistence/stats");
+        var tasks = stats.GetProperty("streams").EnumerateArray().Single(s => s.GetProperty("stream").GetString()!.EndsWith(":tasks", StringComparison.Ordinal));
+        Assert.Equal(0, tasks.GetProperty("pending").GetInt64());
+        Assert.True(tasks.GetProperty("flushed_total").GetInt64() >= 10);
+        Assert.Equal(StackFixture.Workers, tasks.GetProperty("consumers").GetInt32());
+        Assert.NotEqual(JsonValueKind.Null, tasks.GetProperty("last_flush_at").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_worker_killed_mid_stream_loses_nothing()
+    {
+        var prefix = Records.Prefix();
+        var victim = stack.App.Get<ProjectResource>($"{Topology.Worker}-0");
+        var survivor = stack.App.Get<ProjectResource>($"{Topology.Worker}-1");
+        const int total = 20_000;
+
+        // Stop the survivor so the victim alone is writing when it dies, then queue the whole load.
+        await survivor.StopAsync();
+        for (var batch = 0; batch < total / 2000; batch++)
+        {
+            await PostAcceptedAsync(stack.PostTasksAsync(Records.Tasks(prefix, 2000, offset: batch * 2000)));
+        }
+
+        await using var db = stack.OpenDatabase();
+        var landedBeforeKill = await WaitForAsync(async () => await CountAsync(db, "translation_tasks", "task_id", prefix), n => n > 0);
+        victim.Kill();
+        await victim.Process!.WaitForExitAsync();
+        var landedAtKill = await CountAsync(db, "translation_tasks", "task_id", prefix);
+        Assert.True(landedAtKill < total, $"The worker finished ({landedAtKill}) before it could be killed; the test proves nothing.");
+
+        // The survivor takes over what the dead consumer held once it has been idle long enough.
+        await stack.App.RestartAsync(survivor, CancellationToken.None);
+        await stack.FlushAsync(timeoutMs: 120_000);
+        Assert.Equal(total, await CountAsync(db, "translation_tasks", "task_id", prefix));
+
+        // The killed worker comes back under its own name and finds nothing left to do twice.
+        await stack.App.RestartAsync(victim, CancellationToken.None);
+        await stack.FlushAsync();
+        Assert.Equal(total, await CountAsync(db, "translation_tasks", "task_id", prefix));
+        Assert.True(landedBeforeKill > 0);
+    }
+
+    private static async Task PostAcceptedAsync(Task<HttpResponseMessage> post)
+    {
+        using var response = await post;
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+    }
+
+    private static async Task<long> CountAsync(MySqlConnection db, string table, string key, string prefix)
+    {
+        await using var command = new MySqlCommand($"SELECT COUNT(*) FROM {table} WHERE {key} LIKE CONCAT(@prefix, '-%')", db);
+        command.Parameters.AddWithValue("@prefix", prefix);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<long> CountDistinctAsync(MySqlConnection db, string prefix)
+    {
+        await using var command = new MySqlCommand(
+            "SELECT COUNT(DISTINCT task_id, status, source_text, updated_at) FROM translation_tasks WHERE task_id LIKE CONCAT(@prefix, '-%')", db);
+        command.Parameters.AddWithValue("@prefix", prefix);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<(string Status, int Completed)> ReadSessionAsync(MySqlConnection db, string id)
+    {
+        await using var command = new MySqlCommand("SELECT status, completed_tasks FROM translation_sessions WHERE session_id = @id", db);
+        command.Parameters.AddWithValue("@id", id);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync(), $"session {id} is missing");
+        return (reader.GetString(0), reader.GetInt32(1));
+    }
+
+    private static async Task<(string Status, string? Translated)> ReadTaskAsync(MySqlConnection db, string id)
+    {
+        await using var command = new MySqlCommand("SELECT status, translated_text FROM translation_tasks WHERE task_id = @id", db);
+        command.Parameters.AddWithValue("@id", id);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync(), $"task {id} is missing");
+        return (reader.GetString(0), await reader.IsDBNullAsync(1) ? null : reader.GetString(1));
+    }
+
+    private static async Task<long> WaitForAsync(Func<Task<long>> read, Func<long, bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var value = await read();
+            if (condition(value) || DateTime.UtcNow > deadline)
+            {
+                return value;
+            }
+
+            await Task.Delay(5);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using System.Net.Http.Json;
+using AppHost;
+using AppHost.Hosting;
+using MySqlConnector;
+
+namespace Integration.Tests;
+
+/// <summary>
+/// The whole stack on free ports, brought up once for the integration collection through the AppHost topology:
+/// Redis, MariaDB, two API replicas, two workers and the gateway.
+/// </summary>
+public sealed class StackFixture : IAsyncLifetime
+{
+    public const int Replicas = 2;
+    public const int Workers = 2;
+
+    public DistributedApplication App { get; private set; } = null!;
+
+    public HttpClient Gateway { get; private set; } = null!;
+
+    public string StateDirectory { get; } = Path.Combine(Path.GetTempPath(), "persistence-it-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public async Task InitializeAsync()
+    {
+        var options = new StackOptions
+        {
+            GatewayPort = 0,
+            Replicas = Replicas,
+            Workers = Workers,
+            StateDirectory = StateDirectory,
+            EchoLogs = false,
+        };
+        // Take over a dead worker's entries within seconds rather than the production default of 30 s.
+        options.WorkerSettings["Flush__ClaimIdleTimeMs"] = "1500";
+        options.WorkerSettings["Flush__ClaimIntervalMs"] = "500";
+
+        App = Topology.Define(options);
+        try
+        {
+            await App.StartAsync(CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            throw new InvalidOperationException($"The stack did not start: {ex.Message}\n{LogTail()}", ex);
+        }
+
+        Gateway = new HttpClient { BaseAddress = App.Get<ProjectResource>(Topology.Gateway).HttpEndpoint, Timeout = TimeSpan.FromMinutes(2) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        Gateway?.Dispose();
+        if (App is not null)
+        {
+            await App.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(StateDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for inspection; it is under the temp folder.
+        }
+    }
+
+    public MySqlConnection OpenDatabase()
+    {
+        var connection = new MySqlConnection(App.ConnectionStrings[Topology.Database]);
+        connection.Open();
+        return connection;
+    }
+
+    public async Task FlushAsync(int timeoutMs = 60_000)
+    {
+        using var response = await Gateway.PostAsync($"/api/v1/persistence/flush?timeout_ms={timeoutMs}", null);
+        Assert.True(response.IsSuccessStatusCode, $"flush answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}\n{LogTail()}");
+    }
+
+    public Task<HttpResponseMessage> PostTasksAsync(IEnumerable<object> tasks) =>
+        Gateway.PostAsJsonAsync("/api/v1/persistence/tasks/batch", new { tasks });
+
+    public Task<HttpResponseMessage> PostSessionsAsync(IEnumerable<object> sessions) =>
+        Gateway.PostAsJsonAsync("/api/v1/persistence/sessions/batch", new { sessions });
+
+    /// <summary>The last lines of every process's log, to explain a failure.</summary>
+    public string LogTail(int lines = 15)
+    {
+        var directory = Path.Combine(StateDirectory, "logs");
+        if (!Directory.Exists(directory))
+        {
+            return "";
+        }
+
+        return string.Join('\n', Directory.GetFiles(directory, "*.log").Order().Select(file =>
+        {
+            string[] content;
+            using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+            using (var reader = new StreamReader(stream))
+            {
+                content = reader.ReadToEnd().Split('\n');
+            }
+
+            return $"--- {Path.GetFileName(file)}\n" + string.Join('\n', content.TakeLast(lines));
+        }));
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class StackDefinition : ICollectionFixture<StackFixture>
+{
+    public const string Name = "stack";
+}

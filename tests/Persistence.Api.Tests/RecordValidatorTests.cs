@@ -1,0 +1,106 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Persistence.Api.Ingest;
+using Persistence.Contracts;
+
+namespace Persistence.Api.Tests;
+
+public sealed class RecordValidatorTests
+{
+    private static readonly DateTimeOffset Created = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private readonly RecordValidator _validator = new(Options.Create(new IngestOptions { MaxMetadataBytes = 64, MaxTextLength = 10 }));
+
+    private static SessionRecord ValidSession() => new()
+    {
+        SessionId = "s-1",
+        Status = "processing",
+        SourceLang = "en",
+        TargetLangs = ["zh-CN", "pt-BR"],
+        TotalTasks = 3,
+        CreatedAt = Created,
+        UpdatedAt = Created.AddSeconds(1),
+    };
+
+    private static TaskRecord ValidTask() => new()
+    {
+        TaskId = "t-1",
+        SessionId = "s-1",
+        Status = "completed",
+        TargetLang = "fr",
+        SourceText = "hello",
+        CreatedAt = Created,
+        UpdatedAt = Created,
+    };
+
+    [Fact]
+    public void Valid_records_have_no_errors()
+    {
+        Assert.Empty(_validator.Validate([ValidSession()]));
+        Assert.Empty(_validator.Validate([ValidTask()]));
+    }
+
+    [Fact]
+    public void Every_error_is_reported_with_its_item_index_and_field()
+    {
+        var errors = _validator.Validate(
+        [
+            ValidTask(),
+            ValidTask() with { TaskId = new string('x', 65), Status = "done" },
+            null,
+            ValidTask() with { SessionId = null, Attempts = -1, UpdatedAt = Created.AddSeconds(-1) },
+        ]);
+
+        Assert.Equal(
+            [(1, "task_id"), (1, "status"), (2, ""), (3, "session_id"), (3, "attempts"), (3, "updated_at")],
+            errors.Select(e => (e.Index!.Value, e.Field)).ToArray());
+    }
+
+    [Theory]
+    [InlineData("paused", true)]
+    [InlineData("cancelled", true)]
+    [InlineData("Processing", false)]
+    [InlineData("", false)]
+    public void Session_status_must_be_one_of_the_documented_values(string status, bool valid) =>
+        Assert.Equal(valid, _validator.Validate([ValidSession() with { Status = status }]).Count == 0);
+
+    [Fact]
+    public void Paused_is_a_session_status_but_not_a_task_status() =>
+        Assert.Contains(_validator.Validate([ValidTask() with { Status = "paused" }]), e => e.Field == "status");
+
+    [Theory]
+    [InlineData("zh-Hant-TW", true)]
+    [InlineData("e", false)]
+    [InlineData("en_US", false)]
+    [InlineData("en-", false)]
+    public void Language_tags_are_checked(string tag, bool valid) =>
+        Assert.Equal(valid, _validator.Validate([ValidSession() with { SourceLang = tag }]).Count == 0);
+
+    [Fact]
+    public void Target_language_errors_name_their_position() =>
+        Assert.Equal("target_langs[1]", Assert.Single(_validator.Validate([ValidSession() with { TargetLangs = ["fr", "no way"] }])).Field);
+
+    [Fact]
+    public void Metadata_must_be_a_small_object()
+    {
+        using var array = JsonDocument.Parse("[1,2]");
+        using var large = JsonDocument.Parse($"{{\"k\":\"{new string('v', 100)}\"}}");
+
+        Assert.Equal("metadata", Assert.Single(_validator.Validate([ValidSession() with { Metadata = array.RootElement }])).Field);
+        Assert.Equal("metadata", Assert.Single(_validator.Validate([ValidSession() with { Metadata = large.RootElement }])).Field);
+    }
+
+    [Fact]
+    public void Texts_are_capped_and_ids_may_not_carry_control_characters()
+    {
+        var errors = _validator.Validate([ValidTask() with { SourceText = new string('a', 11), TaskId = "a\nb" }]);
+        Assert.Equal(["task_id", "source_text"], errors.Select(e => e.Field).ToArray());
+    }
+
+    [Fact]
+    public void Timestamps_are_required_and_not_before_the_epoch()
+    {
+        var errors = _validator.Validate([ValidTask() with { CreatedAt = null, UpdatedAt = new DateTimeOffset(1969, 12, 31, 0, 0, 0, TimeSpan.Zero) }]);
+        Assert.Equal(["created_at", "updated_at"], errors.Select(e => e.Field).ToArray());
+    }
+}

@@ -1,0 +1,36 @@
+using Persistence.Api.Pipeline;
+using Persistence.Contracts;
+
+namespace Persistence.Api.Tests;
+
+/// <summary>The flush barrier's rule for "everything up to the target is committed".</summary>
+public sealed class StreamProgressTests
+{
+    private static readonly StreamId Target = new(1000, 5);
+
+    private static StreamProgress Progress(StreamId delivered, long pending, StreamId? lowestPending, bool groupExists = true) =>
+        new("s", 10, new StreamId(2000, 0), groupExists, delivered, pending, lowestPending, 0, 1);
+
+    [Fact]
+    public void Committed_when_delivered_past_the_target_and_nothing_pending() =>
+        Assert.True(Progress(new StreamId(1000, 5), 0, null).HasCommittedThrough(Target));
+
+    [Fact]
+    public void Not_committed_while_the_target_is_undelivered() =>
+        Assert.False(Progress(new StreamId(1000, 4), 0, null).HasCommittedThrough(Target));
+
+    [Fact]
+    public void Not_committed_while_an_entry_at_or_below_the_target_is_pending() =>
+        Assert.False(Progress(new StreamId(1500, 0), 3, new StreamId(1000, 5)).HasCommittedThrough(Target));
+
+    [Fact]
+    public void Pending_entries_newer_than_the_target_do_not_hold_the_barrier() =>
+        Assert.True(Progress(new StreamId(1500, 0), 3, new StreamId(1000, 6)).HasCommittedThrough(Target));
+
+    [Fact]
+    public void Without_a_consumer_group_nothing_is_committed_unless_nothing_was_written()
+    {
+        Assert.False(Progress(StreamId.Zero, 0, null, groupExists: false).HasCommittedThrough(Target));
+        Assert.True(Progress(StreamId.Zero, 0, null, groupExists: false).HasCommittedThrough(StreamId.Zero));
+    }
+}
