@@ -182,6 +182,47 @@ public sealed class PipelineTests(StackFixture stack)
         Assert.True(landedBeforeKill > 0);
     }
 
+    [Fact]
+    public async Task While_Redis_is_down_batches_get_503_with_retry_after_and_nothing_is_lost()
+    {
+        var prefix = Records.Prefix();
+        var redis = stack.App.Get<RedisResource>(Topology.Redis);
+        await PostAcceptedAsync(stack.PostTasksAsync(Records.Tasks(prefix, 100)));
+
+        await redis.StopAsync();
+        try
+        {
+            using var refused = await stack.PostTasksAsync(Records.Tasks(prefix, 100, offset: 100));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.NotNull(refused.Headers.RetryAfter);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        }
+        finally
+        {
+            await stack.App.RestartAsync(redis, CancellationToken.None);
+        }
+
+        // The client does what the 503 asked: it sends the same batch again until it is accepted.
+        HttpStatusCode status;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        do
+        {
+            using var retry = await stack.PostTasksAsync(Records.Tasks(prefix, 100, offset: 100));
+            status = retry.StatusCode;
+            if (status != HttpStatusCode.Accepted)
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+                await Task.Delay(200);
+            }
+        }
+        while (status != HttpStatusCode.Accepted && DateTime.UtcNow < deadline);
+        Assert.Equal(HttpStatusCode.Accepted, status);
+
+        await stack.FlushAsync();
+        await using var db = stack.OpenDatabase();
+        Assert.Equal(200, await CountAsync(db, "translation_tasks", "task_id", prefix));
+    }
+
     private static async Task PostAcceptedAsync(Task<HttpResponseMessage> post)
     {
         using var response = await post;
