@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -17,12 +16,7 @@ public static class MySqlDataSourceExtensions
         string connectionName,
         Action<MySqlConnectionStringBuilder>? configure = null)
     {
-        var connectionString = builder.Configuration.GetConnectionString(connectionName);
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            throw new InvalidOperationException(
-                $"Connection string '{connectionName}' is missing: set ConnectionStrings__{connectionName}.");
-        }
+        var connectionString = ConnectionStrings.Require(builder.Configuration, connectionName);
 
         var settings = new MySqlConnectionStringBuilder(connectionString);
         configure?.Invoke(settings);

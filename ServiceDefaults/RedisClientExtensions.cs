@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
@@ -16,12 +15,7 @@ public static class RedisClientExtensions
         string connectionName,
         Action<ConfigurationOptions>? configure = null)
     {
-        var connectionString = builder.Configuration.GetConnectionString(connectionName);
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            throw new InvalidOperationException(
-                $"Connection string '{connectionName}' is missing: set ConnectionStrings__{connectionName}.");
-        }
+        var connectionString = ConnectionStrings.Require(builder.Configuration, connectionName);
 
         var options = ConfigurationOptions.Parse(connectionString);
         // Start even when Redis is down and keep reconnecting; readiness reports the outage instead.
