@@ -20,6 +20,8 @@ public static class RedisClientExtensions
         var options = ConfigurationOptions.Parse(connectionString);
         // Start even when Redis is down and keep reconnecting; readiness reports the outage instead.
         options.AbortOnConnectFail = false;
+        // Come back within a second or so after a Redis restart instead of the library's 5 s back-off base.
+        options.ReconnectRetryPolicy = new ExponentialRetry(deltaBackOffMilliseconds: 250, maxDeltaBackOffMilliseconds: 5000);
         configure?.Invoke(options);
 
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));

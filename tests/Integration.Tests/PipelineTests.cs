@@ -220,6 +220,7 @@ public sealed class PipelineTests(StackFixture stack)
 
         await stack.FlushAsync();
         await using var db = stack.OpenDatabase();
+        await stack.WaitForApiReplicasAsync();
         Assert.Equal(200, await CountAsync(db, "translation_tasks", "task_id", prefix));
     }
 

@@ -72,10 +72,49 @@ public sealed class StackFixture : IAsyncLifetime
         return connection;
     }
 
+    /// <summary>Waits on the flush barrier, retrying a 503 as its Retry-After asks, as a real client would.</summary>
     public async Task FlushAsync(int timeoutMs = 60_000)
     {
-        using var response = await Gateway.PostAsync($"/api/v1/persistence/flush?timeout_ms={timeoutMs}", null);
-        Assert.True(response.IsSuccessStatusCode, $"flush answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}\n{LogTail()}");
+        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        while (true)
+        {
+            using var response = await Gateway.PostAsync($"/api/v1/persistence/flush?timeout_ms={timeoutMs}", null);
+            if (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
+                continue;
+            }
+
+            Assert.True(response.IsSuccessStatusCode, $"flush answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}\n{LogTail()}");
+            return;
+        }
+    }
+
+    /// <summary>Waits until every API replica reports ready again (after a dependency was restarted).</summary>
+    public async Task WaitForApiReplicasAsync()
+    {
+        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        foreach (var replica in App.Resources.OfType<ProjectResource>().Where(r => r.ServiceName == Topology.Api))
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (true)
+            {
+                try
+                {
+                    using var response = await probe.GetAsync(new Uri(replica.HttpEndpoint, "/health"));
+                    if (response.IsSuccessStatusCode)
+                    {
+                        break;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, $"{replica.Name} did not become ready again.\n{LogTail()}");
+                await Task.Delay(100);
+            }
+        }
     }
 
     public Task<HttpResponseMessage> PostTasksAsync(IEnumerable<object> tasks) =>
