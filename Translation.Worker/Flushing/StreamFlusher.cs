@@ -205,7 +205,26 @@ public sealed class StreamFlusher<TRecord>(
                 var delay = Backoff(attempt);
                 Log.CommitRetry(logger, table.Stream, items.Count, attempt, delay.TotalMilliseconds, ex);
                 await Task.Delay(delay, time, cancellationToken);
+                await KeepClaimedAsync(items);
             }
+        }
+    }
+
+    /// <summary>
+    /// Resets the idle time of entries this worker is still retrying, so that during a long MySQL outage other
+    /// workers do not take them over again and again, which would count as deliveries and end in the dead-letter
+    /// stream. JUSTID claims do not increase the delivery count.
+    /// </summary>
+    private async Task KeepClaimedAsync(List<FlushItem<TRecord>> items)
+    {
+        try
+        {
+            await _redis.StreamClaimIdsOnlyAsync(
+                table.Stream, PersistenceStreams.ConsumerGroup, _options.ConsumerName, 0, items.Select(i => i.Entry.Id).ToArray());
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // Redis is down too; nobody can claim them meanwhile.
         }
     }
 

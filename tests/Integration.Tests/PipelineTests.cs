@@ -4,6 +4,8 @@ using System.Text.Json;
 using AppHost;
 using AppHost.Hosting;
 using MySqlConnector;
+using Persistence.Contracts;
+using StackExchange.Redis;
 
 namespace Integration.Tests;
 
@@ -222,6 +224,43 @@ public sealed class PipelineTests(StackFixture stack)
         await using var db = stack.OpenDatabase();
         await stack.WaitForApiReplicasAsync();
         Assert.Equal(200, await CountAsync(db, "translation_tasks", "task_id", prefix));
+    }
+
+    [Fact]
+    public async Task A_record_MySQL_rejects_is_dead_lettered_with_its_reason_and_the_rest_of_its_batch_lands()
+    {
+        // The API would refuse these; write them straight to the stream, as a buggy or newer producer might.
+        var prefix = Records.Prefix();
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.App.ConnectionStrings[Topology.Redis]);
+        var database = redis.GetDatabase();
+        var batch = database.CreateBatch();
+        var appends = new List<Task<RedisValue>>();
+        for (var i = 0; i < 9; i++)
+        {
+            var record = JsonSerializer.Serialize(Records.Task($"{prefix}-t{i}", $"{prefix}-s"));
+            if (i == 4)
+            {
+                // Longer than the status column: MySQL refuses it in strict mode.
+                record = record.Replace("\"pending\"", "\"" + new string('p', 40) + "\"", StringComparison.Ordinal);
+            }
+
+            appends.Add(batch.StreamAddAsync(PersistenceStreams.Tasks, PersistenceStreams.Fields.Record, record));
+        }
+
+        appends.Add(batch.StreamAddAsync(PersistenceStreams.Tasks, PersistenceStreams.Fields.Record, "{not json"));
+        batch.Execute();
+        var ids = (await Task.WhenAll(appends)).Select(id => id.ToString()).ToList();
+
+        await stack.FlushAsync();
+
+        await using var db = stack.OpenDatabase();
+        Assert.Equal(8, await CountAsync(db, "translation_tasks", "task_id", prefix));
+        var deadLetters = await database.StreamRangeAsync(PersistenceStreams.DeadLetters, "-", "+");
+        var ours = deadLetters.Where(e => ids.Contains(e[PersistenceStreams.Fields.SourceId].ToString())).ToList();
+        Assert.Equal(2, ours.Count);
+        Assert.Contains(ours, e => e[PersistenceStreams.Fields.SourceId] == ids[4] && e[PersistenceStreams.Fields.Reason].ToString().Contains("MySQL rejected", StringComparison.Ordinal));
+        Assert.Contains(ours, e => e[PersistenceStreams.Fields.SourceId] == ids[9] && e[PersistenceStreams.Fields.Reason].ToString().Contains("not valid JSON", StringComparison.Ordinal));
+        Assert.All(ours, e => Assert.False(e[PersistenceStreams.Fields.Record].IsNullOrEmpty));
     }
 
     private static async Task PostAcceptedAsync(Task<HttpResponseMessage> post)
