@@ -131,9 +131,7 @@ public sealed class DistributedApplication(StackContext context, IReadOnlyList<R
             var previous = JsonNode.Parse(File.ReadAllText(ResourcesFile))?["resources"]?.AsArray() ?? [];
             foreach (var pid in previous.Select(r => r?["pid"]?.GetValue<int?>()).OfType<int>())
             {
-                var commandLine = $"/proc/{pid}/cmdline";
-                if (File.Exists(commandLine) && File.ReadAllText(commandLine).Contains(Context.StateDirectory, StringComparison.Ordinal)
-                    || IsOurProject(pid))
+                if (IsOurs(pid))
                 {
                     Console.WriteLine($"Stopping process {pid} left over from a previous run.");
                     ManagedProcess.KillIfRunning(pid);
@@ -146,10 +144,17 @@ public sealed class DistributedApplication(StackContext context, IReadOnlyList<R
         }
     }
 
-    private bool IsOurProject(int pid)
+    /// <summary>A server of this state folder, or one of our service projects (by its dll name).</summary>
+    private bool IsOurs(int pid)
     {
-        var commandLine = $"/proc/{pid}/cmdline";
-        return File.Exists(commandLine)
-            && Resources.OfType<ProjectResource>().Any(p => File.ReadAllText(commandLine).Contains(p.ProjectName + ".dll", StringComparison.Ordinal));
+        var commandLineFile = $"/proc/{pid}/cmdline";
+        if (!File.Exists(commandLineFile))
+        {
+            return false;
+        }
+
+        var commandLine = File.ReadAllText(commandLineFile);
+        return commandLine.Contains(Context.StateDirectory, StringComparison.Ordinal)
+            || Resources.OfType<ProjectResource>().Any(p => commandLine.Contains(p.ProjectName + ".dll", StringComparison.Ordinal));
     }
 }

@@ -72,12 +72,16 @@ public sealed class ProjectResource(string name, string projectName, string serv
 
         Process = ManagedProcess.Start(
             Name, BuildOutput.DotnetHost, [assembly], environment, context.LogDirectory, context.EchoLogs, Path.GetDirectoryName(assembly));
-        await WaitUntilReadyAsync(async token =>
+        await WaitUntilHealthyAsync(TimeSpan.FromSeconds(90), cancellationToken);
+    }
+
+    /// <summary>Waits until <c>/health</c> answers 200: the replica and its dependencies can serve.</summary>
+    public Task WaitUntilHealthyAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        WaitUntilReadyAsync(async token =>
         {
             using var response = await Probe.GetAsync(new Uri(HttpEndpoint, "/health"), token);
             return response.IsSuccessStatusCode;
-        }, TimeSpan.FromSeconds(90), cancellationToken);
-    }
+        }, timeout, cancellationToken);
 
     /// <summary>Kills the replica without warning, as a crash would.</summary>
     public void Kill() => Process?.Kill();

@@ -93,26 +93,15 @@ public sealed class StackFixture : IAsyncLifetime
     /// <summary>Waits until every API replica reports ready again (after a dependency was restarted).</summary>
     public async Task WaitForApiReplicasAsync()
     {
-        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         foreach (var replica in App.Resources.OfType<ProjectResource>().Where(r => r.ServiceName == Topology.Api))
         {
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (true)
+            try
             {
-                try
-                {
-                    using var response = await probe.GetAsync(new Uri(replica.HttpEndpoint, "/health"));
-                    if (response.IsSuccessStatusCode)
-                    {
-                        break;
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                }
-
-                Assert.True(DateTime.UtcNow < deadline, $"{replica.Name} did not become ready again.\n{LogTail()}");
-                await Task.Delay(100);
+                await replica.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
+            }
+            catch (TimeoutException ex)
+            {
+                Assert.Fail($"{replica.Name} did not become ready again: {ex.Message}\n{LogTail()}");
             }
         }
     }
