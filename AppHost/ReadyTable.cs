@@ -20,6 +20,12 @@ internal static class ReadyTable
 
         Console.WriteLine();
         Console.WriteLine($"Ready. Gateway: {app.Get<ProjectResource>(Topology.Gateway).HttpEndpoint}  State and logs: {app.Context.StateDirectory}");
-        Console.WriteLine($"Connection strings are in {app.ResourcesFile}. Ctrl+C stops everything.");
+        if (app.Parameters.TryGetValue("api-key", out var apiKey))
+        {
+            Console.WriteLine($"Development API key (all scopes): {apiKey}");
+            Console.WriteLine($"  e.g. curl -H 'X-API-Key: {apiKey}' {app.Get<ProjectResource>(Topology.Gateway).HttpEndpoint}api/v1/persistence/stats");
+        }
+
+        Console.WriteLine($"Connection strings and the key are in {app.ResourcesFile}. Ctrl+C stops everything.");
     }
 }

@@ -9,6 +9,9 @@ public sealed class StackOptions
 
     public int Workers { get; set; } = 1;
 
+    /// <summary>Gateway instances; the first listens on <see cref="GatewayPort"/>, the others on free ports.</summary>
+    public int Gateways { get; set; } = 1;
+
     public string StateDirectory { get; set; } = Path.Combine(Hosting.BuildOutput.RepositoryRoot, ".state");
 
     /// <summary>Copy every process's log lines to the console (always written to <c>logs/</c> in the state folder).</summary>
@@ -34,9 +37,10 @@ public sealed class StackOptions
                 case "--gateway-port": options.GatewayPort = Number(); break;
                 case "--replicas": options.Replicas = Math.Max(1, Number()); break;
                 case "--workers": options.Workers = Math.Max(1, Number()); break;
+                case "--gateways": options.Gateways = Math.Max(1, Number()); break;
                 case "--state-dir": options.StateDirectory = Path.GetFullPath(Value()); break;
                 case "--quiet": options.EchoLogs = false; break;
-                default: throw new ArgumentException($"Unknown option {args[i]}. Options: --gateway-port N --replicas N --workers N --state-dir PATH --quiet");
+                default: throw new ArgumentException($"Unknown option {args[i]}. Options: --gateway-port N --replicas N --workers N --gateways N --state-dir PATH --quiet");
             }
         }
 

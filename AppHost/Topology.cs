@@ -18,6 +18,8 @@ public static class Topology
     public static DistributedApplication Define(StackOptions options)
     {
         var secrets = Secrets.LoadOrCreate(options.StateDirectory);
+        var apiKey = DevelopmentKey.Ensure(secrets, options.StateDirectory);
+        KeyValuePair<string, string>[] internalCredential = [KeyValuePair.Create("InternalAuthentication__Credential", secrets.InternalCredential)];
         var context = new StackContext(options.StateDirectory, options.EchoLogs);
 
         var redis = new RedisResource(Redis, Ports.GetFree(), secrets.RedisPassword);
@@ -26,6 +28,7 @@ public static class Topology
         var apis = Enumerable.Range(0, options.Replicas)
             .Select(i => new ProjectResource($"{Api}-{i}", "Persistence.Api", Api, Ports.GetFree())
                 .WithReference(redis)
+                .WithEnvironment(internalCredential)
                 .WithEnvironment(options.ApiSettings))
             .ToList();
 
@@ -37,16 +40,28 @@ public static class Topology
                 .WithEnvironment(options.WorkerSettings))
             .ToList();
 
-        var gateway = new ProjectResource(Gateway, "Gateway", Gateway, options.GatewayPort == 0 ? Ports.GetFree() : options.GatewayPort)
-            .WithReference(apis)
-            .WithEnvironment(options.GatewaySettings);
+        // Several gateway instances share the rate-limit buckets in Redis and the key file in the state folder.
+        var gateways = Enumerable.Range(0, options.Gateways)
+            .Select(i => new ProjectResource(
+                    i == 0 ? Gateway : $"{Gateway}-{i}", "Gateway", Gateway, i == 0 && options.GatewayPort != 0 ? options.GatewayPort : Ports.GetFree())
+                .WithReference(apis)
+                .WithReference(redis)
+                .WithEnvironment(internalCredential)
+                .WithEnvironment([KeyValuePair.Create("ApiKeys__File", DevelopmentKey.KeyFile(options.StateDirectory))])
+                .WithEnvironment(options.GatewaySettings))
+            .ToList();
 
-        List<Resource> resources = [redis, mysql, .. apis, .. workers, gateway];
+        List<Resource> resources = [redis, mysql, .. apis, .. workers, .. gateways];
         var connectionStrings = new Dictionary<string, string>
         {
             [redis.ConnectionName] = redis.ConnectionString,
             [mysql.ConnectionName] = mysql.ConnectionString,
         };
-        return new DistributedApplication(context, resources, connectionStrings);
+        var parameters = new Dictionary<string, string>
+        {
+            ["api-key"] = apiKey,
+            ["api-key-header"] = "X-API-Key",
+        };
+        return new DistributedApplication(context, resources, connectionStrings, parameters);
     }
 }

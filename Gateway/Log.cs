@@ -1,7 +1,24 @@
+using Gateway.RateLimits;
+
 namespace Gateway;
 
 internal static partial class Log
 {
     [LoggerMessage(1, LogLevel.Information, "Resolved {Service} to {Count} replicas")]
     public static partial void Resolved(ILogger logger, string service, int count);
+
+    [LoggerMessage(2, LogLevel.Information, "Loaded {Count} API keys")]
+    public static partial void KeysLoaded(ILogger logger, int count);
+
+    [LoggerMessage(3, LogLevel.Error, "Ignored an API key entry: {Problem}")]
+    public static partial void KeyIgnored(ILogger logger, string problem);
+
+    [LoggerMessage(4, LogLevel.Information, "Refused a request ({Reason} key) from {RemoteAddress} to {Path}")]
+    public static partial void KeyRefused(ILogger logger, string reason, string remoteAddress, string path);
+
+    [LoggerMessage(5, LogLevel.Debug, "Throttled {RemoteAddress}: too many requests without a valid key")]
+    public static partial void AddressThrottled(ILogger logger, string remoteAddress);
+
+    [LoggerMessage(6, LogLevel.Warning, "The rate limiter's Redis did not answer; failing {Mode}")]
+    public static partial void LimiterUnavailable(ILogger logger, RateLimitFailureMode mode, Exception exception);
 }

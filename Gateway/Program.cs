@@ -1,13 +1,29 @@
+using Gateway.ApiKeys;
+using Gateway.Hardening;
 using Gateway.Proxy;
+using Gateway.RateLimits;
+
+if (args is [NewKeyCommand.Name, ..])
+{
+    return NewKeyCommand.Run(args[1..], Console.Out, Console.Error);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddRequestHardening();
+builder.AddApiKeys();
+builder.AddRateLimits();
 builder.AddPersistenceProxy();
 
 var app = builder.Build();
 
+app.UseRequestHardening();
+app.UseAuthentication();
+app.UseAuthorization();
+
 app.MapDefaultEndpoints();
-app.MapReverseProxy();
+app.MapPersistenceProxy();
 
 app.Run();
+return 0;

@@ -13,4 +13,7 @@ internal static partial class Log
 
     [LoggerMessage(4, LogLevel.Warning, "Could not read the stream state")]
     public static partial void StreamStateFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(5, LogLevel.Warning, "Refused a direct call from {RemoteAddress} to {Path}: no valid internal credential")]
+    public static partial void DirectCallRefused(ILogger logger, string remoteAddress, string path);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Persistence.Api.Callers;
 using Persistence.Api.Ingest;
 using Persistence.Api.Pipeline;
 using StackExchange.Redis;
@@ -21,6 +22,7 @@ public static class PersistenceApiExtensions
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         builder.Services.AddSingleton(TimeProvider.System);
 
+        builder.AddInternalCallers();
         builder.AddIngest();
         builder.AddPipeline();
         return builder;

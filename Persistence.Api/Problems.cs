@@ -29,4 +29,11 @@ public static class Problems
             title: "Temporarily unavailable",
             type: "https://httpwg.org/specs/rfc9110.html#status.503");
     }
+
+    public static IResult Unauthorized(string detail) =>
+        TypedResults.Problem(
+            detail: detail,
+            statusCode: StatusCodes.Status401Unauthorized,
+            title: "Unauthorized",
+            type: "https://httpwg.org/specs/rfc9110.html#status.401");
 }

@@ -1,4 +1,5 @@
 using Persistence.Api;
+using Persistence.Api.Callers;
 using Persistence.Api.Ingest;
 using Persistence.Api.Pipeline;
 
@@ -11,6 +12,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseInternalCallers();
 
 app.MapDefaultEndpoints();
 app.MapIngestApi();

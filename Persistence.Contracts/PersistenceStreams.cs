@@ -25,6 +25,9 @@ public static class PersistenceStreams
         public const string TraceParent = "traceparent";
         public const string TraceState = "tracestate";
 
+        /// <summary>The API key id that wrote the entry, kept as an audit trail; absent when none was presented.</summary>
+        public const string Caller = "caller";
+
         // Dead-letter entries.
         public const string SourceStream = "stream";
         public const string SourceId = "id";

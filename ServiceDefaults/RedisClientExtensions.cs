@@ -13,7 +13,8 @@ public static class RedisClientExtensions
     public static IHostApplicationBuilder AddRedisClient(
         this IHostApplicationBuilder builder,
         string connectionName,
-        Action<ConfigurationOptions>? configure = null)
+        Action<ConfigurationOptions>? configure = null,
+        bool disableHealthChecks = false)
     {
         var connectionString = ConnectionStrings.Require(builder.Configuration, connectionName);
 
@@ -25,7 +26,11 @@ public static class RedisClientExtensions
         configure?.Invoke(options);
 
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
-        builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>(connectionName);
+        if (!disableHealthChecks)
+        {
+            builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>(connectionName);
+        }
+
         return builder;
     }
 

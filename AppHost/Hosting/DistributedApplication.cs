@@ -7,7 +7,11 @@ namespace AppHost.Hosting;
 /// Starts resources in dependency order (independent ones together), records them in
 /// <c>&lt;state&gt;/resources.json</c>, and stops them in reverse order. Disposing stops everything.
 /// </summary>
-public sealed class DistributedApplication(StackContext context, IReadOnlyList<Resource> resources, IReadOnlyDictionary<string, string> connectionStrings)
+public sealed class DistributedApplication(
+    StackContext context,
+    IReadOnlyList<Resource> resources,
+    IReadOnlyDictionary<string, string> connectionStrings,
+    IReadOnlyDictionary<string, string>? parameters = null)
     : IAsyncDisposable
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
@@ -19,6 +23,9 @@ public sealed class DistributedApplication(StackContext context, IReadOnlyList<R
     public IReadOnlyList<Resource> Resources { get; } = resources;
 
     public IReadOnlyDictionary<string, string> ConnectionStrings { get; } = connectionStrings;
+
+    /// <summary>Values scripts need besides connection strings (the development API key, for one).</summary>
+    public IReadOnlyDictionary<string, string> Parameters { get; } = parameters ?? new Dictionary<string, string>();
 
     public string ResourcesFile => Path.Combine(Context.StateDirectory, "resources.json");
 
@@ -103,6 +110,7 @@ public sealed class DistributedApplication(StackContext context, IReadOnlyList<R
         {
             ["stateDirectory"] = Context.StateDirectory,
             ["connectionStrings"] = new JsonObject(ConnectionStrings.Select(c => KeyValuePair.Create(c.Key, (JsonNode?)c.Value))),
+            ["parameters"] = new JsonObject(Parameters.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
             ["resources"] = new JsonArray(Resources.Select(r => (JsonNode)new JsonObject
             {
                 ["name"] = r.Name,

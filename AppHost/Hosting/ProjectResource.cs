@@ -61,8 +61,8 @@ public sealed class ProjectResource(string name, string projectName, string serv
         var environment = new Dictionary<string, string>(Environment, StringComparer.Ordinal)
         {
             ["ASPNETCORE_URLS"] = HttpEndpoint.ToString().TrimEnd('/'),
-            ["DOTNET_ENVIRONMENT"] = "Development",
-            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["OTEL_SERVICE_NAME"] = ServiceName,
             ["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={Name}",
             ["Logging__Console__FormatterName"] = "simple",

@@ -1,4 +1,9 @@
+using Gateway.ApiKeys;
+using Gateway.RateLimits;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.ServiceDiscovery;
+using Yarp.ReverseProxy.Transforms;
 
 namespace Gateway.Proxy;
 
@@ -9,9 +14,50 @@ public static class ProxyExtensions
 
     public static IHostApplicationBuilder AddPersistenceProxy(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<InternalAuthenticationOptions>()
+            .BindConfiguration(InternalCallers.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
         builder.Services.AddReverseProxy()
-            .LoadFromConfig(builder.Configuration.GetSection(SectionName));
+            .LoadFromConfig(builder.Configuration.GetSection(SectionName))
+            .AddTransforms(context => context.AddRequestTransform(transform =>
+            {
+                var headers = transform.ProxyRequest.Headers;
+                // The caller's secret stays at the door; what a client claims about itself is never passed on.
+                headers.Remove(ApiKeyAuthenticationHandler.HeaderName);
+                headers.Remove(HeaderNames.Authorization);
+                headers.Remove(InternalCallers.CredentialHeader);
+                headers.Remove(InternalCallers.KeyIdHeader);
+
+                var credential = transform.HttpContext.RequestServices
+                    .GetRequiredService<IOptionsMonitor<InternalAuthenticationOptions>>().CurrentValue.Credential;
+                if (!string.IsNullOrEmpty(credential))
+                {
+                    headers.TryAddWithoutValidation(InternalCallers.CredentialHeader, credential);
+                }
+
+                if (transform.HttpContext.AuthenticatedKey() is { } key)
+                {
+                    headers.TryAddWithoutValidation(InternalCallers.KeyIdHeader, key.Id);
+                }
+
+                return ValueTask.CompletedTask;
+            }));
         builder.Services.AddSingleton<IDestinationResolver, ServiceDiscoveryDestinationResolver>();
         return builder;
+    }
+
+    /// <summary>The proxy, with each request drawn from its key's rate-limit buckets before it is balanced.</summary>
+    public static IEndpointRouteBuilder MapPersistenceProxy(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapReverseProxy(proxy =>
+        {
+            proxy.UseMiddleware<RateLimitMiddleware>();
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
+        return endpoints;
     }
 }

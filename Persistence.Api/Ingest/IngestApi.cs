@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Persistence.Api.Callers;
 using Persistence.Contracts;
 using StackExchange.Redis;
 
@@ -85,7 +86,7 @@ public static class IngestApi
 
         try
         {
-            await appender.AppendAsync(stream, items, recordType);
+            await appender.AppendAsync(stream, items, recordType, request.HttpContext.CallerKeyId());
         }
         catch (Exception ex) when (ex is RedisException or RedisTimeoutException or TimeoutException)
         {

@@ -13,7 +13,7 @@ namespace Persistence.Api.Ingest;
 /// </summary>
 public sealed class StreamAppender(IConnectionMultiplexer redis)
 {
-    public async Task AppendAsync<T>(string stream, IReadOnlyList<T?> records, JsonTypeInfo<T> typeInfo)
+    public async Task AppendAsync<T>(string stream, IReadOnlyList<T?> records, JsonTypeInfo<T> typeInfo, string? callerKeyId = null)
         where T : class
     {
         using var activity = PersistenceTelemetry.Streams.StartActivity($"publish {stream}", ActivityKind.Producer);
@@ -30,7 +30,7 @@ public sealed class StreamAppender(IConnectionMultiplexer redis)
         var appends = new Task<RedisValue>[records.Count];
         for (var i = 0; i < records.Count; i++)
         {
-            var fields = new List<NameValueEntry>(3)
+            var fields = new List<NameValueEntry>(4)
             {
                 new(PersistenceStreams.Fields.Record, JsonSerializer.SerializeToUtf8Bytes(records[i]!, typeInfo)),
             };
@@ -42,6 +42,11 @@ public sealed class StreamAppender(IConnectionMultiplexer redis)
             if (!string.IsNullOrEmpty(traceState))
             {
                 fields.Add(new(PersistenceStreams.Fields.TraceState, traceState));
+            }
+
+            if (callerKeyId is not null)
+            {
+                fields.Add(new(PersistenceStreams.Fields.Caller, callerKeyId));
             }
 
             appends[i] = transaction.StreamAddAsync(stream, [.. fields]);

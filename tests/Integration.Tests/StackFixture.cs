@@ -1,7 +1,10 @@
+using System.Net;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using AppHost;
 using AppHost.Hosting;
 using MySqlConnector;
+using StackExchange.Redis;
 
 namespace Integration.Tests;
 
@@ -13,6 +16,7 @@ public sealed class StackFixture : IAsyncLifetime
 {
     public const int Replicas = 2;
     public const int Workers = 2;
+    public const int Gateways = 2;
 
     public DistributedApplication App { get; private set; } = null!;
 
@@ -27,12 +31,15 @@ public sealed class StackFixture : IAsyncLifetime
             GatewayPort = 0,
             Replicas = Replicas,
             Workers = Workers,
+            Gateways = Gateways,
             StateDirectory = StateDirectory,
             EchoLogs = false,
         };
         // Take over a dead worker's entries within seconds rather than the production default of 30 s.
         options.WorkerSettings["Flush__ClaimIdleTimeMs"] = "1500";
         options.WorkerSettings["Flush__ClaimIntervalMs"] = "500";
+        // Tests read entries back from the streams after the workers flushed them.
+        options.WorkerSettings["Flush__TrimIntervalMs"] = "600000";
 
         App = Topology.Define(options);
         try
@@ -44,7 +51,28 @@ public sealed class StackFixture : IAsyncLifetime
             throw new InvalidOperationException($"The stack did not start: {ex.Message}\n{LogTail()}", ex);
         }
 
-        Gateway = new HttpClient { BaseAddress = App.Get<ProjectResource>(Topology.Gateway).HttpEndpoint, Timeout = TimeSpan.FromMinutes(2) };
+        ApiKey = App.Parameters["api-key"];
+        Gateway = CreateClient(ApiKey);
+    }
+
+    /// <summary>The development key AppHost minted: every scope.</summary>
+    public string ApiKey { get; private set; } = "";
+
+    public IReadOnlyList<ProjectResource> GatewayInstances =>
+        [.. App.Resources.OfType<ProjectResource>().Where(r => r.ServiceName == Topology.Gateway)];
+
+    /// <summary>A client of one gateway instance, sending <paramref name="apiKey"/> unless it is null.</summary>
+    public HttpClient CreateClient(string? apiKey, int gateway = 0, HttpMessageHandler? handler = null)
+    {
+        var client = handler is null ? new HttpClient() : new HttpClient(handler);
+        client.BaseAddress = GatewayInstances[gateway].HttpEndpoint;
+        client.Timeout = TimeSpan.FromMinutes(2);
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-API-Key", apiKey);
+        }
+
+        return client;
     }
 
     public async Task DisposeAsync()
@@ -70,6 +98,43 @@ public sealed class StackFixture : IAsyncLifetime
         var connection = new MySqlConnection(App.ConnectionStrings[Topology.Database]);
         connection.Open();
         return connection;
+    }
+
+    /// <summary>A handler whose connections come from <paramref name="source"/> (any 127.x.y.z is loopback on Linux).</summary>
+    public static SocketsHttpHandler FromAddress(IPAddress source) => new()
+    {
+        ConnectCallback = async (context, cancellationToken) =>
+        {
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                socket.Bind(new IPEndPoint(source, 0));
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    };
+
+    /// <summary>Entries ever added to a stream (XINFO's entries-added): unaffected by trimming.</summary>
+    public async Task<long> EntriesAddedAsync(string stream)
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(App.ConnectionStrings[Topology.Redis]);
+        var info = await redis.GetDatabase().ExecuteAsync("XINFO", "STREAM", stream);
+        var fields = (RedisResult[])info!;
+        for (var i = 0; i < fields.Length - 1; i += 2)
+        {
+            if ((string?)fields[i] == "entries-added")
+            {
+                return (long)fields[i + 1];
+            }
+        }
+
+        throw new InvalidOperationException("XINFO STREAM has no entries-added (Redis 7 or later is needed).");
     }
 
     /// <summary>Waits on the flush barrier, retrying a 503 as its Retry-After asks, as a real client would.</summary>

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using AppHost.Hosting;
+
+namespace AppHost;
+
+/// <summary>
+/// The development API key (every scope), minted on the first run by the gateway's own <c>new-key</c> command. Its
+/// hash goes into the gateway's key file in the state folder, where more keys can be added while the stack runs; the
+/// key itself stays in <c>secrets.json</c>.
+/// </summary>
+public static class DevelopmentKey
+{
+    public const string Id = "dev";
+
+    public static string KeyFile(string stateDirectory) => Path.Combine(stateDirectory, "gateway", "api-keys.json");
+
+    public static string Ensure(Secrets secrets, string stateDirectory)
+    {
+        var path = KeyFile(stateDirectory);
+        var document = File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path))!.AsObject() : [];
+        if (secrets.DevelopmentApiKey is { } existing && document["ApiKeys"]?["Keys"]?[Id] is not null)
+        {
+            return existing;
+        }
+
+        var minted = Mint();
+        var entry = minted["configuration"]!["ApiKeys"]!["Keys"]![Id]!.DeepClone();
+        var keys = (document["ApiKeys"] ??= new JsonObject())["Keys"] ??= new JsonObject();
+        keys[Id] = entry;
+
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, document.ToJsonString(new() { WriteIndented = true }));
+        secrets.DevelopmentApiKey = minted["key"]!.GetValue<string>();
+        secrets.Save(stateDirectory);
+        return secrets.DevelopmentApiKey;
+    }
+
+    private static JsonNode Mint()
+    {
+        var startInfo = new ProcessStartInfo(BuildOutput.DotnetHost)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in (string[])[BuildOutput.AssemblyPath("Gateway"), "new-key", "--id", Id, "--name", "local development", "--json"])
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start the gateway to mint a key.");
+        var output = process.StandardOutput.ReadToEnd();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return process.ExitCode == 0 && JsonNode.Parse(output) is { } minted
+            ? minted
+            : throw new InvalidOperationException($"The gateway's new-key command failed ({process.ExitCode}): {error}");
+    }
+}

@@ -1,0 +1,18 @@
+namespace Gateway.ApiKeys;
+
+/// <summary>What a key may do. Each scope is also the name of the authorization policy a route asks for.</summary>
+public static class Scopes
+{
+    /// <summary>Write batches and wait on the flush barrier.</summary>
+    public const string Ingest = "ingest";
+
+    /// <summary>Query and recovery reads.</summary>
+    public const string Read = "read";
+
+    /// <summary>Statistics, garbage collection, dead letters.</summary>
+    public const string Admin = "admin";
+
+    public const string ClaimType = "scope";
+
+    public static readonly IReadOnlyList<string> All = [Ingest, Read, Admin];
+}

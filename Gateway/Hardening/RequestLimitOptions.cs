@@ -1,0 +1,28 @@
+namespace Gateway.Hardening;
+
+/// <summary>What one client may ask of the gateway, so slow or huge requests cannot tie up the replicas.</summary>
+public sealed class RequestLimitOptions
+{
+    public const string SectionName = "RequestLimits";
+
+    /// <summary>The largest body accepted; the API's own batch limit is 16 MiB.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 16 * 1024 * 1024;
+
+    public int MaxRequestHeaderCount { get; set; } = 64;
+
+    public int MaxRequestHeadersTotalBytes { get; set; } = 32 * 1024;
+
+    /// <summary>Time to send all headers: a client dribbling them (slowloris) is cut off.</summary>
+    public int RequestHeadersTimeoutSeconds { get; set; } = 15;
+
+    /// <summary>Slowest body upload tolerated after a 5 s grace period.</summary>
+    public int MinRequestBodyBytesPerSecond { get; set; } = 4096;
+
+    public int KeepAliveTimeoutSeconds { get; set; } = 120;
+
+    public string? Validate() =>
+        MaxRequestBodyBytes is > 0 and <= int.MaxValue / 2 && MaxRequestHeaderCount > 0 && MaxRequestHeadersTotalBytes >= 1024
+        && RequestHeadersTimeoutSeconds > 0 && MinRequestBodyBytesPerSecond >= 0 && KeepAliveTimeoutSeconds > 0
+            ? null
+            : $"{SectionName}: every limit must be positive, and MaxRequestBodyBytes at most 1 GiB.";
+}

@@ -1,0 +1,39 @@
+namespace Gateway.RateLimits;
+
+/// <summary>What happens to a request when Redis, which holds the shared buckets, does not answer.</summary>
+public enum RateLimitFailureMode
+{
+    /// <summary>Let it through unlimited (logged and counted): a limiter outage must not stop ingest.</summary>
+    Open,
+
+    /// <summary>Refuse it with 503 and Retry-After: nothing unmetered gets through.</summary>
+    Closed,
+}
+
+public sealed class RateLimitOptions
+{
+    public const string SectionName = "RateLimits";
+
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Requests per key, unless the key sets its own.</summary>
+    public BucketLimit Requests { get; set; } = new() { PerSecond = 100, Burst = 200 };
+
+    /// <summary>Records per key on the batch routes (a 5,000-record batch costs 5,000), unless the key sets its own.</summary>
+    public BucketLimit Records { get; set; } = new() { PerSecond = 50_000, Burst = 100_000 };
+
+    /// <summary>Failed or missing keys per client address, so keys cannot be guessed at speed.</summary>
+    public BucketLimit UnauthenticatedPerIp { get; set; } = new() { PerSecond = 1, Burst = 20 };
+
+    public RateLimitFailureMode FailureMode { get; set; } = RateLimitFailureMode.Open;
+
+    /// <summary>How long a bucket check may wait on Redis before <see cref="FailureMode"/> applies.</summary>
+    public int RedisTimeoutMs { get; set; } = 250;
+
+    /// <summary>Prefix of the bucket keys in Redis, shared by every gateway instance.</summary>
+    public string KeyPrefix { get; set; } = "gateway:ratelimit:";
+
+    public string? Validate() =>
+        Requests.Validate(nameof(Requests)) ?? Records.Validate(nameof(Records)) ?? UnauthenticatedPerIp.Validate(nameof(UnauthenticatedPerIp))
+        ?? (RedisTimeoutMs is > 0 and <= 10_000 ? null : "RedisTimeoutMs must be between 1 and 10000.");
+}

@@ -1,0 +1,32 @@
+namespace Persistence.Api.Callers;
+
+public static class InternalCallerExtensions
+{
+    public static IHostApplicationBuilder AddInternalCallers(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<InternalAuthenticationOptions>()
+            .BindConfiguration(InternalCallers.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(
+                options => options.AllowUnauthenticated || !string.IsNullOrEmpty(options.Credential),
+                $"Set {InternalCallers.SectionName}__Credential (the secret the gateway presents), or {InternalCallers.SectionName}__AllowUnauthenticated=true where the network admits only the gateway.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<InternalCallerMiddleware>();
+        return builder;
+    }
+
+    /// <summary>Everything but the health probes must come through the gateway.</summary>
+    public static IApplicationBuilder UseInternalCallers(this IApplicationBuilder app) =>
+        app.UseMiddleware<InternalCallerMiddleware>();
+
+    /// <summary>The API key id the gateway vouched for, or null for a caller admitted without one.</summary>
+    public static string? CallerKeyId(this HttpContext context) =>
+        context.Items.TryGetValue(typeof(InternalCallerMiddleware), out var keyId) ? keyId as string : null;
+
+    internal static void SetCallerKeyId(this HttpContext context, string? keyId) =>
+        context.Items[typeof(InternalCallerMiddleware)] = keyId;
+
+    internal static bool IsProbe(this HttpRequest request) =>
+        request.Path.StartsWithSegments(Microsoft.Extensions.Hosting.Extensions.HealthEndpointPath)
+        || request.Path.StartsWithSegments(Microsoft.Extensions.Hosting.Extensions.AlivenessEndpointPath);
+}
