@@ -9,6 +9,16 @@ public sealed class StackOptions
 
     public int Workers { get; set; } = 1;
 
+    /// <summary>
+    /// Redis <c>appendfsync</c>: <c>everysec</c> may lose the last second of accepted batches if the Redis host (not
+    /// just the process) crashes; <c>always</c> fsyncs before every reply, so a 202 survives that too, at a cost in
+    /// throughput.
+    /// </summary>
+    public string RedisAppendFsync { get; set; } = "everysec";
+
+    /// <summary>Redis <c>maxmemory</c> (e.g. <c>4gb</c>); past it writes fail instead of evicting anything.</summary>
+    public string RedisMaxMemory { get; set; } = "4gb";
+
     /// <summary>Gateway instances; the first listens on <see cref="GatewayPort"/>, the others on free ports.</summary>
     public int Gateways { get; set; } = 1;
 
@@ -38,9 +48,18 @@ public sealed class StackOptions
                 case "--replicas": options.Replicas = Math.Max(1, Number()); break;
                 case "--workers": options.Workers = Math.Max(1, Number()); break;
                 case "--gateways": options.Gateways = Math.Max(1, Number()); break;
+                case "--redis-fsync":
+                    options.RedisAppendFsync = Value() switch
+                    {
+                        "always" => "always",
+                        "everysec" => "everysec",
+                        _ => throw new ArgumentException("--redis-fsync is always or everysec."),
+                    };
+                    break;
+                case "--redis-maxmemory": options.RedisMaxMemory = Value(); break;
                 case "--state-dir": options.StateDirectory = Path.GetFullPath(Value()); break;
                 case "--quiet": options.EchoLogs = false; break;
-                default: throw new ArgumentException($"Unknown option {args[i]}. Options: --gateway-port N --replicas N --workers N --gateways N --state-dir PATH --quiet");
+                default: throw new ArgumentException($"Unknown option {args[i]}. Options: --gateway-port N --replicas N --workers N --gateways N --redis-fsync always|everysec --redis-maxmemory SIZE --state-dir PATH --quiet");
             }
         }
 

@@ -22,7 +22,7 @@ public static class Topology
         KeyValuePair<string, string>[] internalCredential = [KeyValuePair.Create("InternalAuthentication__Credential", secrets.InternalCredential)];
         var context = new StackContext(options.StateDirectory, options.EchoLogs);
 
-        var redis = new RedisResource(Redis, Ports.GetFree(), secrets.RedisPassword);
+        var redis = new RedisResource(Redis, Ports.GetFree(), secrets.RedisPassword, options.RedisAppendFsync, options.RedisMaxMemory);
         var mysql = new MySqlResource(MySql, Database, Ports.GetFree(), "persistence", "persistence", secrets.MySqlPassword, secrets.MySqlRootPassword);
 
         var apis = Enumerable.Range(0, options.Replicas)

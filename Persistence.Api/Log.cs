@@ -16,4 +16,10 @@ internal static partial class Log
 
     [LoggerMessage(5, LogLevel.Warning, "Refused a direct call from {RemoteAddress} to {Path}: no valid internal credential")]
     public static partial void DirectCallRefused(ILogger logger, string remoteAddress, string path);
+
+    [LoggerMessage(6, LogLevel.Warning, "Backlog of {Backlog} records (Redis memory {MemoryRatio:P0}) passed the high-water mark; refusing batches with 503")]
+    public static partial void SheddingStarted(ILogger logger, long backlog, double memoryRatio);
+
+    [LoggerMessage(7, LogLevel.Information, "Backlog down to {Backlog} records (Redis memory {MemoryRatio:P0}); accepting batches again")]
+    public static partial void SheddingStopped(ILogger logger, long backlog, double memoryRatio);
 }

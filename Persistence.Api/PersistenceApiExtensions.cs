@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Persistence.Api.Backpressure;
 using Persistence.Api.Callers;
 using Persistence.Api.Ingest;
 using Persistence.Api.Pipeline;
@@ -24,6 +25,7 @@ public static class PersistenceApiExtensions
 
         builder.AddInternalCallers();
         builder.AddIngest();
+        builder.AddBackpressure();
         builder.AddPipeline();
         return builder;
     }

@@ -6,7 +6,7 @@ namespace AppHost.Hosting;
 /// <c>redis-server</c> with the append-only file on (<c>appendfsync everysec</c>) and <c>noeviction</c>, so stream
 /// entries are never dropped to make room; bound to loopback with a generated password.
 /// </summary>
-public sealed class RedisResource(string name, int port, string password, string appendFsync = "everysec")
+public sealed class RedisResource(string name, int port, string password, string appendFsync = "everysec", string maxMemory = "0")
     : Resource(name, "redis"), IResourceWithConnectionString
 {
     public int Port { get; } = port;
@@ -33,6 +33,8 @@ public sealed class RedisResource(string name, int port, string password, string
                 "--appendonly", "yes",
                 "--appendfsync", appendFsync,
                 "--save", "",
+                // With noeviction, reaching maxmemory makes writes fail (the API answers 503) instead of dropping data.
+                "--maxmemory", maxMemory,
                 "--maxmemory-policy", "noeviction",
                 "--daemonize", "no",
             ],

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Persistence.Api.Backpressure;
 using Persistence.Api.Callers;
 using Persistence.Contracts;
 using StackExchange.Redis;
@@ -26,20 +27,20 @@ public static class IngestApi
     }
 
     public static Task<IResult> AcceptSessionsAsync(
-        HttpRequest request, RecordValidator validator, StreamAppender appender, IOptions<IngestOptions> options,
+        HttpRequest request, RecordValidator validator, StreamAppender appender, BacklogMonitor backlog, IOptions<IngestOptions> options,
         ILogger<StreamAppender> logger, CancellationToken cancellationToken) =>
         AcceptAsync(
             request, PersistenceJsonContext.Default.SessionBatch, batch => batch.Sessions, "sessions",
             validator.Validate, PersistenceStreams.Sessions, PersistenceJsonContext.Default.SessionRecord,
-            appender, options.Value, logger, cancellationToken);
+            appender, backlog, options.Value, logger, cancellationToken);
 
     public static Task<IResult> AcceptTasksAsync(
-        HttpRequest request, RecordValidator validator, StreamAppender appender, IOptions<IngestOptions> options,
+        HttpRequest request, RecordValidator validator, StreamAppender appender, BacklogMonitor backlog, IOptions<IngestOptions> options,
         ILogger<StreamAppender> logger, CancellationToken cancellationToken) =>
         AcceptAsync(
             request, PersistenceJsonContext.Default.TaskBatch, batch => batch.Tasks, "tasks",
             validator.Validate, PersistenceStreams.Tasks, PersistenceJsonContext.Default.TaskRecord,
-            appender, options.Value, logger, cancellationToken);
+            appender, backlog, options.Value, logger, cancellationToken);
 
     private static async Task<IResult> AcceptAsync<TBatch, TRecord>(
         HttpRequest request,
@@ -50,12 +51,23 @@ public static class IngestApi
         string stream,
         JsonTypeInfo<TRecord> recordType,
         StreamAppender appender,
+        BacklogMonitor backlog,
         IngestOptions options,
         ILogger logger,
         CancellationToken cancellationToken)
         where TBatch : class
         where TRecord : class
     {
+        // Refused before the body is read: while shedding, every accepted byte would deepen the backlog.
+        if (backlog.ShouldRefuse())
+        {
+            var state = backlog.Current;
+            return Problems.Unavailable(
+                request.HttpContext,
+                options.RetryAfterSeconds,
+                $"The backlog of {state.Backlog} records not yet written to the database is over its high-water mark; nothing of the batch was accepted. Retry the same batch.");
+        }
+
         var read = await BatchReader.ReadAsync(request, batchType, options.MaxBodyBytes, cancellationToken);
         if (read.IsTooLarge)
         {

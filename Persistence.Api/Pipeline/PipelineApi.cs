@@ -1,3 +1,4 @@
+using Persistence.Api.Backpressure;
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -64,7 +65,7 @@ public static class PipelineApi
     }
 
     public static async Task<IResult> GetStatsAsync(
-        HttpContext context, IConnectionMultiplexer redis, IOptions<IngestOptions> ingest, ILogger<FlushBarrier> logger)
+        HttpContext context, IConnectionMultiplexer redis, BacklogMonitor backlog, IOptions<IngestOptions> ingest, ILogger<FlushBarrier> logger)
     {
         var database = redis.GetDatabase();
         try
@@ -92,7 +93,11 @@ public static class PipelineApi
             }
 
             var deadLetters = await database.StreamLengthAsync(PersistenceStreams.DeadLetters);
-            return TypedResults.Ok(new PipelineStats(streams, new DeadLetterStats(PersistenceStreams.DeadLetters, deadLetters)));
+            var pressure = backlog.Current;
+            return TypedResults.Ok(new PipelineStats(
+                streams,
+                new DeadLetterStats(PersistenceStreams.DeadLetters, deadLetters),
+                new BackpressureStats(pressure.Backlog, Math.Round(pressure.MemoryRatio, 4), pressure.Shedding)));
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -124,4 +129,7 @@ public sealed record StreamStats(
 
 public sealed record DeadLetterStats(string Stream, long Length);
 
-public sealed record PipelineStats(IReadOnlyList<StreamStats> Streams, DeadLetterStats DeadLetters);
+/// <summary>This replica's last measurement of the un-flushed backlog, and whether it refuses batches because of it.</summary>
+public sealed record BackpressureStats(long Backlog, double RedisMemoryRatio, bool Shedding);
+
+public sealed record PipelineStats(IReadOnlyList<StreamStats> Streams, DeadLetterStats DeadLetters, BackpressureStats Backpressure);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
@@ -17,6 +18,7 @@ public sealed class StackFixture : IAsyncLifetime
     public const int Replicas = 2;
     public const int Workers = 2;
     public const int Gateways = 2;
+    public const int BackpressureHighWater = 30_000;
 
     public DistributedApplication App { get; private set; } = null!;
 
@@ -38,6 +40,10 @@ public sealed class StackFixture : IAsyncLifetime
         // Take over a dead worker's entries within seconds rather than the production default of 30 s.
         options.WorkerSettings["Flush__ClaimIdleTimeMs"] = "1500";
         options.WorkerSettings["Flush__ClaimIntervalMs"] = "500";
+        // Low enough that a test can pass it in seconds, high enough that no other test comes near.
+        options.ApiSettings["Backpressure__HighWaterEntries"] = BackpressureHighWater.ToString(CultureInfo.InvariantCulture);
+        options.ApiSettings["Backpressure__LowWaterEntries"] = (BackpressureHighWater / 2).ToString(CultureInfo.InvariantCulture);
+        options.ApiSettings["Backpressure__RefreshIntervalMs"] = "100";
         // Tests read entries back from the streams after the workers flushed them.
         options.WorkerSettings["Flush__TrimIntervalMs"] = "600000";
 

@@ -1,0 +1,124 @@
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Persistence.Api.Pipeline;
+using Persistence.Contracts;
+using StackExchange.Redis;
+
+namespace Persistence.Api.Backpressure;
+
+/// <summary>
+/// Measures the un-flushed backlog and Redis memory in the background and decides whether ingest is open, so the
+/// request path only reads a flag. If MySQL is down or slow the backlog grows; past the high-water mark the API
+/// answers 503 instead of growing Redis until it runs out of memory.
+/// </summary>
+public sealed class BacklogMonitor : BackgroundService
+{
+    private static readonly string[] Streams = [PersistenceStreams.Sessions, PersistenceStreams.Tasks];
+
+    private readonly IConnectionMultiplexer _redis;
+    private readonly IOptionsMonitor<BackpressureOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<BacklogMonitor> _logger;
+    private readonly Counter<long> _refused;
+    private volatile Snapshot _current = new(0, 0, false);
+
+    public BacklogMonitor(
+        IConnectionMultiplexer redis, IOptionsMonitor<BackpressureOptions> options, TimeProvider time, IMeterFactory meters, ILogger<BacklogMonitor> logger)
+    {
+        _redis = redis;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        var meter = PersistenceTelemetry.CreateMeter(meters);
+        meter.CreateObservableGauge("persistence.ingest.backlog", () => _current.Backlog, "{record}", "Records accepted and not yet committed, as last measured.");
+        meter.CreateObservableGauge("persistence.ingest.shedding", () => _current.Shedding ? 1 : 0, description: "1 while batches are refused for backpressure.");
+        _refused = meter.CreateCounter<long>("persistence.ingest.refused", "{batch}", "Batches refused with 503 for backpressure.");
+    }
+
+    public sealed record Snapshot(long Backlog, double MemoryRatio, bool Shedding);
+
+    public Snapshot Current => _current;
+
+    /// <summary>True when the batch must be refused; counts the refusal.</summary>
+    public bool ShouldRefuse()
+    {
+        if (!_current.Shedding)
+        {
+            return false;
+        }
+
+        _refused.Add(1);
+        return true;
+    }
+
+    /// <summary>One measurement and decision; the loop calls it, tests may too.</summary>
+    public async Task RefreshAsync()
+    {
+        var database = _redis.GetDatabase();
+        long backlog = 0;
+        foreach (var stream in Streams)
+        {
+            var progress = await StreamProgress.ReadAsync(database, stream);
+            // Lag is null when Redis cannot tell (after deletions); the stream length is then the safe upper bound.
+            backlog += progress.Pending + (progress.Lag ?? progress.Length);
+        }
+
+        var memoryRatio = await MemoryRatioAsync(database);
+        var settings = _options.CurrentValue;
+        var previous = _current;
+        var shedding = previous.Shedding
+            ? backlog > settings.LowWaterEntries || memoryRatio > settings.LowWaterMemoryRatio
+            : backlog >= settings.HighWaterEntries || memoryRatio >= settings.HighWaterMemoryRatio;
+        _current = new Snapshot(backlog, memoryRatio, shedding);
+
+        if (shedding && !previous.Shedding)
+        {
+            Log.SheddingStarted(_logger, backlog, memoryRatio);
+        }
+        else if (!shedding && previous.Shedding)
+        {
+            Log.SheddingStopped(_logger, backlog, memoryRatio);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RefreshAsync();
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Redis is away: appends fail on their own with 503; keep the last decision until it answers again.
+                // Never let the loop die: ingest would then never be throttled again.
+                Log.StreamStateFailed(_logger, ex);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(_options.CurrentValue.RefreshIntervalMs), _time, stoppingToken)
+                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private static async Task<double> MemoryRatioAsync(IDatabase database)
+    {
+        // Through a script: the client library reserves a plain INFO for admin connections, which this is not.
+        var info = (string?)await database.ScriptEvaluateAsync("return redis.call('INFO', 'memory')") ?? "";
+        long used = 0, max = 0;
+        foreach (var line in info.Split('\n', StringSplitOptions.TrimEntries))
+        {
+            if (line.StartsWith("used_memory:", StringComparison.Ordinal))
+            {
+                used = long.Parse(line.AsSpan("used_memory:".Length), CultureInfo.InvariantCulture);
+            }
+            else if (line.StartsWith("maxmemory:", StringComparison.Ordinal))
+            {
+                max = long.Parse(line.AsSpan("maxmemory:".Length), CultureInfo.InvariantCulture);
+            }
+        }
+
+        return max > 0 ? (double)used / max : 0;
+    }
+}
