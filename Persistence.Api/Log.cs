@@ -22,4 +22,13 @@ internal static partial class Log
 
     [LoggerMessage(7, LogLevel.Information, "Backlog down to {Backlog} records (Redis memory {MemoryRatio:P0}); accepting batches again")]
     public static partial void SheddingStopped(ILogger logger, long backlog, double memoryRatio);
+
+    [LoggerMessage(8, LogLevel.Information, "Replayed dead letter {Id} into {Stream}")]
+    public static partial void DeadLetterReplayed(ILogger logger, string id, string stream);
+
+    [LoggerMessage(9, LogLevel.Information, "Discarded dead letter {Id}")]
+    public static partial void DeadLetterDiscarded(ILogger logger, string id);
+
+    [LoggerMessage(10, LogLevel.Warning, "Dead letter {Id} names no data stream or holds no record; it cannot be replayed")]
+    public static partial void DeadLetterNotReplayable(ILogger logger, string id);
 }

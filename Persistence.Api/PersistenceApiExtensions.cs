@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Persistence.Api.Backpressure;
 using Persistence.Api.Callers;
+using Persistence.Api.DeadLetters;
 using Persistence.Api.Ingest;
 using Persistence.Api.Pipeline;
 using StackExchange.Redis;
@@ -19,6 +20,7 @@ public static class PersistenceApiExtensions
         builder.AddRedisClient(RedisConnectionName, options => options.BacklogPolicy = BacklogPolicy.FailFast);
 
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<RedisUnavailableHandler>();
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         builder.Services.AddSingleton(TimeProvider.System);
@@ -26,6 +28,7 @@ public static class PersistenceApiExtensions
         builder.AddInternalCallers();
         builder.AddIngest();
         builder.AddBackpressure();
+        builder.AddDeadLetters();
         builder.AddPipeline();
         return builder;
     }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Persistence.Api.Ingest;
 
 namespace Persistence.Api;
@@ -5,22 +6,22 @@ namespace Persistence.Api;
 /// <summary>RFC 9457 problem responses with the shape clients can rely on.</summary>
 public static class Problems
 {
-    public static IResult Invalid(string detail, IReadOnlyList<FieldError> errors) =>
+    public static ProblemHttpResult Invalid(string detail, IReadOnlyList<FieldError> errors) =>
         TypedResults.Problem(
             detail: detail,
             statusCode: StatusCodes.Status400BadRequest,
-            title: "Invalid batch",
+            title: "Invalid request",
             type: "https://httpwg.org/specs/rfc9110.html#status.400",
             extensions: new Dictionary<string, object?> { ["errors"] = errors });
 
-    public static IResult TooLarge(string detail) =>
+    public static ProblemHttpResult TooLarge(string detail) =>
         TypedResults.Problem(
             detail: detail,
             statusCode: StatusCodes.Status413PayloadTooLarge,
             title: "Batch too large",
             type: "https://httpwg.org/specs/rfc9110.html#status.413");
 
-    public static IResult Unavailable(HttpContext context, int retryAfterSeconds, string detail)
+    public static ProblemHttpResult Unavailable(HttpContext context, int retryAfterSeconds, string detail)
     {
         context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return TypedResults.Problem(
@@ -30,10 +31,17 @@ public static class Problems
             type: "https://httpwg.org/specs/rfc9110.html#status.503");
     }
 
-    public static IResult Unauthorized(string detail) =>
+    public static ProblemHttpResult Unauthorized(string detail) =>
         TypedResults.Problem(
             detail: detail,
             statusCode: StatusCodes.Status401Unauthorized,
             title: "Unauthorized",
             type: "https://httpwg.org/specs/rfc9110.html#status.401");
+
+    public static ProblemHttpResult NotFound(string detail) =>
+        TypedResults.Problem(
+            detail: detail,
+            statusCode: StatusCodes.Status404NotFound,
+            title: "Not found",
+            type: "https://httpwg.org/specs/rfc9110.html#status.404");
 }

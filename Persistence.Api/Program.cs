@@ -1,5 +1,6 @@
 using Persistence.Api;
 using Persistence.Api.Callers;
+using Persistence.Api.DeadLetters;
 using Persistence.Api.Ingest;
 using Persistence.Api.Pipeline;
 
@@ -17,6 +18,7 @@ app.UseInternalCallers();
 app.MapDefaultEndpoints();
 app.MapIngestApi();
 app.MapPipelineApi();
+app.MapDeadLetterApi();
 
 app.Run();
 

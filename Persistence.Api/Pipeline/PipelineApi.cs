@@ -1,7 +1,7 @@
-using Persistence.Api.Backpressure;
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Persistence.Api.Backpressure;
 using Persistence.Api.Ingest;
 using Persistence.Contracts;
 using StackExchange.Redis;

@@ -66,9 +66,7 @@ public sealed class BackpressureTests(StackFixture stack)
 
         await stack.FlushAsync(120_000);
         await using var db = stack.OpenDatabase();
-        await using var count = new MySqlCommand("SELECT COUNT(*) FROM translation_tasks WHERE task_id LIKE @p", db);
-        count.Parameters.AddWithValue("@p", prefix + "-%");
-        Assert.Equal(accepted, Convert.ToInt32(await count.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(accepted, await Rows.CountAsync(db, "translation_tasks", "task_id", prefix));
     }
 
     [Fact]
@@ -97,8 +95,6 @@ public sealed class BackpressureTests(StackFixture stack)
 
         await stack.FlushAsync();
         await using var db = stack.OpenDatabase();
-        await using var count = new MySqlCommand("SELECT COUNT(*) FROM translation_tasks WHERE task_id LIKE @p", db);
-        count.Parameters.AddWithValue("@p", prefix + "-%");
-        Assert.Equal(50, Convert.ToInt32(await count.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(50, await Rows.CountAsync(db, "translation_tasks", "task_id", prefix));
     }
 }

@@ -28,7 +28,7 @@ public sealed class PipelineTests(StackFixture stack)
         await stack.FlushAsync();
 
         await using var db = stack.OpenDatabase();
-        Assert.Equal(500, await CountAsync(db, "translation_tasks", "task_id", prefix));
+        Assert.Equal(500, await Rows.CountAsync(db, "translation_tasks", "task_id", prefix));
         await using var command = new MySqlCommand(
             "SELECT session_id, status, source_text, metadata, updated_at FROM translation_tasks WHERE task_id = @id", db);
         command.Parameters.AddWithValue("@id", $"{prefix}-t123");
@@ -57,7 +57,7 @@ public sealed class PipelineTests(StackFixture stack)
         await stack.FlushAsync();
 
         await using var db = stack.OpenDatabase();
-        Assert.Equal(300, await CountAsync(db, "translation_tasks", "task_id", prefix));
+        Assert.Equal(300, await Rows.CountAsync(db, "translation_tasks", "task_id", prefix));
         Assert.Equal(300, await CountDistinctAsync(db, prefix));
     }
 
@@ -106,7 +106,7 @@ public sealed class PipelineTests(StackFixture stack)
 
         await stack.FlushAsync();
         await using var db = stack.OpenDatabase();
-        Assert.Equal(0, await CountAsync(db, "translation_tasks", "task_id", prefix));
+        Assert.Equal(0, await Rows.CountAsync(db, "translation_tasks", "task_id", prefix));
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public sealed class PipelineTests(StackFixture stack)
 
         // No waiting after the barrier: the rows must already be there.
         await using var db = stack.OpenDatabase();
-        Assert.Equal(4000, await CountAsync(db, "translation_tasks", "task_id", prefix));
+        Assert.Equal(4000, await Rows.CountAsync(db, "translation_tasks", "task_id", prefix));
     }
 
     [Fact]
@@ -166,21 +166,21 @@ public sealed class PipelineTests(StackFixture stack)
         }
 
         await using var db = stack.OpenDatabase();
-        var landedBeforeKill = await WaitForAsync(async () => await CountAsync(db, "translation_tasks", "task_id", prefix), n => n > 0);
+        var landedBeforeKill = await WaitForAsync(async () => await Rows.CountAsync(db, "translation_tasks", "task_id", prefix), n => n > 0);
         victim.Kill();
         await victim.Process!.WaitForExitAsync();
-        var landedAtKill = await CountAsync(db, "translation_tasks", "task_id", prefix);
+        var landedAtKill = await Rows.CountAsync(db, "translation_tasks", "task_id", prefix);
         Assert.True(landedAtKill < total, $"The worker finished ({landedAtKill}) before it could be killed; the test proves nothing.");
 
         // The survivor takes over what the dead consumer held once it has been idle long enough.
         await stack.App.RestartAsync(survivor, CancellationToken.None);
         await stack.FlushAsync(timeoutMs: 120_000);
-        Assert.Equal(total, await CountAsync(db, "translation_tasks", "task_id", prefix));
+        Assert.Equal(total, await Rows.CountAsync(db, "translation_tasks", "task_id", prefix));
 
         // The killed worker comes back under its own name and finds nothing left to do twice.
         await stack.App.RestartAsync(victim, CancellationToken.None);
         await stack.FlushAsync();
-        Assert.Equal(total, await CountAsync(db, "translation_tasks", "task_id", prefix));
+        Assert.Equal(total, await Rows.CountAsync(db, "translation_tasks", "task_id", prefix));
         Assert.True(landedBeforeKill > 0);
     }
 
@@ -223,7 +223,7 @@ public sealed class PipelineTests(StackFixture stack)
         await stack.FlushAsync();
         await using var db = stack.OpenDatabase();
         await stack.WaitForApiReplicasAsync();
-        Assert.Equal(200, await CountAsync(db, "translation_tasks", "task_id", prefix));
+        Assert.Equal(200, await Rows.CountAsync(db, "translation_tasks", "task_id", prefix));
     }
 
     [Fact]
@@ -254,7 +254,7 @@ public sealed class PipelineTests(StackFixture stack)
         await stack.FlushAsync();
 
         await using var db = stack.OpenDatabase();
-        Assert.Equal(8, await CountAsync(db, "translation_tasks", "task_id", prefix));
+        Assert.Equal(8, await Rows.CountAsync(db, "translation_tasks", "task_id", prefix));
         var deadLetters = await database.StreamRangeAsync(PersistenceStreams.DeadLetters, "-", "+");
         var ours = deadLetters.Where(e => ids.Contains(e[PersistenceStreams.Fields.SourceId].ToString())).ToList();
         Assert.Equal(2, ours.Count);
@@ -267,13 +267,6 @@ public sealed class PipelineTests(StackFixture stack)
     {
         using var response = await post;
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
-    }
-
-    private static async Task<long> CountAsync(MySqlConnection db, string table, string key, string prefix)
-    {
-        await using var command = new MySqlCommand($"SELECT COUNT(*) FROM {table} WHERE {key} LIKE CONCAT(@prefix, '-%')", db);
-        command.Parameters.AddWithValue("@prefix", prefix);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task<long> CountDistinctAsync(MySqlConnection db, string prefix)

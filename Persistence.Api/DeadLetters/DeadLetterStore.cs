@@ -1,0 +1,171 @@
+using System.Diagnostics.Metrics;
+using System.Text.Json;
+using Persistence.Contracts;
+using StackExchange.Redis;
+
+namespace Persistence.Api.DeadLetters;
+
+/// <summary>
+/// Reads the dead-letter stream and moves entries back to the stream they came from. A replay appends the original
+/// record (with its trace context and caller) and deletes the dead letter atomically, so an entry is never in both
+/// places or in neither. The worker's version guard makes a replay of something already superseded a no-op.
+/// </summary>
+public sealed class DeadLetterStore
+{
+    // Deletes the dead letter and appends its record in one step, and appends only if the delete found it, so two
+    // operators replaying at once put the record back once.
+    private const string MoveScript = """
+        if redis.call('XDEL', KEYS[1], ARGV[1]) == 1 then
+          return redis.call('XADD', KEYS[2], '*', unpack(ARGV, 2))
+        end
+        return false
+        """;
+
+    private readonly IDatabase _redis;
+    private readonly ILogger<DeadLetterStore> _logger;
+    private readonly Counter<long> _replayed;
+    private readonly Counter<long> _discarded;
+
+    public DeadLetterStore(IConnectionMultiplexer redis, IMeterFactory meters, ILogger<DeadLetterStore> logger)
+    {
+        _redis = redis.GetDatabase();
+        _logger = logger;
+        var meter = PersistenceTelemetry.CreateMeter(meters);
+        _replayed = meter.CreateCounter<long>("persistence.dead_letters.replayed", "{record}", "Dead letters sent back to their stream.");
+        _discarded = meter.CreateCounter<long>("persistence.dead_letters.discarded", "{record}", "Dead letters deleted by an operator.");
+    }
+
+    /// <summary>Oldest first, <paramref name="count"/> after <paramref name="after"/> (exclusive).</summary>
+    public async Task<DeadLetterPage> ListAsync(StreamId? after, int count)
+    {
+        var start = after is { } cursor ? cursor.Next().ToString() : "-";
+        var entries = await _redis.StreamRangeAsync(PersistenceStreams.DeadLetters, start, "+", count + 1);
+        var items = entries.Take(count).Select(Describe).ToList();
+        return new DeadLetterPage(items, entries.Length > count ? items[^1].Id : null);
+    }
+
+    public async Task<DeadLetter?> GetAsync(StreamId id)
+    {
+        var entries = await _redis.StreamRangeAsync(PersistenceStreams.DeadLetters, id.ToString(), id.ToString(), 1);
+        return entries.Length == 0 ? null : Describe(entries[0]);
+    }
+
+    /// <summary>False when there is no such dead letter (or someone else replayed or deleted it first).</summary>
+    public async Task<bool> ReplayAsync(StreamId id)
+    {
+        var entries = await _redis.StreamRangeAsync(PersistenceStreams.DeadLetters, id.ToString(), id.ToString(), 1);
+        return entries.Length == 1 && await ReplayEntryAsync(entries[0]);
+    }
+
+    /// <summary>Replays every dead letter present when the call started, page by page.</summary>
+    public async Task<ReplayResult> ReplayAllAsync(CancellationToken cancellationToken)
+    {
+        // Up to the newest entry now, so records dead-lettered again during the replay wait for the next call.
+        var newest = await _redis.StreamRangeAsync(PersistenceStreams.DeadLetters, "-", "+", 1, Order.Descending);
+        if (newest.Length == 0)
+        {
+            return new ReplayResult("replayed", 0, 0);
+        }
+
+        var end = newest[0].Id.ToString();
+        long replayed = 0, skipped = 0;
+        var start = "-";
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var page = await _redis.StreamRangeAsync(PersistenceStreams.DeadLetters, start, end, 500);
+            if (page.Length == 0)
+            {
+                break;
+            }
+
+            foreach (var entry in page)
+            {
+                if (await ReplayEntryAsync(entry))
+                {
+                    replayed++;
+                }
+                else
+                {
+                    skipped++;
+                }
+            }
+
+            start = StreamId.Parse(page[^1].Id.ToString()).Next().ToString();
+        }
+
+        return new ReplayResult("replayed", replayed, skipped);
+    }
+
+    public async Task<bool> DeleteAsync(StreamId id)
+    {
+        var deleted = await _redis.StreamDeleteAsync(PersistenceStreams.DeadLetters, [id.ToString()]) == 1;
+        if (deleted)
+        {
+            _discarded.Add(1);
+            Log.DeadLetterDiscarded(_logger, id.ToString());
+        }
+
+        return deleted;
+    }
+
+    private async Task<bool> ReplayEntryAsync(StreamEntry entry)
+    {
+        var source = (string?)entry[PersistenceStreams.Fields.SourceStream];
+        if (source is null || !PersistenceStreams.Data.Contains(source) || entry[PersistenceStreams.Fields.Record].IsNull)
+        {
+            // Not something a stream can take back (e.g. written by hand); leave it for an operator to delete.
+            Log.DeadLetterNotReplayable(_logger, entry.Id.ToString());
+            return false;
+        }
+
+        string[] carried = [PersistenceStreams.Fields.Record, PersistenceStreams.Fields.TraceParent, PersistenceStreams.Fields.TraceState, PersistenceStreams.Fields.Caller];
+        var fields = entry.Values.Where(v => carried.Contains((string?)v.Name)).ToArray();
+
+        var arguments = new RedisValue[1 + (fields.Length * 2)];
+        arguments[0] = entry.Id;
+        for (var i = 0; i < fields.Length; i++)
+        {
+            arguments[1 + (i * 2)] = fields[i].Name;
+            arguments[2 + (i * 2)] = fields[i].Value;
+        }
+
+        var appended = await _redis.ScriptEvaluateAsync(MoveScript, [PersistenceStreams.DeadLetters, source], arguments);
+        if (appended.IsNull)
+        {
+            return false;
+        }
+
+        _replayed.Add(1);
+        Log.DeadLetterReplayed(_logger, entry.Id.ToString(), source);
+        return true;
+    }
+
+    private static DeadLetter Describe(StreamEntry entry)
+    {
+        var raw = (string?)entry[PersistenceStreams.Fields.Record];
+        JsonElement? record = null;
+        if (raw is not null)
+        {
+            try
+            {
+                record = JsonDocument.Parse(raw).RootElement.Clone();
+                raw = null;
+            }
+            catch (JsonException)
+            {
+                // Not JSON (that may be why it is here): shown as the raw text.
+            }
+        }
+
+        return new DeadLetter(
+            entry.Id.ToString(),
+            (string?)entry[PersistenceStreams.Fields.SourceStream],
+            (string?)entry[PersistenceStreams.Fields.SourceId],
+            (string?)entry[PersistenceStreams.Fields.Reason],
+            (long?)entry[PersistenceStreams.Fields.Deliveries],
+            (string?)entry[PersistenceStreams.Fields.DeadLetteredAt],
+            (string?)entry[PersistenceStreams.Fields.Caller],
+            record,
+            raw);
+    }
+}
