@@ -21,4 +21,7 @@ internal static partial class Log
 
     [LoggerMessage(6, LogLevel.Warning, "The rate limiter's Redis did not answer; failing {Mode}")]
     public static partial void LimiterUnavailable(ILogger logger, RateLimitFailureMode mode, Exception exception);
+
+    [LoggerMessage(7, LogLevel.Information, "Replica {Destination} failed before answering ({Failure}); trying one of {Remaining} others")]
+    public static partial void RetryingElsewhere(ILogger logger, string destination, string failure, int remaining);
 }

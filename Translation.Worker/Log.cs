@@ -49,4 +49,7 @@ internal static partial class Log
 
     [LoggerMessage(21, LogLevel.Warning, "Entry {EntryId} of {Stream} was deleted while pending; acknowledging it")]
     public static partial void EntryVanished(ILogger logger, string stream, string entryId);
+
+    [LoggerMessage(22, LogLevel.Information, "Stopping: no more reads from {Stream}; the batch in hand has {DrainTimeoutMs} ms to commit")]
+    public static partial void Draining(ILogger logger, string stream, int drainTimeoutMs);
 }

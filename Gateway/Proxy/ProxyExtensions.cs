@@ -45,6 +45,7 @@ public static class ProxyExtensions
                 return ValueTask.CompletedTask;
             }));
         builder.Services.AddSingleton<IDestinationResolver, ServiceDiscoveryDestinationResolver>();
+        builder.Services.AddSingleton<RetryOnConnectFailureMiddleware>();
         return builder;
     }
 
@@ -55,6 +56,8 @@ public static class ProxyExtensions
         {
             proxy.UseMiddleware<RateLimitMiddleware>();
             proxy.UseSessionAffinity();
+            // Before balancing, so a retry balances again over the replicas not yet tried.
+            proxy.UseMiddleware<RetryOnConnectFailureMiddleware>();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();
         });

@@ -49,4 +49,11 @@ public sealed class FlushOptions
     /// <summary>Approximate SQL text per INSERT statement; a batch becomes several statements in one transaction.</summary>
     [Range(64 * 1024, 512 * 1024 * 1024)]
     public int MaxStatementBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// On shutdown, how long the batch in hand may take to commit before it is abandoned un-acknowledged (another
+    /// worker then takes it over). Keep it below the host's shutdown timeout (30 s) and the orchestrator's grace.
+    /// </summary>
+    [Range(0, 25_000)]
+    public int DrainTimeoutMs { get; set; } = 10_000;
 }

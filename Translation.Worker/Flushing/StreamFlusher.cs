@@ -36,6 +36,16 @@ public sealed class StreamFlusher<TRecord>(
         await RetryAsync("create consumer group", EnsureGroupAsync, stoppingToken);
         Log.FlusherStarted(logger, table.Stream, _options.ConsumerName);
 
+        // Shutdown stops the reading at once; the batch in hand gets DrainTimeoutMs to commit and be acknowledged, so
+        // a rolling restart does not leave work waiting for the claim timeout.
+        using var drain = new CancellationTokenSource();
+        await using var drainOnStop = stoppingToken.Register(() =>
+        {
+            Log.Draining(logger, table.Stream, _options.DrainTimeoutMs);
+            drain.CancelAfter(TimeSpan.FromMilliseconds(_options.DrainTimeoutMs));
+        });
+        var batchToken = drain.Token;
+
         // Entries this consumer name received before a restart are still ours; finish them first.
         var resumeOwnPending = true;
         var nextClaim = time.GetUtcNow();
@@ -53,14 +63,14 @@ public sealed class StreamFlusher<TRecord>(
                     if (resumeOwnPending)
                     {
                         Log.ResumingOwnPending(logger, table.Stream, own.Length);
-                        await ProcessAsync(own, stoppingToken);
+                        await ProcessAsync(own, batchToken);
                         continue;
                     }
                 }
 
                 if (time.GetUtcNow() >= nextClaim)
                 {
-                    await ReclaimAsync(stoppingToken);
+                    await ReclaimAsync(batchToken);
                     nextClaim = time.GetUtcNow().AddMilliseconds(_options.ClaimIntervalMs);
                 }
 
@@ -77,7 +87,7 @@ public sealed class StreamFlusher<TRecord>(
                     continue;
                 }
 
-                await ProcessAsync(batch, stoppingToken);
+                await ProcessAsync(batch, batchToken);
                 failures = 0;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

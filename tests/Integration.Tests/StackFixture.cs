@@ -44,6 +44,11 @@ public sealed class StackFixture : IAsyncLifetime
         options.ApiSettings["Backpressure__HighWaterEntries"] = BackpressureHighWater.ToString(CultureInfo.InvariantCulture);
         options.ApiSettings["Backpressure__LowWaterEntries"] = (BackpressureHighWater / 2).ToString(CultureInfo.InvariantCulture);
         options.ApiSettings["Backpressure__RefreshIntervalMs"] = "100";
+        // The development key drives the load tests; rate-limit tests mint keys with limits of their own.
+        options.GatewaySettings["RateLimits__Requests__PerSecond"] = "10000";
+        options.GatewaySettings["RateLimits__Requests__Burst"] = "20000";
+        options.GatewaySettings["RateLimits__Records__PerSecond"] = "1000000";
+        options.GatewaySettings["RateLimits__Records__Burst"] = "2000000";
         // Tests read entries back from the streams after the workers flushed them.
         options.WorkerSettings["Flush__TrimIntervalMs"] = "600000";
 

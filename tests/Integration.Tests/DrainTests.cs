@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using System.Net;
+using AppHost;
+using AppHost.Hosting;
+using Persistence.Contracts;
+using StackExchange.Redis;
+
+namespace Integration.Tests;
+
+/// <summary>Stopping or losing a process under load costs no accepted record, and a clean stop costs no request.</summary>
+[Collection(StackDefinition.Name)]
+public sealed class DrainTests(StackFixture stack)
+{
+    [Fact]
+    public async Task An_API_replica_stopped_under_load_costs_no_request_and_a_killed_one_loses_no_accepted_record()
+    {
+        var prefix = Records.Prefix();
+        var replicas = stack.App.Resources.OfType<ProjectResource>().Where(r => r.ServiceName == Topology.Api).ToList();
+        var phase = "steady";
+        var outcomes = new ConcurrentQueue<(string Phase, HttpStatusCode Status)>();
+        var firstFailure = "";
+        var accepted = 0;
+        var next = 0;
+        using var stop = new CancellationTokenSource();
+
+        var clients = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var offset = Interlocked.Add(ref next, 100) - 100;
+                try
+                {
+                    using var response = await stack.PostTasksAsync(Records.Tasks(prefix, 100, offset));
+                    // Labelled when the answer comes: a request in flight on the replica when it is killed belongs
+                    // to the kill.
+                    outcomes.Enqueue((phase, response.StatusCode));
+                    if (response.StatusCode != HttpStatusCode.Accepted && firstFailure.Length == 0)
+                    {
+                        firstFailure = await response.Content.ReadAsStringAsync();
+                    }
+
+                    if (response.StatusCode == HttpStatusCode.Accepted)
+                    {
+                        Interlocked.Add(ref accepted, 100);
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    outcomes.Enqueue((phase, 0));
+                }
+            }
+        })).ToList();
+
+        await Task.Delay(1000);
+        phase = "sigterm";
+        await replicas[0].StopAsync();
+        await Task.Delay(1500);
+        await stack.App.RestartAsync(replicas[0], CancellationToken.None);
+        phase = "steady";
+        await Task.Delay(500);
+        phase = "sigkill";
+        replicas[1].Kill();
+        await replicas[1].Process!.WaitForExitAsync();
+        await Task.Delay(1500);
+        await stack.App.RestartAsync(replicas[1], CancellationToken.None);
+        await stack.WaitForApiReplicasAsync();
+        await stop.CancelAsync();
+        await Task.WhenAll(clients);
+
+        var all = outcomes.ToList();
+        Assert.Contains(all, o => o.Phase == "sigterm");
+        Assert.Contains(all, o => o.Phase == "sigkill");
+        // A clean stop or a dead replica is routed around: refused connections are retried on the other replica.
+        // (503 is the backlog's high-water mark, which a client retries; it says nothing about routing.)
+        var failed = all.Where(o => o.Status is not (HttpStatusCode.Accepted or HttpStatusCode.ServiceUnavailable) && o.Phase != "sigkill").ToList();
+        Assert.True(failed.Count == 0, $"Refused outside the kill: {failed.Count} of {all.Count}, first: {firstFailure}\n{stack.LogTail(600)}");
+        // Requests in flight on the killed replica may fail (the client resends them); nothing else may.
+        Assert.True(
+            all.Count(o => o.Phase == "sigkill" && o.Status is not (HttpStatusCode.Accepted or HttpStatusCode.ServiceUnavailable)) <= 4,
+            string.Join(", ", all.Where(o => o.Status != HttpStatusCode.Accepted)));
+
+        await stack.FlushAsync(120_000);
+        await using var db = stack.OpenDatabase();
+        var landed = await Rows.CountAsync(db, "translation_tasks", "task_id", prefix);
+        // Every 202 landed; a batch whose answer was lost in the kill may have landed too (at most the failures).
+        Assert.InRange(landed, accepted, accepted + (all.Count(o => o.Status != HttpStatusCode.Accepted) * 100));
+    }
+
+    [Fact]
+    public async Task A_worker_stopped_with_SIGTERM_commits_its_batch_before_it_exits()
+    {
+        var prefix = Records.Prefix();
+        var draining = stack.App.Get<ProjectResource>($"{Topology.Worker}-0");
+        var other = stack.App.Get<ProjectResource>($"{Topology.Worker}-1");
+        const int total = 20_000;
+
+        await other.StopAsync();
+        try
+        {
+            for (var batch = 0; batch < total / 5000; batch++)
+            {
+                using var response = await stack.PostTasksAsync(Records.Tasks(prefix, 5000, offset: batch * 5000));
+                Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            }
+
+            await using var db = stack.OpenDatabase();
+            while (await Rows.CountAsync(db, "translation_tasks", "task_id", prefix) == 0)
+            {
+                await Task.Delay(5);
+            }
+
+            await draining.StopAsync();
+
+            // Nothing is left pending under its name: the batch in hand was committed and acknowledged, not abandoned
+            // for another worker to reclaim after the idle timeout.
+            await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.App.ConnectionStrings[Topology.Redis]);
+            var pending = await redis.GetDatabase().StreamPendingAsync(PersistenceStreams.Tasks, PersistenceStreams.ConsumerGroup);
+            Assert.DoesNotContain(pending.Consumers, c => c.Name == draining.Name && c.PendingMessageCount > 0);
+            Assert.True(await Rows.CountAsync(db, "translation_tasks", "task_id", prefix) < total, "The worker finished before the stop; the test proves nothing.");
+        }
+        finally
+        {
+            await stack.App.RestartAsync(other, CancellationToken.None);
+            await stack.App.RestartAsync(draining, CancellationToken.None);
+        }
+
+        await stack.FlushAsync(120_000);
+        await using var check = stack.OpenDatabase();
+        Assert.Equal(total, await Rows.CountAsync(check, "translation_tasks", "task_id", prefix));
+    }
+}
