@@ -13,4 +13,13 @@ internal static partial class Log
 
     [LoggerMessage(4, LogLevel.Warning, "Could not read the stream state")]
     public static partial void StreamStateFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(5, LogLevel.Warning, "MySQL is unreachable; answered 503")]
+    public static partial void DatabaseUnavailable(ILogger logger, Exception exception);
+
+    [LoggerMessage(6, LogLevel.Warning, "Restore of session {SessionId} stopped after {Tasks} tasks; the response is cut short")]
+    public static partial void RestoreAborted(ILogger logger, string sessionId, long tasks, Exception exception);
+
+    [LoggerMessage(7, LogLevel.Information, "Garbage collection ({Mode}) removed or found {Sessions} sessions and {Tasks} tasks in {ElapsedMs} ms")]
+    public static partial void GarbageCollected(ILogger logger, string mode, long sessions, long tasks, double elapsedMs);
 }

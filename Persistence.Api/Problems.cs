@@ -13,6 +13,22 @@ public static class Problems
             type: "https://httpwg.org/specs/rfc9110.html#status.400",
             extensions: new Dictionary<string, object?> { ["errors"] = errors });
 
+    /// <summary>400 for query parameters; each error names its parameter in <c>field</c>.</summary>
+    public static IResult InvalidQuery(IReadOnlyList<FieldError> errors) =>
+        TypedResults.Problem(
+            detail: $"Invalid query parameter(s): {string.Join(", ", errors.Select(e => e.Field).Distinct())}.",
+            statusCode: StatusCodes.Status400BadRequest,
+            title: "Invalid query parameter",
+            type: "https://httpwg.org/specs/rfc9110.html#status.400",
+            extensions: new Dictionary<string, object?> { ["errors"] = errors });
+
+    public static IResult NotFound(string detail) =>
+        TypedResults.Problem(
+            detail: detail,
+            statusCode: StatusCodes.Status404NotFound,
+            title: "Not found",
+            type: "https://httpwg.org/specs/rfc9110.html#status.404");
+
     public static IResult TooLarge(string detail) =>
         TypedResults.Problem(
             detail: detail,

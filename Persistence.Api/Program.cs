@@ -1,6 +1,9 @@
 using Persistence.Api;
+using Persistence.Api.GarbageCollection;
 using Persistence.Api.Ingest;
 using Persistence.Api.Pipeline;
+using Persistence.Api.Queries;
+using Persistence.Api.Recovery;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -15,6 +18,9 @@ app.UseStatusCodePages();
 app.MapDefaultEndpoints();
 app.MapIngestApi();
 app.MapPipelineApi();
+app.MapQueryApi();
+app.MapRecoveryApi();
+app.MapGarbageCollectionApi();
 
 app.Run();
 
