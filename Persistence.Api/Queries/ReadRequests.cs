@@ -89,17 +89,17 @@ public static class ReadRequests
         {
             errors.Add(new(null, Page, "cannot be combined with cursor; use one way of paging"));
         }
-        else if (page is { } p && ((long)p - 1) * pageSize > options.MaxOffset)
+        else if (page is { } p && (long)p * pageSize > options.MaxOffset)
         {
             errors.Add(new(null, Page, $"reaches past the first {options.MaxOffset} rows; page deeper with cursor (next_cursor)"));
         }
 
+        var sourceLang = ParseLanguage(query, SourceLang, errors);
+        var targetLang = ParseLanguage(query, TargetLang, errors);
         var consistency = ParseConsistency(query, errors);
         return errors.Count > 0
             ? null
-            : new SessionListRequest(
-                statuses, from, to, ParseLanguage(query, SourceLang, errors), ParseLanguage(query, TargetLang, errors),
-                order, pageSize, page, cursor, consistency, CountsTotal: cursor is null);
+            : new SessionListRequest(statuses, from, to, sourceLang, targetLang, order, pageSize, page, cursor, consistency, CountsTotal: cursor is null);
     }
 
     /// <summary>Unfinished sessions, newest first, keyset-paged.</summary>

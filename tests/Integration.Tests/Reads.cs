@@ -72,7 +72,11 @@ public static class Reads
         for (var pages = 0; pages < 1000; pages++)
         {
             var page = await stack.GetJsonAsync(cursor is null ? path : $"{path}{separator}cursor={cursor}");
-            Assert.Equal(JsonValueKind.Null, page.GetProperty("total").ValueKind);
+            if (cursor is not null)
+            {
+                Assert.Equal(JsonValueKind.Null, page.GetProperty("total").ValueKind);
+            }
+
             ids.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty(idField).GetString()!));
             cursor = page.GetProperty("next_cursor").GetString();
             if (cursor is null)

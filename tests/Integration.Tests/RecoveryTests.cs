@@ -57,9 +57,9 @@ public sealed class RecoveryTests(StackFixture stack)
         Assert.Equal(3000, restored.Count);
         Assert.All(restored, t => Assert.Contains(t.GetProperty("status").GetString(), new[] { "pending", "processing" }));
         Assert.Equal(3000, restored.Select(t => t.GetProperty("task_id").GetString()).Distinct().Count());
-        var one = restored.Single(t => t.GetProperty("task_id").GetString() == $"{prefix}-t7");
-        Assert.Equal(text + 7, one.GetProperty("source_text").GetString());
-        Assert.Equal($"{prefix}-t7", one.GetProperty("metadata").GetProperty("id").GetString());
+        var one = restored.Single(t => t.GetProperty("task_id").GetString() == $"{prefix}-t6");
+        Assert.Equal(text + 6, one.GetProperty("source_text").GetString());
+        Assert.Equal($"{prefix}-t6", one.GetProperty("metadata").GetProperty("id").GetString());
 
         var position = package.GetProperty("flush_position").EnumerateArray().ToList();
         Assert.Equal(2, position.Count);
