@@ -6,12 +6,19 @@ namespace Translation.Worker.Migrations;
 /// Applies pending migrations under a MySQL named lock, so workers starting together apply each script once and the
 /// others wait, then find nothing left to do.
 /// </summary>
-public sealed class MigrationRunner(MySqlDataSource dataSource, ILogger<MigrationRunner> logger)
+public sealed class MigrationRunner(MySqlDataSource dataSource, ILogger<MigrationRunner> logger, IReadOnlyList<Migration> migrations)
 {
     private const string LockName = "translation.schema_migrations";
     private const int LockTimeoutSeconds = 120;
 
-    public IReadOnlyList<Migration> Migrations { get; } = Migration.LoadEmbedded();
+    /// <summary>The embedded scripts; the other constructor lets a test add a script that fails.</summary>
+    [ActivatorUtilitiesConstructor]
+    public MigrationRunner(MySqlDataSource dataSource, ILogger<MigrationRunner> logger)
+        : this(dataSource, logger, Migration.LoadEmbedded())
+    {
+    }
+
+    public IReadOnlyList<Migration> Migrations { get; } = migrations;
 
     public async Task<int> ApplyPendingAsync(CancellationToken cancellationToken)
     {
