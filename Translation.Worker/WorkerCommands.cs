@@ -73,7 +73,7 @@ public static class WorkerCommands
         }
 
         var states = await runner.ReadStatusAsync(cancellationToken);
-        Console.WriteLine($"{"version",-8} {"name",-36} {"applied_at (UTC)",-28}");
+        Console.WriteLine($"{"version",-8} {"name",-36} applied_at (UTC)");
         foreach (var state in states)
         {
             var applied = state.AppliedAt is { } at
