@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using MySqlConnector;
 using Persistence.Maintenance.GarbageCollection;
 using Translation.Worker.Migrations;
@@ -30,15 +31,6 @@ public static class WorkerCommands
             return 2;
         }
 
-        // What is left are configuration overrides such as --ConnectionStrings:persistencedb=...
-        var builder = Host.CreateApplicationBuilder(args.Skip(1).Except(flags).ToArray());
-        builder.Logging.AddFilter("MySqlConnector", LogLevel.Warning);
-        builder.AddMySqlDataSource(WorkerExtensions.DatabaseConnectionName);
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<MigrationRunner>();
-        builder.AddGarbageCollector();
-        using var host = builder.Build();
-
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
@@ -48,12 +40,14 @@ public static class WorkerCommands
 
         try
         {
+            using var host = BuildHost(args.Skip(1).Except(flags).ToArray());
             return verb == Migrate
                 ? await MigrateAsync(host.Services.GetRequiredService<MigrationRunner>(), flags.Count > 0, cancel.Token)
                 : await CollectAsync(host.Services.GetRequiredService<GarbageCollector>(), flags.Count > 0, cancel.Token);
         }
-        catch (MigrationFailedException ex)
+        catch (Exception ex) when (ex is MigrationFailedException or OptionsValidationException or InvalidOperationException)
         {
+            // A refused script, a bad setting, a missing connection string: the message says which.
             await Console.Error.WriteLineAsync($"error: {ex.Message}");
             return 1;
         }
@@ -62,6 +56,19 @@ public static class WorkerCommands
             await Console.Error.WriteLineAsync($"error: MySQL: {ex.Message}");
             return 1;
         }
+    }
+
+    /// <summary>Only what the commands need; settings left over on the command line (--Key=value) override the rest.</summary>
+    private static IHost BuildHost(string[] settings)
+    {
+        // appsettings.json sits next to the binary; `dotnet run` starts it from wherever the caller stands.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = settings, ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.AddFilter("MySqlConnector", LogLevel.Warning);
+        builder.AddMySqlDataSource(WorkerExtensions.DatabaseConnectionName);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<MigrationRunner>();
+        builder.AddGarbageCollector();
+        return builder.Build();
     }
 
     private static async Task<int> MigrateAsync(MigrationRunner runner, bool statusOnly, CancellationToken cancellationToken)
