@@ -113,12 +113,8 @@ public sealed class GarbageCollector(MySqlDataSource dataSource, TimeProvider ti
     private static async Task<List<string>> NextBatchAsync(
         MySqlConnection connection, string status, DateTime cutoff, int limit, CancellationToken cancellationToken)
     {
-        await using var select = new MySqlCommand(
-            "SELECT session_id FROM translation_sessions WHERE status = @status AND updated_at < @cutoff ORDER BY updated_at LIMIT @limit",
-            connection);
-        select.Parameters.AddWithValue("@status", status);
-        select.Parameters.AddWithValue("@cutoff", cutoff);
-        select.Parameters.AddWithValue("@limit", limit);
+        await using var select = BuildNextBatchCommand(status, cutoff, limit);
+        select.Connection = connection;
         var ids = new List<string>(limit);
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -129,11 +125,30 @@ public sealed class GarbageCollector(MySqlDataSource dataSource, TimeProvider ti
         return ids;
     }
 
+    /// <summary>The next sessions to collect: a range of (status, updated_at).</summary>
+    public static MySqlCommand BuildNextBatchCommand(string status, DateTime cutoff, int limit)
+    {
+        var select = new MySqlCommand(
+            "SELECT session_id FROM translation_sessions WHERE status = @status AND updated_at < @cutoff ORDER BY updated_at LIMIT @limit");
+        select.Parameters.AddWithValue("@status", status);
+        select.Parameters.AddWithValue("@cutoff", cutoff);
+        select.Parameters.AddWithValue("@limit", limit);
+        return select;
+    }
+
+    /// <summary>One chunk of those sessions' tasks: ranges of the (session_id, …) indexes.</summary>
+    public static MySqlCommand BuildDeleteTasksCommand(IReadOnlyList<string> sessionIds, int chunk)
+    {
+        var delete = InCommand("DELETE FROM translation_tasks WHERE session_id IN ({0}) LIMIT @limit", sessionIds);
+        delete.Parameters.AddWithValue("@limit", chunk);
+        return delete;
+    }
+
     private static async Task<long> DeleteTasksAsync(MySqlConnection connection, List<string> sessionIds, int chunk, CancellationToken cancellationToken)
     {
         long deleted = 0;
-        await using var delete = InCommand(connection, "DELETE FROM translation_tasks WHERE session_id IN ({0}) LIMIT @limit", sessionIds);
-        delete.Parameters.AddWithValue("@limit", chunk);
+        await using var delete = BuildDeleteTasksCommand(sessionIds, chunk);
+        delete.Connection = connection;
         while (true)
         {
             var affected = await delete.ExecuteNonQueryAsync(cancellationToken);
@@ -152,7 +167,8 @@ public sealed class GarbageCollector(MySqlDataSource dataSource, TimeProvider ti
         // The status and age are checked again so a session updated since it was selected keeps its row; its tasks
         // are already gone then, which only matters if a session ends and then changes after the whole retention period.
         await using var delete = InCommand(
-            connection, "DELETE FROM translation_sessions WHERE session_id IN ({0}) AND status = @status AND updated_at < @cutoff", sessionIds);
+            "DELETE FROM translation_sessions WHERE session_id IN ({0}) AND status = @status AND updated_at < @cutoff", sessionIds);
+        delete.Connection = connection;
         delete.Transaction = transaction;
         delete.Parameters.AddWithValue("@status", status);
         delete.Parameters.AddWithValue("@cutoff", cutoff);
@@ -161,10 +177,10 @@ public sealed class GarbageCollector(MySqlDataSource dataSource, TimeProvider ti
         return affected;
     }
 
-    private static MySqlCommand InCommand(MySqlConnection connection, string template, List<string> ids)
+    private static MySqlCommand InCommand(string template, IReadOnlyList<string> ids)
     {
         var placeholders = new StringBuilder(ids.Count * 6);
-        var command = new MySqlCommand { Connection = connection };
+        var command = new MySqlCommand();
         for (var i = 0; i < ids.Count; i++)
         {
             var name = string.Create(CultureInfo.InvariantCulture, $"@id{i}");

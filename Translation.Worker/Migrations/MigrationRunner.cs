@@ -65,12 +65,23 @@ public sealed class MigrationRunner(MySqlDataSource dataSource, ILogger<Migratio
         }
     }
 
-    /// <summary>Every known migration with when it was applied (null while pending), read without taking the lock.</summary>
+    /// <summary>
+    /// Every known migration with when it was applied (null while pending). Changes nothing, not even the history
+    /// table on a fresh database, and takes no lock.
+    /// </summary>
     public async Task<IReadOnlyList<MigrationState>> ReadStatusAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await EnsureHistoryTableAsync(connection, cancellationToken);
         var applied = new Dictionary<int, (string Checksum, DateTime AppliedAt)>();
+        await using (var exists = new MySqlCommand(
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'schema_migrations'", connection))
+        {
+            if (Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                return Migrations.Select(m => new MigrationState(m, null, false)).ToList();
+            }
+        }
+
         await using (var select = new MySqlCommand("SELECT version, checksum, applied_at FROM schema_migrations", connection))
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
         {

@@ -2,12 +2,13 @@ using System.Diagnostics;
 using MySqlConnector;
 using Persistence.Api.Queries;
 using Persistence.Api.Recovery;
+using Persistence.Maintenance.GarbageCollection;
 using Xunit.Abstractions;
 
 namespace Integration.Tests;
 
 /// <summary>
-/// Every statement the read API runs, explained on tables big enough for the optimizer to prefer an index only when
+/// Every statement the read API and the garbage collector run, explained on tables big enough for the optimizer to prefer an index only when
 /// it pays: each must read through an index (a key, never a full scan). The statements come from the API's own
 /// builders, so the test follows the code.
 /// </summary>
@@ -48,6 +49,10 @@ public sealed class QueryPlanTests(StackFixture stack, ITestOutputHelper output)
         ["tasks of a session, batch and language"] = (
             () => TaskQueries.BuildListCommand("bulk-s123", Tasks([], batchId: "bulk-b1", targetLang: "fr")), ["idx_tasks_session", "idx_tasks_batch", "idx_tasks_session_status"]),
         ["restore, unfinished tasks"] = (() => RestorePackage.BuildTasksCommand("bulk-s123"), ["idx_tasks_session_status"]),
+        ["gc, next sessions"] = (() => GarbageCollector.BuildNextBatchCommand("completed", Bulk(30_000), 1000), ["idx_sessions_status_updated"]),
+        ["gc, delete tasks"] = (
+            () => GarbageCollector.BuildDeleteTasksCommand([.. Enumerable.Range(1, 1000).Select(i => $"bulk-s{i * 7}")], 5000),
+            ["idx_tasks_session", "idx_tasks_session_status"]),
     };
 
     [Theory]
