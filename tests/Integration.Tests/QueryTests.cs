@@ -65,6 +65,23 @@ public sealed class QueryTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task Sessions_sharing_a_timestamp_are_paged_by_id_without_loss_or_repeat()
+    {
+        var prefix = Records.Prefix();
+        var window = Reads.Window();
+        var ids = Enumerable.Range(0, 9).Select(i => $"{prefix}-s{i}").ToList();
+        await Reads.AcceptedAsync(stack.PostSessionsAsync(ids.Select(id => Reads.Session(id, "processing", window, window))));
+        var range = $"from={Reads.Q(window)}&to={Reads.Q(window.AddMinutes(1))}";
+        await stack.FlushAsync();
+
+        Assert.Equal(ids.Order(StringComparer.Ordinal).Reverse(), await stack.WalkAsync($"{Reads.Sessions}?{range}&page_size=2", "session_id"));
+        Assert.Equal(ids.Order(StringComparer.Ordinal), await stack.WalkAsync($"{Reads.Sessions}?{range}&order=asc&page_size=4", "session_id"));
+        Assert.Equal(
+            ids.Order(StringComparer.Ordinal),
+            await stack.WalkAsync($"{Reads.Sessions}?{range}&status=processing,pending&order=asc&page_size=2", "session_id"));
+    }
+
+    [Fact]
     public async Task Session_detail_counts_tasks_by_status_and_tasks_page_by_cursor_with_filters()
     {
         var prefix = Records.Prefix();
