@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using MySqlConnector;
 using Persistence.Maintenance.GarbageCollection;
 using Translation.Worker.Migrations;
 
@@ -47,9 +46,10 @@ public sealed class GarbageCollectionScheduler(
                     Log.GarbageCollectionSkipped(logger);
                 }
             }
-            catch (Exception ex) when (ex is MySqlException or TimeoutException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
-                // The next occurrence retries; a missed day only delays deletion.
+                // Whatever went wrong, the worker keeps flushing and the next occurrence retries; a missed run only
+                // delays deletion.
                 Log.GarbageCollectionFailed(logger, ex);
             }
         }
