@@ -31,4 +31,13 @@ internal static partial class Log
 
     [LoggerMessage(10, LogLevel.Warning, "Dead letter {Id} names no data stream or holds no record; it cannot be replayed")]
     public static partial void DeadLetterNotReplayable(ILogger logger, string id);
+
+    [LoggerMessage(11, LogLevel.Warning, "MySQL is unreachable; answered 503")]
+    public static partial void DatabaseUnavailable(ILogger logger, Exception exception);
+
+    [LoggerMessage(12, LogLevel.Warning, "Restore of session {SessionId} stopped after {Tasks} tasks; the response is cut short")]
+    public static partial void RestoreAborted(ILogger logger, string sessionId, long tasks, Exception exception);
+
+    [LoggerMessage(13, LogLevel.Information, "Garbage collection ({Mode}) removed or found {Sessions} sessions and {Tasks} tasks in {ElapsedMs} ms")]
+    public static partial void GarbageCollected(ILogger logger, string mode, long sessions, long tasks, double elapsedMs);
 }

@@ -4,6 +4,8 @@ using Persistence.Api.Callers;
 using Persistence.Api.DeadLetters;
 using Persistence.Api.Ingest;
 using Persistence.Api.Pipeline;
+using Persistence.Api.Queries;
+using Persistence.Maintenance.GarbageCollection;
 using StackExchange.Redis;
 
 namespace Persistence.Api;
@@ -13,11 +15,17 @@ public static class PersistenceApiExtensions
     /// <summary>Resource name of the Redis connection string (<c>ConnectionStrings:redis</c>).</summary>
     public const string RedisConnectionName = "redis";
 
+    /// <summary>Resource name of the MySQL connection string (<c>ConnectionStrings:persistencedb</c>).</summary>
+    public const string DatabaseConnectionName = "persistencedb";
+
     public static IHostApplicationBuilder AddPersistenceApi(this IHostApplicationBuilder builder)
     {
         // Fail a command at once while Redis is unreachable, so the client gets a 503 it can retry instead of
         // waiting on a backlog that may or may not be written later.
         builder.AddRedisClient(RedisConnectionName, options => options.BacklogPolicy = BacklogPolicy.FailFast);
+        // No MySQL readiness check: ingest must keep taking records while MySQL is down (Redis holds the backlog),
+        // and the gateway routes by readiness. Reads answer 503 on their own during an outage.
+        builder.AddMySqlDataSource(DatabaseConnectionName, healthCheck: false);
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<RedisUnavailableHandler>();
@@ -30,6 +38,8 @@ public static class PersistenceApiExtensions
         builder.AddBackpressure();
         builder.AddDeadLetters();
         builder.AddPipeline();
+        builder.AddQueries();
+        builder.AddGarbageCollector();
         return builder;
     }
 }

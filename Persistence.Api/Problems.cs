@@ -14,6 +14,15 @@ public static class Problems
             type: "https://httpwg.org/specs/rfc9110.html#status.400",
             extensions: new Dictionary<string, object?> { ["errors"] = errors });
 
+    /// <summary>400 for query parameters; each error names its parameter in <c>field</c>.</summary>
+    public static ProblemHttpResult InvalidQuery(IReadOnlyList<FieldError> errors) =>
+        TypedResults.Problem(
+            detail: $"Invalid query parameter(s): {string.Join(", ", errors.Select(e => e.Field).Distinct())}.",
+            statusCode: StatusCodes.Status400BadRequest,
+            title: "Invalid query parameter",
+            type: "https://httpwg.org/specs/rfc9110.html#status.400",
+            extensions: new Dictionary<string, object?> { ["errors"] = errors });
+
     public static ProblemHttpResult TooLarge(string detail) =>
         TypedResults.Problem(
             detail: detail,

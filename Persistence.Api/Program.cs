@@ -1,8 +1,11 @@
 using Persistence.Api;
 using Persistence.Api.Callers;
 using Persistence.Api.DeadLetters;
+using Persistence.Api.GarbageCollection;
 using Persistence.Api.Ingest;
 using Persistence.Api.Pipeline;
+using Persistence.Api.Queries;
+using Persistence.Api.Recovery;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -19,6 +22,9 @@ app.MapDefaultEndpoints();
 app.MapIngestApi();
 app.MapPipelineApi();
 app.MapDeadLetterApi();
+app.MapQueryApi();
+app.MapRecoveryApi();
+app.MapGarbageCollectionApi();
 
 app.Run();
 

@@ -24,14 +24,21 @@ public sealed class Rfc3339TimestampConverter : JsonConverter<DateTimeOffset>
         }
 
         var text = reader.GetString();
-        var hasOffset = text is { Length: > 0 } && (text[^1] is 'Z' or 'z' || (text.Length > 6 && text[^6] is '+' or '-'));
-        if (!hasOffset || !DateTimeOffset.TryParseExact(
-                text!.Replace('t', 'T').Replace('z', 'Z'), Formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
+        if (!TryParse(text, out var value))
         {
             throw new JsonException($"'{text}' is not an RFC 3339 timestamp with offset, e.g. 2026-01-31T12:00:00Z.");
         }
 
         return value;
+    }
+
+    /// <summary>The same rule for text outside JSON, such as a query-string filter.</summary>
+    public static bool TryParse(string? text, out DateTimeOffset value)
+    {
+        value = default;
+        var hasOffset = text is { Length: > 0 } && (text[^1] is 'Z' or 'z' || (text.Length > 6 && text[^6] is '+' or '-'));
+        return hasOffset && DateTimeOffset.TryParseExact(
+            text!.Replace('t', 'T').Replace('z', 'Z'), Formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
     }
 
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>

@@ -7,14 +7,16 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// Registers one <see cref="MySqlDataSource"/> from <c>ConnectionStrings:{name}</c>, wired to the host's logging,
-/// with a readiness check. MySqlConnector emits its own traces and metrics (source and meter "MySqlConnector").
+/// with a readiness check unless <c>healthCheck</c> is false (a service that must keep serving while MySQL is down).
+/// MySqlConnector emits its own traces and metrics (source and meter "MySqlConnector").
 /// </summary>
 public static class MySqlDataSourceExtensions
 {
     public static IHostApplicationBuilder AddMySqlDataSource(
         this IHostApplicationBuilder builder,
         string connectionName,
-        Action<MySqlConnectionStringBuilder>? configure = null)
+        Action<MySqlConnectionStringBuilder>? configure = null,
+        bool healthCheck = true)
     {
         var connectionString = ConnectionStrings.Require(builder.Configuration, connectionName);
 
@@ -24,7 +26,11 @@ public static class MySqlDataSourceExtensions
         builder.Services.AddSingleton(services => new MySqlDataSourceBuilder(settings.ConnectionString)
             .UseLoggerFactory(services.GetRequiredService<ILoggerFactory>())
             .Build());
-        builder.Services.AddHealthChecks().AddCheck<MySqlHealthCheck>(connectionName);
+        if (healthCheck)
+        {
+            builder.Services.AddHealthChecks().AddCheck<MySqlHealthCheck>(connectionName);
+        }
+
         return builder;
     }
 

@@ -52,4 +52,16 @@ internal static partial class Log
 
     [LoggerMessage(22, LogLevel.Information, "Stopping: no more reads from {Stream}; the batch in hand has {DrainTimeoutMs} ms to commit")]
     public static partial void Draining(ILogger logger, string stream, int drainTimeoutMs);
+
+    [LoggerMessage(30, LogLevel.Information, "Next garbage collection at {At:O}")]
+    public static partial void GarbageCollectionScheduled(ILogger logger, DateTimeOffset at);
+
+    [LoggerMessage(31, LogLevel.Information, "Garbage collection deleted {Sessions} sessions and {Tasks} tasks ended before {Cutoff:O} in {ElapsedMs} ms")]
+    public static partial void GarbageCollected(ILogger logger, long sessions, long tasks, DateTime cutoff, double elapsedMs);
+
+    [LoggerMessage(32, LogLevel.Information, "Garbage collection skipped: another instance is running it")]
+    public static partial void GarbageCollectionSkipped(ILogger logger);
+
+    [LoggerMessage(33, LogLevel.Error, "Garbage collection failed; it runs again at the next scheduled time")]
+    public static partial void GarbageCollectionFailed(ILogger logger, Exception exception);
 }

@@ -1,5 +1,10 @@
 using Translation.Worker;
 
+if (WorkerCommands.IsCommand(args))
+{
+    return await WorkerCommands.RunAsync(args);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
@@ -10,4 +15,5 @@ var app = builder.Build();
 // The worker serves only its health endpoints; its work is the hosted services AddTranslationWorker registers.
 app.MapDefaultEndpoints();
 
-app.Run();
+await app.RunAsync();
+return 0;

@@ -1,5 +1,6 @@
 using Persistence.Contracts;
 using Translation.Worker.Flushing;
+using Translation.Worker.GarbageCollection;
 using Translation.Worker.Migrations;
 
 namespace Translation.Worker;
@@ -17,6 +18,7 @@ public static class WorkerExtensions
 
         builder.AddMigrations();
         builder.AddFlushing();
+        builder.AddGarbageCollection();
         return builder;
     }
 }

@@ -6,12 +6,19 @@ namespace Translation.Worker.Migrations;
 /// Applies pending migrations under a MySQL named lock, so workers starting together apply each script once and the
 /// others wait, then find nothing left to do.
 /// </summary>
-public sealed class MigrationRunner(MySqlDataSource dataSource, ILogger<MigrationRunner> logger)
+public sealed class MigrationRunner(MySqlDataSource dataSource, ILogger<MigrationRunner> logger, IReadOnlyList<Migration> migrations)
 {
     private const string LockName = "translation.schema_migrations";
     private const int LockTimeoutSeconds = 120;
 
-    public IReadOnlyList<Migration> Migrations { get; } = Migration.LoadEmbedded();
+    /// <summary>The embedded scripts; the other constructor lets a test add a script that fails.</summary>
+    [ActivatorUtilitiesConstructor]
+    public MigrationRunner(MySqlDataSource dataSource, ILogger<MigrationRunner> logger)
+        : this(dataSource, logger, Migration.LoadEmbedded())
+    {
+    }
+
+    public IReadOnlyList<Migration> Migrations { get; } = migrations;
 
     public async Task<int> ApplyPendingAsync(CancellationToken cancellationToken)
     {
@@ -44,21 +51,7 @@ public sealed class MigrationRunner(MySqlDataSource dataSource, ILogger<Migratio
                 }
 
                 Log.ApplyingMigration(logger, migration.Version, migration.Name);
-                await using (var apply = new MySqlCommand(migration.Sql, connection))
-                {
-                    await apply.ExecuteNonQueryAsync(cancellationToken);
-                }
-
-                await using (var record = new MySqlCommand(
-                    "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (@version, @name, @checksum, UTC_TIMESTAMP(6))",
-                    connection))
-                {
-                    record.Parameters.AddWithValue("@version", migration.Version);
-                    record.Parameters.AddWithValue("@name", migration.Name);
-                    record.Parameters.AddWithValue("@checksum", migration.Checksum);
-                    await record.ExecuteNonQueryAsync(cancellationToken);
-                }
-
+                await ApplyAsync(connection, migration, cancellationToken);
                 count++;
             }
 
@@ -71,6 +64,79 @@ public sealed class MigrationRunner(MySqlDataSource dataSource, ILogger<Migratio
             await release.ExecuteScalarAsync(CancellationToken.None);
         }
     }
+
+    /// <summary>
+    /// Every known migration with when it was applied (null while pending). Changes nothing, not even the history
+    /// table on a fresh database, and takes no lock.
+    /// </summary>
+    public async Task<IReadOnlyList<MigrationState>> ReadStatusAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var applied = new Dictionary<int, (string Checksum, DateTime AppliedAt)>();
+        await using (var exists = new MySqlCommand(
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'schema_migrations'", connection))
+        {
+            if (Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                return Migrations.Select(m => new MigrationState(m, null, false)).ToList();
+            }
+        }
+
+        await using (var select = new MySqlCommand("SELECT version, checksum, applied_at FROM schema_migrations", connection))
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                applied[reader.GetInt32(0)] = (reader.GetString(1), reader.GetDateTime(2));
+            }
+        }
+
+        return Migrations
+            .Select(m => applied.TryGetValue(m.Version, out var row)
+                ? new MigrationState(m, row.AppliedAt, row.Checksum != m.Checksum)
+                : new MigrationState(m, null, false))
+            .ToList();
+    }
+
+    /// <summary>
+    /// Runs one script and records it in the same transaction. MySQL commits DDL implicitly, so for DDL the
+    /// transaction cannot undo a half-run script; the record is still written only after the whole script
+    /// succeeded, and scripts are written to be re-runnable (IF NOT EXISTS), so the schema version never claims
+    /// more than what ran and a fixed script can simply run again.
+    /// </summary>
+    private static async Task ApplyAsync(MySqlConnection connection, Migration migration, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using (var apply = new MySqlCommand(migration.Sql, connection, transaction))
+            {
+                await apply.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await using (var record = new MySqlCommand(
+                "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (@version, @name, @checksum, UTC_TIMESTAMP(6))",
+                connection,
+                transaction))
+            {
+                record.Parameters.AddWithValue("@version", migration.Version);
+                record.Parameters.AddWithValue("@name", migration.Name);
+                record.Parameters.AddWithValue("@checksum", migration.Checksum);
+                await record.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (MySqlException ex) when (!IsConnectionFailure(ex))
+        {
+            throw new MigrationFailedException(migration, ex);
+        }
+    }
+
+    /// <summary>Errors worth retrying (the server is away) as opposed to a script MySQL refuses.</summary>
+    private static bool IsConnectionFailure(MySqlException ex) =>
+        ex.ErrorCode is MySqlErrorCode.UnableToConnectToHost or MySqlErrorCode.CommandTimeoutExpired
+        || ex.IsTransient;
 
     private static async Task EnsureHistoryTableAsync(MySqlConnection connection, CancellationToken cancellationToken)
     {
@@ -99,4 +165,13 @@ public sealed class MigrationRunner(MySqlDataSource dataSource, ILogger<Migratio
 
         return applied;
     }
+}
+
+public sealed record MigrationState(Migration Migration, DateTime? AppliedAt, bool ChangedSinceApplied);
+
+/// <summary>A script MySQL refused; it was not recorded as applied.</summary>
+public sealed class MigrationFailedException(Migration migration, MySqlException inner)
+    : Exception($"Migration {migration.Version:D4}_{migration.Name} failed and was not recorded as applied: {inner.Message}", inner)
+{
+    public Migration Migration { get; } = migration;
 }

@@ -18,7 +18,7 @@ public sealed class MigrationService(MigrationRunner runner, SchemaGate gate, Ti
                 gate.Open();
                 return;
             }
-            catch (Exception ex) when (ex is MySqlException or TimeoutException)
+            catch (Exception ex) when (ex is MySqlException or TimeoutException or MigrationFailedException)
             {
                 Log.MigrationRetry(logger, delay.TotalMilliseconds, ex);
                 await Task.Delay(delay, time, stoppingToken);

@@ -1,0 +1,61 @@
+using Persistence.Api.Ingest;
+using Persistence.Api.Queries;
+using Persistence.Maintenance.GarbageCollection;
+
+namespace Persistence.Api.GarbageCollection;
+
+/// <summary>
+/// The worker's garbage collection on demand, the same code and lock: 409 while another run (a worker's schedule,
+/// another admin call) holds it. The gateway restricts <c>/api/v1/admin</c> to admin callers.
+/// </summary>
+public static class GarbageCollectionApi
+{
+    public const string RoutePrefix = "/api/v1/admin";
+
+    public static RouteGroupBuilder MapGarbageCollectionApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup(RoutePrefix).WithTags("Admin").AnswerUnavailableWhenDatabaseIsDown();
+        api.MapPost("/gc", CollectAsync);
+        return api;
+    }
+
+    public static async Task<IResult> CollectAsync(
+        GarbageCollector collector, ILogger<GarbageCollector> logger, CancellationToken cancellationToken,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "dry_run")] string? dryRun = null)
+    {
+        bool dry;
+        switch (dryRun)
+        {
+            case null or "false" or "0":
+                dry = false;
+                break;
+            case "" or "true" or "1":
+                dry = true;
+                break;
+            default:
+                return Problems.InvalidQuery([new FieldError(null, "dry_run", "must be true or false")]);
+        }
+
+        var report = await collector.RunAsync(dry, cancellationToken);
+        if (!report.Completed)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Garbage collection running",
+                detail: "Another garbage collection holds the lock; try again when it has finished.");
+        }
+
+        Log.GarbageCollected(logger, dry ? "dry run" : "delete", report.Sessions, report.Tasks, report.Duration.TotalMilliseconds);
+        return TypedResults.Ok(new GarbageCollectionResult(
+            dry, new DateTimeOffset(DateTime.SpecifyKind(report.Cutoff, DateTimeKind.Utc)), report.Sessions, report.Tasks, report.Batches,
+            (long)report.Duration.TotalMilliseconds));
+    }
+}
+
+public sealed record GarbageCollectionResult(
+    bool DryRun,
+    [property: System.Text.Json.Serialization.JsonConverter(typeof(Persistence.Contracts.Rfc3339TimestampConverter))] DateTimeOffset Cutoff,
+    long Sessions,
+    long Tasks,
+    int Batches,
+    long DurationMs);

@@ -1,0 +1,96 @@
+using Microsoft.Extensions.Options;
+using Persistence.Api.Ingest;
+
+namespace Persistence.Api.Queries;
+
+/// <summary>Sessions and tasks as MySQL holds them; see <see cref="ReadConsistency"/> for how current that is.</summary>
+public static class QueryApi
+{
+    public const string RoutePrefix = "/api/v1/translation";
+
+    public static RouteGroupBuilder MapQueryApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup(RoutePrefix).WithTags("Queries").AnswerUnavailableWhenDatabaseIsDown();
+        api.MapGet("/sessions", ListSessionsAsync);
+        api.MapGet("/sessions/{session_id}", GetSessionAsync);
+        api.MapGet("/sessions/{session_id}/tasks", ListTasksAsync);
+        api.MapGet("/tasks/{task_id}", GetTaskAsync);
+        return api;
+    }
+
+    public static async Task<IResult> ListSessionsAsync(
+        HttpContext context, SessionQueries sessions, ReadConsistency consistency, IOptions<QueryOptions> options, CancellationToken cancellationToken)
+    {
+        var errors = new List<FieldError>();
+        if (ReadRequests.ParseSessionList(context.Request.Query, options.Value, errors) is not { } request)
+        {
+            return Problems.InvalidQuery(errors);
+        }
+
+        var check = await consistency.PrepareAsync(context, request.Consistency, cancellationToken);
+        return check.Problem ?? TypedResults.Ok(await sessions.ListAsync(request, cancellationToken));
+    }
+
+    public static async Task<IResult> GetSessionAsync(
+        HttpContext context, [Microsoft.AspNetCore.Mvc.FromRoute(Name = "session_id")] string sessionId, SessionQueries sessions,
+        ReadConsistency consistency, CancellationToken cancellationToken)
+    {
+        var errors = new List<FieldError>();
+        if (ReadRequests.ParseSingleRead(context.Request.Query, errors) is not { } level)
+        {
+            return Problems.InvalidQuery(errors);
+        }
+
+        var check = await consistency.PrepareAsync(context, level, cancellationToken);
+        if (check.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        return await sessions.GetAsync(sessionId, cancellationToken) is { } session
+            ? TypedResults.Ok(session)
+            : Problems.NotFound($"No session '{sessionId}'.");
+    }
+
+    public static async Task<IResult> ListTasksAsync(
+        HttpContext context, [Microsoft.AspNetCore.Mvc.FromRoute(Name = "session_id")] string sessionId, TaskQueries tasks,
+        ReadConsistency consistency, IOptions<QueryOptions> options, CancellationToken cancellationToken)
+    {
+        var errors = new List<FieldError>();
+        if (ReadRequests.ParseTaskList(context.Request.Query, options.Value, errors) is not { } request)
+        {
+            return Problems.InvalidQuery(errors);
+        }
+
+        var check = await consistency.PrepareAsync(context, request.Consistency, cancellationToken);
+        if (check.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        return await tasks.ListAsync(sessionId, request, cancellationToken) is { } page
+            ? TypedResults.Ok(page)
+            : Problems.NotFound($"No session '{sessionId}'.");
+    }
+
+    public static async Task<IResult> GetTaskAsync(
+        HttpContext context, [Microsoft.AspNetCore.Mvc.FromRoute(Name = "task_id")] string taskId, TaskQueries tasks,
+        ReadConsistency consistency, CancellationToken cancellationToken)
+    {
+        var errors = new List<FieldError>();
+        if (ReadRequests.ParseSingleRead(context.Request.Query, errors) is not { } level)
+        {
+            return Problems.InvalidQuery(errors);
+        }
+
+        var check = await consistency.PrepareAsync(context, level, cancellationToken);
+        if (check.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        return await tasks.GetAsync(taskId, cancellationToken) is { } task
+            ? TypedResults.Ok(task)
+            : Problems.NotFound($"No task '{taskId}'.");
+    }
+}

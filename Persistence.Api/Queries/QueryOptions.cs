@@ -1,0 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Persistence.Api.Queries;
+
+public sealed class QueryOptions
+{
+    public const string SectionName = "Query";
+
+    /// <summary>Items per page when the caller names no <c>page_size</c>.</summary>
+    [Range(1, 10_000)]
+    public int DefaultPageSize { get; set; } = 20;
+
+    /// <summary>The largest <c>page_size</c> accepted; larger asks get 400 rather than a silently shorter page.</summary>
+    [Range(1, 10_000)]
+    public int MaxPageSize { get; set; } = 200;
+
+    /// <summary>
+    /// The deepest offset page (<c>page</c> × <c>page_size</c>) served; offset paging reads and discards every row
+    /// before the page, so past this the caller is pointed at <c>cursor</c>, which costs the same at any depth.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int MaxOffset { get; set; } = 10_000;
+}

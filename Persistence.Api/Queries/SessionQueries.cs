@@ -1,0 +1,230 @@
+using System.Text;
+using MySqlConnector;
+
+namespace Persistence.Api.Queries;
+
+/// <summary>
+/// Reads of <c>translation_sessions</c>. Every statement is built from fixed fragments and parameters; the only
+/// request-dependent SQL text is a sort column and direction picked from <see cref="SortColumns"/>.
+/// </summary>
+public sealed class SessionQueries(MySqlDataSource dataSource)
+{
+    public const string SummaryColumns =
+        "session_id, status, source_lang, target_langs, total_tasks, completed_tasks, failed_tasks, created_at, updated_at";
+
+    public const string DetailColumns =
+        "session_id, status, source_lang, target_langs, total_tasks, completed_tasks, failed_tasks, metadata, created_at, updated_at";
+
+    private static readonly Dictionary<string, string> SortColumns = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["created_at"] = "created_at",
+        ["updated_at"] = "updated_at",
+    };
+
+    private static readonly string[] TaskStatuses = ["pending", "processing", "completed", "failed", "cancelled"];
+    private static readonly string[] FinishedTaskStatuses = ["completed", "failed", "cancelled"];
+
+    public async Task<ResultPage<SessionSummary>> ListAsync(SessionListRequest request, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        long? total = null;
+        if (request.CountsTotal)
+        {
+            await using var count = BuildCountCommand(request);
+            count.Connection = connection;
+            total = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        await using var list = BuildListCommand(request);
+        list.Connection = connection;
+        var items = new List<SessionSummary>(request.PageSize + 1);
+        await using (var reader = await list.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                items.Add(ReadSummary(reader));
+            }
+        }
+
+        string? next = null;
+        if (items.Count > request.PageSize)
+        {
+            items.RemoveAt(items.Count - 1);
+            var last = items[^1];
+            var value = request.Order.Key == "updated_at" ? last.UpdatedAt : last.CreatedAt;
+            next = new PageCursor(request.Order, PageCursor.ToValue(value.UtcDateTime), last.SessionId).Encode();
+        }
+
+        return new ResultPage<SessionSummary>(total, request.CountsTotal ? request.Page ?? 1 : null, request.PageSize, items, next);
+    }
+
+    /// <summary>
+    /// One page plus one row (which only tells whether there is a next page). With several statuses, each status is
+    /// its own index range merged by a UNION ALL of per-status top-N reads: a single <c>status IN (…)</c> range
+    /// cannot be read in sort order, so MySQL would sort every matching row to serve twenty.
+    /// </summary>
+    public static MySqlCommand BuildListCommand(SessionListRequest request)
+    {
+        var command = new MySqlCommand();
+        var column = SortColumns[request.Order.Key];
+        var direction = request.Order.Descending ? "DESC" : "ASC";
+        var orderBy = $"ORDER BY {column} {direction}, session_id {direction}";
+        var filters = Filters(command, request, column, withCursor: true);
+        command.Parameters.AddWithValue("@limit", request.PageSize + 1);
+        command.Parameters.AddWithValue("@offset", request.Offset);
+
+        if (request.Statuses.Count <= 1)
+        {
+            var status = request.Statuses.Count == 1 ? "status = @status0" : "TRUE";
+            if (request.Statuses.Count == 1)
+            {
+                command.Parameters.AddWithValue("@status0", request.Statuses[0]);
+            }
+
+            command.CommandText = $"SELECT {SummaryColumns} FROM translation_sessions WHERE {status}{filters} {orderBy} LIMIT @limit OFFSET @offset";
+            return command;
+        }
+
+        command.Parameters.AddWithValue("@branch_limit", request.Offset + request.PageSize + 1);
+        var branches = new StringBuilder();
+        for (var i = 0; i < request.Statuses.Count; i++)
+        {
+            var name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"@status{i}");
+            command.Parameters.AddWithValue(name, request.Statuses[i]);
+            branches.Append(i == 0 ? "" : " UNION ALL ")
+                .Append($"(SELECT {SummaryColumns} FROM translation_sessions WHERE status = {name}{filters} {orderBy} LIMIT @branch_limit)");
+        }
+
+        command.CommandText = $"SELECT {SummaryColumns} FROM ({branches}) AS merged {orderBy} LIMIT @limit OFFSET @offset";
+        return command;
+    }
+
+    public static MySqlCommand BuildCountCommand(SessionListRequest request)
+    {
+        var command = new MySqlCommand();
+        var filters = Filters(command, request, SortColumns[request.Order.Key], withCursor: false);
+        var status = request.Statuses.Count == 0 ? "TRUE" : $"status IN ({Rows.AddList(command, "status", request.Statuses)})";
+        command.CommandText = $"SELECT COUNT(*) FROM translation_sessions WHERE {status}{filters}";
+        return command;
+    }
+
+    private static string Filters(MySqlCommand command, SessionListRequest request, string column, bool withCursor)
+    {
+        var sql = new StringBuilder();
+        if (request.From is { } from)
+        {
+            sql.Append($" AND {column} >= @from");
+            command.Parameters.AddWithValue("@from", from);
+        }
+
+        if (request.To is { } to)
+        {
+            sql.Append($" AND {column} < @to");
+            command.Parameters.AddWithValue("@to", to);
+        }
+
+        if (request.SourceLang is { } source)
+        {
+            sql.Append(" AND source_lang = @source_lang");
+            command.Parameters.AddWithValue("@source_lang", source);
+        }
+
+        if (request.TargetLang is { } target)
+        {
+            // target_langs is a JSON array; no index covers it, so this narrows rows the sort index already found.
+            sql.Append(" AND JSON_CONTAINS(target_langs, JSON_QUOTE(@target_lang))");
+            command.Parameters.AddWithValue("@target_lang", target);
+        }
+
+        if (withCursor && request.Cursor is { } cursor)
+        {
+            // Written as a range on the sort column plus a tie-break, which the range optimizer turns into one index
+            // range; a row comparison (a, b) < (x, y) is not used for ranges by every MySQL and MariaDB version.
+            var comparison = request.Order.Descending ? "<" : ">";
+            sql.Append($" AND {column} {comparison}= @after_value AND ({column} {comparison} @after_value OR session_id {comparison} @after_id)");
+            command.Parameters.AddWithValue("@after_value", PageCursor.ToDateTime(cursor.Value));
+            command.Parameters.AddWithValue("@after_id", cursor.Id);
+        }
+
+        return sql.ToString();
+    }
+
+    public async Task<SessionDetail?> GetAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var session = await ReadDetailAsync(connection, null, sessionId, cancellationToken);
+        if (session is null)
+        {
+            return null;
+        }
+
+        await using var stats = BuildStatisticsCommand(sessionId);
+        stats.Connection = connection;
+        var byStatus = TaskStatuses.ToDictionary(s => s, _ => 0L, StringComparer.Ordinal);
+        await using (var reader = await stats.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                byStatus[reader.GetString(0)] = reader.GetInt64(1);
+            }
+        }
+
+        var total = byStatus.Values.Sum();
+        var finished = FinishedTaskStatuses.Sum(s => byStatus[s]);
+        var denominator = Math.Max(total, session.TotalTasks ?? 0);
+        var progress = denominator == 0 ? 0 : Math.Round((double)finished / denominator, 4);
+        return session with { Tasks = new TaskStatistics(total, byStatus, finished, progress) };
+    }
+
+    /// <summary>Counted from the (session_id, status) index alone, without touching the rows.</summary>
+    public static MySqlCommand BuildStatisticsCommand(string sessionId)
+    {
+        var command = new MySqlCommand("SELECT status, COUNT(*) FROM translation_tasks WHERE session_id = @session_id GROUP BY status");
+        command.Parameters.AddWithValue("@session_id", sessionId);
+        return command;
+    }
+
+    public static async Task<bool> ExistsAsync(MySqlConnection connection, string sessionId, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand("SELECT 1 FROM translation_sessions WHERE session_id = @session_id", connection);
+        command.Parameters.AddWithValue("@session_id", sessionId);
+        return await command.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+
+    /// <summary>The session row without statistics, on a caller's connection (and snapshot, when it holds one).</summary>
+    public static async Task<SessionDetail?> ReadDetailAsync(
+        MySqlConnection connection, MySqlTransaction? transaction, string sessionId, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand($"SELECT {DetailColumns} FROM translation_sessions WHERE session_id = @session_id", connection, transaction);
+        command.Parameters.AddWithValue("@session_id", sessionId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return new SessionDetail(
+            reader.GetString(0),
+            reader.GetString(1),
+            Rows.String(reader, 2),
+            Rows.Json(reader, 3),
+            Rows.Int(reader, 4),
+            Rows.Int(reader, 5),
+            Rows.Int(reader, 6),
+            Rows.Json(reader, 7),
+            Rows.Timestamp(reader, 8),
+            Rows.Timestamp(reader, 9),
+            null);
+    }
+
+    private static SessionSummary ReadSummary(MySqlDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        Rows.String(reader, 2),
+        Rows.Json(reader, 3),
+        Rows.Int(reader, 4),
+        Rows.Int(reader, 5),
+        Rows.Int(reader, 6),
+        Rows.Timestamp(reader, 7),
+        Rows.Timestamp(reader, 8));
+}

@@ -1,0 +1,74 @@
+using System.Data;
+using Microsoft.Extensions.Options;
+using MySqlConnector;
+using Persistence.Api.Ingest;
+using Persistence.Api.Queries;
+
+namespace Persistence.Api.Recovery;
+
+/// <summary>What a restarted translation back end needs to resume: its unfinished sessions, then each one whole.</summary>
+public static class RecoveryApi
+{
+    public static RouteGroupBuilder MapRecoveryApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup(QueryApi.RoutePrefix + "/recovery").WithTags("Recovery").AnswerUnavailableWhenDatabaseIsDown();
+        api.MapGet("/incomplete-sessions", ListIncompleteSessionsAsync);
+        api.MapPost("/restore/{session_id}", RestoreAsync);
+        return api;
+    }
+
+    /// <summary>Sessions in pending, processing or paused, newest first, by cursor.</summary>
+    public static async Task<IResult> ListIncompleteSessionsAsync(
+        HttpContext context, SessionQueries sessions, ReadConsistency consistency, IOptions<QueryOptions> options, CancellationToken cancellationToken)
+    {
+        var errors = new List<FieldError>();
+        if (ReadRequests.ParseRecoveryList(context.Request.Query, options.Value, errors) is not { } request)
+        {
+            return Problems.InvalidQuery(errors);
+        }
+
+        var check = await consistency.PrepareAsync(context, request.Consistency, cancellationToken);
+        return check.Problem ?? TypedResults.Ok(await sessions.ListAsync(request, cancellationToken));
+    }
+
+    /// <summary>
+    /// The session and every unfinished task of it, streamed as they are read. Both come from one consistent
+    /// snapshot, so the tasks match the session state in the package however long the transfer takes.
+    /// </summary>
+    public static async Task<IResult> RestoreAsync(
+        HttpContext context, [Microsoft.AspNetCore.Mvc.FromRoute(Name = "session_id")] string sessionId, MySqlDataSource dataSource,
+        ReadConsistency consistency, TimeProvider time, ILogger<RestorePackage> logger, CancellationToken cancellationToken)
+    {
+        var errors = new List<FieldError>();
+        if (ReadRequests.ParseSingleRead(context.Request.Query, errors) is not { } level)
+        {
+            return Problems.InvalidQuery(errors);
+        }
+
+        var check = await consistency.PrepareAsync(context, level, cancellationToken);
+        if (check.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+            var session = await SessionQueries.ReadDetailAsync(connection, transaction, sessionId, cancellationToken);
+            if (session is null)
+            {
+                await connection.DisposeAsync();
+                return Problems.NotFound($"No session '{sessionId}'.");
+            }
+
+            var package = new RestorePackage(connection, transaction, session, level, check.Position, time.GetUtcNow(), logger);
+            return TypedResults.Stream(body => package.WriteAsync(body, context.RequestAborted), "application/json");
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Options;
+using MySqlConnector;
+
+namespace Persistence.Maintenance.GarbageCollection;
+
+/// <summary>
+/// Deletes ended sessions past the retention period together with their tasks, in bounded steps: tasks first, in
+/// chunks that commit on their own, then the sessions of the batch in one short transaction. A session row is only
+/// removed once its tasks are gone, so a run that stops half-way leaves nothing unreachable and the next run picks up
+/// where it stopped. A MySQL named lock keeps two collectors (worker replicas, the admin endpoint) from racing.
+/// </summary>
+public sealed class GarbageCollector(MySqlDataSource dataSource, TimeProvider time, IOptions<RetentionOptions> options)
+{
+    public const string LockName = "translation.garbage_collection";
+
+    /// <summary>The statuses after which a session never changes again.</summary>
+    public static readonly IReadOnlyList<string> EndedStatuses = ["completed", "failed", "cancelled"];
+
+    public async Task<GarbageCollectionReport> RunAsync(bool dryRun, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var started = time.GetTimestamp();
+        var cutoff = time.GetUtcNow().UtcDateTime.AddDays(-settings.RetentionDays);
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        if (!await TryLockAsync(connection, cancellationToken))
+        {
+            return new GarbageCollectionReport(dryRun, Completed: false, cutoff, 0, 0, 0, time.GetElapsedTime(started));
+        }
+
+        try
+        {
+            var (sessions, tasks, batches) = dryRun
+                ? await CountAsync(connection, cutoff, cancellationToken)
+                : await DeleteAsync(connection, cutoff, settings, cancellationToken);
+            return new GarbageCollectionReport(dryRun, Completed: true, cutoff, sessions, tasks, batches, time.GetElapsedTime(started));
+        }
+        finally
+        {
+            await using var release = new MySqlCommand("SELECT RELEASE_LOCK(@name)", connection);
+            release.Parameters.AddWithValue("@name", LockName);
+            await release.ExecuteScalarAsync(CancellationToken.None);
+        }
+    }
+
+    private static async Task<bool> TryLockAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var take = new MySqlCommand("SELECT GET_LOCK(@name, 0)", connection);
+        take.Parameters.AddWithValue("@name", LockName);
+        return Convert.ToInt64(await take.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 1;
+    }
+
+    private static async Task<(long Sessions, long Tasks, int Batches)> CountAsync(
+        MySqlConnection connection, DateTime cutoff, CancellationToken cancellationToken)
+    {
+        long sessions = 0;
+        long tasks = 0;
+        // One status at a time so each count is a range on idx_sessions_status_updated, and the join probes
+        // idx_tasks_session_status per session.
+        foreach (var status in EndedStatuses)
+        {
+            await using var count = new MySqlCommand(
+                """
+                SELECT COUNT(*),
+                       COALESCE(SUM((SELECT COUNT(*) FROM translation_tasks t WHERE t.session_id = s.session_id)), 0)
+                FROM translation_sessions s
+                WHERE s.status = @status AND s.updated_at < @cutoff
+                """,
+                connection);
+            count.Parameters.AddWithValue("@status", status);
+            count.Parameters.AddWithValue("@cutoff", cutoff);
+            await using var reader = await count.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            sessions += reader.GetInt64(0);
+            tasks += Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture);
+        }
+
+        return (sessions, tasks, 0);
+    }
+
+    private static async Task<(long Sessions, long Tasks, int Batches)> DeleteAsync(
+        MySqlConnection connection, DateTime cutoff, RetentionOptions settings, CancellationToken cancellationToken)
+    {
+        long sessions = 0;
+        long tasks = 0;
+        var batches = 0;
+        foreach (var status in EndedStatuses)
+        {
+            while (true)
+            {
+                var ids = await NextBatchAsync(connection, status, cutoff, settings.SessionsPerBatch, cancellationToken);
+                if (ids.Count == 0)
+                {
+                    break;
+                }
+
+                tasks += await DeleteTasksAsync(connection, ids, settings.TasksPerChunk, cancellationToken);
+                sessions += await DeleteSessionsAsync(connection, ids, status, cutoff, cancellationToken);
+                batches++;
+                if (ids.Count < settings.SessionsPerBatch)
+                {
+                    break;
+                }
+            }
+        }
+
+        return (sessions, tasks, batches);
+    }
+
+    private static async Task<List<string>> NextBatchAsync(
+        MySqlConnection connection, string status, DateTime cutoff, int limit, CancellationToken cancellationToken)
+    {
+        await using var select = BuildNextBatchCommand(status, cutoff, limit);
+        select.Connection = connection;
+        var ids = new List<string>(limit);
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    /// <summary>The next sessions to collect: a range of (status, updated_at).</summary>
+    public static MySqlCommand BuildNextBatchCommand(string status, DateTime cutoff, int limit)
+    {
+        var select = new MySqlCommand(
+            "SELECT session_id FROM translation_sessions WHERE status = @status AND updated_at < @cutoff ORDER BY updated_at LIMIT @limit");
+        select.Parameters.AddWithValue("@status", status);
+        select.Parameters.AddWithValue("@cutoff", cutoff);
+        select.Parameters.AddWithValue("@limit", limit);
+        return select;
+    }
+
+    /// <summary>One chunk of those sessions' tasks: ranges of the (session_id, …) indexes.</summary>
+    public static MySqlCommand BuildDeleteTasksCommand(IReadOnlyList<string> sessionIds, int chunk)
+    {
+        var delete = InCommand("DELETE FROM translation_tasks WHERE session_id IN ({0}) LIMIT @limit", sessionIds);
+        delete.Parameters.AddWithValue("@limit", chunk);
+        return delete;
+    }
+
+    private static async Task<long> DeleteTasksAsync(MySqlConnection connection, List<string> sessionIds, int chunk, CancellationToken cancellationToken)
+    {
+        long deleted = 0;
+        await using var delete = BuildDeleteTasksCommand(sessionIds, chunk);
+        delete.Connection = connection;
+        while (true)
+        {
+            var affected = await delete.ExecuteNonQueryAsync(cancellationToken);
+            deleted += affected;
+            if (affected < chunk)
+            {
+                return deleted;
+            }
+        }
+    }
+
+    private static async Task<long> DeleteSessionsAsync(
+        MySqlConnection connection, List<string> sessionIds, string status, DateTime cutoff, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // The status and age are checked again so a session updated since it was selected keeps its row; its tasks
+        // are already gone then, which only matters if a session ends and then changes after the whole retention period.
+        await using var delete = InCommand(
+            "DELETE FROM translation_sessions WHERE session_id IN ({0}) AND status = @status AND updated_at < @cutoff", sessionIds);
+        delete.Connection = connection;
+        delete.Transaction = transaction;
+        delete.Parameters.AddWithValue("@status", status);
+        delete.Parameters.AddWithValue("@cutoff", cutoff);
+        var affected = await delete.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return affected;
+    }
+
+    private static MySqlCommand InCommand(string template, IReadOnlyList<string> ids)
+    {
+        var placeholders = new StringBuilder(ids.Count * 6);
+        var command = new MySqlCommand();
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var name = string.Create(CultureInfo.InvariantCulture, $"@id{i}");
+            placeholders.Append(i == 0 ? "" : ", ").Append(name);
+            command.Parameters.AddWithValue(name, ids[i]);
+        }
+
+        command.CommandText = string.Format(CultureInfo.InvariantCulture, template, placeholders);
+        return command;
+    }
+}
+
+/// <summary>What one run found or removed. <see cref="Completed"/> is false when another collector held the lock.</summary>
+public sealed record GarbageCollectionReport(
+    bool DryRun, bool Completed, DateTime Cutoff, long Sessions, long Tasks, int Batches, TimeSpan Duration);

@@ -1,0 +1,17 @@
+using Persistence.Maintenance.GarbageCollection;
+
+namespace Translation.Worker.GarbageCollection;
+
+public static class GarbageCollectionExtensions
+{
+    public static IHostApplicationBuilder AddGarbageCollection(this IHostApplicationBuilder builder)
+    {
+        builder.AddGarbageCollector();
+        builder.Services.AddOptions<GarbageCollectionScheduleOptions>()
+            .BindConfiguration(GarbageCollectionScheduleOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddHostedService<GarbageCollectionScheduler>();
+        return builder;
+    }
+}

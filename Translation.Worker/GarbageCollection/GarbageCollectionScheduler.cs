@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Options;
+using Persistence.Maintenance.GarbageCollection;
+using Translation.Worker.Migrations;
+
+namespace Translation.Worker.GarbageCollection;
+
+/// <summary>
+/// Runs the garbage collector at each occurrence of the configured cron schedule. Every worker replica schedules it;
+/// the collector's named lock lets one of them do the work and the others find it taken and skip.
+/// </summary>
+public sealed class GarbageCollectionScheduler(
+    GarbageCollector collector,
+    SchemaGate gate,
+    TimeProvider time,
+    IOptions<GarbageCollectionScheduleOptions> options,
+    ILogger<GarbageCollectionScheduler> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+
+        var schedule = CronExpression.Parse(options.Value.Schedule);
+        await gate.WaitAsync(stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var next = schedule.GetNextOccurrence(time.GetUtcNow());
+            Log.GarbageCollectionScheduled(logger, next);
+            // In steps of at most a day: Task.Delay cannot wait longer than about 49 days, a yearly schedule can.
+            while (next - time.GetUtcNow() is var wait && wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait < TimeSpan.FromDays(1) ? wait : TimeSpan.FromDays(1), time, stoppingToken);
+            }
+
+            try
+            {
+                var report = await collector.RunAsync(dryRun: false, stoppingToken);
+                if (report.Completed)
+                {
+                    Log.GarbageCollected(logger, report.Sessions, report.Tasks, report.Cutoff, report.Duration.TotalMilliseconds);
+                }
+                else
+                {
+                    Log.GarbageCollectionSkipped(logger);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                // Whatever went wrong, the worker keeps flushing and the next occurrence retries; a missed run only
+                // delays deletion.
+                Log.GarbageCollectionFailed(logger, ex);
+            }
+        }
+    }
+}

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AppHost;
+using AppHost.Hosting;
+using MySqlConnector;
+
+namespace Integration.Tests;
+
+/// <summary>The worker's operator commands and garbage collection, against the stack's database.</summary>
+[Collection(StackDefinition.Name)]
+public sealed class LifecycleTests(StackFixture stack)
+{
+    [Fact]
+    public async Task Migrate_status_lists_every_migration_as_applied()
+    {
+        var (exitCode, output) = await RunWorkerCommandAsync("migrate", "--status");
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("0001     create_translation_tables", output, StringComparison.Ordinal);
+        Assert.Contains("0002     add_query_indexes", output, StringComparison.Ordinal);
+        Assert.Contains("0 pending.", output, StringComparison.Ordinal);
+
+        var (again, applied) = await RunWorkerCommandAsync("migrate");
+        Assert.True(again == 0, applied);
+        Assert.Contains("Applied 0 migration(s).", applied, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Gc_deletes_only_ended_sessions_past_retention_with_their_tasks()
+    {
+        var prefix = Records.Prefix();
+        var old = new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var recent = DateTime.UtcNow.AddDays(-1);
+        await using (var db = stack.OpenDatabase())
+        {
+            await InsertSessionAsync(db, $"{prefix}-old-completed", "completed", old, tasks: 5);
+            await InsertSessionAsync(db, $"{prefix}-old-failed", "failed", old, tasks: 7);
+            await InsertSessionAsync(db, $"{prefix}-old-cancelled", "cancelled", old, tasks: 0);
+            await InsertSessionAsync(db, $"{prefix}-old-processing", "processing", old, tasks: 3);
+            await InsertSessionAsync(db, $"{prefix}-new-completed", "completed", recent, tasks: 4);
+        }
+
+        // The admin endpoint's dry run counts (at least ours; earlier tests may have left old ended sessions) and deletes nothing.
+        using (var dryRun = await stack.Gateway.PostAsync("/api/v1/admin/gc?dry_run=true", null))
+        {
+            var report = await dryRun.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(dryRun.IsSuccessStatusCode, report.ToString());
+            Assert.True(report.GetProperty("dry_run").GetBoolean());
+            Assert.True(report.GetProperty("sessions").GetInt64() >= 3, report.ToString());
+            Assert.True(report.GetProperty("tasks").GetInt64() >= 12, report.ToString());
+        }
+
+        await using (var db = stack.OpenDatabase())
+        {
+            Assert.Equal(5, await CountAsync(db, "translation_sessions", "session_id", prefix));
+        }
+
+        // Tiny batches and chunks, so the run goes through several of each.
+        var (exitCode, output) = await RunWorkerCommandAsync("gc", "--GarbageCollection:SessionsPerBatch=2", "--GarbageCollection:TasksPerChunk=3");
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("Deleted ", output, StringComparison.Ordinal);
+
+        await using (var db = stack.OpenDatabase())
+        {
+            Assert.Equal(
+                [$"{prefix}-new-completed", $"{prefix}-old-processing"],
+                await ListAsync(db, "SELECT session_id FROM translation_sessions WHERE session_id LIKE CONCAT(@prefix, '-%') ORDER BY session_id", prefix));
+            Assert.Equal(
+                new[] { ($"{prefix}-new-completed", 4L), ($"{prefix}-old-processing", 3L) },
+                (await ListAsync(db, "SELECT CONCAT(session_id, '|', COUNT(*)) FROM translation_tasks WHERE task_id LIKE CONCAT(@prefix, '-%') GROUP BY session_id ORDER BY session_id", prefix))
+                    .Select(row => (row.Split('|')[0], long.Parse(row.Split('|')[1], System.Globalization.CultureInfo.InvariantCulture))));
+        }
+    }
+
+    private async Task<(int ExitCode, string Output)> RunWorkerCommandAsync(params string[] arguments)
+    {
+        var assembly = BuildOutput.AssemblyPath("Translation.Worker");
+        var start = new ProcessStartInfo(BuildOutput.DotnetHost)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(assembly)!,
+        };
+        start.ArgumentList.Add(assembly);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["ConnectionStrings__persistencedb"] = stack.App.ConnectionStrings[Topology.Database];
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    private static async Task InsertSessionAsync(MySqlConnection db, string id, string status, DateTime at, int tasks)
+    {
+        await using var session = new MySqlCommand(
+            """
+            INSERT INTO translation_sessions (session_id, status, created_at, updated_at, row_version)
+            VALUES (@id, @status, @at, @at, REPEAT(CHAR(0), 24))
+            """,
+            db);
+        session.Parameters.AddWithValue("@id", id);
+        session.Parameters.AddWithValue("@status", status);
+        session.Parameters.AddWithValue("@at", at);
+        await session.ExecuteNonQueryAsync();
+
+        for (var i = 0; i < tasks; i++)
+        {
+            await using var task = new MySqlCommand(
+                """
+                INSERT INTO translation_tasks (task_id, session_id, status, created_at, updated_at, row_version)
+                VALUES (@id, @session, 'completed', @at, @at, REPEAT(CHAR(0), 24))
+                """,
+                db);
+            task.Parameters.AddWithValue("@id", $"{id}-t{i}");
+            task.Parameters.AddWithValue("@session", id);
+            task.Parameters.AddWithValue("@at", at);
+            await task.ExecuteNonQueryAsync();
+        }
+    }
+
+    private static async Task<long> CountAsync(MySqlConnection db, string table, string key, string prefix)
+    {
+        await using var command = new MySqlCommand($"SELECT COUNT(*) FROM {table} WHERE {key} LIKE CONCAT(@prefix, '-%')", db);
+        command.Parameters.AddWithValue("@prefix", prefix);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<List<string>> ListAsync(MySqlConnection db, string sql, string prefix)
+    {
+        await using var command = new MySqlCommand(sql, db);
+        command.Parameters.AddWithValue("@prefix", prefix);
+        var rows = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(reader.GetString(0));
+        }
+
+        return rows;
+    }
+}
