@@ -1,0 +1,76 @@
+using System.Globalization;
+
+namespace Fault.Suite;
+
+/// <summary>How long and how hard to push, and which faults to inject.</summary>
+public sealed class FaultOptions
+{
+    public static readonly IReadOnlyList<string> AllFaults =
+        ["worker-kill", "api-kill", "mysql-stop", "redis-restart", "full-restart", "mysql-slow"];
+
+    /// <summary>Load before each fault, so it hits a pipeline in motion.</summary>
+    public TimeSpan LoadBefore { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Load after the fault was injected (and undone).</summary>
+    public TimeSpan LoadAfter { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Records per second offered by the client, over all senders.</summary>
+    public int RecordsPerSecond { get; set; } = 5_000;
+
+    public int Senders { get; set; } = 4;
+
+    public int BatchSize { get; set; } = 100;
+
+    public int WorkerKills { get; set; } = 10;
+
+    public TimeSpan MySqlDowntime { get; set; } = TimeSpan.FromSeconds(30);
+
+    public List<string> Faults { get; } = [.. AllFaults];
+
+    public string? StateDirectory { get; set; }
+
+    /// <summary>The CI variant: every fault, briefly.</summary>
+    public static FaultOptions Quick() => new()
+    {
+        LoadBefore = TimeSpan.FromSeconds(2),
+        LoadAfter = TimeSpan.FromSeconds(2),
+        RecordsPerSecond = 2_000,
+        WorkerKills = 3,
+        MySqlDowntime = TimeSpan.FromSeconds(5),
+    };
+
+    public static FaultOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = args.Contains("--quick") ? Quick() : new FaultOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            int Number() => int.Parse(Value(), CultureInfo.InvariantCulture);
+            switch (args[i])
+            {
+                case "--quick": break;
+                case "--load-seconds": options.LoadBefore = options.LoadAfter = TimeSpan.FromSeconds(Number()); break;
+                case "--rate": options.RecordsPerSecond = Number(); break;
+                case "--senders": options.Senders = Number(); break;
+                case "--batch": options.BatchSize = Number(); break;
+                case "--worker-kills": options.WorkerKills = Number(); break;
+                case "--mysql-down-seconds": options.MySqlDowntime = TimeSpan.FromSeconds(Number()); break;
+                case "--state-dir": options.StateDirectory = Path.GetFullPath(Value()); break;
+                case "--faults":
+                    options.Faults.Clear();
+                    options.Faults.AddRange(Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+                    if (options.Faults.FirstOrDefault(f => !AllFaults.Contains(f)) is { } unknown)
+                    {
+                        throw new ArgumentException($"Unknown fault {unknown}; known: {string.Join(",", AllFaults)}.");
+                    }
+
+                    break;
+                default:
+                    throw new ArgumentException(
+                        $"Unknown option {args[i]}. Options: --quick --load-seconds N --rate N --senders N --batch N --worker-kills N --mysql-down-seconds N --faults {string.Join(",", AllFaults)} --state-dir PATH");
+            }
+        }
+
+        return options;
+    }
+}

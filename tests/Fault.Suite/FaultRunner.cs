@@ -1,0 +1,305 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using AppHost;
+using AppHost.Hosting;
+using MySqlConnector;
+
+namespace Fault.Suite;
+
+/// <summary>
+/// Starts the real stack through the AppHost topology, then for each fault: steady load, the fault, more load, a
+/// drain, and a comparison of MySQL with the client's ledger.
+/// </summary>
+public sealed class FaultRunner(FaultOptions options, TextWriter log) : IAsyncDisposable
+{
+    private DistributedApplication? _app;
+    private HttpClient? _gateway;
+
+    private DistributedApplication App => _app ?? throw new InvalidOperationException("Start the stack first.");
+
+    private HttpClient Gateway => _gateway ?? throw new InvalidOperationException("Start the stack first.");
+
+    public string StateDirectory { get; } = options.StateDirectory ?? Path.Combine(Path.GetTempPath(), "fault-suite-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public async Task<IReadOnlyList<FaultResult>> RunAsync(CancellationToken cancellationToken)
+    {
+        await StartStackAsync(cancellationToken);
+        var results = new List<FaultResult>();
+        foreach (var fault in options.Faults)
+        {
+            await log.WriteLineAsync($"[{DateTime.UtcNow:HH:mm:ss}] {fault}: load, fault, load, drain, compare");
+            FaultResult result;
+            try
+            {
+                result = await RunFaultAsync(fault, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                result = new FaultResult(fault, 0, 0, 0, 0, 0, 0, 0, ex.Message);
+            }
+
+            await log.WriteLineAsync($"[{DateTime.UtcNow:HH:mm:ss}] {fault}: {(result.Clean ? "clean" : "FAILED")} ({result.Accepted} accepted, {result.Missing} missing, {result.Regressions} regressed)");
+            results.Add(result);
+        }
+
+        return results;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _gateway?.Dispose();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
+        if (options.StateDirectory is null)
+        {
+            try
+            {
+                Directory.Delete(StateDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Left under the temp folder for inspection.
+            }
+        }
+    }
+
+    private async Task StartStackAsync(CancellationToken cancellationToken)
+    {
+        var stack = new StackOptions { GatewayPort = 0, Replicas = 2, Workers = 2, StateDirectory = StateDirectory, EchoLogs = false };
+        stack.WorkerSettings["Flush__ClaimIdleTimeMs"] = "1500";
+        stack.WorkerSettings["Flush__ClaimIntervalMs"] = "500";
+        stack.ApiSettings["Backpressure__HighWaterEntries"] = "20000";
+        stack.ApiSettings["Backpressure__LowWaterEntries"] = "10000";
+        stack.ApiSettings["Backpressure__RefreshIntervalMs"] = "100";
+        stack.GatewaySettings["RateLimits__Requests__PerSecond"] = "100000";
+        stack.GatewaySettings["RateLimits__Requests__Burst"] = "100000";
+        stack.GatewaySettings["RateLimits__Records__PerSecond"] = "10000000";
+        stack.GatewaySettings["RateLimits__Records__Burst"] = "10000000";
+        _app = Topology.Define(stack);
+        await _app.StartAsync(cancellationToken);
+        _gateway = new HttpClient { BaseAddress = _app.Get<ProjectResource>(Topology.Gateway).HttpEndpoint, Timeout = TimeSpan.FromSeconds(30) };
+        _gateway.DefaultRequestHeaders.Add("X-API-Key", _app.Parameters["api-key"]);
+    }
+
+    private async Task<FaultResult> RunFaultAsync(string fault, CancellationToken cancellationToken)
+    {
+        var prefix = $"{fault}-{Guid.NewGuid().ToString("N")[..6]}";
+        var client = new LoadClient(Gateway, prefix, options);
+        using var stop = new CancellationTokenSource();
+        var load = client.RunAsync(stop.Token);
+
+        await Task.Delay(options.LoadBefore, cancellationToken);
+        await InjectAsync(fault, cancellationToken);
+        var recovery = await MeasureRecoveryAsync(prefix, cancellationToken);
+        await Task.Delay(options.LoadAfter, cancellationToken);
+        await stop.CancelAsync();
+        await load;
+
+        await DrainAsync(cancellationToken);
+        return await CompareAsync(fault, prefix, client.Ledger, recovery);
+    }
+
+    private async Task InjectAsync(string fault, CancellationToken cancellationToken)
+    {
+        var workers = App.Resources.OfType<ProjectResource>().Where(r => r.ServiceName == Topology.Worker).ToList();
+        var apis = App.Resources.OfType<ProjectResource>().Where(r => r.ServiceName == Topology.Api).ToList();
+        switch (fault)
+        {
+            case "worker-kill":
+                for (var i = 0; i < options.WorkerKills; i++)
+                {
+                    var victim = workers[i % workers.Count];
+                    victim.Kill();
+                    await victim.Process!.WaitForExitAsync(cancellationToken);
+                    await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+                    await App.RestartAsync(victim, cancellationToken);
+                    await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+                }
+
+                break;
+
+            case "api-kill":
+                apis[0].Kill();
+                await apis[0].Process!.WaitForExitAsync(cancellationToken);
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+                await App.RestartAsync(apis[0], cancellationToken);
+                break;
+
+            case "mysql-stop":
+                var mysql = App.Get<MySqlResource>(Topology.MySql);
+                await mysql.StopAsync();
+                await Task.Delay(options.MySqlDowntime, cancellationToken);
+                await App.RestartAsync(mysql, cancellationToken);
+                break;
+
+            case "redis-restart":
+                await App.RestartAsync(App.Get<RedisResource>(Topology.Redis), cancellationToken);
+                break;
+
+            case "full-restart":
+                await App.StopAsync();
+                await App.StartAsync(cancellationToken);
+                break;
+
+            case "mysql-slow":
+                await HoldTableLockUntilSheddingAsync(cancellationToken);
+                break;
+
+            default:
+                throw new ArgumentException($"Unknown fault {fault}.");
+        }
+    }
+
+    /// <summary>A held write lock stalls every flush until the backlog trips the API's high-water mark.</summary>
+    private async Task HoldTableLockUntilSheddingAsync(CancellationToken cancellationToken)
+    {
+        await using var locker = new MySqlConnection(App.ConnectionStrings[Topology.Database]);
+        await locker.OpenAsync(cancellationToken);
+        await new MySqlCommand("LOCK TABLES translation_tasks WRITE", locker).ExecuteNonQueryAsync(cancellationToken);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            var stats = await Gateway.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/persistence/stats", cancellationToken);
+            if (stats.GetProperty("backpressure").GetProperty("shedding").GetBoolean())
+            {
+                await log.WriteLineAsync($"    high-water mark tripped at a backlog of {stats.GetProperty("backpressure").GetProperty("backlog").GetInt64()}");
+                break;
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+
+        await new MySqlCommand("UNLOCK TABLES", locker).ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Seconds from the end of the fault until a record posted at that moment is readable in MySQL.</summary>
+    private async Task<double> MeasureRecoveryAsync(string prefix, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var marker = $"{prefix}-marker";
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        var posted = false;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (!posted)
+            {
+                try
+                {
+                    using var response = await Gateway.PostAsJsonAsync(
+                        "/api/v1/persistence/sessions/batch",
+                        new
+                        {
+                            sessions = new[]
+                            {
+                                new Dictionary<string, object?>
+                                {
+                                    ["session_id"] = marker,
+                                    ["status"] = "pending",
+                                    ["source_lang"] = "en",
+                                    ["target_langs"] = new[] { "fr" },
+                                    ["created_at"] = "2026-06-01T00:00:00Z",
+                                    ["updated_at"] = "2026-06-01T00:00:00Z",
+                                },
+                            },
+                        },
+                        cancellationToken);
+                    posted = response.StatusCode == HttpStatusCode.Accepted;
+                }
+                catch (HttpRequestException)
+                {
+                    // The gateway is not back yet.
+                }
+            }
+
+            if (posted && await ExistsAsync(marker, cancellationToken))
+            {
+                return Stopwatch.GetElapsedTime(started).TotalSeconds;
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
+
+        throw new TimeoutException("The pipeline did not recover within 3 minutes.");
+    }
+
+    private async Task<bool> ExistsAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var db = new MySqlConnection(App.ConnectionStrings[Topology.Database]);
+            await db.OpenAsync(cancellationToken);
+            await using var command = new MySqlCommand("SELECT 1 FROM translation_sessions WHERE session_id = @id", db);
+            command.Parameters.AddWithValue("@id", sessionId);
+            return await command.ExecuteScalarAsync(cancellationToken) is not null;
+        }
+        catch (MySqlException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Waits on the flush barrier, honouring 503 Retry-After, until every accepted record is committed.</summary>
+    private async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (true)
+        {
+            try
+            {
+                using var response = await Gateway.PostAsync("/api/v1/persistence/flush?timeout_ms=60000", null, cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Retried below.
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The backlog did not drain within 3 minutes.");
+            }
+
+            await Task.Delay(500, cancellationToken);
+        }
+    }
+
+    private async Task<FaultResult> CompareAsync(string fault, string prefix, Ledger ledger, double recovery)
+    {
+        var accepted = ledger.Snapshot();
+        var stored = new Dictionary<string, DateTime>(StringComparer.Ordinal);
+        long rows = 0;
+        await using (var db = new MySqlConnection(App.ConnectionStrings[Topology.Database]))
+        {
+            await db.OpenAsync();
+            await using var command = new MySqlCommand("SELECT task_id, updated_at FROM translation_tasks WHERE task_id LIKE CONCAT(@prefix, '-%')", db);
+            command.Parameters.AddWithValue("@prefix", prefix);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                rows++;
+                stored[reader.GetString(0)] = DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc);
+            }
+        }
+
+        var missing = accepted.Keys.Count(id => !stored.ContainsKey(id));
+        var regressions = accepted.Count(a => stored.TryGetValue(a.Key, out var at) && at < a.Value);
+        var unacknowledged = stored.Keys.Count(id => !accepted.ContainsKey(id));
+        return new FaultResult(
+            fault,
+            accepted.Count,
+            missing,
+            rows - stored.Count,
+            regressions,
+            unacknowledged,
+            recovery,
+            ledger.RefusedAttempts + ledger.FailedAttempts);
+    }
+}
