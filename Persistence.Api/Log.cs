@@ -40,4 +40,10 @@ internal static partial class Log
 
     [LoggerMessage(13, LogLevel.Information, "Garbage collection ({Mode}) removed or found {Sessions} sessions and {Tasks} tasks in {ElapsedMs} ms")]
     public static partial void GarbageCollected(ILogger logger, string mode, long sessions, long tasks, double elapsedMs);
+
+    [LoggerMessage(14, LogLevel.Warning, "Could not check Redis for WAITAOF at start (Redis unreachable); strict fsync mode is unverified")]
+    public static partial void DurabilityUnchecked(ILogger logger, Exception exception);
+
+    [LoggerMessage(15, LogLevel.Warning, "Accepted {Count} records into {Stream} but could not confirm durability; answered 503")]
+    public static partial void DurabilityNotConfirmed(ILogger logger, string stream, int count, Exception exception);
 }

@@ -100,6 +100,13 @@ public static class IngestApi
         {
             await appender.AppendAsync(stream, items, recordType, request.HttpContext.CallerKeyId());
         }
+        catch (DurabilityTimeoutException ex)
+        {
+            Log.DurabilityNotConfirmed(logger, stream, items.Count, ex);
+            return Problems.Unavailable(
+                request.HttpContext, options.RetryAfterSeconds,
+                $"The batch could not be confirmed as durable as configured ({ex.Message}). Retry the same batch; a copy that did land is harmless.");
+        }
         catch (Exception ex) when (ex is RedisException or RedisTimeoutException or TimeoutException)
         {
             Log.AppendFailed(logger, stream, items.Count, ex);

@@ -10,6 +10,7 @@ public static class IngestExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<RecordValidator>();
         builder.Services.AddSingleton<StreamAppender>();
+        builder.Services.AddHostedService<DurabilityCheck>();
         return builder;
     }
 }

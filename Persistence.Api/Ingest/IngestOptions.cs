@@ -25,4 +25,22 @@ public sealed class IngestOptions
     /// <summary>Seconds a client is told to wait (<c>Retry-After</c>) when Redis cannot take the batch.</summary>
     [Range(1, 3600)]
     public int RetryAfterSeconds { get; set; } = 2;
+
+    /// <summary>
+    /// Strict mode: before answering 202, wait until this many Redis replicas hold the batch (<c>WAIT</c>). 0 (the
+    /// default) answers once the primary holds it.
+    /// </summary>
+    [Range(0, 16)]
+    public int MinReplicaAcks { get; set; }
+
+    /// <summary>
+    /// Strict mode: before answering 202, wait until the primary has fsynced the batch to its append-only file
+    /// (<c>WAITAOF 1 0</c>, Redis 7.2 or later; checked at start). With Redis older than 7.2 run it with
+    /// <c>appendfsync always</c> instead, which fsyncs before every reply.
+    /// </summary>
+    public bool WaitForFsync { get; set; }
+
+    /// <summary>How long strict mode waits; past it the batch is answered 503 (it may still be stored: resend).</summary>
+    [Range(1, 60_000)]
+    public int DurabilityTimeoutMs { get; set; } = 1000;
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Persistence.Contracts;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Persistence.Api.Ingest;
@@ -11,7 +12,7 @@ namespace Persistence.Api.Ingest;
 /// is, so a client that saw an error can resend the whole batch. A resend that did land twice is harmless because
 /// the worker's version-guarded upsert makes replays no-ops.
 /// </summary>
-public sealed class StreamAppender(IConnectionMultiplexer redis)
+public sealed class StreamAppender(IConnectionMultiplexer redis, IOptions<IngestOptions> options)
 {
     public async Task AppendAsync<T>(string stream, IReadOnlyList<T?> records, JsonTypeInfo<T> typeInfo, string? callerKeyId = null)
         where T : class
@@ -58,5 +59,32 @@ public sealed class StreamAppender(IConnectionMultiplexer redis)
         }
 
         await Task.WhenAll(appends);
+        await WaitUntilDurableAsync();
+    }
+
+    /// <summary>
+    /// Strict mode. Both commands only wait: a timeout leaves the batch stored on the primary, and the client, told
+    /// 503, resends it, which the worker's version guard turns into a no-op.
+    /// </summary>
+    private async Task WaitUntilDurableAsync()
+    {
+        var settings = options.Value;
+        var database = redis.GetDatabase();
+        if (settings.WaitForFsync)
+        {
+            var acks = (long[])(await database.ExecuteAsync("WAITAOF", 1, settings.MinReplicaAcks, settings.DurabilityTimeoutMs))!;
+            if (acks[0] < 1 || acks[1] < settings.MinReplicaAcks)
+            {
+                throw new DurabilityTimeoutException($"Within {settings.DurabilityTimeoutMs} ms the batch was fsynced by {acks[0]} of 1 primary and {acks[1]} of {settings.MinReplicaAcks} replicas.");
+            }
+        }
+        else if (settings.MinReplicaAcks > 0)
+        {
+            var replicas = (long)(await database.ExecuteAsync("WAIT", settings.MinReplicaAcks, settings.DurabilityTimeoutMs))!;
+            if (replicas < settings.MinReplicaAcks)
+            {
+                throw new DurabilityTimeoutException($"Within {settings.DurabilityTimeoutMs} ms {replicas} of {settings.MinReplicaAcks} replicas acknowledged the batch.");
+            }
+        }
     }
 }
