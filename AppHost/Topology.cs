@@ -28,6 +28,7 @@ public static class Topology
         var apis = Enumerable.Range(0, options.Replicas)
             .Select(i => new ProjectResource($"{Api}-{i}", "Persistence.Api", Api, Ports.GetFree())
                 .WithReference(redis)
+                .WithReference(mysql)
                 .WithEnvironment(internalCredential)
                 .WithEnvironment(options.ApiSettings))
             .ToList();

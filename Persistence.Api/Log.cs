@@ -16,4 +16,10 @@ internal static partial class Log
 
     [LoggerMessage(5, LogLevel.Warning, "Refused a direct call from {RemoteAddress} to {Path}: no valid internal credential")]
     public static partial void DirectCallRefused(ILogger logger, string remoteAddress, string path);
+
+    [LoggerMessage(6, LogLevel.Warning, "MySQL did not answer a translation query; answered 503")]
+    public static partial void DatabaseUnavailable(ILogger logger, Exception exception);
+
+    [LoggerMessage(7, LogLevel.Information, "Job {JobId} re-queued by key {KeyId}")]
+    public static partial void JobRequeued(ILogger logger, string jobId, string? keyId);
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Persistence.Api.Callers;
 using Persistence.Api.Ingest;
 using Persistence.Api.Pipeline;
+using Persistence.Api.Translations;
 using StackExchange.Redis;
 
 namespace Persistence.Api;
@@ -11,11 +12,16 @@ public static class PersistenceApiExtensions
     /// <summary>Resource name of the Redis connection string (<c>ConnectionStrings:redis</c>).</summary>
     public const string RedisConnectionName = "redis";
 
+    /// <summary>Resource name of the MySQL connection string, read by the query endpoints.</summary>
+    public const string DatabaseConnectionName = "persistencedb";
+
     public static IHostApplicationBuilder AddPersistenceApi(this IHostApplicationBuilder builder)
     {
         // Fail a command at once while Redis is unreachable, so the client gets a 503 it can retry instead of
         // waiting on a backlog that may or may not be written later.
         builder.AddRedisClient(RedisConnectionName, options => options.BacklogPolicy = BacklogPolicy.FailFast);
+
+        builder.AddMySqlDataSource(DatabaseConnectionName);
 
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(options =>
@@ -25,6 +31,7 @@ public static class PersistenceApiExtensions
         builder.AddInternalCallers();
         builder.AddIngest();
         builder.AddPipeline();
+        builder.AddTranslations();
         return builder;
     }
 }

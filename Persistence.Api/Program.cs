@@ -2,6 +2,7 @@ using Persistence.Api;
 using Persistence.Api.Callers;
 using Persistence.Api.Ingest;
 using Persistence.Api.Pipeline;
+using Persistence.Api.Translations;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -17,6 +18,7 @@ app.UseInternalCallers();
 app.MapDefaultEndpoints();
 app.MapIngestApi();
 app.MapPipelineApi();
+app.MapTranslationsApi();
 
 app.Run();
 
