@@ -49,4 +49,31 @@ internal static partial class Log
 
     [LoggerMessage(21, LogLevel.Warning, "Entry {EntryId} of {Stream} was deleted while pending; acknowledging it")]
     public static partial void EntryVanished(ILogger logger, string stream, string entryId);
+
+    [LoggerMessage(30, LogLevel.Information, "Processing {Languages} with the {Engine} engine as {Worker}")]
+    public static partial void ProcessorStarted(ILogger logger, string languages, string engine, string worker);
+
+    [LoggerMessage(31, LogLevel.Debug, "Processed {Claimed} {Lang} jobs: {Translated} translated, {Reused} from memory, {Retried} to retry, {Failed} failed")]
+    public static partial void BatchProcessed(ILogger logger, string lang, int claimed, int translated, int reused, int retried, int failed);
+
+    [LoggerMessage(32, LogLevel.Warning, "Job {JobId} ({Lang}) attempt {Attempt} failed; next attempt in {DelayMs} ms: {Error}")]
+    public static partial void JobRetrying(ILogger logger, string jobId, string lang, int attempt, double delayMs, string error);
+
+    [LoggerMessage(33, LogLevel.Error, "Job {JobId} ({Lang}) failed for good after attempt {Attempt}: {Error}")]
+    public static partial void JobFailed(ILogger logger, string jobId, string lang, int attempt, string error);
+
+    [LoggerMessage(34, LogLevel.Warning, "{Count} {Lang} jobs had passed to another worker before their outcome was stored; dropped it")]
+    public static partial void LeaseLost(ILogger logger, string lang, int count);
+
+    [LoggerMessage(35, LogLevel.Error, "{Count} {Lang} jobs failed: their lease ran out on the last attempt")]
+    public static partial void AbandonedJobsFailed(ILogger logger, string lang, int count);
+
+    [LoggerMessage(36, LogLevel.Warning, "The {Engine} engine failed a batch of {Count} {Lang} texts")]
+    public static partial void EngineFailed(ILogger logger, string engine, string lang, int count, Exception exception);
+
+    [LoggerMessage(37, LogLevel.Error, "Processing of {Lang} failed; continuing in {DelayMs} ms")]
+    public static partial void ProcessingLoopFailed(ILogger logger, string lang, double delayMs, Exception exception);
+
+    [LoggerMessage(38, LogLevel.Warning, "The engine call was answered {Status}; attempt {Attempt} again in {DelayMs} ms")]
+    public static partial void EngineRetry(ILogger logger, string status, int attempt, double delayMs);
 }

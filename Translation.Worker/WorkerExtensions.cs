@@ -1,6 +1,7 @@
 using Persistence.Contracts;
 using Translation.Worker.Flushing;
 using Translation.Worker.Migrations;
+using Translation.Worker.Processing;
 
 namespace Translation.Worker;
 
@@ -17,6 +18,7 @@ public static class WorkerExtensions
 
         builder.AddMigrations();
         builder.AddFlushing();
+        builder.AddProcessing();
         return builder;
     }
 }

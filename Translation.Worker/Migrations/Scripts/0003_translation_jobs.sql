@@ -37,7 +37,8 @@ CREATE TABLE IF NOT EXISTS translation_jobs (
     KEY idx_jobs_status (status)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
 
--- Translations already made, so identical content is never sent to an engine twice.
+-- Translations already made, so identical content is never sent to an engine twice. The key starts with the content
+-- hash (which already covers the source language) so a batch's lookup is one range per hash.
 CREATE TABLE IF NOT EXISTS translation_memory (
     source_lang      VARCHAR(35)  NOT NULL,
     target_lang      VARCHAR(35)  NOT NULL,
@@ -45,5 +46,5 @@ CREATE TABLE IF NOT EXISTS translation_memory (
     translated_text  MEDIUMTEXT   NOT NULL,
     engine           VARCHAR(32)  NOT NULL,
     created_at       DATETIME(6)  NOT NULL,
-    PRIMARY KEY (source_lang, target_lang, content_hash)
+    PRIMARY KEY (content_hash, target_lang, source_lang)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
