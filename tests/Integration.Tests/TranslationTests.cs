@@ -282,6 +282,50 @@ public sealed class TranslationTests(StackFixture stack, ITestOutputHelper outpu
             $"processing: {expected} jobs translated {processed.TotalSeconds:F1} s after the first request = {expected / processed.TotalSeconds:F0} jobs/s end to end; first registration to last translation in MySQL {span:F1} s = {expected / span:F0} jobs/s"));
     }
 
+    [Fact]
+    public async Task Processing_rate_of_the_two_workers_with_the_debug_engine()
+    {
+        const int PerLanguage = 5_000;
+        var prefix = Records.Prefix();
+        await using var db = stack.OpenDatabase();
+
+        // Pending jobs written straight into MySQL, as the flusher would, so that only the processors are timed.
+        var started = Stopwatch.StartNew();
+        foreach (var chunk in Enumerable.Range(0, PerLanguage).Chunk(500))
+        {
+            await using var insert = new MySqlCommand { Connection = db };
+            var contents = new System.Text.StringBuilder();
+            var jobs = new System.Text.StringBuilder();
+            foreach (var i in chunk)
+            {
+                var hash = $"{prefix}{i:D8}".PadRight(64, '0');
+                contents.Append(contents.Length == 0 ? "" : ",").Append(CultureInfo.InvariantCulture, $"('{hash}', 'en', 'Rate {prefix} {i}', UTC_TIMESTAMP(6), REPEAT(0x00, 24))");
+                foreach (var lang in AllLanguages)
+                {
+                    jobs.Append(jobs.Length == 0 ? "" : ",").Append(CultureInfo.InvariantCulture,
+                        $"('{Guid.NewGuid():N}', '{prefix}.rate.{i}', '{hash}', 'en', '{lang}', 'pending', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), REPEAT(0x00, 24))");
+                }
+            }
+
+            insert.CommandText =
+                $"INSERT INTO translation_contents (content_hash, source_lang, text, created_at, row_version) VALUES {contents};"
+                + $"INSERT INTO translation_jobs (job_id, business_id, content_hash, source_lang, target_lang, status, next_attempt_at, created_at, updated_at, row_version) VALUES {jobs};";
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var expected = PerLanguage * AllLanguages.Length;
+        var pattern = $"{prefix}.rate.%";
+        await WaitForAsync(
+            async () => await ScalarAsync<long>(db, "SELECT COUNT(*) FROM translation_jobs WHERE business_id LIKE @p AND status = 'translated'", pattern) == expected,
+            $"{expected} jobs translated",
+            TimeSpan.FromMinutes(5));
+        var elapsed = started.Elapsed;
+
+        Assert.Equal(0L, await ScalarAsync<long>(db, "SELECT COUNT(*) FROM translation_jobs WHERE business_id LIKE @p AND attempts <> 1", pattern));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"processing: {expected} pending jobs ({AllLanguages.Length} languages) translated in {elapsed.TotalSeconds:F1} s = {expected / elapsed.TotalSeconds:F0} jobs/s"));
+    }
+
     /// <summary>Registers and returns the job id per target language from the 202 answer.</summary>
     private async Task<Dictionary<string, string>> RequestAsync(string businessId, string text, string[] targets, object? context)
     {
