@@ -76,4 +76,7 @@ internal static partial class Log
 
     [LoggerMessage(38, LogLevel.Warning, "The engine call was answered {Status}; attempt {Attempt} again in {DelayMs} ms")]
     public static partial void EngineRetry(ILogger logger, string status, int attempt, double delayMs);
+
+    [LoggerMessage(39, LogLevel.Information, "Stopping: handed {Count} claimed {Lang} jobs back as pending")]
+    public static partial void JobsReleased(ILogger logger, string lang, int count);
 }

@@ -30,6 +30,8 @@ public sealed class JobStore(MySqlDataSource dataSource)
             """
             SELECT job_id, business_id, content_hash, source_lang, attempts, status FROM translation_jobs
             WHERE target_lang = @lang AND status IN (@pending, @translating) AND next_attempt_at <= UTC_TIMESTAMP(6)
+            -- No ORDER BY: rows come in index order (due time within each status) and the scan stops at the limit.
+            -- Sorting would read, and lock, every due row first.
             LIMIT @limit
             FOR UPDATE SKIP LOCKED
             """,

@@ -25,7 +25,10 @@ public static class ProcessingExtensions
         // Retries, Retry-After and per-call timeouts are the engine's own: the default resilience handler would retry again
         // inside each of its attempts and hold the concurrency slot meanwhile.
 #pragma warning disable EXTEXP0001 // Evaluation API, but the documented way to opt one client out of the defaults.
-        builder.Services.AddHttpClient<OpenAiEngine>(http => http.Timeout = Timeout.InfiniteTimeSpan).RemoveAllResilienceHandlers();
+        // The engine lives as long as the process, so its connections are recycled to follow DNS changes.
+        builder.Services.AddHttpClient<OpenAiEngine>(http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
         builder.Services.AddSingleton<ITranslationEngine>(services =>
             services.GetRequiredService<IOptions<ProcessingOptions>>().Value.Engine == EngineNames.OpenAi

@@ -60,7 +60,7 @@ public sealed class TranslationProcessor(
     }
 
     /// <summary>One claim and its outcomes; returns the number of jobs claimed.</summary>
-    public async Task<int> ProcessOnceAsync(string lang, CancellationToken cancellationToken)
+    private async Task<int> ProcessOnceAsync(string lang, CancellationToken cancellationToken)
     {
         var owner = $"{_options.WorkerName}/{Interlocked.Increment(ref _claims)}";
         var claim = await store.ClaimAsync(lang, owner, _options.BatchSize, _options.LeaseSeconds, _options.MaxAttempts, cancellationToken);
@@ -77,6 +77,24 @@ public sealed class TranslationProcessor(
         }
 
         metrics.Claimed(lang, jobs.Count);
+        try
+        {
+            await CompleteAsync(lang, owner, jobs, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: hand the jobs back now rather than leaving them to wait out the lease.
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5), time);
+            await store.RecordAsync(owner, [.. jobs.Select(j => JobOutcome.Deferred(j.JobId, TimeSpan.Zero))], [], grace.Token);
+            Log.JobsReleased(logger, lang, jobs.Count);
+            throw;
+        }
+
+        return jobs.Count;
+    }
+
+    private async Task CompleteAsync(string lang, string owner, IReadOnlyList<ClaimedJob> jobs, CancellationToken cancellationToken)
+    {
         var contents = await store.ContentsAsync([.. jobs.Select(j => j.ContentHash).Distinct(StringComparer.Ordinal)], cancellationToken);
         var ready = jobs.Where(j => contents.ContainsKey(j.ContentHash)).ToList();
         var outcomes = jobs.Where(j => !contents.ContainsKey(j.ContentHash)).Select(j => JobOutcome.Deferred(j.JobId, ContentWait)).ToList();
@@ -143,7 +161,6 @@ public sealed class TranslationProcessor(
         metrics.Retried(lang, retried);
         metrics.Failed(lang, failed);
         Log.BatchProcessed(logger, lang, jobs.Count, translated, reused.Count, retried, failed);
-        return jobs.Count;
     }
 
     /// <summary>The engine's outcomes, or the same error for every text when the call as a whole failed.</summary>

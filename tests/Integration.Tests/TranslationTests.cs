@@ -241,6 +241,8 @@ public sealed class TranslationTests(StackFixture stack, ITestOutputHelper outpu
         var clients = Enumerable.Range(0, StackFixture.Gateways)
             .Select(g => stack.CreateClient(key, g, new SocketsHttpHandler { MaxConnectionsPerServer = 64 }))
             .ToList();
+        // The last requests queue behind thousands of others for a connection; on a loaded machine that takes a while.
+        clients.ForEach(c => c.Timeout = TimeSpan.FromMinutes(10));
 
         var started = Stopwatch.StartNew();
         var statuses = await Task.WhenAll(Enumerable.Range(0, Requests).Select(async i =>
