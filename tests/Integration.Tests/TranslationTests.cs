@@ -285,6 +285,43 @@ public sealed class TranslationTests(StackFixture stack, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task Ten_thousand_requests_in_batches_are_registered_and_processed()
+    {
+        const int Batches = 10;
+        const int PerBatch = 1_000;
+        var prefix = Records.Prefix();
+
+        var started = Stopwatch.StartNew();
+        var statuses = await Task.WhenAll(Enumerable.Range(0, Batches).Select(async b =>
+        {
+            using var response = await stack.Gateway.PostAsJsonAsync("/api/v1/translations/batch", new
+            {
+                items = Enumerable.Range(b * PerBatch, PerBatch).Select(i => new
+                {
+                    business_id = $"{prefix}.batch.{i}",
+                    text = $"Batch {prefix} {i}",
+                    source_lang = "en",
+                    target_langs = new[] { "de" },
+                }),
+            });
+            return response.StatusCode;
+        }));
+        var registration = started.Elapsed;
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.Accepted, s));
+
+        const int Expected = Batches * PerBatch;
+        await using var db = stack.OpenDatabase();
+        var pattern = $"{prefix}.batch.%";
+        await WaitForAsync(
+            async () => await ScalarAsync<long>(db, "SELECT COUNT(*) FROM translation_jobs WHERE business_id LIKE @p AND status = 'translated' AND attempts = 1", pattern) == Expected,
+            $"{Expected} jobs translated once",
+            TimeSpan.FromMinutes(5));
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"batch registration: {Expected} requests in {Batches} batches in {registration.TotalSeconds:F1} s = {Expected / registration.TotalSeconds:F0} req/s; all translated after {started.Elapsed.TotalSeconds:F1} s"));
+    }
+
+    [Fact]
     public async Task Processing_rate_of_the_two_workers_with_the_debug_engine()
     {
         const int PerLanguage = 5_000;
