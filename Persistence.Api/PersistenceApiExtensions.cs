@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Persistence.Api.Callers;
 using Persistence.Api.Ingest;
 using Persistence.Api.Pipeline;
@@ -21,7 +22,9 @@ public static class PersistenceApiExtensions
         // waiting on a backlog that may or may not be written later.
         builder.AddRedisClient(RedisConnectionName, options => options.BacklogPolicy = BacklogPolicy.FailFast);
 
-        builder.AddMySqlDataSource(DatabaseConnectionName);
+        // Only the query endpoints need MySQL: without it the replica must stay in rotation for ingest, so an
+        // unreachable database degrades its health (still 200) instead of failing it.
+        builder.AddMySqlDataSource(DatabaseConnectionName, failureStatus: HealthStatus.Degraded);
 
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(options =>

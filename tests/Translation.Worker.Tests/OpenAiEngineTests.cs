@@ -139,7 +139,7 @@ public sealed class OpenAiEngineTests
 
         Assert.All(outcomes, o => Assert.NotNull(o.Text));
         Assert.Equal(8, server.Calls);
-        Assert.Equal(2, server.MaxInFlight);
+        Assert.InRange(server.MaxInFlight, 1, 2);
     }
 
     [Fact]
