@@ -32,7 +32,7 @@ public static class TranslationsApi
 
     public static async Task<IResult> RequestAsync(
         HttpRequest request, TranslationValidator validator, StreamAppender appender, TimeProvider time,
-        IOptions<IngestOptions> limits, ILogger<TranslationValidator> logger, CancellationToken cancellationToken)
+        IOptions<IngestOptions> limits, ILogger<StreamAppender> logger, CancellationToken cancellationToken)
     {
         var read = await BatchReader.ReadAsync(request, PersistenceJsonContext.Default.TranslationRequest, limits.Value.MaxBodyBytes, cancellationToken);
         if (read.IsTooLarge)
@@ -51,13 +51,14 @@ public static class TranslationsApi
             return Problems.Invalid($"{errors.Count} problem(s) in the request; nothing was registered.", [.. errors.Select(e => e with { Index = null })]);
         }
 
-        var outcome = await RegisterAsync([read.Batch!], appender, time, request.HttpContext, limits.Value, logger);
-        return outcome ?? TypedResults.Accepted((string?)null, Plan.Accepted(read.Batch!));
+        var plan = Plan.Of([read.Batch!], time.GetUtcNow());
+        var failure = await RegisterAsync(plan, appender, request.HttpContext, limits.Value, logger);
+        return failure ?? TypedResults.Accepted((string?)null, plan.Accepted[0]);
     }
 
     public static async Task<IResult> RequestBatchAsync(
         HttpRequest request, TranslationValidator validator, StreamAppender appender, TimeProvider time,
-        IOptions<IngestOptions> limits, IOptions<TranslationOptions> options, ILogger<TranslationValidator> logger,
+        IOptions<IngestOptions> limits, IOptions<TranslationOptions> options, ILogger<StreamAppender> logger,
         CancellationToken cancellationToken)
     {
         var read = await BatchReader.ReadAsync(request, PersistenceJsonContext.Default.TranslationRequestBatch, limits.Value.MaxBodyBytes, cancellationToken);
@@ -87,10 +88,9 @@ public static class TranslationsApi
             return Problems.Invalid($"{errors.Count} problem(s) in the batch; nothing of it was registered.", errors);
         }
 
-        var valid = items.Select(i => i!).ToList();
-        var outcome = await RegisterAsync(valid, appender, time, request.HttpContext, limits.Value, logger);
-        return outcome ?? TypedResults.Accepted(
-            (string?)null, new TranslationBatchAccepted("accepted", valid.Count, [.. valid.Select(Plan.Accepted)]));
+        var plan = Plan.Of([.. items.Select(i => i!)], time.GetUtcNow());
+        var failure = await RegisterAsync(plan, appender, request.HttpContext, limits.Value, logger);
+        return failure ?? TypedResults.Accepted((string?)null, new TranslationBatchAccepted("accepted", items.Count, plan.Accepted));
     }
 
     public static async Task<Results<Ok<TranslationState>, ProblemHttpResult>> GetAsync(
@@ -167,11 +167,8 @@ public static class TranslationsApi
     }
 
     /// <summary>Appends the contents and jobs in one transaction; null on success, else the 503 to answer.</summary>
-    private static async Task<IResult?> RegisterAsync(
-        IReadOnlyList<TranslationRequest> requests, StreamAppender appender, TimeProvider time, HttpContext context,
-        IngestOptions limits, ILogger logger)
+    private static async Task<IResult?> RegisterAsync(Plan plan, StreamAppender appender, HttpContext context, IngestOptions limits, ILogger logger)
     {
-        var plan = Plan.Of(requests, time.GetUtcNow());
         try
         {
             await appender.AppendAsync(
@@ -192,15 +189,17 @@ public static class TranslationsApi
         return null;
     }
 
-    /// <summary>The stream records a set of valid requests turn into, each content and job once.</summary>
-    private sealed record Plan(List<TranslationContentRecord> Contents, List<TranslationJobRecord> Jobs)
+    /// <summary>The stream records a set of valid requests turn into (each content and job once), and the answer.</summary>
+    private sealed record Plan(List<TranslationContentRecord> Contents, List<TranslationJobRecord> Jobs, List<TranslationAccepted> Accepted)
     {
         public static Plan Of(IReadOnlyList<TranslationRequest> requests, DateTimeOffset now)
         {
             var contents = new Dictionary<string, TranslationContentRecord>(StringComparer.Ordinal);
             var jobs = new Dictionary<string, TranslationJobRecord>(StringComparer.Ordinal);
+            var accepted = new List<TranslationAccepted>(requests.Count);
             foreach (var request in requests)
             {
+                var references = new List<JobReference>(request.TargetLangs!.Count);
                 var hash = TranslationKeys.ContentHash(request.SourceLang!, request.Text!, request.Context);
                 contents.TryAdd(hash, new TranslationContentRecord
                 {
@@ -210,9 +209,10 @@ public static class TranslationsApi
                     Context = request.Context,
                     CreatedAt = now,
                 });
-                foreach (var target in request.TargetLangs!)
+                foreach (var target in request.TargetLangs!.Distinct(StringComparer.Ordinal))
                 {
                     var jobId = TranslationKeys.JobId(request.BusinessId!, hash, target!);
+                    references.Add(new JobReference(jobId, target!));
                     jobs.TryAdd(jobId, new TranslationJobRecord
                     {
                         JobId = jobId,
@@ -223,18 +223,11 @@ public static class TranslationsApi
                         CreatedAt = now,
                     });
                 }
+
+                accepted.Add(new TranslationAccepted("accepted", request.BusinessId!, references));
             }
 
-            return new Plan([.. contents.Values], [.. jobs.Values]);
-        }
-
-        public static TranslationAccepted Accepted(TranslationRequest request)
-        {
-            var hash = TranslationKeys.ContentHash(request.SourceLang!, request.Text!, request.Context);
-            return new TranslationAccepted(
-                "accepted",
-                request.BusinessId!,
-                [.. request.TargetLangs!.Distinct(StringComparer.Ordinal).Select(t => new JobReference(TranslationKeys.JobId(request.BusinessId!, hash, t!), t!))]);
+            return new Plan([.. contents.Values], [.. jobs.Values], accepted);
         }
     }
 }
