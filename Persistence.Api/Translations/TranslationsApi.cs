@@ -24,7 +24,8 @@ public static class TranslationsApi
             .Accepts<TranslationRequestBatch>("application/json")
             .ProducesValidationProblem();
         api.MapGet("/", ListAsync);
-        api.MapGet("/{businessId}", GetAsync);
+        // Catch-all, so that business ids with slashes (docs/intro.title) can be looked up as they are.
+        api.MapGet("/{**businessId}", GetAsync);
         api.MapPost("/{jobId}/retry", RetryAsync);
 
         return api;
