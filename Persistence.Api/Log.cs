@@ -46,4 +46,7 @@ internal static partial class Log
 
     [LoggerMessage(15, LogLevel.Warning, "Accepted {Count} records into {Stream} but could not confirm durability; answered 503")]
     public static partial void DurabilityNotConfirmed(ILogger logger, string stream, int count, Exception exception);
+
+    [LoggerMessage(16, LogLevel.Information, "Job {JobId} re-queued by key {KeyId}")]
+    public static partial void JobRequeued(ILogger logger, string jobId, string? keyId);
 }

@@ -1,10 +1,12 @@
 using System.Text.Json;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Persistence.Api.Backpressure;
 using Persistence.Api.Callers;
 using Persistence.Api.DeadLetters;
 using Persistence.Api.Ingest;
 using Persistence.Api.Pipeline;
 using Persistence.Api.Queries;
+using Persistence.Api.Translations;
 using Persistence.Maintenance.GarbageCollection;
 using StackExchange.Redis;
 
@@ -23,9 +25,10 @@ public static class PersistenceApiExtensions
         // Fail a command at once while Redis is unreachable, so the client gets a 503 it can retry instead of
         // waiting on a backlog that may or may not be written later.
         builder.AddRedisClient(RedisConnectionName, options => options.BacklogPolicy = BacklogPolicy.FailFast);
-        // No MySQL readiness check: ingest must keep taking records while MySQL is down (Redis holds the backlog),
-        // and the gateway routes by readiness. Reads answer 503 on their own during an outage.
-        builder.AddMySqlDataSource(DatabaseConnectionName, healthCheck: false);
+        // Only reads need MySQL: ingest must keep taking records while MySQL is down (Redis holds the backlog) and the
+        // gateway routes by health, so an unreachable database degrades health (still 200) instead of failing it.
+        // Reads answer 503 on their own during an outage.
+        builder.AddMySqlDataSource(DatabaseConnectionName, failureStatus: HealthStatus.Degraded);
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<RedisUnavailableHandler>();
@@ -40,6 +43,7 @@ public static class PersistenceApiExtensions
         builder.AddPipeline();
         builder.AddQueries();
         builder.AddGarbageCollector();
+        builder.AddTranslations();
         return builder;
     }
 }

@@ -47,10 +47,35 @@ public static class Problems
             title: "Unauthorized",
             type: "https://httpwg.org/specs/rfc9110.html#status.401");
 
+    public static ProblemHttpResult InvalidQuery(FieldError error) =>
+        TypedResults.Problem(
+            detail: $"The query parameter '{error.Field}' {error.Message}.",
+            statusCode: StatusCodes.Status400BadRequest,
+            title: "Invalid query",
+            type: "https://httpwg.org/specs/rfc9110.html#status.400",
+            extensions: new Dictionary<string, object?> { ["errors"] = new[] { error } });
+
     public static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(
             detail: detail,
             statusCode: StatusCodes.Status404NotFound,
             title: "Not found",
             type: "https://httpwg.org/specs/rfc9110.html#status.404");
+
+    public static ProblemHttpResult Conflict(string detail) =>
+        TypedResults.Problem(
+            detail: detail,
+            statusCode: StatusCodes.Status409Conflict,
+            title: "Conflict",
+            type: "https://httpwg.org/specs/rfc9110.html#status.409");
+
+    public static ProblemHttpResult DatabaseUnavailable(HttpContext context, int retryAfterSeconds)
+    {
+        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+            detail: "The database is unreachable; try again.",
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "Temporarily unavailable",
+            type: "https://httpwg.org/specs/rfc9110.html#status.503");
+    }
 }

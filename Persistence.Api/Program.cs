@@ -6,6 +6,7 @@ using Persistence.Api.Ingest;
 using Persistence.Api.Pipeline;
 using Persistence.Api.Queries;
 using Persistence.Api.Recovery;
+using Persistence.Api.Translations;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -25,6 +26,7 @@ app.MapDeadLetterApi();
 app.MapQueryApi();
 app.MapRecoveryApi();
 app.MapGarbageCollectionApi();
+app.MapTranslationsApi();
 
 app.Run();
 

@@ -14,5 +14,9 @@ namespace Persistence.Contracts;
 [JsonSerializable(typeof(TaskBatch))]
 [JsonSerializable(typeof(SessionRecord))]
 [JsonSerializable(typeof(TaskRecord))]
+[JsonSerializable(typeof(TranslationRequest))]
+[JsonSerializable(typeof(TranslationRequestBatch))]
+[JsonSerializable(typeof(TranslationContentRecord))]
+[JsonSerializable(typeof(TranslationJobRecord))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 public sealed partial class PersistenceJsonContext : JsonSerializerContext;

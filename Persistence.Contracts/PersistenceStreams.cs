@@ -8,6 +8,12 @@ public static class PersistenceStreams
 {
     public const string Sessions = "{persistence}:sessions";
     public const string Tasks = "{persistence}:tasks";
+    /// <summary>Contents to translate; written in the same MULTI/EXEC as the jobs that need them.</summary>
+    public const string TranslationContents = "{persistence}:translation-contents";
+
+    /// <summary>Translation jobs to register as pending, one per business id, content and target language.</summary>
+    public const string TranslationJobs = "{persistence}:translation-jobs";
+
     public const string DeadLetters = "{persistence}:dead-letters";
 
     /// <summary>Hash of counters the worker maintains: flushed totals, last flush time and duration.</summary>
@@ -16,7 +22,7 @@ public static class PersistenceStreams
     /// <summary>The one consumer group every worker joins; entries are acknowledged only after the MySQL commit.</summary>
     public const string ConsumerGroup = "persistence-writers";
 
-    public static IReadOnlyList<string> Data { get; } = [Sessions, Tasks];
+    public static IReadOnlyList<string> Data { get; } = [Sessions, Tasks, TranslationContents, TranslationJobs];
 
     /// <summary>Field names inside a stream entry.</summary>
     public static class Fields

@@ -12,11 +12,16 @@ namespace Microsoft.Extensions.Hosting;
 /// </summary>
 public static class MySqlDataSourceExtensions
 {
+    /// <param name="failureStatus">
+    /// What an unreachable MySQL makes of the service's health. <see cref="HealthStatus.Degraded"/> still answers 200,
+    /// for a service that has other work to do without the database.
+    /// </param>
     public static IHostApplicationBuilder AddMySqlDataSource(
         this IHostApplicationBuilder builder,
         string connectionName,
         Action<MySqlConnectionStringBuilder>? configure = null,
-        bool healthCheck = true)
+        bool healthCheck = true,
+        HealthStatus failureStatus = HealthStatus.Unhealthy)
     {
         var connectionString = ConnectionStrings.Require(builder.Configuration, connectionName);
 
@@ -28,7 +33,7 @@ public static class MySqlDataSourceExtensions
             .Build());
         if (healthCheck)
         {
-            builder.Services.AddHealthChecks().AddCheck<MySqlHealthCheck>(connectionName);
+            builder.Services.AddHealthChecks().AddCheck<MySqlHealthCheck>(connectionName, failureStatus);
         }
 
         return builder;
@@ -46,7 +51,7 @@ public static class MySqlDataSourceExtensions
             }
             catch (MySqlException ex)
             {
-                return HealthCheckResult.Unhealthy("MySQL does not answer.", ex);
+                return new HealthCheckResult(context.Registration.FailureStatus, "MySQL does not answer.", ex);
             }
         }
     }

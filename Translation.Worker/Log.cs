@@ -64,4 +64,34 @@ internal static partial class Log
 
     [LoggerMessage(33, LogLevel.Error, "Garbage collection failed; it runs again at the next scheduled time")]
     public static partial void GarbageCollectionFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(40, LogLevel.Information, "Processing {Languages} with the {Engine} engine as {Worker}")]
+    public static partial void ProcessorStarted(ILogger logger, string languages, string engine, string worker);
+
+    [LoggerMessage(41, LogLevel.Debug, "Processed {Claimed} {Lang} jobs: {Translated} translated, {Reused} from memory, {Retried} to retry, {Failed} failed")]
+    public static partial void BatchProcessed(ILogger logger, string lang, int claimed, int translated, int reused, int retried, int failed);
+
+    [LoggerMessage(42, LogLevel.Warning, "Job {JobId} ({Lang}) attempt {Attempt} failed; next attempt in {DelayMs} ms: {Error}")]
+    public static partial void JobRetrying(ILogger logger, string jobId, string lang, int attempt, double delayMs, string error);
+
+    [LoggerMessage(43, LogLevel.Error, "Job {JobId} ({Lang}) failed for good after attempt {Attempt}: {Error}")]
+    public static partial void JobFailed(ILogger logger, string jobId, string lang, int attempt, string error);
+
+    [LoggerMessage(44, LogLevel.Warning, "{Count} {Lang} jobs had passed to another worker before their outcome was stored; dropped it")]
+    public static partial void LeaseLost(ILogger logger, string lang, int count);
+
+    [LoggerMessage(45, LogLevel.Error, "{Count} {Lang} jobs failed: their lease ran out on the last attempt")]
+    public static partial void AbandonedJobsFailed(ILogger logger, string lang, int count);
+
+    [LoggerMessage(46, LogLevel.Warning, "The {Engine} engine failed a batch of {Count} {Lang} texts")]
+    public static partial void EngineFailed(ILogger logger, string engine, string lang, int count, Exception exception);
+
+    [LoggerMessage(47, LogLevel.Error, "Processing of {Lang} failed; continuing in {DelayMs} ms")]
+    public static partial void ProcessingLoopFailed(ILogger logger, string lang, double delayMs, Exception exception);
+
+    [LoggerMessage(48, LogLevel.Warning, "The engine call was answered {Status}; attempt {Attempt} again in {DelayMs} ms")]
+    public static partial void EngineRetry(ILogger logger, string status, int attempt, double delayMs);
+
+    [LoggerMessage(49, LogLevel.Information, "Stopping: handed {Count} claimed {Lang} jobs back as pending")]
+    public static partial void JobsReleased(ILogger logger, string lang, int count);
 }

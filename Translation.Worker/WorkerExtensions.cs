@@ -2,6 +2,7 @@ using Persistence.Contracts;
 using Translation.Worker.Flushing;
 using Translation.Worker.GarbageCollection;
 using Translation.Worker.Migrations;
+using Translation.Worker.Processing;
 
 namespace Translation.Worker;
 
@@ -19,6 +20,7 @@ public static class WorkerExtensions
         builder.AddMigrations();
         builder.AddFlushing();
         builder.AddGarbageCollection();
+        builder.AddProcessing();
         return builder;
     }
 }

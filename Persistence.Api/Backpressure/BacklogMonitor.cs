@@ -14,8 +14,6 @@ namespace Persistence.Api.Backpressure;
 /// </summary>
 public sealed class BacklogMonitor : BackgroundService
 {
-    private static readonly string[] Streams = [PersistenceStreams.Sessions, PersistenceStreams.Tasks];
-
     private readonly IConnectionMultiplexer _redis;
     private readonly IOptionsMonitor<BackpressureOptions> _options;
     private readonly TimeProvider _time;
@@ -57,7 +55,7 @@ public sealed class BacklogMonitor : BackgroundService
     {
         var database = _redis.GetDatabase();
         long backlog = 0;
-        foreach (var stream in Streams)
+        foreach (var stream in PersistenceStreams.Data)
         {
             var progress = await StreamProgress.ReadAsync(database, stream);
             // Lag is null when Redis cannot tell (after deletions); the stream length is then the safe upper bound.

@@ -201,6 +201,10 @@ public sealed partial class RecordValidator(IOptions<IngestOptions> options)
         }
     }
 
+    internal static bool IsLanguageTag(string value) => value.Length <= MaxLanguageTagLength && LanguageTag().IsMatch(value);
+
+    internal static bool HasControlCharacters(string value) => value.AsSpan().ContainsAny(ControlCharacters);
+
     [GeneratedRegex("^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$", RegexOptions.CultureInvariant)]
     private static partial Regex LanguageTag();
 }

@@ -14,48 +14,54 @@ namespace Persistence.Api.Ingest;
 /// </summary>
 public sealed class StreamAppender(IConnectionMultiplexer redis, IOptions<IngestOptions> options)
 {
-    public async Task AppendAsync<T>(string stream, IReadOnlyList<T?> records, JsonTypeInfo<T> typeInfo, string? callerKeyId = null)
-        where T : class
+    public Task AppendAsync<T>(string stream, IReadOnlyList<T?> records, JsonTypeInfo<T> typeInfo, string? callerKeyId = null)
+        where T : class =>
+        AppendAsync([StreamBatch.Of(stream, records, typeInfo)], callerKeyId);
+
+    /// <summary>Appends to several streams in one transaction, for records that only make sense together.</summary>
+    public async Task AppendAsync(IReadOnlyList<StreamBatch> batches, string? callerKeyId = null)
     {
-        using var activity = PersistenceTelemetry.Streams.StartActivity($"publish {stream}", ActivityKind.Producer);
+        var total = batches.Sum(b => b.Payloads.Count);
+        var destination = string.Join(",", batches.Select(b => b.Stream));
+        using var activity = PersistenceTelemetry.Streams.StartActivity($"publish {destination}", ActivityKind.Producer);
         activity?.SetTag(PersistenceTelemetry.Tags.MessagingSystem, "redis");
-        activity?.SetTag(PersistenceTelemetry.Tags.Destination, stream);
+        activity?.SetTag(PersistenceTelemetry.Tags.Destination, destination);
         activity?.SetTag(PersistenceTelemetry.Tags.Operation, "send");
-        activity?.SetTag(PersistenceTelemetry.Tags.BatchCount, records.Count);
+        activity?.SetTag(PersistenceTelemetry.Tags.BatchCount, total);
 
         var context = Activity.Current;
         var traceParent = context?.IdFormat == ActivityIdFormat.W3C ? context.Id : null;
         var traceState = context?.TraceStateString;
 
         var transaction = redis.GetDatabase().CreateTransaction();
-        var appends = new Task<RedisValue>[records.Count];
-        for (var i = 0; i < records.Count; i++)
+        var appends = new List<Task<RedisValue>>(total);
+        foreach (var batch in batches)
         {
-            var fields = new List<NameValueEntry>(4)
+            foreach (var payload in batch.Payloads)
             {
-                new(PersistenceStreams.Fields.Record, JsonSerializer.SerializeToUtf8Bytes(records[i]!, typeInfo)),
-            };
-            if (traceParent is not null)
-            {
-                fields.Add(new(PersistenceStreams.Fields.TraceParent, traceParent));
-            }
+                var fields = new List<NameValueEntry>(4) { new(PersistenceStreams.Fields.Record, payload) };
+                if (traceParent is not null)
+                {
+                    fields.Add(new(PersistenceStreams.Fields.TraceParent, traceParent));
+                }
 
-            if (!string.IsNullOrEmpty(traceState))
-            {
-                fields.Add(new(PersistenceStreams.Fields.TraceState, traceState));
-            }
+                if (!string.IsNullOrEmpty(traceState))
+                {
+                    fields.Add(new(PersistenceStreams.Fields.TraceState, traceState));
+                }
 
-            if (callerKeyId is not null)
-            {
-                fields.Add(new(PersistenceStreams.Fields.Caller, callerKeyId));
-            }
+                if (callerKeyId is not null)
+                {
+                    fields.Add(new(PersistenceStreams.Fields.Caller, callerKeyId));
+                }
 
-            appends[i] = transaction.StreamAddAsync(stream, [.. fields]);
+                appends.Add(transaction.StreamAddAsync(batch.Stream, [.. fields]));
+            }
         }
 
         if (!await transaction.ExecuteAsync())
         {
-            throw new RedisException($"The transaction appending {records.Count} entries to {stream} was not applied.");
+            throw new RedisException($"The transaction appending {total} entries to {destination} was not applied.");
         }
 
         await Task.WhenAll(appends);
@@ -87,4 +93,12 @@ public sealed class StreamAppender(IConnectionMultiplexer redis, IOptions<Ingest
             }
         }
     }
+}
+
+/// <summary>Serialized records bound for one stream.</summary>
+public sealed record StreamBatch(string Stream, IReadOnlyList<byte[]> Payloads)
+{
+    public static StreamBatch Of<T>(string stream, IReadOnlyList<T?> records, JsonTypeInfo<T> typeInfo)
+        where T : class =>
+        new(stream, [.. records.Select(r => JsonSerializer.SerializeToUtf8Bytes(r!, typeInfo))]);
 }

@@ -16,6 +16,8 @@ public static class FlushingExtensions
         builder.Services.AddSingleton<FlushMetrics>();
         builder.Services.AddHostedService(services => CreateFlusher(services, RecordTables.Sessions));
         builder.Services.AddHostedService(services => CreateFlusher(services, RecordTables.Tasks));
+        builder.Services.AddHostedService(services => CreateFlusher(services, RecordTables.TranslationContents));
+        builder.Services.AddHostedService(services => CreateFlusher(services, RecordTables.TranslationJobs));
         return builder;
     }
 

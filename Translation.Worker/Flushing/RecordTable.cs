@@ -4,16 +4,23 @@ using Persistence.Contracts;
 
 namespace Translation.Worker.Flushing;
 
-/// <summary>How one stream's records map onto one MySQL table. The first column is the primary key.</summary>
+/// <summary>
+/// How one stream's records map onto one MySQL table. The first column is the primary key. An insert-only table keeps
+/// the first row written for a key: its rows are registrations that other writers then own, so a replay must not
+/// reset them, however new its version.
+/// </summary>
 public sealed class RecordTable<TRecord>(
     string tableName,
     string stream,
     JsonTypeInfo<TRecord> typeInfo,
     Func<TRecord, string?> key,
     Func<TRecord, DateTimeOffset?> updatedAt,
-    IReadOnlyList<RecordColumn<TRecord>> columns)
+    IReadOnlyList<RecordColumn<TRecord>> columns,
+    bool insertOnly = false)
     where TRecord : class
 {
+    public bool InsertOnly { get; } = insertOnly;
+
     public string TableName { get; } = tableName;
     public string Stream { get; } = stream;
     public JsonTypeInfo<TRecord> TypeInfo { get; } = typeInfo;
@@ -67,6 +74,40 @@ public static class RecordTables
             new("created_at", r => r.CreatedAt?.UtcDateTime),
             new("updated_at", r => r.UpdatedAt?.UtcDateTime),
         ]);
+
+    public static RecordTable<TranslationContentRecord> TranslationContents { get; } = new(
+        "translation_contents",
+        PersistenceStreams.TranslationContents,
+        PersistenceJsonContext.Default.TranslationContentRecord,
+        r => r.ContentHash,
+        r => r.CreatedAt,
+        [
+            new("content_hash", r => r.ContentHash),
+            new("source_lang", r => r.SourceLang),
+            new("text", r => r.Text),
+            new("context", r => Json(r.Context)),
+            new("created_at", r => r.CreatedAt?.UtcDateTime),
+        ],
+        insertOnly: true);
+
+    public static RecordTable<TranslationJobRecord> TranslationJobs { get; } = new(
+        "translation_jobs",
+        PersistenceStreams.TranslationJobs,
+        PersistenceJsonContext.Default.TranslationJobRecord,
+        r => r.JobId,
+        r => r.CreatedAt,
+        [
+            new("job_id", r => r.JobId),
+            new("business_id", r => r.BusinessId),
+            new("content_hash", r => r.ContentHash),
+            new("source_lang", r => r.SourceLang),
+            new("target_lang", r => r.TargetLang),
+            new("status", _ => TranslationStatus.Pending),
+            new("next_attempt_at", r => r.CreatedAt?.UtcDateTime),
+            new("created_at", r => r.CreatedAt?.UtcDateTime),
+            new("updated_at", r => r.CreatedAt?.UtcDateTime),
+        ],
+        insertOnly: true);
 
     private static string? Json(JsonElement? element) =>
         element is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } value ? value.GetRawText() : null;

@@ -27,7 +27,10 @@ public sealed class UpsertWriter<TRecord>
         var guarded = table.Columns.Skip(1)
             .Select(c => $"{c.Name} = IF(VALUES(row_version) > row_version, VALUES({c.Name}), {c.Name})")
             .Append("row_version = GREATEST(row_version, VALUES(row_version))");
-        _suffix = " ON DUPLICATE KEY UPDATE " + string.Join(", ", guarded);
+        // Not INSERT IGNORE: that would also turn data errors into warnings and store truncated rows silently.
+        _suffix = table.InsertOnly
+            ? $" ON DUPLICATE KEY UPDATE {names[0]} = {names[0]}"
+            : " ON DUPLICATE KEY UPDATE " + string.Join(", ", guarded);
     }
 
     public async Task WriteAsync(

@@ -20,6 +20,9 @@ public sealed class StackFixture : IAsyncLifetime
     public const int Gateways = 2;
     public const int BackpressureHighWater = 30_000;
 
+    /// <summary>Attempts of a translation job before it fails (the workers' Processing:MaxAttempts).</summary>
+    public const int MaxAttempts = 3;
+
     public DistributedApplication App { get; private set; } = null!;
 
     public HttpClient Gateway { get; private set; } = null!;
@@ -51,6 +54,9 @@ public sealed class StackFixture : IAsyncLifetime
         options.GatewaySettings["RateLimits__Records__Burst"] = "2000000";
         // Tests read entries back from the streams after the workers flushed them.
         options.WorkerSettings["Flush__TrimIntervalMs"] = "600000";
+        // Failing translation jobs run through their attempts in about a second.
+        options.WorkerSettings["Processing__MaxAttempts"] = MaxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        options.WorkerSettings["Processing__RetryBaseDelayMs"] = "200";
 
         App = Topology.Define(options);
         try

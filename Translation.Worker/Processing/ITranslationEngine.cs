@@ -1,0 +1,21 @@
+namespace Translation.Worker.Processing;
+
+/// <summary>Translates texts of one language pair. One outcome per text, in order; a failure may be per text.</summary>
+public interface ITranslationEngine
+{
+    string Name { get; }
+
+    Task<IReadOnlyList<EngineOutcome>> TranslateAsync(EngineBatch batch, CancellationToken cancellationToken);
+}
+
+/// <param name="Context">The request's context as canonical JSON, or null.</param>
+public sealed record EngineText(string Text, string? Context);
+
+public sealed record EngineBatch(string SourceLang, string TargetLang, IReadOnlyList<EngineText> Texts);
+
+public sealed record EngineOutcome(string? Text, string? Error)
+{
+    public static EngineOutcome Success(string text) => new(text, null);
+
+    public static EngineOutcome Failure(string error) => new(null, error);
+}

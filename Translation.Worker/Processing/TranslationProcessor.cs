@@ -1,0 +1,190 @@
+using Microsoft.Extensions.Options;
+using Translation.Worker.Migrations;
+
+namespace Translation.Worker.Processing;
+
+/// <summary>
+/// Processes pending jobs, one loop per configured target language: claim a batch under a lease, answer what
+/// translation memory already knows, send the rest to the engine (each distinct content once), and store the
+/// outcomes only where the lease is still ours. Any number of workers can run this side by side.
+/// </summary>
+public sealed class TranslationProcessor(
+    JobStore store,
+    ITranslationEngine engine,
+    SchemaGate schema,
+    ProcessingMetrics metrics,
+    TimeProvider time,
+    IOptions<ProcessingOptions> options,
+    ILogger<TranslationProcessor> logger) : BackgroundService
+{
+    /// <summary>A job whose content has not landed yet is looked at again after this.</summary>
+    private static readonly TimeSpan ContentWait = TimeSpan.FromSeconds(1);
+
+    private readonly ProcessingOptions _options = options.Value;
+    private long _claims;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await schema.WaitAsync(stoppingToken);
+        Log.ProcessorStarted(logger, string.Join(", ", _options.EffectiveLanguages), engine.Name, _options.WorkerName);
+        await Task.WhenAll(_options.EffectiveLanguages.Select(lang => RunAsync(lang, stoppingToken)));
+    }
+
+    private async Task RunAsync(string lang, CancellationToken stoppingToken)
+    {
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var processed = await ProcessOnceAsync(lang, stoppingToken);
+                failures = 0;
+                if (processed == 0)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(_options.IdlePollIntervalMs), time, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                // Whatever was claimed stays leased and is taken again when the lease runs out.
+                failures++;
+                var delay = Backoff.Delay(failures, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), Random.Shared.NextDouble());
+                Log.ProcessingLoopFailed(logger, lang, delay.TotalMilliseconds, ex);
+                await Task.Delay(delay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    /// <summary>One claim and its outcomes; returns the number of jobs claimed.</summary>
+    private async Task<int> ProcessOnceAsync(string lang, CancellationToken cancellationToken)
+    {
+        var owner = $"{_options.WorkerName}/{Interlocked.Increment(ref _claims)}";
+        var claim = await store.ClaimAsync(lang, owner, _options.BatchSize, _options.LeaseSeconds, _options.MaxAttempts, cancellationToken);
+        if (claim.Abandoned.Count > 0)
+        {
+            metrics.Failed(lang, claim.Abandoned.Count);
+            Log.AbandonedJobsFailed(logger, lang, claim.Abandoned.Count);
+        }
+
+        var jobs = claim.Claimed;
+        if (jobs.Count == 0)
+        {
+            return claim.Abandoned.Count;
+        }
+
+        metrics.Claimed(lang, jobs.Count);
+        try
+        {
+            await CompleteAsync(lang, owner, jobs, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: hand the jobs back now rather than leaving them to wait out the lease.
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5), time);
+            await store.RecordAsync(owner, [.. jobs.Select(j => JobOutcome.Deferred(j.JobId, TimeSpan.Zero))], [], grace.Token);
+            Log.JobsReleased(logger, lang, jobs.Count);
+            throw;
+        }
+
+        return jobs.Count;
+    }
+
+    private async Task CompleteAsync(string lang, string owner, IReadOnlyList<ClaimedJob> jobs, CancellationToken cancellationToken)
+    {
+        var contents = await store.ContentsAsync([.. jobs.Select(j => j.ContentHash).Distinct(StringComparer.Ordinal)], cancellationToken);
+        var ready = jobs.Where(j => contents.ContainsKey(j.ContentHash)).ToList();
+        var outcomes = jobs.Where(j => !contents.ContainsKey(j.ContentHash)).Select(j => JobOutcome.Deferred(j.JobId, ContentWait)).ToList();
+
+        var memory = ready.Count == 0
+            ? []
+            : await store.MemoryAsync(lang, [.. ready.Select(j => (j.SourceLang, j.ContentHash))], cancellationToken);
+        var reused = ready.Where(j => memory.ContainsKey(j.ContentHash)).ToList();
+        outcomes.AddRange(reused.Select(j => JobOutcome.Translated(j.JobId, memory[j.ContentHash], reused: true)));
+
+        var remembered = new List<MemoryEntry>();
+        var toTranslate = ready.Where(j => !memory.ContainsKey(j.ContentHash)).ToList();
+        var translated = 0;
+        var retried = 0;
+        var failed = 0;
+        foreach (var bySource in toTranslate.GroupBy(j => j.SourceLang, StringComparer.Ordinal))
+        {
+            // Each content once, however many business ids in the batch asked for it.
+            var hashes = bySource.Select(j => j.ContentHash).Distinct(StringComparer.Ordinal).ToList();
+            var results = await TranslateAsync(new EngineBatch(bySource.Key, lang, [.. hashes.Select(h => contents[h])]), cancellationToken);
+            var byHash = hashes.Zip(results).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
+            foreach (var (hash, result) in byHash)
+            {
+                if (result.Text is { } text)
+                {
+                    remembered.Add(new MemoryEntry(bySource.Key, lang, hash, text, engine.Name));
+                }
+            }
+
+            foreach (var job in bySource)
+            {
+                var result = byHash[job.ContentHash];
+                if (result.Text is { } text)
+                {
+                    outcomes.Add(JobOutcome.Translated(job.JobId, text, reused: false));
+                    translated++;
+                }
+                else if (job.Attempt >= _options.MaxAttempts)
+                {
+                    outcomes.Add(JobOutcome.Failed(job.JobId, $"Attempt {job.Attempt} of {_options.MaxAttempts} failed: {result.Error}"));
+                    Log.JobFailed(logger, job.JobId, lang, job.Attempt, result.Error ?? "");
+                    failed++;
+                }
+                else
+                {
+                    var delay = Backoff.Delay(
+                        job.Attempt, TimeSpan.FromMilliseconds(_options.RetryBaseDelayMs), TimeSpan.FromMilliseconds(_options.RetryMaxDelayMs), Random.Shared.NextDouble());
+                    outcomes.Add(JobOutcome.Retry(job.JobId, $"Attempt {job.Attempt} of {_options.MaxAttempts} failed: {result.Error}", delay));
+                    Log.JobRetrying(logger, job.JobId, lang, job.Attempt, delay.TotalMilliseconds, result.Error ?? "");
+                    retried++;
+                }
+            }
+        }
+
+        var stored = await store.RecordAsync(owner, outcomes, remembered, cancellationToken);
+        if (stored < outcomes.Count)
+        {
+            metrics.LeaseLost(lang, outcomes.Count - stored);
+            Log.LeaseLost(logger, lang, outcomes.Count - stored);
+        }
+
+        metrics.Translated(lang, translated);
+        metrics.Reused(lang, reused.Count);
+        metrics.Retried(lang, retried);
+        metrics.Failed(lang, failed);
+        Log.BatchProcessed(logger, lang, jobs.Count, translated, reused.Count, retried, failed);
+    }
+
+    /// <summary>The engine's outcomes, or the same error for every text when the call as a whole failed.</summary>
+    private async Task<IReadOnlyList<EngineOutcome>> TranslateAsync(EngineBatch batch, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        try
+        {
+            var results = await engine.TranslateAsync(batch, cancellationToken);
+            if (results.Count != batch.Texts.Count)
+            {
+                throw new InvalidOperationException($"The engine answered {results.Count} outcomes for {batch.Texts.Count} texts.");
+            }
+
+            return results;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.EngineFailed(logger, engine.Name, batch.TargetLang, batch.Texts.Count, ex);
+            return [.. batch.Texts.Select(_ => EngineOutcome.Failure($"{ex.GetType().Name}: {ex.Message}"))];
+        }
+        finally
+        {
+            metrics.EngineCall(engine.Name, batch.TargetLang, time.GetElapsedTime(started));
+        }
+    }
+}
