@@ -65,8 +65,11 @@ public sealed class RetryOnConnectFailureMiddleware(ILogger<RetryOnConnectFailur
     }
 
     private static bool IsRetryable(HttpContext context, IForwarderErrorFeature error) =>
-        error.Error is ForwarderError.Request
-        && (IsConnectFailure(error) || HttpMethods.IsGet(context.Request.Method) || IsIdempotentRoute(context));
+        (error.Error is ForwarderError.Request && IsConnectFailure(error))
+        // A replica closing a kept-alive connection as it shuts down fails the next request while its head or body
+        // is being sent; for an idempotent request it does not matter how far the replica got.
+        || (error.Error is ForwarderError.Request or ForwarderError.RequestBodyDestination
+            && (HttpMethods.IsGet(context.Request.Method) || IsIdempotentRoute(context)));
 
     private static bool IsConnectFailure(IForwarderErrorFeature error) =>
         error.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError }

@@ -21,7 +21,7 @@ public sealed class BackpressureTests(StackFixture stack)
         await using (var locker = stack.OpenDatabase())
         {
             await new MySqlCommand("LOCK TABLES translation_tasks WRITE", locker).ExecuteNonQueryAsync();
-            for (var batch = 0; batch < 12 && refused is null; batch++)
+            for (var batch = 0; batch < 20 && refused is null; batch++)
             {
                 var response = await stack.PostTasksAsync(Records.Tasks(prefix, 5000, offset: batch * 5000));
                 if (response.StatusCode == HttpStatusCode.Accepted)

@@ -73,7 +73,7 @@ public sealed class DrainTests(StackFixture stack)
         // A clean stop or a dead replica is routed around: refused connections are retried on the other replica.
         // (503 is the backlog's high-water mark, which a client retries; it says nothing about routing.)
         var failed = all.Where(o => o.Status is not (HttpStatusCode.Accepted or HttpStatusCode.ServiceUnavailable) && o.Phase != "sigkill").ToList();
-        Assert.True(failed.Count == 0, $"Refused outside the kill: {failed.Count} of {all.Count}, first: {firstFailure}\n{stack.LogTail(600)}");
+        Assert.True(failed.Count == 0, $"Refused outside the kill: {failed.Count} of {all.Count}, first: {firstFailure}\n{stack.LogLines(Topology.Gateway, "warn")}");
         // Requests in flight on the killed replica may fail (the client resends them); nothing else may.
         Assert.True(
             all.Count(o => o.Phase == "sigkill" && o.Status is not (HttpStatusCode.Accepted or HttpStatusCode.ServiceUnavailable)) <= 4,
