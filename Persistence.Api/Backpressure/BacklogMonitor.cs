@@ -58,8 +58,7 @@ public sealed class BacklogMonitor : BackgroundService
         foreach (var stream in PersistenceStreams.Data)
         {
             var progress = await StreamProgress.ReadAsync(database, stream);
-            // Lag is null when Redis cannot tell (after deletions); the stream length is then the safe upper bound.
-            backlog += progress.Pending + (progress.Lag ?? progress.Length);
+            backlog += progress.Uncommitted;
         }
 
         var memoryRatio = await MemoryRatioAsync(database);

@@ -15,6 +15,13 @@ public sealed record StreamProgress(
     long? Lag,
     int Consumers)
 {
+    /// <summary>
+    /// Entries accepted and not yet committed. The group's lag is Redis's estimate and can be wrong: after Redis 7.0
+    /// reloads its append-only file it may count as unread entries the stream no longer holds. Every uncommitted entry
+    /// is still in the stream (only committed ones are trimmed), so the stream's length caps the figure.
+    /// </summary>
+    public long Uncommitted => Math.Min(Length, Pending + (Lag ?? Length));
+
     /// <summary>True once every entry up to <paramref name="target"/> was delivered and acknowledged after its commit.</summary>
     public bool HasCommittedThrough(StreamId target) =>
         target == StreamId.Zero

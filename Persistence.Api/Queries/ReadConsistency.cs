@@ -93,7 +93,7 @@ public sealed class ReadConsistency(
             result.Add(new FlushPosition(
                 stream,
                 progress.LastGeneratedId.ToString(),
-                progress.Lag is { } undelivered ? progress.Pending + undelivered : null,
+                progress.Uncommitted,
                 oldest?.ToString(),
                 lag));
         }

@@ -33,4 +33,13 @@ public sealed class StreamProgressTests
         Assert.False(Progress(StreamId.Zero, 0, null, groupExists: false).HasCommittedThrough(Target));
         Assert.True(Progress(StreamId.Zero, 0, null, groupExists: false).HasCommittedThrough(StreamId.Zero));
     }
+
+    [Theory]
+    [InlineData(100, 3, 40L, 43)]
+    [InlineData(100, 0, null, 100)]
+    // Redis 7.0 after an AOF reload: a lag of 33,929 on an empty stream. Nothing can be uncommitted there.
+    [InlineData(0, 0, 33_929L, 0)]
+    [InlineData(10, 2, 33_929L, 10)]
+    public void Uncommitted_entries_never_exceed_what_the_stream_holds(long length, long pending, long? lag, long expected) =>
+        Assert.Equal(expected, new StreamProgress("s", length, new StreamId(2000, 0), true, new StreamId(1000, 0), pending, null, lag, 1).Uncommitted);
 }
