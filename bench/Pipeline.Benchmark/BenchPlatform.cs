@@ -32,6 +32,9 @@ public sealed class BenchPlatform : IAsyncDisposable
 
     public string MySql => _app.ConnectionStrings[Topology.Database];
 
+    public IEnumerable<(string Name, int Pid)> Processes =>
+        _app.Resources.Where(r => r.Process is not null).Select(r => (r.Name, r.Process!.Id));
+
     public string Redis => _app.ConnectionStrings[Topology.Redis];
 
     public static async Task<BenchPlatform> StartAsync(int replicas, int workers)

@@ -134,13 +134,14 @@ public sealed class Load(Payloads payloads, Ledger ledger)
                 return Outcome.Accepted;
             }
 
-            ledger.Fail();
-            return new Outcome(false, $"HTTP {(int)response.StatusCode}: {Truncate(await response.Content.ReadAsStringAsync(CancellationToken.None))}");
+            var error = $"HTTP {(int)response.StatusCode}: {Truncate(await response.Content.ReadAsStringAsync(CancellationToken.None))}";
+            ledger.Fail(error);
+            return new Outcome(false, error);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
             // A timeout may still have been accepted; the loss check reports rows beyond the ledger separately.
-            ledger.Fail();
+            ledger.Fail(ex.Message);
             return new Outcome(false, ex.Message);
         }
     }
@@ -198,6 +199,10 @@ public sealed class Ledger
 {
     private long _accepted;
     private long _failed;
+    private string? _firstFailure;
+
+    /// <summary>The first failure of the run, warm-ups included (phases only report what they measured).</summary>
+    public string? FirstFailure => _firstFailure;
 
     public long Accepted => Interlocked.Read(ref _accepted);
 
@@ -205,7 +210,11 @@ public sealed class Ledger
 
     public void Accept(int records) => Interlocked.Add(ref _accepted, records);
 
-    public void Fail() => Interlocked.Increment(ref _failed);
+    public void Fail(string reason)
+    {
+        Interlocked.Increment(ref _failed);
+        Interlocked.CompareExchange(ref _firstFailure, reason, null);
+    }
 }
 
 public static class Stats

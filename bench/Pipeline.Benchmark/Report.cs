@@ -42,10 +42,10 @@ public sealed class Report
     public void Print(TextWriter output)
     {
         output.WriteLine();
-        output.WriteLine(Invariant($"{"section",-12} {"figure",-58} {"value",14} {"unit",-10} {"ratio",7}  ceiling"));
+        output.WriteLine(Invariant($"{"section",-12} {"figure",-72} {"value",14} {"unit",-10} {"ratio",7}  ceiling"));
         foreach (var f in Figures)
         {
-            output.WriteLine(Invariant($"{f.Section,-12} {f.Name,-58} {f.Value,14:N1} {f.Unit,-10} {(f.Ratio is { } r ? r.ToString("P0", CultureInfo.InvariantCulture) : ""),7}  {f.Ceiling}"));
+            output.WriteLine(Invariant($"{f.Section,-12} {f.Name,-72} {f.Value,14:N1} {f.Unit,-10} {(f.Ratio is { } r ? r.ToString("P0", CultureInfo.InvariantCulture) : ""),7}  {f.Ceiling}"));
         }
 
         output.WriteLine();
