@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Pipeline.Benchmark;
 
@@ -17,7 +18,8 @@ public sealed record ScaleResult(int Replicas, int Workers, PhaseResult Ingest, 
 /// <summary>Everything a run measured; printed, and written as JSON, Markdown and an SVG chart.</summary>
 public sealed class Report
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // NaN marks a percentile of no samples; plain JSON has no literal for it.
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     public required Machine Machine { get; init; }
 
@@ -122,7 +124,7 @@ public static class Chart
     private const int Right = 200;
     private const int Top = 30;
     private const int Bottom = 50;
-    private static readonly string[] Colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"];
+    private static readonly string[] Colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#17becf", "#bcbd22"];
 
     public static string Svg(IReadOnlyList<PhaseResult> phases)
     {
