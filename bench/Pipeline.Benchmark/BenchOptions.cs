@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Pipeline.Benchmark;
 
-/// <summary>The command line: <c>[--quick] [--duration S] [--phase S] [--out DIR] [--scale 1x1,2x1,…|none] [--no-naive]</c>.</summary>
+/// <summary>The command line: <c>[--quick] [--duration S] [--phase S] [--out DIR] [--scale 1x1,2x1,…|none] [--no-naive] [--gateway-setting KEY=VALUE]</c>.</summary>
 public sealed class BenchOptions
 {
     /// <summary>Seconds of the end-to-end run (the lag runs take half of it each, at least 10 s).</summary>
@@ -21,6 +21,9 @@ public sealed class BenchOptions
     public List<(int Replicas, int Workers)> Scale { get; } = [(1, 1), (2, 1), (3, 1), (1, 2), (2, 2)];
 
     public bool Naive { get; set; } = true;
+
+    /// <summary>Extra gateway settings (<c>--gateway-setting KEY=VALUE</c>), e.g. to switch a feature off and see its cost.</summary>
+    public Dictionary<string, string> GatewaySettings { get; } = [];
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
@@ -43,6 +46,10 @@ public sealed class BenchOptions
                 case "--replicas": options.Replicas = Number(); break;
                 case "--workers": options.Workers = Number(); break;
                 case "--no-naive": options.Naive = false; break;
+                case "--gateway-setting":
+                    var setting = Value().Split('=', 2);
+                    options.GatewaySettings[setting[0]] = setting.Length == 2 ? setting[1] : throw new ArgumentException("--gateway-setting needs KEY=VALUE.");
+                    break;
                 case "--scale":
                     var value = Value();
                     options.Scale.Clear();
@@ -57,7 +64,7 @@ public sealed class BenchOptions
 
                     break;
                 default:
-                    throw new ArgumentException($"Unknown option {args[i]}. Options: --quick --duration S --phase S --out DIR --replicas N --workers N --scale 1x1,2x1,…|none --no-naive");
+                    throw new ArgumentException($"Unknown option {args[i]}. Options: --quick --duration S --phase S --out DIR --replicas N --workers N --scale 1x1,2x1,…|none --no-naive --gateway-setting KEY=VALUE");
             }
         }
 

@@ -37,7 +37,7 @@ public sealed class BenchPlatform : IAsyncDisposable
 
     public string Redis => _app.ConnectionStrings[Topology.Redis];
 
-    public static async Task<BenchPlatform> StartAsync(int replicas, int workers)
+    public static async Task<BenchPlatform> StartAsync(int replicas, int workers, IReadOnlyDictionary<string, string> gatewaySettings)
     {
         var state = Path.Combine(Path.GetTempPath(), "pipeline-bench-" + Guid.NewGuid().ToString("N")[..8]);
         var options = new StackOptions { GatewayPort = 0, Replicas = replicas, Workers = workers, StateDirectory = state, EchoLogs = false };
@@ -45,6 +45,11 @@ public sealed class BenchPlatform : IAsyncDisposable
         options.GatewaySettings["RateLimits__Requests__Burst"] = "10000000";
         options.GatewaySettings["RateLimits__Records__PerSecond"] = "1000000000";
         options.GatewaySettings["RateLimits__Records__Burst"] = "1000000000";
+        foreach (var (key, value) in gatewaySettings)
+        {
+            options.GatewaySettings[key] = value;
+        }
+
         options.ApiSettings["Backpressure__HighWaterEntries"] = "100000000";
         options.ApiSettings["Backpressure__LowWaterEntries"] = "90000000";
         options.ApiSettings["Backpressure__HighWaterMemoryRatio"] = "0.98";

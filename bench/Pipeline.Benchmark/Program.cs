@@ -49,7 +49,7 @@ await using (var noOp = await LocalApi.StartNoOpAsync())
 }
 
 Log($"Starting the stack ({options.Replicas} API replicas, {options.Workers} worker) …");
-var stack = await BenchPlatform.StartAsync(options.Replicas, options.Workers);
+var stack = await BenchPlatform.StartAsync(options.Replicas, options.Workers, options.GatewaySettings);
 var naiveRatios = new List<Figure>();
 try
 {
@@ -221,7 +221,7 @@ foreach (var (replicas, workers) in options.Scale)
     Log($"Scale-out: {replicas} API replicas, {workers} workers");
     var scaleLedger = new Ledger();
     var scaleLoad = new Load(payloads, scaleLedger);
-    await using var scaled = await BenchPlatform.StartAsync(replicas, workers);
+    await using var scaled = await BenchPlatform.StartAsync(replicas, workers, options.GatewaySettings);
     var result = await scaleLoad.ClosedAsync(scaled.Gateway, 100, Clients(100), phase, warmUp, CancellationToken.None);
     Record(result with { Target = $"scale {replicas}x{workers}" });
     await scaled.DrainAsync(TimeSpan.FromMinutes(10));
