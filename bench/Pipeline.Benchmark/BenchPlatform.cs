@@ -55,7 +55,16 @@ public sealed class BenchPlatform : IAsyncDisposable
         options.ApiSettings["Backpressure__HighWaterMemoryRatio"] = "0.98";
         options.ApiSettings["Backpressure__LowWaterMemoryRatio"] = "0.97";
         var app = Topology.Define(options);
-        await app.StartAsync(CancellationToken.None);
+        try
+        {
+            await app.StartAsync(CancellationToken.None);
+        }
+        catch
+        {
+            // Whatever did start must not outlive the benchmark.
+            await app.DisposeAsync();
+            throw;
+        }
 
         using var secrets = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(state, "secrets.json")));
         var credential = secrets.RootElement.GetProperty("InternalCredential").GetString()!;
