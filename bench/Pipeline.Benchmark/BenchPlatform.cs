@@ -1,0 +1,131 @@
+using System.Text.Json;
+using AppHost;
+using AppHost.Hosting;
+using MySqlConnector;
+
+namespace Pipeline.Benchmark;
+
+/// <summary>
+/// The real stack, started through the AppHost topology in a temporary folder, with the gateway's rate limits and the
+/// API's high-water marks raised out of the way: the benchmark looks for the pipeline's limits, not the policy's.
+/// </summary>
+public sealed class BenchPlatform : IAsyncDisposable
+{
+    // ServiceDefaults' InternalCallers.CredentialHeader; not referenced to keep the telemetry stack out of the client.
+    private const string CredentialHeader = "X-Internal-Credential";
+
+    private readonly DistributedApplication _app;
+    private readonly string _state;
+
+    private BenchPlatform(DistributedApplication app, string state, Target gateway, Target direct)
+    {
+        _app = app;
+        _state = state;
+        Gateway = gateway;
+        Direct = direct;
+    }
+
+    public Target Gateway { get; }
+
+    /// <summary>Straight to the replicas, round robin, with the credential the gateway would add.</summary>
+    public Target Direct { get; }
+
+    public string MySql => _app.ConnectionStrings[Topology.Database];
+
+    public IEnumerable<(string Name, int Pid)> Processes =>
+        _app.Resources.Where(r => r.Process is not null).Select(r => (r.Name, r.Process!.Id));
+
+    public string Redis => _app.ConnectionStrings[Topology.Redis];
+
+    public static async Task<BenchPlatform> StartAsync(int replicas, int workers, IReadOnlyDictionary<string, string> gatewaySettings)
+    {
+        var state = Path.Combine(Path.GetTempPath(), "pipeline-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        var options = new StackOptions { GatewayPort = 0, Replicas = replicas, Workers = workers, StateDirectory = state, EchoLogs = false };
+        options.GatewaySettings["RateLimits__Requests__PerSecond"] = "10000000";
+        options.GatewaySettings["RateLimits__Requests__Burst"] = "10000000";
+        options.GatewaySettings["RateLimits__Records__PerSecond"] = "1000000000";
+        options.GatewaySettings["RateLimits__Records__Burst"] = "1000000000";
+        foreach (var (key, value) in gatewaySettings)
+        {
+            options.GatewaySettings[key] = value;
+        }
+
+        options.ApiSettings["Backpressure__HighWaterEntries"] = "100000000";
+        options.ApiSettings["Backpressure__LowWaterEntries"] = "90000000";
+        options.ApiSettings["Backpressure__HighWaterMemoryRatio"] = "0.98";
+        options.ApiSettings["Backpressure__LowWaterMemoryRatio"] = "0.97";
+        var app = Topology.Define(options);
+        try
+        {
+            await app.StartAsync(CancellationToken.None);
+        }
+        catch
+        {
+            // Whatever did start must not outlive the benchmark.
+            await app.DisposeAsync();
+            throw;
+        }
+
+        using var secrets = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(state, "secrets.json")));
+        var credential = secrets.RootElement.GetProperty("InternalCredential").GetString()!;
+        var gateway = new Target("gateway", [app.Get<ProjectResource>(Topology.Gateway).HttpEndpoint], new Dictionary<string, string> { ["X-API-Key"] = app.Parameters["api-key"] });
+        var direct = new Target(
+            "direct",
+            [.. app.Resources.OfType<ProjectResource>().Where(r => r.ServiceName == Topology.Api).Select(r => r.HttpEndpoint)],
+            new Dictionary<string, string> { [CredentialHeader] = credential });
+        return new BenchPlatform(app, state, gateway, direct);
+    }
+
+    /// <summary>The API's flush barrier: returns once everything accepted before the call is queryable in MySQL.</summary>
+    public async Task DrainAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                using var response = await Gateway.Next().PostAsync("/api/v1/persistence/flush?timeout_ms=25000", null);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                // Retried below.
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The backlog did not drain within {timeout}.");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Rows whose id starts with the run's prefix: with one new id per record, it must equal the 202s.</summary>
+    public async Task<long> CountRowsAsync(string prefix)
+    {
+        await using var connection = new MySqlConnection(MySql);
+        await connection.OpenAsync();
+        await using var command = new MySqlCommand("SELECT COUNT(*) FROM translation_tasks WHERE task_id LIKE CONCAT(@prefix, '%')", connection);
+        command.Parameters.AddWithValue("@prefix", prefix);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Gateway.Dispose();
+        Direct.Dispose();
+        await _app.DisposeAsync();
+        try
+        {
+            Directory.Delete(_state, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left under the temp folder.
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using MySqlConnector;
+using Persistence.Contracts;
+using StackExchange.Redis;
+
+namespace Pipeline.Benchmark;
+
+/// <summary>A raw rate the pipeline's figures are divided by.</summary>
+public sealed record Ceiling(string Name, double RecordsPerSecond, string How);
+
+/// <summary>What Redis and MariaDB can do on this machine with nothing of the platform in between.</summary>
+public static class Ceilings
+{
+    private const string Stream = "bench:ceiling";
+
+    /// <summary>
+    /// XADD of records of the same JSON, in MULTI/EXEC transactions of <paramref name="batch"/> entries as the API
+    /// appends a batch, with several transactions in flight on one multiplexer as the API replicas have.
+    /// </summary>
+    public static async Task<Ceiling> RedisAsync(string connectionString, Payloads payloads, int batch, int inFlight, TimeSpan duration)
+    {
+        using var redis = await ConnectionMultiplexer.ConnectAsync(connectionString);
+        var database = redis.GetDatabase();
+        var record = payloads.Record();
+        long records = 0;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, inFlight).Select(async _ =>
+        {
+            while (clock.Elapsed < duration)
+            {
+                var transaction = database.CreateTransaction();
+                var appends = new Task[batch];
+                for (var i = 0; i < batch; i++)
+                {
+                    appends[i] = transaction.StreamAddAsync(Stream, [new(PersistenceStreams.Fields.Record, record), new(PersistenceStreams.Fields.Caller, "dev")]);
+                }
+
+                await transaction.ExecuteAsync();
+                await Task.WhenAll(appends);
+                Interlocked.Add(ref records, batch);
+            }
+        }));
+        var rate = records / clock.Elapsed.TotalSeconds;
+        await database.KeyDeleteAsync(Stream);
+        return new Ceiling($"Redis XADD, MULTI of {batch}", rate, $"{inFlight} transactions in flight, {record.Length}-byte record");
+    }
+
+    /// <summary>The worker's upsert into a scratch copy of translation_tasks, one connection, batches back to back.</summary>
+    public static async Task<Ceiling> MySqlAsync(string connectionString, Payloads payloads, int batch, TimeSpan duration)
+    {
+        const string Table = "bench_tasks";
+        await using var connection = new MySqlConnection(connectionString);
+        await connection.OpenAsync();
+        await Upsert.CreateScratchTableAsync(connection, Table, CancellationToken.None);
+        long records = 0;
+        var clock = Stopwatch.StartNew();
+        var writing = TimeSpan.Zero;
+        // At least three statements even when one takes longer than the phase.
+        for (var i = 0; clock.Elapsed < duration || i < 3; i++)
+        {
+            var rows = payloads.Rows(batch);
+            var started = clock.Elapsed;
+            await Upsert.WriteAsync(connection, Table, rows, CancellationToken.None);
+            writing += clock.Elapsed - started;
+            records += batch;
+        }
+
+        await Upsert.DropAsync(connection, Table);
+        // Only the time in MySQL counts: building the rows is the benchmark's cost, not the database's.
+        return new Ceiling($"MariaDB upsert, {batch} rows", records / writing.TotalSeconds, "one connection, one transaction per statement, new keys");
+    }
+}

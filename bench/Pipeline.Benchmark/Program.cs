@@ -1,0 +1,237 @@
+using System.Diagnostics;
+using Pipeline.Benchmark;
+using static Pipeline.Benchmark.Report;
+
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (ArgumentException ex)
+{
+    await Console.Error.WriteLineAsync(ex.Message);
+    return 2;
+}
+
+var report = new Report { Machine = Machine.Read(), Command = "dotnet run -c Release --project bench/Pipeline.Benchmark -- " + string.Join(' ', args) };
+var payloads = new Payloads(Guid.NewGuid().ToString("N")[..8]);
+var ledger = new Ledger();
+var load = new Load(payloads, ledger);
+// The APIs in this process keep their own tally: only the stack's 202s must be rows at the end.
+var localLoad = new Load(payloads, new Ledger());
+var phase = TimeSpan.FromSeconds(options.Phase);
+var warmUp = TimeSpan.FromSeconds(1);
+int[] batchSizes = [1, 100, 1000];
+// Enough senders to keep every replica busy; fewer for big batches, whose bodies the client must also build.
+static int Clients(int batch) => batch switch { 1 => 32, 100 => 16, _ => 4 };
+
+void Log(string text) => Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {text}");
+
+PhaseResult Record(PhaseResult result)
+{
+    report.Phases.Add(result);
+    Log(Invariant($"  {result.Target} {result.Mode} batch {result.BatchSize}: {result.RecordsPerSecond:N0} records/s, {result.RequestsPerSecond:N1} req/s, p50 {result.P50Ms:F1} p99 {result.P99Ms:F1} max {result.MaxMs:F1} ms, {result.Errors} errors {result.FirstError}"));
+    return result;
+}
+
+Log(Invariant($"Machine: {report.Machine.Cpu}, {report.Machine.LogicalCores} cores, {report.Machine.MemoryGiB} GiB, load {report.Machine.LoadAverage}"));
+
+// 1. Kestrel alone: the same client and bodies against an endpoint that reads the body and answers 202.
+var kestrel = new Dictionary<int, PhaseResult>();
+await using (var noOp = await LocalApi.StartNoOpAsync())
+{
+    using var target = new Target("kestrel", [noOp.BaseAddress], new Dictionary<string, string>());
+    Log("Ceiling: Kestrel no-op endpoint");
+    foreach (var batch in batchSizes)
+    {
+        kestrel[batch] = Record(await localLoad.ClosedAsync(target, batch, Clients(batch), phase, warmUp, CancellationToken.None));
+    }
+}
+
+Log($"Starting the stack ({options.Replicas} API replicas, {options.Workers} worker) …");
+var stack = await BenchPlatform.StartAsync(options.Replicas, options.Workers, options.GatewaySettings);
+var naiveRatios = new List<Figure>();
+try
+{
+    // 2. Raw Redis and MariaDB, on the stack's own servers.
+    Log("Ceiling: Redis XADD and MariaDB upsert");
+    foreach (var batch in (int[])[100, 1000])
+    {
+        report.Ceilings.Add(await Ceilings.RedisAsync(stack.Redis, payloads, batch, 32, phase));
+    }
+
+    foreach (var batch in (int[])[100, 1000, 5000])
+    {
+        report.Ceilings.Add(await Ceilings.MySqlAsync(stack.MySql, payloads, batch, phase));
+    }
+
+    foreach (var c in report.Ceilings)
+    {
+        Log(Invariant($"  {c.Name}: {c.RecordsPerSecond:N0} records/s ({c.How})"));
+    }
+
+    foreach (var batch in batchSizes)
+    {
+        report.Ceilings.Add(new Ceiling($"Kestrel no-op, batch {batch}", kestrel[batch].RecordsPerSecond, $"{Clients(batch)} clients, closed loop"));
+    }
+
+    var redisCeiling = report.Ceilings.Where(c => c.Name.StartsWith("Redis", StringComparison.Ordinal)).MaxBy(c => c.RecordsPerSecond)!;
+    var mysqlCeiling = report.Ceilings.Where(c => c.Name.StartsWith("MariaDB", StringComparison.Ordinal)).MaxBy(c => c.RecordsPerSecond)!;
+    foreach (var c in report.Ceilings)
+    {
+        report.Figures.Add(new Figure("ceiling", c.Name + " (" + c.How + ")", c.RecordsPerSecond, "records/s"));
+    }
+
+    // 3. Ingest: the maximum with a closed loop, then latency under a fixed arrival rate at 50% and 90% of it.
+    var ingest = new Dictionary<(string, int), (PhaseResult Max, PhaseResult Half, PhaseResult Ninety)>();
+    foreach (var target in (Target[])[stack.Gateway, stack.Direct])
+    {
+        foreach (var batch in batchSizes)
+        {
+            // Each maximum starts from an empty backlog, so it does not pay for flushing the previous phase's records.
+            await stack.DrainAsync(TimeSpan.FromMinutes(15));
+            Log($"Ingest: {target.Name}, batch {batch}");
+            var cpu = CpuUse.Start(stack.Processes);
+            var max = Record(await load.ClosedAsync(target, batch, Clients(batch), phase, warmUp, CancellationToken.None));
+            report.Notes.Add($"CPU during {target.Name} closed loop, batch {batch} (% of one core; 200% = the machine): {cpu.Stop()}");
+            var half = Record(await load.OpenAsync(target, batch, max.RequestsPerSecond * 0.5, phase, warmUp, CancellationToken.None));
+            var ninety = Record(await load.OpenAsync(target, batch, max.RequestsPerSecond * 0.9, phase, warmUp, CancellationToken.None));
+            ingest[(target.Name, batch)] = (max, half, ninety);
+            var ceiling = kestrel[batch].RecordsPerSecond < redisCeiling.RecordsPerSecond ? $"Kestrel no-op, batch {batch}" : redisCeiling.Name;
+            var ceilingValue = Math.Min(kestrel[batch].RecordsPerSecond, redisCeiling.RecordsPerSecond);
+            report.Figures.Add(new Figure("ingest", $"{target.Name}, batch {batch}, max (closed, {Clients(batch)} clients)", max.RecordsPerSecond, "records/s", ceiling, ceilingValue));
+            report.Figures.Add(new Figure("ingest", $"{target.Name}, batch {batch}, max", max.RequestsPerSecond, "req/s"));
+            report.Figures.Add(new Figure("ingest", $"{target.Name}, batch {batch}, max, p99", max.P99Ms, "ms"));
+            foreach (var (share, result) in (ReadOnlySpan<(string, PhaseResult)>)[("50%", half), ("90%", ninety)])
+            {
+                report.Figures.Add(new Figure("ingest", $"{target.Name}, batch {batch}, open {share}, p50", result.P50Ms, "ms"));
+                report.Figures.Add(new Figure("ingest", $"{target.Name}, batch {batch}, open {share}, p95", result.P95Ms, "ms"));
+                report.Figures.Add(new Figure("ingest", $"{target.Name}, batch {batch}, open {share}, p99", result.P99Ms, "ms"));
+                report.Figures.Add(new Figure("ingest", $"{target.Name}, batch {batch}, open {share}, max", result.MaxMs, "ms"));
+            }
+        }
+    }
+
+    foreach (var batch in batchSizes)
+    {
+        var g = ingest[("gateway", batch)].Max.RecordsPerSecond;
+        var d = ingest[("direct", batch)].Max.RecordsPerSecond;
+        report.Figures.Add(new Figure("ingest", $"gateway / direct, batch {batch}", g, "records/s", "direct to the replicas", d));
+    }
+
+    // 4. End to end: as fast as the gateway takes 1,000-record batches for the duration, then until the flush
+    // barrier says all of it is queryable; the rate is the records over that whole time.
+    Log("Draining before the end-to-end run …");
+    await stack.DrainAsync(TimeSpan.FromMinutes(15));
+    var duration = TimeSpan.FromSeconds(options.Duration);
+    Log($"End to end: closed loop for {options.Duration} s, then drain");
+    var e2eCpu = CpuUse.Start(stack.Processes);
+    var e2eClock = Stopwatch.StartNew();
+    var e2eLoad = Record(await load.ClosedAsync(stack.Gateway, 1000, Clients(1000), duration, TimeSpan.Zero, CancellationToken.None) with { Target = "end-to-end" });
+    var sent = e2eClock.Elapsed;
+    await stack.DrainAsync(TimeSpan.FromMinutes(15));
+    var e2eSeconds = e2eClock.Elapsed.TotalSeconds;
+    report.Notes.Add($"CPU during the end-to-end run, load and drain (% of one core): {e2eCpu.Stop()}");
+    var e2eRate = e2eLoad.Records / e2eSeconds;
+    Log(Invariant($"  {e2eLoad.Records:N0} records accepted in {sent.TotalSeconds:F1} s, all committed after {e2eSeconds:F1} s: {e2eRate:N0} records/s"));
+    report.Figures.Add(new Figure("end-to-end", $"sustained, HTTP accept to committed ({e2eLoad.Records:N0} records in {e2eSeconds:F1} s)", e2eRate, "records/s", mysqlCeiling.Name, mysqlCeiling.RecordsPerSecond));
+    report.Figures.Add(new Figure("end-to-end", "drain after the last 202", e2eSeconds - sent.TotalSeconds, "s"));
+
+    // 5. Visibility lag at 50% and 90% of the end-to-end rate, 100-record batches through the gateway.
+    var lagDuration = TimeSpan.FromSeconds(Math.Max(10, options.Duration / 2));
+    var lagP99AtHalf = double.NaN;
+    foreach (var share in (double[])[0.5, 0.9])
+    {
+        Log(Invariant($"Visibility lag at {share:P0} of the end-to-end rate for {lagDuration.TotalSeconds} s"));
+        var clock = Stopwatch.StartNew();
+        await using var visibility = new Visibility(stack.MySql, clock);
+        visibility.Start();
+        var rate = e2eRate * share / 100;
+        var result = Record(await load.OpenAsync(stack.Gateway, 100, rate, lagDuration, warmUp, CancellationToken.None, (id, _) => visibility.Accepted(id, clock.Elapsed)) with { Target = Invariant($"lag {share:P0}") });
+        var (lags, unseen) = await visibility.FinishAsync(TimeSpan.FromMinutes(5));
+        var label = Invariant($"{share:P0} of end-to-end ({rate * 100:N0} records/s)");
+        report.Figures.Add(new Figure("visibility", $"lag at {label}, p50", Stats.Percentile(lags, 0.5), "ms"));
+        report.Figures.Add(new Figure("visibility", $"lag at {label}, p99", Stats.Percentile(lags, 0.99), "ms"));
+        report.Figures.Add(new Figure("visibility", $"lag at {label}, max", lags.Count > 0 ? lags[^1] : double.NaN, "ms"));
+        report.Figures.Add(new Figure("visibility", $"lag at {label}, samples (unseen {unseen})", lags.Count, "records"));
+        report.Figures.Add(new Figure("visibility", $"ingest at {label}, p99", result.P99Ms, "ms"));
+        if (share == 0.5)
+        {
+            lagP99AtHalf = Stats.Percentile(lags, 0.99);
+        }
+    }
+
+    // 6. No loss: every 202 of this stack is one row.
+    await stack.DrainAsync(TimeSpan.FromMinutes(15));
+    var rows = await stack.CountRowsAsync(payloads.IdPrefix);
+    report.Figures.Add(new Figure("loss check", "records answered 202", ledger.Accepted, "records"));
+    report.Figures.Add(new Figure("loss check", "rows in translation_tasks", rows, "rows"));
+    report.Figures.Add(new Figure("loss check", "failed requests (non-202 or transport error)", ledger.Failed, "requests"));
+    Log(Invariant($"Loss check: {ledger.Accepted:N0} accepted, {rows:N0} rows, {ledger.Failed} failed requests"));
+    if (ledger.FirstFailure is { } failure)
+    {
+        report.Notes.Add($"First failed request of the run: {failure}");
+    }
+
+    // Judged here, before the naive phases, on the pipeline's own ledger.
+    var accepted = ledger.Accepted;
+    var failed = ledger.Failed;
+
+    // 7. The naive design: same client, same bodies, each batch upserted inside its request.
+    if (options.Naive)
+    {
+        await using var connection = new MySqlConnector.MySqlConnection(stack.MySql);
+        await connection.OpenAsync();
+        await Upsert.CreateScratchTableAsync(connection, "bench_naive", CancellationToken.None);
+        await using (var naive = await LocalApi.StartNaiveAsync(stack.MySql, "bench_naive"))
+        {
+            using var target = new Target("naive", [naive.BaseAddress], new Dictionary<string, string>());
+            foreach (var batch in batchSizes)
+            {
+                Log($"Naive: batch {batch}");
+                var max = Record(await localLoad.ClosedAsync(target, batch, Clients(batch), phase, warmUp, CancellationToken.None));
+                var half = Record(await localLoad.OpenAsync(target, batch, max.RequestsPerSecond * 0.5, phase, warmUp, CancellationToken.None));
+                var pipeline = ingest[("gateway", batch)];
+                report.Figures.Add(new Figure("naive", $"naive, batch {batch}, max", max.RecordsPerSecond, "records/s", $"pipeline ingest via gateway, batch {batch}", pipeline.Max.RecordsPerSecond));
+                report.Figures.Add(new Figure("naive", $"naive, batch {batch}, open 50%, p99", half.P99Ms, "ms", $"pipeline via gateway, open 50%, p99", pipeline.Half.P99Ms));
+            }
+        }
+
+        var naiveBest = report.Phases.Where(p => p.Target == "naive" && p.Mode == "closed").Max(p => p.RecordsPerSecond);
+        report.Figures.Add(new Figure("naive", "best naive rate vs pipeline end-to-end", naiveBest, "records/s", "pipeline end-to-end", e2eRate));
+        await Upsert.DropAsync(connection, "bench_naive");
+    }
+
+    // Targets, judged on what was measured.
+    var gateway100 = ingest[("gateway", 100)];
+    report.Targets.Add(new TargetCheck("end-to-end ≥ 50% of the raw MariaDB upsert ceiling", Invariant($"{e2eRate:N0} of {mysqlCeiling.RecordsPerSecond:N0} records/s = {e2eRate / mysqlCeiling.RecordsPerSecond:P0}"), e2eRate >= 0.5 * mysqlCeiling.RecordsPerSecond));
+    report.Targets.Add(new TargetCheck("ingest p99 < 10 ms at 50% of max, 100-record batches through the gateway", Invariant($"p99 {gateway100.Half.P99Ms:F1} ms at {gateway100.Half.OfferedRequestsPerSecond:N0} req/s"), gateway100.Half.P99Ms < 10));
+    report.Targets.Add(new TargetCheck("visibility lag p99 < 1 s at 50% load", Invariant($"p99 {lagP99AtHalf:N0} ms"), lagP99AtHalf < 1000));
+    var errors = report.Phases.Where(p => p.Target is "gateway" or "direct" or "end-to-end" || p.Target.StartsWith("lag", StringComparison.Ordinal)).Sum(p => p.Errors);
+    report.Targets.Add(new TargetCheck("no errors, no loss", Invariant($"{errors} errors in measured phases, {failed} failed requests in all; {accepted:N0} records answered 202, {rows:N0} rows"), errors == 0 && failed == 0 && rows == accepted));
+}
+finally
+{
+    await stack.DisposeAsync();
+}
+
+// 8. Scale-out: a fresh stack per configuration, the 100-record closed loop through the gateway.
+foreach (var (replicas, workers) in options.Scale)
+{
+    Log($"Scale-out: {replicas} API replicas, {workers} workers");
+    var scaleLedger = new Ledger();
+    var scaleLoad = new Load(payloads, scaleLedger);
+    await using var scaled = await BenchPlatform.StartAsync(replicas, workers, options.GatewaySettings);
+    var result = await scaleLoad.ClosedAsync(scaled.Gateway, 100, Clients(100), phase, warmUp, CancellationToken.None);
+    Record(result with { Target = $"scale {replicas}x{workers}" });
+    await scaled.DrainAsync(TimeSpan.FromMinutes(10));
+    var rows = await scaled.CountRowsAsync(payloads.IdPrefix);
+    report.ScaleOut.Add(new ScaleResult(replicas, workers, result, scaleLedger.Accepted, rows));
+    report.Figures.Add(new Figure("scale-out", $"{replicas} replicas × {workers} workers, batch 100, max", result.RecordsPerSecond, "records/s"));
+}
+
+report.LoadAtEnd = Machine.LoadNow();
+report.Print(Console.Out);
+await report.WriteAsync(options.Out);
+Log($"Results written to {options.Out}");
+return 0;
