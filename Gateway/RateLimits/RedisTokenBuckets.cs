@@ -23,7 +23,7 @@ public sealed record RateDecision(bool Allowed, long RetryAfterMilliseconds, IRe
 /// draws atomically, on Redis's own clock so gateway clocks need not agree.
 /// </summary>
 public sealed class RedisTokenBuckets(
-    IConnectionMultiplexer redis, IOptionsMonitor<RateLimitOptions> options, RateLimitMetrics metrics, ILogger<RedisTokenBuckets> logger)
+    IOptionsMonitor<RateLimitOptions> options, RateLimitMetrics metrics, ILogger<RedisTokenBuckets> logger, IConnectionMultiplexer? redis = null)
 {
     // A cost above the burst passes only from a full bucket and leaves it in debt, so big batches are neither
     // refused forever nor let through more often than the rate allows.
@@ -69,6 +69,12 @@ public sealed class RedisTokenBuckets(
     public async Task<RateDecision> DrawAsync(IReadOnlyList<BucketDraw> draws, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
+        if (!settings.Enabled || redis is null)
+        {
+            // Limits switched off: no Redis is registered, and nothing is metered.
+            return RateDecision.Unmetered;
+        }
+
         var keys = new RedisKey[draws.Count];
         var values = new RedisValue[draws.Count * 4];
         for (var i = 0; i < draws.Count; i++)

@@ -111,7 +111,12 @@ public static class IngestApi
         {
             Log.AppendFailed(logger, stream, items.Count, ex);
             return Problems.Unavailable(
-                request.HttpContext, options.RetryAfterSeconds, "The queue is unreachable; nothing of the batch was accepted. Retry the same batch.");
+                request.HttpContext,
+                options.RetryAfterSeconds,
+                ex is RedisConnectionException { FailureType: ConnectionFailureType.UnableToConnect }
+                    ? "The queue is unreachable; the batch was not accepted. Retry the same batch."
+                    // A timeout can come after Redis applied the batch: the client cannot know, and need not.
+                    : "The queue did not confirm the batch in time; it may or may not be stored. Retry the same batch: a copy that did land is harmless.");
         }
 
         Log.Accepted(logger, stream, items.Count);

@@ -25,12 +25,26 @@ public sealed class RedisTokenBucketsTests
         });
         var options = new RateLimitOptions { FailureMode = mode, RedisTimeoutMs = 200 };
         using var meters = new MeterFactory();
-        var buckets = new RedisTokenBuckets(redis, new StaticMonitor(options), new RateLimitMetrics(meters), NullLogger<RedisTokenBuckets>.Instance);
+        var buckets = new RedisTokenBuckets(new StaticMonitor(options), new RateLimitMetrics(meters), NullLogger<RedisTokenBuckets>.Instance, redis);
 
         var decision = await buckets.DrawAsync([new BucketDraw("{key:k}:requests", options.Requests, 1)], CancellationToken.None);
 
         Assert.True(decision.LimiterUnavailable);
         Assert.Equal(allowed, decision.Allowed);
+    }
+
+    [Fact]
+    public async Task With_limits_switched_off_no_Redis_is_needed_and_nothing_is_metered()
+    {
+        var options = new RateLimitOptions { Enabled = false };
+        using var meters = new MeterFactory();
+        var buckets = new RedisTokenBuckets(new StaticMonitor(options), new RateLimitMetrics(meters), NullLogger<RedisTokenBuckets>.Instance);
+
+        var decision = await buckets.DrawAsync([new BucketDraw("{key:k}:requests", options.Requests, 1)], CancellationToken.None);
+
+        Assert.True(decision.Allowed);
+        Assert.False(decision.LimiterUnavailable);
+        Assert.Empty(decision.Buckets);
     }
 
     private static int ClosedPort()
