@@ -31,26 +31,10 @@ public static class QueryApi
         return check.Problem ?? TypedResults.Ok(await sessions.ListAsync(request, cancellationToken));
     }
 
-    public static async Task<IResult> GetSessionAsync(
+    public static Task<IResult> GetSessionAsync(
         HttpContext context, [Microsoft.AspNetCore.Mvc.FromRoute(Name = "session_id")] string sessionId, SessionQueries sessions,
-        ReadConsistency consistency, CancellationToken cancellationToken)
-    {
-        var errors = new List<FieldError>();
-        if (ReadRequests.ParseSingleRead(context.Request.Query, errors) is not { } level)
-        {
-            return Problems.InvalidQuery(errors);
-        }
-
-        var check = await consistency.PrepareAsync(context, level, cancellationToken);
-        if (check.Problem is { } problem)
-        {
-            return problem;
-        }
-
-        return await sessions.GetAsync(sessionId, cancellationToken) is { } session
-            ? TypedResults.Ok(session)
-            : Problems.NotFound($"No session '{sessionId}'.");
-    }
+        ReadConsistency consistency, CancellationToken cancellationToken) =>
+        ReadOneAsync(context, consistency, () => sessions.GetAsync(sessionId, cancellationToken), $"No session '{sessionId}'.", cancellationToken);
 
     public static async Task<IResult> ListTasksAsync(
         HttpContext context, [Microsoft.AspNetCore.Mvc.FromRoute(Name = "session_id")] string sessionId, TaskQueries tasks,
@@ -73,9 +57,15 @@ public static class QueryApi
             : Problems.NotFound($"No session '{sessionId}'.");
     }
 
-    public static async Task<IResult> GetTaskAsync(
+    public static Task<IResult> GetTaskAsync(
         HttpContext context, [Microsoft.AspNetCore.Mvc.FromRoute(Name = "task_id")] string taskId, TaskQueries tasks,
-        ReadConsistency consistency, CancellationToken cancellationToken)
+        ReadConsistency consistency, CancellationToken cancellationToken) =>
+        ReadOneAsync(context, consistency, () => tasks.GetAsync(taskId, cancellationToken), $"No task '{taskId}'.", cancellationToken);
+
+    /// <summary>One row by id: the read parameters, then the consistency asked for, then the row or a 404.</summary>
+    private static async Task<IResult> ReadOneAsync<T>(
+        HttpContext context, ReadConsistency consistency, Func<Task<T?>> read, string notFound, CancellationToken cancellationToken)
+        where T : class
     {
         var errors = new List<FieldError>();
         if (ReadRequests.ParseSingleRead(context.Request.Query, errors) is not { } level)
@@ -89,8 +79,6 @@ public static class QueryApi
             return problem;
         }
 
-        return await tasks.GetAsync(taskId, cancellationToken) is { } task
-            ? TypedResults.Ok(task)
-            : Problems.NotFound($"No task '{taskId}'.");
+        return await read() is { } found ? TypedResults.Ok(found) : Problems.NotFound(notFound);
     }
 }
