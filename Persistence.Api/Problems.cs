@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Persistence.Api.Ingest;
+using StackExchange.Redis;
 
 namespace Persistence.Api;
 
@@ -40,6 +41,18 @@ public static class Problems
             type: "https://httpwg.org/specs/rfc9110.html#status.503");
     }
 
+    /// <summary>
+    /// 503 for an append Redis did not confirm. Only a connection that could not be made proves nothing was stored;
+    /// after a timeout or an unconfirmed durability wait the records may be there. Resending is harmless either way.
+    /// </summary>
+    public static ProblemHttpResult AppendNotConfirmed(HttpContext context, int retryAfterSeconds, string what, Exception exception) =>
+        Unavailable(context, retryAfterSeconds, exception switch
+        {
+            DurabilityTimeoutException => $"The {what} could not be confirmed as durable as configured ({exception.Message}). Send the same {what} again; a copy that did land is harmless.",
+            RedisConnectionException { FailureType: ConnectionFailureType.UnableToConnect } => $"The queue is unreachable; the {what} was not accepted. Send the same {what} again.",
+            _ => $"The queue did not confirm the {what} in time; it may or may not be stored. Send the same {what} again: a copy that did land is harmless.",
+        });
+
     public static ProblemHttpResult Unauthorized(string detail) =>
         TypedResults.Problem(
             detail: detail,
@@ -47,13 +60,7 @@ public static class Problems
             title: "Unauthorized",
             type: "https://httpwg.org/specs/rfc9110.html#status.401");
 
-    public static ProblemHttpResult InvalidQuery(FieldError error) =>
-        TypedResults.Problem(
-            detail: $"The query parameter '{error.Field}' {error.Message}.",
-            statusCode: StatusCodes.Status400BadRequest,
-            title: "Invalid query",
-            type: "https://httpwg.org/specs/rfc9110.html#status.400",
-            extensions: new Dictionary<string, object?> { ["errors"] = new[] { error } });
+    public static ProblemHttpResult InvalidQuery(FieldError error) => InvalidQuery([error]);
 
     public static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(
@@ -68,14 +75,4 @@ public static class Problems
             statusCode: StatusCodes.Status409Conflict,
             title: "Conflict",
             type: "https://httpwg.org/specs/rfc9110.html#status.409");
-
-    public static ProblemHttpResult DatabaseUnavailable(HttpContext context, int retryAfterSeconds)
-    {
-        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return TypedResults.Problem(
-            detail: "The database is unreachable; try again.",
-            statusCode: StatusCodes.Status503ServiceUnavailable,
-            title: "Temporarily unavailable",
-            type: "https://httpwg.org/specs/rfc9110.html#status.503");
-    }
 }

@@ -67,9 +67,7 @@ public static class Extensions
                 .AddSource(TelemetryPrefix + "*")
                 .AddAspNetCoreInstrumentation(options =>
                     // Probes every few seconds from the gateway and the orchestrator would drown real traffic.
-                    options.Filter = context =>
-                        !context.Request.Path.StartsWithSegments(HealthEndpointPath)
-                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
+                    options.Filter = context => !context.Request.IsHealthProbe())
                 .AddHttpClientInstrumentation());
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
@@ -79,6 +77,10 @@ public static class Extensions
 
         return builder;
     }
+
+    /// <summary>A request for <c>/health</c> or <c>/alive</c>, which orchestrators and the gateway send without credentials.</summary>
+    public static bool IsHealthProbe(this HttpRequest request) =>
+        request.Path.StartsWithSegments(HealthEndpointPath) || request.Path.StartsWithSegments(AlivenessEndpointPath);
 
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder

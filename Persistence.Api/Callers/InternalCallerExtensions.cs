@@ -25,8 +25,4 @@ public static class InternalCallerExtensions
 
     internal static void SetCallerKeyId(this HttpContext context, string? keyId) =>
         context.Items[typeof(InternalCallerMiddleware)] = keyId;
-
-    internal static bool IsProbe(this HttpRequest request) =>
-        request.Path.StartsWithSegments(Microsoft.Extensions.Hosting.Extensions.HealthEndpointPath)
-        || request.Path.StartsWithSegments(Microsoft.Extensions.Hosting.Extensions.AlivenessEndpointPath);
 }

@@ -13,7 +13,7 @@ public sealed class InternalCallerMiddleware(IOptionsMonitor<InternalAuthenticat
 {
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
-        if (context.Request.IsProbe())
+        if (context.Request.IsHealthProbe())
         {
             await next(context);
             return;

@@ -78,7 +78,7 @@ public static class DeadLetterApi
     }
 
     private static ProblemHttpResult Problem(string parameter, string message) =>
-        Problems.Invalid($"{parameter} {message}.", [new FieldError(null, parameter, message)]);
+        Problems.InvalidQuery(new FieldError(null, parameter, message));
 
     private static ProblemHttpResult NotFound(string id) => Problems.NotFound($"There is no dead letter {id}.");
 }

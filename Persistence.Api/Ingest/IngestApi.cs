@@ -103,20 +103,12 @@ public static class IngestApi
         catch (DurabilityTimeoutException ex)
         {
             Log.DurabilityNotConfirmed(logger, stream, items.Count, ex);
-            return Problems.Unavailable(
-                request.HttpContext, options.RetryAfterSeconds,
-                $"The batch could not be confirmed as durable as configured ({ex.Message}). Retry the same batch; a copy that did land is harmless.");
+            return Problems.AppendNotConfirmed(request.HttpContext, options.RetryAfterSeconds, "batch", ex);
         }
         catch (Exception ex) when (ex is RedisException or RedisTimeoutException or TimeoutException)
         {
             Log.AppendFailed(logger, stream, items.Count, ex);
-            return Problems.Unavailable(
-                request.HttpContext,
-                options.RetryAfterSeconds,
-                ex is RedisConnectionException { FailureType: ConnectionFailureType.UnableToConnect }
-                    ? "The queue is unreachable; the batch was not accepted. Retry the same batch."
-                    // A timeout can come after Redis applied the batch: the client cannot know, and need not.
-                    : "The queue did not confirm the batch in time; it may or may not be stored. Retry the same batch: a copy that did land is harmless.");
+            return Problems.AppendNotConfirmed(request.HttpContext, options.RetryAfterSeconds, "batch", ex);
         }
 
         Log.Accepted(logger, stream, items.Count);

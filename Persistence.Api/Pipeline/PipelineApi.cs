@@ -26,9 +26,7 @@ public static class PipelineApi
         var limits = options.Value;
         if (timeoutMs is < 1 || timeoutMs > limits.MaxFlushTimeoutMs)
         {
-            return Problems.Invalid(
-                "Invalid query parameter.",
-                [new FieldError(null, "timeout_ms", $"must be between 1 and {limits.MaxFlushTimeoutMs}")]);
+            return Problems.InvalidQuery(new FieldError(null, "timeout_ms", $"must be between 1 and {limits.MaxFlushTimeoutMs}"));
         }
 
         FlushOutcome outcome;

@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
-using MySqlConnector;
 using Persistence.Api.Callers;
 using Persistence.Api.Ingest;
+using Persistence.Api.Queries;
 using Persistence.Contracts;
 using StackExchange.Redis;
 
@@ -15,7 +15,7 @@ public static class TranslationsApi
 
     public static RouteGroupBuilder MapTranslationsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup(RoutePrefix).WithTags("Translations");
+        var api = app.MapGroup(RoutePrefix).WithTags("Translations").AnswerUnavailableWhenDatabaseIsDown();
 
         api.MapPost("/", RequestAsync)
             .Accepts<TranslationRequest>("application/json")
@@ -95,30 +95,20 @@ public static class TranslationsApi
     }
 
     public static async Task<Results<Ok<TranslationState>, ProblemHttpResult>> GetAsync(
-        string businessId, [FromQuery(Name = "lang")] string? lang, TranslationQueries queries, HttpContext context,
-        IOptions<IngestOptions> limits, ILogger<TranslationQueries> logger, CancellationToken cancellationToken)
+        string businessId, [FromQuery(Name = "lang")] string? lang, TranslationQueries queries, CancellationToken cancellationToken)
     {
-        try
-        {
-            var jobs = await queries.ByBusinessIdAsync(businessId, lang, cancellationToken);
-            return jobs.Count == 0
-                ? Problems.NotFound(lang is null
-                    ? $"No translation is registered for business id '{businessId}' (or it is still on its way from the queue)."
-                    : $"No translation into '{lang}' is registered for business id '{businessId}'.")
-                : TypedResults.Ok(new TranslationState(businessId, jobs));
-        }
-        catch (MySqlException ex)
-        {
-            Log.DatabaseUnavailable(logger, ex);
-            return Problems.DatabaseUnavailable(context, limits.Value.RetryAfterSeconds);
-        }
+        var jobs = await queries.ByBusinessIdAsync(businessId, lang, cancellationToken);
+        return jobs.Count == 0
+            ? Problems.NotFound(lang is null
+                ? $"No translation is registered for business id '{businessId}' (or it is still on its way from the queue)."
+                : $"No translation into '{lang}' is registered for business id '{businessId}'.")
+            : TypedResults.Ok(new TranslationState(businessId, jobs));
     }
 
     public static async Task<Results<Ok<JobPage>, ProblemHttpResult>> ListAsync(
         [FromQuery(Name = "status")] string? status, [FromQuery(Name = "lang")] string? lang,
         [FromQuery(Name = "cursor")] string? cursor, [FromQuery(Name = "limit")] int? limit,
-        TranslationQueries queries, HttpContext context, IOptions<TranslationOptions> options, IOptions<IngestOptions> limits,
-        ILogger<TranslationQueries> logger, CancellationToken cancellationToken)
+        TranslationQueries queries, IOptions<TranslationOptions> options, CancellationToken cancellationToken)
     {
         if (status is not null && !TranslationStatus.All.Contains(status))
         {
@@ -131,40 +121,23 @@ public static class TranslationsApi
         }
 
         var size = limit ?? options.Value.DefaultPageSize;
-        try
-        {
-            var jobs = await queries.PageAsync(status, lang, cursor, size, cancellationToken);
-            return TypedResults.Ok(new JobPage(jobs, jobs.Count == size ? jobs[^1].JobId : null));
-        }
-        catch (MySqlException ex)
-        {
-            Log.DatabaseUnavailable(logger, ex);
-            return Problems.DatabaseUnavailable(context, limits.Value.RetryAfterSeconds);
-        }
+        var jobs = await queries.PageAsync(status, lang, cursor, size, cancellationToken);
+        return TypedResults.Ok(new JobPage(jobs, jobs.Count == size ? jobs[^1].JobId : null));
     }
 
     public static async Task<Results<Accepted<JobRequeued>, ProblemHttpResult>> RetryAsync(
-        string jobId, TranslationQueries queries, HttpContext context, IOptions<IngestOptions> limits,
-        ILogger<TranslationQueries> logger, CancellationToken cancellationToken)
+        string jobId, TranslationQueries queries, HttpContext context, ILogger<TranslationQueries> logger, CancellationToken cancellationToken)
     {
-        try
+        var outcome = await queries.RequeueFailedAsync(jobId, cancellationToken);
+        if (outcome.Requeued)
         {
-            var outcome = await queries.RequeueFailedAsync(jobId, cancellationToken);
-            if (outcome.Requeued)
-            {
-                Log.JobRequeued(logger, jobId, context.CallerKeyId());
-                return TypedResults.Accepted((string?)null, new JobRequeued("requeued", jobId));
-            }
+            Log.JobRequeued(logger, jobId, context.CallerKeyId());
+            return TypedResults.Accepted((string?)null, new JobRequeued("requeued", jobId));
+        }
 
-            return outcome.Status is null
-                ? Problems.NotFound($"No job '{jobId}'.")
-                : Problems.Conflict($"Job '{jobId}' is {outcome.Status}; only a failed job can be retried.");
-        }
-        catch (MySqlException ex)
-        {
-            Log.DatabaseUnavailable(logger, ex);
-            return Problems.DatabaseUnavailable(context, limits.Value.RetryAfterSeconds);
-        }
+        return outcome.Status is null
+            ? Problems.NotFound($"No job '{jobId}'.")
+            : Problems.Conflict($"Job '{jobId}' is {outcome.Status}; only a failed job can be retried.");
     }
 
     /// <summary>Appends the contents and jobs in one transaction; null on success, else the 503 to answer.</summary>
@@ -182,8 +155,7 @@ public static class TranslationsApi
         catch (Exception ex) when (ex is RedisException or RedisTimeoutException or TimeoutException)
         {
             Log.AppendFailed(logger, PersistenceStreams.TranslationJobs, plan.Jobs.Count, ex);
-            return Problems.Unavailable(
-                context, limits.RetryAfterSeconds, "The queue is unreachable; nothing was registered. Send the same request again.");
+            return Problems.AppendNotConfirmed(context, limits.RetryAfterSeconds, "request", ex);
         }
 
         Log.Accepted(logger, PersistenceStreams.TranslationJobs, plan.Jobs.Count);
