@@ -2,11 +2,21 @@ using System.Globalization;
 
 namespace Pipeline.Benchmark;
 
-/// <summary>The command line: <c>[--quick] [--duration S] [--phase S] [--out DIR] [--scale 1x1,2x1,…|none] [--no-naive] [--gateway-setting KEY=VALUE]</c>.</summary>
+/// <summary>
+/// The command line: <c>[--quick] [--duration S] [--phase S] [--warmup S] [--out DIR] [--scale 1x1,2x1,…|none] [--no-naive]
+/// [--gateway-setting KEY=VALUE] [--api-setting KEY=VALUE] [--worker-setting KEY=VALUE] [--only SECTIONS] [--batches 1,100,1000] [--targets gateway,direct]</c>.
+/// </summary>
 public sealed class BenchOptions
 {
     /// <summary>Seconds of the end-to-end run (the lag runs take half of it each, at least 10 s).</summary>
     public int Duration { get; set; } = 60;
+
+    /// <summary>
+    /// Seconds of load through the gateway (batches of 1, 100 and 1,000 in turn) after the stack starts and before
+    /// anything is measured, so tiered JIT compilation has settled: on two cores it takes the services' compiler
+    /// threads about a quarter of the machine for the first 20 s of load.
+    /// </summary>
+    public int WarmUp { get; set; } = 30;
 
     /// <summary>Measured seconds of each ingest and ceiling phase, after a one-second warm-up.</summary>
     public int Phase { get; set; } = 8;
@@ -20,10 +30,29 @@ public sealed class BenchOptions
     /// <summary>API replicas × workers per scale-out stack.</summary>
     public List<(int Replicas, int Workers)> Scale { get; } = [(1, 1), (2, 1), (3, 1), (1, 2), (2, 2)];
 
-    public bool Naive { get; set; } = true;
-
     /// <summary>Extra gateway settings (<c>--gateway-setting KEY=VALUE</c>), e.g. to switch a feature off and see its cost.</summary>
     public Dictionary<string, string> GatewaySettings { get; } = [];
+
+    /// <summary>Extra API replica settings (<c>--api-setting KEY=VALUE</c>).</summary>
+    public Dictionary<string, string> ApiSettings { get; } = [];
+
+    /// <summary>Extra worker settings (<c>--worker-setting KEY=VALUE</c>).</summary>
+    public Dictionary<string, string> WorkerSettings { get; } = [];
+
+    /// <summary>
+    /// The sections to run (<c>--only kestrel,ceilings,ingest,e2e,lag,naive,scale</c>): a change to one hop is measured
+    /// in minutes instead of a quarter of an hour. Targets are judged only on the sections that ran.
+    /// </summary>
+    public HashSet<string> Sections { get; } = [.. AllSections];
+
+    public List<int> BatchSizes { get; } = [1, 100, 1000];
+
+    /// <summary>Where the ingest phases send: <c>gateway</c>, <c>direct</c> (to the replicas) or both.</summary>
+    public List<string> IngestTargets { get; } = ["gateway", "direct"];
+
+    public static IReadOnlyList<string> AllSections { get; } = ["kestrel", "ceilings", "ingest", "e2e", "lag", "naive", "scale"];
+
+    public bool Runs(string section) => Sections.Contains(section);
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
@@ -38,17 +67,36 @@ public sealed class BenchOptions
                 case "--quick":
                     options.Duration = 10;
                     options.Phase = 3;
+                    options.WarmUp = 10;
                     options.Scale.RemoveAll(s => s is not ((1, 1) or (2, 2)));
                     break;
                 case "--duration": options.Duration = Number(); break;
                 case "--phase": options.Phase = Number(); break;
+                case "--warmup": options.WarmUp = Number(); break;
                 case "--out": options.Out = Path.GetFullPath(Value()); break;
                 case "--replicas": options.Replicas = Number(); break;
                 case "--workers": options.Workers = Number(); break;
-                case "--no-naive": options.Naive = false; break;
-                case "--gateway-setting":
-                    var setting = Value().Split('=', 2);
-                    options.GatewaySettings[setting[0]] = setting.Length == 2 ? setting[1] : throw new ArgumentException("--gateway-setting needs KEY=VALUE.");
+                case "--no-naive": options.Sections.Remove("naive"); break;
+                case "--gateway-setting": AddSetting(options.GatewaySettings, args[i], Value()); break;
+                case "--api-setting": AddSetting(options.ApiSettings, args[i], Value()); break;
+                case "--worker-setting": AddSetting(options.WorkerSettings, args[i], Value()); break;
+                case "--only":
+                    var sections = Value().Split(',');
+                    if (sections.Except(AllSections).FirstOrDefault() is { } unknown)
+                    {
+                        throw new ArgumentException($"--only: unknown section {unknown}; sections are {string.Join(',', AllSections)}.");
+                    }
+
+                    options.Sections.Clear();
+                    options.Sections.UnionWith(sections);
+                    break;
+                case "--batches":
+                    options.BatchSizes.Clear();
+                    options.BatchSizes.AddRange(Value().Split(',').Select(b => int.Parse(b, CultureInfo.InvariantCulture)));
+                    break;
+                case "--targets":
+                    options.IngestTargets.Clear();
+                    options.IngestTargets.AddRange(Value().Split(','));
                     break;
                 case "--scale":
                     var value = Value();
@@ -64,10 +112,21 @@ public sealed class BenchOptions
 
                     break;
                 default:
-                    throw new ArgumentException($"Unknown option {args[i]}. Options: --quick --duration S --phase S --out DIR --replicas N --workers N --scale 1x1,2x1,…|none --no-naive --gateway-setting KEY=VALUE");
+                    throw new ArgumentException($"Unknown option {args[i]}. Options: --quick --duration S --phase S --warmup S --out DIR --replicas N --workers N --scale 1x1,2x1,…|none --no-naive --gateway-setting KEY=VALUE --api-setting KEY=VALUE --worker-setting KEY=VALUE --only SECTIONS --batches 1,100,1000 --targets gateway,direct");
             }
         }
 
+        if (options.Runs("lag") && !options.Runs("e2e"))
+        {
+            throw new ArgumentException("--only: lag runs at shares of the end-to-end rate, so it needs e2e.");
+        }
+
         return options;
+    }
+
+    private static void AddSetting(Dictionary<string, string> settings, string option, string value)
+    {
+        var setting = value.Split('=', 2);
+        settings[setting[0]] = setting.Length == 2 ? setting[1] : throw new ArgumentException($"{option} needs KEY=VALUE.");
     }
 }

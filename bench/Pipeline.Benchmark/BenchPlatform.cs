@@ -37,7 +37,7 @@ public sealed class BenchPlatform : IAsyncDisposable
 
     public string Redis => _app.ConnectionStrings[Topology.Redis];
 
-    public static async Task<BenchPlatform> StartAsync(int replicas, int workers, IReadOnlyDictionary<string, string> gatewaySettings)
+    public static async Task<BenchPlatform> StartAsync(int replicas, int workers, BenchOptions bench)
     {
         var state = Path.Combine(Path.GetTempPath(), "pipeline-bench-" + Guid.NewGuid().ToString("N")[..8]);
         var options = new StackOptions { GatewayPort = 0, Replicas = replicas, Workers = workers, StateDirectory = state, EchoLogs = false };
@@ -45,15 +45,13 @@ public sealed class BenchPlatform : IAsyncDisposable
         options.GatewaySettings["RateLimits__Requests__Burst"] = "10000000";
         options.GatewaySettings["RateLimits__Records__PerSecond"] = "1000000000";
         options.GatewaySettings["RateLimits__Records__Burst"] = "1000000000";
-        foreach (var (key, value) in gatewaySettings)
-        {
-            options.GatewaySettings[key] = value;
-        }
-
         options.ApiSettings["Backpressure__HighWaterEntries"] = "100000000";
         options.ApiSettings["Backpressure__LowWaterEntries"] = "90000000";
         options.ApiSettings["Backpressure__HighWaterMemoryRatio"] = "0.98";
         options.ApiSettings["Backpressure__LowWaterMemoryRatio"] = "0.97";
+        Override(options.GatewaySettings, bench.GatewaySettings);
+        Override(options.ApiSettings, bench.ApiSettings);
+        Override(options.WorkerSettings, bench.WorkerSettings);
         var app = Topology.Define(options);
         try
         {
@@ -74,6 +72,14 @@ public sealed class BenchPlatform : IAsyncDisposable
             [.. app.Resources.OfType<ProjectResource>().Where(r => r.ServiceName == Topology.Api).Select(r => r.HttpEndpoint)],
             new Dictionary<string, string> { [CredentialHeader] = credential });
         return new BenchPlatform(app, state, gateway, direct);
+    }
+
+    private static void Override(Dictionary<string, string> settings, IReadOnlyDictionary<string, string> overrides)
+    {
+        foreach (var (key, value) in overrides)
+        {
+            settings[key] = value;
+        }
     }
 
     /// <summary>The API's flush barrier: returns once everything accepted before the call is queryable in MySQL.</summary>
@@ -102,6 +108,17 @@ public sealed class BenchPlatform : IAsyncDisposable
 
             await Task.Delay(200);
         }
+    }
+
+    /// <summary>
+    /// Redis's forks for append-only-file rewrites: each stalls every client for the fork's duration, so they show up
+    /// in the latency tail.
+    /// </summary>
+    public async Task<string> RedisForksAsync()
+    {
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Redis);
+        var info = (await redis.GetServers()[0].InfoAsync()).SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value);
+        return $"Redis during the run: {info.GetValueOrDefault("aof_rewrites")} AOF rewrites, {info.GetValueOrDefault("total_forks")} forks, the last one {info.GetValueOrDefault("latest_fork_usec")} µs";
     }
 
     /// <summary>Rows whose id starts with the run's prefix: with one new id per record, it must equal the 202s.</summary>

@@ -21,7 +21,7 @@ var load = new Load(payloads, ledger);
 var localLoad = new Load(payloads, new Ledger());
 var phase = TimeSpan.FromSeconds(options.Phase);
 var warmUp = TimeSpan.FromSeconds(1);
-int[] batchSizes = [1, 100, 1000];
+var batchSizes = options.BatchSizes;
 // Enough senders to keep every replica busy; fewer for big batches, whose bodies the client must also build.
 static int Clients(int batch) => batch switch { 1 => 32, 100 => 16, _ => 4 };
 
@@ -38,8 +38,9 @@ Log(Invariant($"Machine: {report.Machine.Cpu}, {report.Machine.LogicalCores} cor
 
 // 1. Kestrel alone: the same client and bodies against an endpoint that reads the body and answers 202.
 var kestrel = new Dictionary<int, PhaseResult>();
-await using (var noOp = await LocalApi.StartNoOpAsync())
+if (options.Runs("kestrel"))
 {
+    await using var noOp = await LocalApi.StartNoOpAsync();
     using var target = new Target("kestrel", [noOp.BaseAddress], new Dictionary<string, string>());
     Log("Ceiling: Kestrel no-op endpoint");
     foreach (var batch in batchSizes)
@@ -49,34 +50,48 @@ await using (var noOp = await LocalApi.StartNoOpAsync())
 }
 
 Log($"Starting the stack ({options.Replicas} API replicas, {options.Workers} worker) …");
-var stack = await BenchPlatform.StartAsync(options.Replicas, options.Workers, options.GatewaySettings);
+var stack = await BenchPlatform.StartAsync(options.Replicas, options.Workers, options);
 var naiveRatios = new List<Figure>();
 try
 {
+    // Steady state only: the services' first seconds under load are spent compiling (tiered JIT), not serving.
+    Log($"Warming the stack up for {options.WarmUp} s …");
+    foreach (var batch in (int[])[1, 100, 1000])
+    {
+        await load.ClosedAsync(stack.Gateway, batch, Clients(batch), TimeSpan.FromSeconds(options.WarmUp / 3.0), TimeSpan.Zero, CancellationToken.None);
+    }
+
+    await stack.DrainAsync(TimeSpan.FromMinutes(15));
+
     // 2. Raw Redis and MariaDB, on the stack's own servers.
-    Log("Ceiling: Redis XADD and MariaDB upsert");
-    foreach (var batch in (int[])[100, 1000])
+    if (options.Runs("ceilings"))
     {
-        report.Ceilings.Add(await Ceilings.RedisAsync(stack.Redis, payloads, batch, 32, phase));
+        Log("Ceiling: Redis XADD and MariaDB upsert");
+        foreach (var batch in (int[])[100, 1000])
+        {
+            report.Ceilings.Add(await Ceilings.RedisAsync(stack.Redis, payloads, batch, 32, phase));
+        }
+
+        foreach (var batch in (int[])[100, 1000, 5000])
+        {
+            report.Ceilings.Add(await Ceilings.MySqlAsync(stack.MySql, payloads, batch, phase));
+        }
+
+        foreach (var c in report.Ceilings)
+        {
+            Log(Invariant($"  {c.Name}: {c.RecordsPerSecond:N0} records/s ({c.How})"));
+        }
     }
 
-    foreach (var batch in (int[])[100, 1000, 5000])
+    foreach (var (batch, result) in kestrel)
     {
-        report.Ceilings.Add(await Ceilings.MySqlAsync(stack.MySql, payloads, batch, phase));
+        report.Ceilings.Add(new Ceiling($"Kestrel no-op, batch {batch}", result.RecordsPerSecond, $"{Clients(batch)} clients, closed loop"));
     }
 
-    foreach (var c in report.Ceilings)
-    {
-        Log(Invariant($"  {c.Name}: {c.RecordsPerSecond:N0} records/s ({c.How})"));
-    }
-
-    foreach (var batch in batchSizes)
-    {
-        report.Ceilings.Add(new Ceiling($"Kestrel no-op, batch {batch}", kestrel[batch].RecordsPerSecond, $"{Clients(batch)} clients, closed loop"));
-    }
-
-    var redisCeiling = report.Ceilings.Where(c => c.Name.StartsWith("Redis", StringComparison.Ordinal)).MaxBy(c => c.RecordsPerSecond)!;
-    var mysqlCeiling = report.Ceilings.Where(c => c.Name.StartsWith("MariaDB", StringComparison.Ordinal)).MaxBy(c => c.RecordsPerSecond)!;
+    // A section that did not run leaves its ceiling unknown (NaN), and the ratios against it empty.
+    var unknown = new Ceiling("not measured in this run", double.NaN, "");
+    var redisCeiling = report.Ceilings.Where(c => c.Name.StartsWith("Redis", StringComparison.Ordinal)).MaxBy(c => c.RecordsPerSecond) ?? unknown;
+    var mysqlCeiling = report.Ceilings.Where(c => c.Name.StartsWith("MariaDB", StringComparison.Ordinal)).MaxBy(c => c.RecordsPerSecond) ?? unknown;
     foreach (var c in report.Ceilings)
     {
         report.Figures.Add(new Figure("ceiling", c.Name + " (" + c.How + ")", c.RecordsPerSecond, "records/s"));
@@ -84,7 +99,7 @@ try
 
     // 3. Ingest: the maximum with a closed loop, then latency under a fixed arrival rate at 50% and 90% of it.
     var ingest = new Dictionary<(string, int), (PhaseResult Max, PhaseResult Half, PhaseResult Ninety)>();
-    foreach (var target in (Target[])[stack.Gateway, stack.Direct])
+    foreach (var target in options.Runs("ingest") ? ((Target[])[stack.Gateway, stack.Direct]).Where(t => options.IngestTargets.Contains(t.Name)) : [])
     {
         foreach (var batch in batchSizes)
         {
@@ -97,8 +112,9 @@ try
             var half = Record(await load.OpenAsync(target, batch, max.RequestsPerSecond * 0.5, phase, warmUp, CancellationToken.None));
             var ninety = Record(await load.OpenAsync(target, batch, max.RequestsPerSecond * 0.9, phase, warmUp, CancellationToken.None));
             ingest[(target.Name, batch)] = (max, half, ninety);
-            var ceiling = kestrel[batch].RecordsPerSecond < redisCeiling.RecordsPerSecond ? $"Kestrel no-op, batch {batch}" : redisCeiling.Name;
-            var ceilingValue = Math.Min(kestrel[batch].RecordsPerSecond, redisCeiling.RecordsPerSecond);
+            var kestrelRate = kestrel.TryGetValue(batch, out var k) ? k.RecordsPerSecond : double.NaN;
+            var ceiling = kestrelRate < redisCeiling.RecordsPerSecond ? $"Kestrel no-op, batch {batch}" : redisCeiling.Name;
+            var ceilingValue = kestrelRate < redisCeiling.RecordsPerSecond ? kestrelRate : redisCeiling.RecordsPerSecond;
             report.Figures.Add(new Figure("ingest", $"{target.Name}, batch {batch}, max (closed, {Clients(batch)} clients)", max.RecordsPerSecond, "records/s", ceiling, ceilingValue));
             report.Figures.Add(new Figure("ingest", $"{target.Name}, batch {batch}, max", max.RequestsPerSecond, "req/s"));
             report.Figures.Add(new Figure("ingest", $"{target.Name}, batch {batch}, max, p99", max.P99Ms, "ms"));
@@ -112,7 +128,7 @@ try
         }
     }
 
-    foreach (var batch in batchSizes)
+    foreach (var batch in ingest.ContainsKey(("direct", batchSizes[0])) && ingest.ContainsKey(("gateway", batchSizes[0])) ? batchSizes : [])
     {
         var g = ingest[("gateway", batch)].Max.RecordsPerSecond;
         var d = ingest[("direct", batch)].Max.RecordsPerSecond;
@@ -121,26 +137,30 @@ try
 
     // 4. End to end: as fast as the gateway takes 1,000-record batches for the duration, then until the flush
     // barrier says all of it is queryable; the rate is the records over that whole time.
-    Log("Draining before the end-to-end run …");
-    await stack.DrainAsync(TimeSpan.FromMinutes(15));
-    var duration = TimeSpan.FromSeconds(options.Duration);
-    Log($"End to end: closed loop for {options.Duration} s, then drain");
-    var e2eCpu = CpuUse.Start(stack.Processes);
-    var e2eClock = Stopwatch.StartNew();
-    var e2eLoad = Record(await load.ClosedAsync(stack.Gateway, 1000, Clients(1000), duration, TimeSpan.Zero, CancellationToken.None) with { Target = "end-to-end" });
-    var sent = e2eClock.Elapsed;
-    await stack.DrainAsync(TimeSpan.FromMinutes(15));
-    var e2eSeconds = e2eClock.Elapsed.TotalSeconds;
-    report.Notes.Add($"CPU during the end-to-end run, load and drain (% of one core): {e2eCpu.Stop()}");
-    var e2eRate = e2eLoad.Records / e2eSeconds;
-    Log(Invariant($"  {e2eLoad.Records:N0} records accepted in {sent.TotalSeconds:F1} s, all committed after {e2eSeconds:F1} s: {e2eRate:N0} records/s"));
-    report.Figures.Add(new Figure("end-to-end", $"sustained, HTTP accept to committed ({e2eLoad.Records:N0} records in {e2eSeconds:F1} s)", e2eRate, "records/s", mysqlCeiling.Name, mysqlCeiling.RecordsPerSecond));
-    report.Figures.Add(new Figure("end-to-end", "drain after the last 202", e2eSeconds - sent.TotalSeconds, "s"));
+    var e2eRate = double.NaN;
+    var lagP99AtHalf = double.NaN;
+    if (options.Runs("e2e"))
+    {
+        Log("Draining before the end-to-end run …");
+        await stack.DrainAsync(TimeSpan.FromMinutes(15));
+        var duration = TimeSpan.FromSeconds(options.Duration);
+        Log($"End to end: closed loop for {options.Duration} s, then drain");
+        var e2eCpu = CpuUse.Start(stack.Processes);
+        var e2eClock = Stopwatch.StartNew();
+        var e2eLoad = Record(await load.ClosedAsync(stack.Gateway, 1000, Clients(1000), duration, TimeSpan.Zero, CancellationToken.None) with { Target = "end-to-end" });
+        var sent = e2eClock.Elapsed;
+        await stack.DrainAsync(TimeSpan.FromMinutes(15));
+        var e2eSeconds = e2eClock.Elapsed.TotalSeconds;
+        report.Notes.Add($"CPU during the end-to-end run, load and drain (% of one core): {e2eCpu.Stop()}");
+        e2eRate = e2eLoad.Records / e2eSeconds;
+        Log(Invariant($"  {e2eLoad.Records:N0} records accepted in {sent.TotalSeconds:F1} s, all committed after {e2eSeconds:F1} s: {e2eRate:N0} records/s"));
+        report.Figures.Add(new Figure("end-to-end", $"sustained, HTTP accept to committed ({e2eLoad.Records:N0} records in {e2eSeconds:F1} s)", e2eRate, "records/s", mysqlCeiling.Name, mysqlCeiling.RecordsPerSecond));
+        report.Figures.Add(new Figure("end-to-end", "drain after the last 202", e2eSeconds - sent.TotalSeconds, "s"));
+    }
 
     // 5. Visibility lag at 50% and 90% of the end-to-end rate, 100-record batches through the gateway.
     var lagDuration = TimeSpan.FromSeconds(Math.Max(10, options.Duration / 2));
-    var lagP99AtHalf = double.NaN;
-    foreach (var share in (double[])[0.5, 0.9])
+    foreach (var share in options.Runs("lag") ? (double[])[0.5, 0.9] : [])
     {
         Log(Invariant($"Visibility lag at {share:P0} of the end-to-end rate for {lagDuration.TotalSeconds} s"));
         var clock = Stopwatch.StartNew();
@@ -173,12 +193,14 @@ try
         report.Notes.Add($"First failed request of the run: {failure}");
     }
 
+    report.Notes.Add(await stack.RedisForksAsync());
+
     // Judged here, before the naive phases, on the pipeline's own ledger.
     var accepted = ledger.Accepted;
     var failed = ledger.Failed;
 
     // 7. The naive design: same client, same bodies, each batch upserted inside its request.
-    if (options.Naive)
+    if (options.Runs("naive") && options.Runs("ingest") && options.IngestTargets.Contains("gateway"))
     {
         await using var connection = new MySqlConnector.MySqlConnection(stack.MySql);
         await connection.OpenAsync();
@@ -203,10 +225,21 @@ try
     }
 
     // Targets, judged on what was measured.
-    var gateway100 = ingest[("gateway", 100)];
-    report.Targets.Add(new TargetCheck("end-to-end ≥ 50% of the raw MariaDB upsert ceiling", Invariant($"{e2eRate:N0} of {mysqlCeiling.RecordsPerSecond:N0} records/s = {e2eRate / mysqlCeiling.RecordsPerSecond:P0}"), e2eRate >= 0.5 * mysqlCeiling.RecordsPerSecond));
-    report.Targets.Add(new TargetCheck("ingest p99 < 10 ms at 50% of max, 100-record batches through the gateway", Invariant($"p99 {gateway100.Half.P99Ms:F1} ms at {gateway100.Half.OfferedRequestsPerSecond:N0} req/s"), gateway100.Half.P99Ms < 10));
-    report.Targets.Add(new TargetCheck("visibility lag p99 < 1 s at 50% load", Invariant($"p99 {lagP99AtHalf:N0} ms"), lagP99AtHalf < 1000));
+    if (options.Runs("e2e") && options.Runs("ceilings"))
+    {
+        report.Targets.Add(new TargetCheck("end-to-end ≥ 50% of the raw MariaDB upsert ceiling", Invariant($"{e2eRate:N0} of {mysqlCeiling.RecordsPerSecond:N0} records/s = {e2eRate / mysqlCeiling.RecordsPerSecond:P0}"), e2eRate >= 0.5 * mysqlCeiling.RecordsPerSecond));
+    }
+
+    if (ingest.TryGetValue(("gateway", 100), out var gateway100))
+    {
+        report.Targets.Add(new TargetCheck("ingest p99 < 10 ms at 50% of max, 100-record batches through the gateway", Invariant($"p99 {gateway100.Half.P99Ms:F1} ms at {gateway100.Half.OfferedRequestsPerSecond:N0} req/s"), gateway100.Half.P99Ms < 10));
+    }
+
+    if (options.Runs("lag"))
+    {
+        report.Targets.Add(new TargetCheck("visibility lag p99 < 1 s at 50% load", Invariant($"p99 {lagP99AtHalf:N0} ms"), lagP99AtHalf < 1000));
+    }
+
     var errors = report.Phases.Where(p => p.Target is "gateway" or "direct" or "end-to-end" || p.Target.StartsWith("lag", StringComparison.Ordinal)).Sum(p => p.Errors);
     report.Targets.Add(new TargetCheck("no errors, no loss", Invariant($"{errors} errors in measured phases, {failed} failed requests in all; {accepted:N0} records answered 202, {rows:N0} rows"), errors == 0 && failed == 0 && rows == accepted));
 }
@@ -216,12 +249,12 @@ finally
 }
 
 // 8. Scale-out: a fresh stack per configuration, the 100-record closed loop through the gateway.
-foreach (var (replicas, workers) in options.Scale)
+foreach (var (replicas, workers) in options.Runs("scale") ? options.Scale : [])
 {
     Log($"Scale-out: {replicas} API replicas, {workers} workers");
     var scaleLedger = new Ledger();
     var scaleLoad = new Load(payloads, scaleLedger);
-    await using var scaled = await BenchPlatform.StartAsync(replicas, workers, options.GatewaySettings);
+    await using var scaled = await BenchPlatform.StartAsync(replicas, workers, options);
     var result = await scaleLoad.ClosedAsync(scaled.Gateway, 100, Clients(100), phase, warmUp, CancellationToken.None);
     Record(result with { Target = $"scale {replicas}x{workers}" });
     await scaled.DrainAsync(TimeSpan.FromMinutes(10));
