@@ -9,8 +9,9 @@ namespace Gateway.ApiKeys;
 
 /// <summary>
 /// Authenticates <c>X-API-Key</c> or <c>Authorization: Bearer</c>. Every failure (missing, unknown, revoked, expired)
-/// is charged to the client's address; once that bucket is empty the address gets 429 before its keys are even
-/// checked, so guessing keys is throttled by every gateway instance together.
+/// is charged to the client's address; once that bucket is empty the address gets 429 whatever key it sends, so
+/// guessing keys is throttled by every gateway instance together. Checking a key costs no Redis call: a valid key's
+/// address is checked by <see cref="RateLimitMiddleware"/> in the same call that draws from the key's buckets.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -32,23 +33,14 @@ public sealed class ApiKeyAuthenticationHandler(
     private const string Challenge = $"{SchemeName} realm=\"persistence\", header=\"{HeaderName}\", Bearer realm=\"persistence\"";
 
     private KeyCheck? _failure;
-    private bool _throttled;
 
-    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync() => Task.FromResult(CheckPresentedKey());
+
+    private AuthenticateResult CheckPresentedKey()
     {
         if (!TryGetPresentedKey(Request, out var presented))
         {
             return AuthenticateResult.NoResult();
-        }
-
-        if (rateLimits.CurrentValue.Enabled)
-        {
-            var peek = await buckets.DrawAsync([IpDraw(cost: 0)], Context.RequestAborted);
-            if (!peek.Allowed && !peek.LimiterUnavailable)
-            {
-                _throttled = true;
-                return AuthenticateResult.Fail("Too many failed keys from this address.");
-            }
         }
 
         var check = keys.Check(presented, timeProvider.GetUtcNow(), out var key);
@@ -68,25 +60,21 @@ public sealed class ApiKeyAuthenticationHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var reason = _failure?.ToString().ToLowerInvariant() ?? "missing";
-        metrics.AuthenticationFailed(_throttled ? "throttled" : reason);
-        RateDecision? decision = null;
-        if (rateLimits.CurrentValue.Enabled)
+        var settings = rateLimits.CurrentValue;
+        if (settings.Enabled)
         {
             // Charged even when already refused, so an address must actually back off before it may try again.
-            var charge = await buckets.DrawAsync([IpDraw(1, force: true)], Context.RequestAborted);
-            decision = _throttled || !(charge.Allowed || charge.LimiterUnavailable) ? charge : null;
+            var charge = await buckets.DrawAsync([AddressThrottle.Draw(Context, settings, 1, force: true)], Context.RequestAborted);
+            if (!charge.Allowed && !charge.LimiterUnavailable)
+            {
+                metrics.AuthenticationFailed("throttled");
+                Log.AddressThrottled(_log, Context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+                await AddressThrottle.RefuseAsync(Context, charge);
+                return;
+            }
         }
 
-        if (decision is not null)
-        {
-            Log.AddressThrottled(_log, Context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
-            RateLimitMiddleware.WriteHeaders(Response, decision);
-            await GatewayProblems.WriteAsync(
-                Context, StatusCodes.Status429TooManyRequests, "Too many requests",
-                "Too many requests without a valid API key from this address.", TimeSpan.FromMilliseconds(decision.RetryAfterMilliseconds));
-            return;
-        }
-
+        metrics.AuthenticationFailed(reason);
         Log.KeyRefused(_log, reason, Context.Connection.RemoteIpAddress?.ToString() ?? "unknown", Request.Path);
         Response.Headers.WWWAuthenticate = Challenge;
         await GatewayProblems.WriteAsync(
@@ -96,10 +84,25 @@ public sealed class ApiKeyAuthenticationHandler(
                 : "The API key is not valid.");
     }
 
-    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        GatewayProblems.WriteAsync(
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        // A throttled address must not learn from a 403 that its key is right.
+        var settings = rateLimits.CurrentValue;
+        if (settings.Enabled)
+        {
+            var peek = await buckets.DrawAsync([AddressThrottle.Draw(Context, settings, 0)], Context.RequestAborted);
+            if (!peek.Allowed && !peek.LimiterUnavailable)
+            {
+                metrics.AuthenticationFailed("throttled");
+                await AddressThrottle.RefuseAsync(Context, peek);
+                return;
+            }
+        }
+
+        await GatewayProblems.WriteAsync(
             Context, StatusCodes.Status403Forbidden, "Forbidden",
             $"The API key '{Context.AuthenticatedKey()?.Id}' lacks the scope this endpoint needs.");
+    }
 
     private static bool TryGetPresentedKey(HttpRequest request, out string presented)
     {
@@ -118,7 +121,4 @@ public sealed class ApiKeyAuthenticationHandler(
 
         return presented.Length > 0;
     }
-
-    private BucketDraw IpDraw(long cost, bool force = false) =>
-        new($"{{ip:{Context.Connection.RemoteIpAddress}}}", rateLimits.CurrentValue.UnauthenticatedPerIp, cost, force);
 }

@@ -8,7 +8,8 @@ namespace Gateway.RateLimits;
 
 /// <summary>
 /// Draws every proxied request from its key's request bucket, and a batch also from the key's record bucket, in one
-/// atomic step shared by all gateway instances. Runs after authorization, so only known keys get buckets.
+/// atomic step shared by all gateway instances. Runs after authorization, so only known keys get buckets. The same
+/// script call checks the caller's address bucket (<see cref="AddressThrottle"/>): one Redis round trip per request.
 /// </summary>
 public sealed class RateLimitMiddleware(
     RedisTokenBuckets buckets,
@@ -53,8 +54,21 @@ public sealed class RateLimitMiddleware(
             draws.Add(new($"{{key:{key.Id}}}:records", key.Records ?? settings.Records, count));
         }
 
+        var kind = draws.Count > 1 ? RecordsCost : "requests";
+        var keyBuckets = draws.Count;
+        draws.Add(AddressThrottle.Draw(context, settings, 0));
         var decision = await buckets.DrawAsync(draws, context.RequestAborted);
-        metrics.Decided(draws.Count > 1 ? RecordsCost : "requests", decision.Allowed);
+        if (!decision.Allowed && !decision.LimiterUnavailable && decision.Buckets[keyBuckets].Remaining < 1)
+        {
+            // The address is throttled for failed keys: answered exactly as a wrong key would be.
+            metrics.AuthenticationFailed("throttled");
+            await AddressThrottle.RefuseAsync(context, decision with { Buckets = [decision.Buckets[keyBuckets]] });
+            return;
+        }
+
+        // The address bucket is not this key's limit; the headers describe the key's buckets only.
+        decision = decision.Buckets.Count > keyBuckets ? decision with { Buckets = [.. decision.Buckets.Take(keyBuckets)] } : decision;
+        metrics.Decided(kind, decision.Allowed);
         if (decision.LimiterUnavailable && !decision.Allowed)
         {
             await GatewayProblems.WriteAsync(

@@ -187,6 +187,7 @@ public sealed class GatewaySecurityTests(StackFixture stack)
     public async Task Guessing_keys_from_one_address_is_throttled_even_for_a_right_key()
     {
         var guesser = IPAddress.Parse("127.0.0.61");
+        var ingestOnly = await _keys.AddAsync($"ingest-only-{Records.Prefix()}", [Scopes.Ingest]);
         using var client = new HttpClient(StackFixture.FromAddress(guesser)) { BaseAddress = stack.GatewayInstances[0].HttpEndpoint };
 
         var guesses = Enumerable.Range(0, 400).Select(async i =>
@@ -205,6 +206,12 @@ public sealed class GatewaySecurityTests(StackFixture stack)
         using var throttled = await client.SendAsync(right);
         Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
         Assert.NotNull(throttled.Headers.RetryAfter);
+
+        // Nor may a 403 tell it that a key without the needed scope is right.
+        using var unscoped = new HttpRequestMessage(HttpMethod.Get, Stats) { Headers = { { ApiKeyAuthenticationHandler.HeaderName, ingestOnly } } };
+        using var unscopedAnswer = await client.SendAsync(unscoped);
+        Assert.Equal(HttpStatusCode.TooManyRequests, unscopedAnswer.StatusCode);
+        Assert.Equal(await DetailOf(throttled), await DetailOf(unscopedAnswer));
 
         // Other addresses are not affected.
         using var elsewhere = await stack.Gateway.GetAsync(Stats);
@@ -360,4 +367,7 @@ public sealed class GatewaySecurityTests(StackFixture stack)
                 span[i] = state.alphabet[state.random.Next(state.alphabet.Length)];
             }
         });
+
+    private static async Task<string?> DetailOf(HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
 }
