@@ -52,6 +52,11 @@ public sealed class StreamFlusher<TRecord>(
         var nextTrim = time.GetUtcNow().AddMilliseconds(_options.TrimIntervalMs);
         var failures = 0;
 
+        // The next batch is read from Redis and decoded while the current one is written to MySQL, so the database
+        // connection is not left idle between batches. A prefetched batch is already delivered to this consumer: it
+        // is always processed, after a failure and on shutdown too, never dropped.
+        Task<List<StreamEntry>>? prefetched = null;
+
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -80,11 +85,20 @@ public sealed class StreamFlusher<TRecord>(
                     nextTrim = time.GetUtcNow().AddMilliseconds(_options.TrimIntervalMs);
                 }
 
-                var batch = await GatherAsync();
+                var readAhead = prefetched;
+                prefetched = null;
+                var batch = await (readAhead ?? GatherAsync());
                 if (batch.Count == 0)
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(_options.IdlePollIntervalMs), time, stoppingToken);
                     continue;
+                }
+
+                // Only a full batch says more is waiting; after a partial one the next read would just wait out the
+                // batch delay with this batch uncommitted.
+                if (batch.Count >= _options.BatchSize && !stoppingToken.IsCancellationRequested)
+                {
+                    prefetched = GatherAsync();
                 }
 
                 await ProcessAsync(batch, batchToken);
@@ -103,7 +117,26 @@ public sealed class StreamFlusher<TRecord>(
             }
         }
 
+        if (prefetched is not null)
+        {
+            await DrainPrefetchedAsync(prefetched, batchToken);
+        }
+
         Log.FlusherStopped(logger, table.Stream);
+    }
+
+    /// <summary>On shutdown, commits the batch read ahead, so nothing is left pending under this consumer's name.</summary>
+    private async Task DrainPrefetchedAsync(Task<List<StreamEntry>> prefetched, CancellationToken drainToken)
+    {
+        try
+        {
+            await ProcessAsync(await prefetched, drainToken);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Left pending: this consumer resumes it on restart, or another worker claims it after the idle time.
+            Log.LoopFailed(logger, table.Stream, 0, ex);
+        }
     }
 
     private async Task EnsureGroupAsync()
