@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Pipeline.Benchmark;
 
 /// <summary>
-/// The command line: <c>[--quick] [--duration S] [--phase S] [--warmup S] [--out DIR] [--scale 1x1,2x1,…|none] [--no-naive]
+/// The command line: <c>[--quick] [--duration S] [--phase S] [--warmup S] [--perf-maps] [--out DIR] [--scale 1x1,2x1,…|none] [--no-naive]
 /// [--gateway-setting KEY=VALUE] [--api-setting KEY=VALUE] [--worker-setting KEY=VALUE] [--only SECTIONS] [--batches 1,100,1000] [--targets gateway,direct]</c>.
 /// </summary>
 public sealed class BenchOptions
@@ -80,6 +80,16 @@ public sealed class BenchOptions
                 case "--gateway-setting": AddSetting(options.GatewaySettings, args[i], Value()); break;
                 case "--api-setting": AddSetting(options.ApiSettings, args[i], Value()); break;
                 case "--worker-setting": AddSetting(options.WorkerSettings, args[i], Value()); break;
+                case "--perf-maps":
+                    // perf(1) can then name JIT-compiled .NET frames: the runtime writes /tmp/perf-PID.map, and code
+                    // must not sit in the double-mapped W^X region perf cannot attribute.
+                    foreach (var settings in (Dictionary<string, string>[])[options.GatewaySettings, options.ApiSettings, options.WorkerSettings])
+                    {
+                        settings["DOTNET_PerfMapEnabled"] = "1";
+                        settings["DOTNET_EnableWriteXorExecute"] = "0";
+                    }
+
+                    break;
                 case "--only":
                     var sections = Value().Split(',');
                     if (sections.Except(AllSections).FirstOrDefault() is { } unknown)
@@ -112,7 +122,7 @@ public sealed class BenchOptions
 
                     break;
                 default:
-                    throw new ArgumentException($"Unknown option {args[i]}. Options: --quick --duration S --phase S --warmup S --out DIR --replicas N --workers N --scale 1x1,2x1,…|none --no-naive --gateway-setting KEY=VALUE --api-setting KEY=VALUE --worker-setting KEY=VALUE --only SECTIONS --batches 1,100,1000 --targets gateway,direct");
+                    throw new ArgumentException($"Unknown option {args[i]}. Options: --quick --duration S --phase S --warmup S --perf-maps --out DIR --replicas N --workers N --scale 1x1,2x1,…|none --no-naive --gateway-setting KEY=VALUE --api-setting KEY=VALUE --worker-setting KEY=VALUE --only SECTIONS --batches 1,100,1000 --targets gateway,direct");
             }
         }
 

@@ -116,7 +116,7 @@ public sealed class BenchPlatform : IAsyncDisposable
     /// </summary>
     public async Task<string> RedisForksAsync()
     {
-        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Redis);
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Redis + ",allowAdmin=true");
         var info = (await redis.GetServers()[0].InfoAsync()).SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value);
         return $"Redis during the run: {info.GetValueOrDefault("aof_rewrites")} AOF rewrites, {info.GetValueOrDefault("total_forks")} forks, the last one {info.GetValueOrDefault("latest_fork_usec")} µs";
     }

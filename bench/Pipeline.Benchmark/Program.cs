@@ -255,6 +255,9 @@ foreach (var (replicas, workers) in options.Runs("scale") ? options.Scale : [])
     var scaleLedger = new Ledger();
     var scaleLoad = new Load(payloads, scaleLedger);
     await using var scaled = await BenchPlatform.StartAsync(replicas, workers, options);
+    // Warmed up like the main stack: a cold stack measures its JIT compiler, not its capacity.
+    await scaleLoad.ClosedAsync(scaled.Gateway, 100, Clients(100), TimeSpan.FromSeconds(options.WarmUp / 2.0), TimeSpan.Zero, CancellationToken.None);
+    await scaled.DrainAsync(TimeSpan.FromMinutes(10));
     var result = await scaleLoad.ClosedAsync(scaled.Gateway, 100, Clients(100), phase, warmUp, CancellationToken.None);
     Record(result with { Target = $"scale {replicas}x{workers}" });
     await scaled.DrainAsync(TimeSpan.FromMinutes(10));
