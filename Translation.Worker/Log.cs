@@ -50,6 +50,9 @@ internal static partial class Log
     [LoggerMessage(21, LogLevel.Warning, "Entry {EntryId} of {Stream} was deleted while pending; acknowledging it")]
     public static partial void EntryVanished(ILogger logger, string stream, string entryId);
 
+    [LoggerMessage(50, LogLevel.Warning, "The batch read ahead from {Stream} was not committed before shutdown; it stays pending for this consumer or a reclaim")]
+    public static partial void ReadAheadLeftPending(ILogger logger, string stream, Exception exception);
+
     [LoggerMessage(22, LogLevel.Information, "Stopping: no more reads from {Stream}; the batch in hand has {DrainTimeoutMs} ms to commit")]
     public static partial void Draining(ILogger logger, string stream, int drainTimeoutMs);
 

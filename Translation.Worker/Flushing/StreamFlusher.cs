@@ -135,7 +135,7 @@ public sealed class StreamFlusher<TRecord>(
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Left pending: this consumer resumes it on restart, or another worker claims it after the idle time.
-            Log.LoopFailed(logger, table.Stream, 0, ex);
+            Log.ReadAheadLeftPending(logger, table.Stream, ex);
         }
     }
 
