@@ -59,21 +59,13 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        var reason = _failure?.ToString().ToLowerInvariant() ?? "missing";
-        var settings = rateLimits.CurrentValue;
-        if (settings.Enabled)
+        // Charged even when already refused, so an address must actually back off before it may try again.
+        if (await RefusedAsThrottledAsync(cost: 1, force: true))
         {
-            // Charged even when already refused, so an address must actually back off before it may try again.
-            var charge = await buckets.DrawAsync([AddressThrottle.Draw(Context, settings, 1, force: true)], Context.RequestAborted);
-            if (!charge.Allowed && !charge.LimiterUnavailable)
-            {
-                metrics.AuthenticationFailed("throttled");
-                Log.AddressThrottled(_log, Context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
-                await AddressThrottle.RefuseAsync(Context, charge);
-                return;
-            }
+            return;
         }
 
+        var reason = _failure?.ToString().ToLowerInvariant() ?? "missing";
         metrics.AuthenticationFailed(reason);
         Log.KeyRefused(_log, reason, Context.Connection.RemoteIpAddress?.ToString() ?? "unknown", Request.Path);
         Response.Headers.WWWAuthenticate = Challenge;
@@ -87,21 +79,35 @@ public sealed class ApiKeyAuthenticationHandler(
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
         // A throttled address must not learn from a 403 that its key is right.
-        var settings = rateLimits.CurrentValue;
-        if (settings.Enabled)
+        if (await RefusedAsThrottledAsync(cost: 0))
         {
-            var peek = await buckets.DrawAsync([AddressThrottle.Draw(Context, settings, 0)], Context.RequestAborted);
-            if (!peek.Allowed && !peek.LimiterUnavailable)
-            {
-                metrics.AuthenticationFailed("throttled");
-                await AddressThrottle.RefuseAsync(Context, peek);
-                return;
-            }
+            return;
         }
 
         await GatewayProblems.WriteAsync(
             Context, StatusCodes.Status403Forbidden, "Forbidden",
             $"The API key '{Context.AuthenticatedKey()?.Id}' lacks the scope this endpoint needs.");
+    }
+
+    /// <summary>Draws on the caller's address bucket and, if it is empty, answers 429 as for any throttled address.</summary>
+    private async Task<bool> RefusedAsThrottledAsync(long cost, bool force = false)
+    {
+        var settings = rateLimits.CurrentValue;
+        if (!settings.Enabled)
+        {
+            return false;
+        }
+
+        var decision = await buckets.DrawAsync([AddressThrottle.Draw(Context, settings, cost, force)], Context.RequestAborted);
+        if (decision.Allowed || decision.LimiterUnavailable)
+        {
+            return false;
+        }
+
+        metrics.AuthenticationFailed("throttled");
+        Log.AddressThrottled(_log, Context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        await AddressThrottle.RefuseAsync(Context, decision);
+        return true;
     }
 
     private static bool TryGetPresentedKey(HttpRequest request, out string presented)
