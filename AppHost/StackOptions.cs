@@ -34,6 +34,25 @@ public sealed class StackOptions
 
     public Dictionary<string, string> GatewaySettings { get; } = [];
 
+    /// <summary>
+    /// The gateway's default limits for keys that set none of their own, the development key among them; load tests
+    /// and benchmarks raise them so the policy does not hide the pipeline.
+    /// </summary>
+    public void SetDefaultKeyRateLimits(long requestsPerSecond, long requestBurst, long recordsPerSecond, long recordBurst)
+    {
+        GatewaySettings["RateLimits__Requests__PerSecond"] = Invariant(requestsPerSecond);
+        GatewaySettings["RateLimits__Requests__Burst"] = Invariant(requestBurst);
+        GatewaySettings["RateLimits__Records__PerSecond"] = Invariant(recordsPerSecond);
+        GatewaySettings["RateLimits__Records__Burst"] = Invariant(recordBurst);
+    }
+
+    /// <summary>The API's backlog marks: batches are refused above the high one until the backlog falls below the low one.</summary>
+    public void SetBackpressureWaterMarks(long highWaterEntries, long lowWaterEntries)
+    {
+        ApiSettings["Backpressure__HighWaterEntries"] = Invariant(highWaterEntries);
+        ApiSettings["Backpressure__LowWaterEntries"] = Invariant(lowWaterEntries);
+    }
+
     public static StackOptions Parse(IReadOnlyList<string> args)
     {
         var options = new StackOptions();
@@ -65,4 +84,6 @@ public sealed class StackOptions
 
         return options;
     }
+
+    private static string Invariant(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -41,12 +41,8 @@ public sealed class BenchPlatform : IAsyncDisposable
     {
         var state = Path.Combine(Path.GetTempPath(), "pipeline-bench-" + Guid.NewGuid().ToString("N")[..8]);
         var options = new StackOptions { GatewayPort = 0, Replicas = replicas, Workers = workers, StateDirectory = state, EchoLogs = false };
-        options.GatewaySettings["RateLimits__Requests__PerSecond"] = "10000000";
-        options.GatewaySettings["RateLimits__Requests__Burst"] = "10000000";
-        options.GatewaySettings["RateLimits__Records__PerSecond"] = "1000000000";
-        options.GatewaySettings["RateLimits__Records__Burst"] = "1000000000";
-        options.ApiSettings["Backpressure__HighWaterEntries"] = "100000000";
-        options.ApiSettings["Backpressure__LowWaterEntries"] = "90000000";
+        options.SetDefaultKeyRateLimits(requestsPerSecond: 10_000_000, requestBurst: 10_000_000, recordsPerSecond: 1_000_000_000, recordBurst: 1_000_000_000);
+        options.SetBackpressureWaterMarks(highWaterEntries: 100_000_000, lowWaterEntries: 90_000_000);
         options.ApiSettings["Backpressure__HighWaterMemoryRatio"] = "0.98";
         options.ApiSettings["Backpressure__LowWaterMemoryRatio"] = "0.97";
         Override(options.GatewaySettings, bench.GatewaySettings);

@@ -73,13 +73,9 @@ public sealed class FaultRunner(FaultOptions options, TextWriter log) : IAsyncDi
         var stack = new StackOptions { GatewayPort = 0, Replicas = 2, Workers = 2, StateDirectory = StateDirectory, EchoLogs = false };
         stack.WorkerSettings["Flush__ClaimIdleTimeMs"] = "1500";
         stack.WorkerSettings["Flush__ClaimIntervalMs"] = "500";
-        stack.ApiSettings["Backpressure__HighWaterEntries"] = "20000";
-        stack.ApiSettings["Backpressure__LowWaterEntries"] = "10000";
+        stack.SetBackpressureWaterMarks(highWaterEntries: 20_000, lowWaterEntries: 10_000);
         stack.ApiSettings["Backpressure__RefreshIntervalMs"] = "100";
-        stack.GatewaySettings["RateLimits__Requests__PerSecond"] = "100000";
-        stack.GatewaySettings["RateLimits__Requests__Burst"] = "100000";
-        stack.GatewaySettings["RateLimits__Records__PerSecond"] = "10000000";
-        stack.GatewaySettings["RateLimits__Records__Burst"] = "10000000";
+        stack.SetDefaultKeyRateLimits(requestsPerSecond: 100_000, requestBurst: 100_000, recordsPerSecond: 10_000_000, recordBurst: 10_000_000);
         _app = Topology.Define(stack);
         await _app.StartAsync(cancellationToken);
         _gateway = new HttpClient { BaseAddress = _app.Get<ProjectResource>(Topology.Gateway).HttpEndpoint, Timeout = TimeSpan.FromSeconds(30) };

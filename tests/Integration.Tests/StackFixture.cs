@@ -44,18 +44,14 @@ public sealed class StackFixture : IAsyncLifetime
         options.WorkerSettings["Flush__ClaimIdleTimeMs"] = "1500";
         options.WorkerSettings["Flush__ClaimIntervalMs"] = "500";
         // Low enough that a test can pass it in seconds, high enough that no other test comes near.
-        options.ApiSettings["Backpressure__HighWaterEntries"] = BackpressureHighWater.ToString(CultureInfo.InvariantCulture);
-        options.ApiSettings["Backpressure__LowWaterEntries"] = (BackpressureHighWater / 2).ToString(CultureInfo.InvariantCulture);
+        options.SetBackpressureWaterMarks(BackpressureHighWater, BackpressureHighWater / 2);
         options.ApiSettings["Backpressure__RefreshIntervalMs"] = "100";
         // The development key drives the load tests; rate-limit tests mint keys with limits of their own.
-        options.GatewaySettings["RateLimits__Requests__PerSecond"] = "10000";
-        options.GatewaySettings["RateLimits__Requests__Burst"] = "20000";
-        options.GatewaySettings["RateLimits__Records__PerSecond"] = "1000000";
-        options.GatewaySettings["RateLimits__Records__Burst"] = "2000000";
+        options.SetDefaultKeyRateLimits(requestsPerSecond: 10_000, requestBurst: 20_000, recordsPerSecond: 1_000_000, recordBurst: 2_000_000);
         // Tests read entries back from the streams after the workers flushed them.
         options.WorkerSettings["Flush__TrimIntervalMs"] = "600000";
         // Failing translation jobs run through their attempts in about a second.
-        options.WorkerSettings["Processing__MaxAttempts"] = MaxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        options.WorkerSettings["Processing__MaxAttempts"] = MaxAttempts.ToString(CultureInfo.InvariantCulture);
         options.WorkerSettings["Processing__RetryBaseDelayMs"] = "200";
 
         App = Topology.Define(options);
