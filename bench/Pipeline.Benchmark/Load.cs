@@ -86,39 +86,47 @@ public sealed class Load(Payloads payloads, Ledger ledger)
         var phase = new Phase();
         var clock = Stopwatch.StartNew();
         var end = warmUp + duration;
-        var inFlight = new List<Task>();
-        long started = 0;
-        while (clock.Elapsed < end && !cancellationToken.IsCancellationRequested)
-        {
-            // Every send whose time has come is started now, each with its own scheduled time: a late timer tick
-            // bunches sends (as real arrivals bunch) but does not lose them or move their start. Send k is due at
-            // k / rate, so at time t sends 0 … floor(t × rate) are due: the + 1 (missing in the first version) kept
-            // every send one interval late and added that interval to every latency (2.5 ms at 400 req/s).
-            var due = (long)(clock.Elapsed.TotalSeconds * requestsPerSecond) + 1;
-            for (; started < due; started++)
+
+        // The schedule runs on a thread of its own, sleeping until each send is due; the sends themselves run on the
+        // thread pool. A late wake-up (a busy machine) starts every overdue send at once, bunching them as real
+        // arrivals bunch, and each still counts its latency from its own scheduled time.
+        var schedule = Task.Factory.StartNew(
+            () =>
             {
-                var scheduled = TimeSpan.FromSeconds(started / requestsPerSecond);
-                var measured = scheduled >= warmUp;
-                inFlight.Add(Task.Run(
-                    async () =>
+                var inFlight = new List<Task>();
+                for (long k = 0; !cancellationToken.IsCancellationRequested; k++)
+                {
+                    var scheduled = TimeSpan.FromSeconds(k / requestsPerSecond);
+                    if (scheduled >= end)
                     {
-                        var outcome = await SendAsync(target, batchSize, onAccepted is null || !measured ? null : (id => onAccepted(id, clock.Elapsed)));
-                        if (measured)
+                        break;
+                    }
+
+                    Pacer.SleepUntil(clock, scheduled);
+                    var measured = scheduled >= warmUp;
+                    inFlight.Add(Task.Run(
+                        async () =>
                         {
-                            phase.Add(outcome, (clock.Elapsed - scheduled).TotalMilliseconds, batchSize);
-                        }
-                    },
-                    CancellationToken.None));
-            }
+                            var outcome = await SendAsync(target, batchSize, onAccepted is null || !measured ? null : (id => onAccepted(id, clock.Elapsed)));
+                            if (measured)
+                            {
+                                phase.Add(outcome, (clock.Elapsed - scheduled).TotalMilliseconds, batchSize);
+                            }
+                        },
+                        CancellationToken.None));
+                    if (inFlight.Count > 1024)
+                    {
+                        inFlight.RemoveAll(t => t.IsCompleted);
+                    }
+                }
 
-            if (inFlight.Count > 1024)
-            {
-                inFlight.RemoveAll(t => t.IsCompleted);
-            }
+                return inFlight;
+            },
+            cancellationToken,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
 
-            await Task.Delay(1, cancellationToken);
-        }
-
+        var inFlight = await schedule;
         await Task.WhenAll(inFlight);
         return phase.Result(target.Name, "open", batchSize, 0, requestsPerSecond, duration.TotalSeconds);
     }
