@@ -19,6 +19,13 @@ public sealed class StackOptions
     /// <summary>Redis <c>maxmemory</c> (e.g. <c>4gb</c>); past it writes fail instead of evicting anything.</summary>
     public string RedisMaxMemory { get; set; } = "4gb";
 
+    /// <summary>
+    /// CPU niceness of the flush path, MariaDB and the workers (0 to 19). On one machine they compete for the cores
+    /// with the ingest path, whose callers are waiting; the flush only has to keep up on average, as the stream buffers
+    /// the rest. 0 gives all processes the same share.
+    /// </summary>
+    public int FlushNiceness { get; set; } = 10;
+
     /// <summary>Gateway instances; the first listens on <see cref="GatewayPort"/>, the others on free ports.</summary>
     public int Gateways { get; set; } = 1;
 
@@ -76,9 +83,12 @@ public sealed class StackOptions
                     };
                     break;
                 case "--redis-maxmemory": options.RedisMaxMemory = Value(); break;
+                case "--flush-niceness":
+                    options.FlushNiceness = Number() is var niceness and <= 19 ? niceness : throw new ArgumentException("--flush-niceness is 0 to 19.");
+                    break;
                 case "--state-dir": options.StateDirectory = Path.GetFullPath(Value()); break;
                 case "--quiet": options.EchoLogs = false; break;
-                default: throw new ArgumentException($"Unknown option {args[i]}. Options: --gateway-port N --replicas N --workers N --gateways N --redis-fsync always|everysec --redis-maxmemory SIZE --state-dir PATH --quiet");
+                default: throw new ArgumentException($"Unknown option {args[i]}. Options: --gateway-port N --replicas N --workers N --gateways N --redis-fsync always|everysec --redis-maxmemory SIZE --flush-niceness 0-19 --state-dir PATH --quiet");
             }
         }
 

@@ -23,7 +23,10 @@ public static class Topology
         var context = new StackContext(options.StateDirectory, options.EchoLogs);
 
         var redis = new RedisResource(Redis, Ports.GetFree(), secrets.RedisPassword, options.RedisAppendFsync, options.RedisMaxMemory);
-        var mysql = new MySqlResource(MySql, Database, Ports.GetFree(), "persistence", "persistence", secrets.MySqlPassword, secrets.MySqlRootPassword);
+        var mysql = new MySqlResource(MySql, Database, Ports.GetFree(), "persistence", "persistence", secrets.MySqlPassword, secrets.MySqlRootPassword)
+        {
+            Niceness = options.FlushNiceness,
+        };
 
         var apis = Enumerable.Range(0, options.Replicas)
             .Select(i => new ProjectResource($"{Api}-{i}", "Persistence.Api", Api, Ports.GetFree())
@@ -34,7 +37,7 @@ public static class Topology
             .ToList();
 
         var workers = Enumerable.Range(0, options.Workers)
-            .Select(i => new ProjectResource($"{Worker}-{i}", "Translation.Worker", Worker, Ports.GetFree())
+            .Select(i => new ProjectResource($"{Worker}-{i}", "Translation.Worker", Worker, Ports.GetFree()) { Niceness = options.FlushNiceness }
                 .WithReference(redis)
                 .WithReference(mysql)
                 .WithEnvironment([KeyValuePair.Create("Flush__ConsumerName", $"{Worker}-{i}")])

@@ -34,9 +34,12 @@ public sealed partial class ManagedProcess : IAsyncDisposable
 
     public static ManagedProcess Start(
         string name, string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment,
-        string logDirectory, bool echo, string? workingDirectory = null)
+        string logDirectory, bool echo, string? workingDirectory = null, int niceness = 0)
     {
-        var startInfo = new ProcessStartInfo(fileName)
+        // nice(1) execs the program, so the process keeps its pid (and its signals) and every thread it ever starts
+        // inherits the priority; lowering it after the start would miss the threads started before.
+        var lowered = niceness > 0 && OperatingSystem.IsLinux();
+        var startInfo = new ProcessStartInfo(lowered ? Prerequisites.Find("nice") : fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -44,6 +47,13 @@ public sealed partial class ManagedProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
+        if (lowered)
+        {
+            startInfo.ArgumentList.Add("-n");
+            startInfo.ArgumentList.Add(niceness.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            startInfo.ArgumentList.Add(fileName);
+        }
+
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);

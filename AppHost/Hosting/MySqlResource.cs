@@ -67,7 +67,8 @@ public sealed class MySqlResource(string name, string connectionName, int port, 
             arguments.Add("--user=root");
         }
 
-        Process = ManagedProcess.Start(Name, Prerequisites.Find("mariadbd"), arguments, new Dictionary<string, string>(), context.LogDirectory, context.EchoLogs);
+        Process = ManagedProcess.Start(
+            Name, Prerequisites.Find("mariadbd"), arguments, new Dictionary<string, string>(), context.LogDirectory, context.EchoLogs, niceness: Niceness);
         try
         {
             await WaitUntilReadyAsync(async token =>

@@ -71,7 +71,7 @@ public sealed class ProjectResource(string name, string projectName, string serv
         };
 
         Process = ManagedProcess.Start(
-            Name, BuildOutput.DotnetHost, [assembly], environment, context.LogDirectory, context.EchoLogs, Path.GetDirectoryName(assembly));
+            Name, BuildOutput.DotnetHost, [assembly], environment, context.LogDirectory, context.EchoLogs, Path.GetDirectoryName(assembly), Niceness);
         await WaitUntilHealthyAsync(TimeSpan.FromSeconds(90), cancellationToken);
     }
 

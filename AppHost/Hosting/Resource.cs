@@ -14,6 +14,12 @@ public abstract class Resource(string name, string kind)
 
     public ManagedProcess? Process { get; protected set; }
 
+    /// <summary>
+    /// The process's CPU niceness (0 normal, up to 19 lowest; Linux only). Work that a buffer absorbs runs below
+    /// work a caller waits for, so it takes the cores only when no request needs them.
+    /// </summary>
+    public int Niceness { get; set; }
+
     /// <summary>How long a stop request waits before it kills.</summary>
     public TimeSpan StopGracePeriod { get; init; } = TimeSpan.FromSeconds(15);
 
