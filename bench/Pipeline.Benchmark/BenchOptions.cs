@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Pipeline.Benchmark;
 
 /// <summary>
-/// The command line: <c>[--quick] [--duration S] [--phase S] [--warmup S] [--perf-maps] [--out DIR] [--scale 1x1,2x1,…|none] [--no-naive]
+/// The command line: <c>[--quick] [--duration S] [--phase S] [--warmup S] [--perf-maps] [--flush-niceness N] [--out DIR] [--scale 1x1,2x1,…|none] [--no-naive]
 /// [--gateway-setting KEY=VALUE] [--api-setting KEY=VALUE] [--worker-setting KEY=VALUE] [--only SECTIONS] [--batches 1,100,1000] [--targets gateway,direct]</c>.
 /// </summary>
 public sealed class BenchOptions
@@ -26,6 +26,9 @@ public sealed class BenchOptions
     public int Replicas { get; set; } = 2;
 
     public int Workers { get; set; } = 1;
+
+    /// <summary>The stack's flush-path niceness (<c>--flush-niceness N</c>); unset keeps AppHost's default.</summary>
+    public int? FlushNiceness { get; set; }
 
     /// <summary>API replicas × workers per scale-out stack.</summary>
     public List<(int Replicas, int Workers)> Scale { get; } = [(1, 1), (2, 1), (3, 1), (1, 2), (2, 2)];
@@ -76,6 +79,11 @@ public sealed class BenchOptions
                 case "--out": options.Out = Path.GetFullPath(Value()); break;
                 case "--replicas": options.Replicas = Number(); break;
                 case "--workers": options.Workers = Number(); break;
+                case "--flush-niceness":
+                    options.FlushNiceness = int.TryParse(Value(), CultureInfo.InvariantCulture, out var niceness) && niceness is >= 0 and <= 19
+                        ? niceness
+                        : throw new ArgumentException("--flush-niceness is 0 to 19.");
+                    break;
                 case "--no-naive": options.Sections.Remove("naive"); break;
                 case "--gateway-setting": AddSetting(options.GatewaySettings, args[i], Value()); break;
                 case "--api-setting": AddSetting(options.ApiSettings, args[i], Value()); break;
@@ -122,7 +130,7 @@ public sealed class BenchOptions
 
                     break;
                 default:
-                    throw new ArgumentException($"Unknown option {args[i]}. Options: --quick --duration S --phase S --warmup S --perf-maps --out DIR --replicas N --workers N --scale 1x1,2x1,…|none --no-naive --gateway-setting KEY=VALUE --api-setting KEY=VALUE --worker-setting KEY=VALUE --only SECTIONS --batches 1,100,1000 --targets gateway,direct");
+                    throw new ArgumentException($"Unknown option {args[i]}. Options: --quick --duration S --phase S --warmup S --perf-maps --out DIR --replicas N --workers N --flush-niceness N --scale 1x1,2x1,…|none --no-naive --gateway-setting KEY=VALUE --api-setting KEY=VALUE --worker-setting KEY=VALUE --only SECTIONS --batches 1,100,1000 --targets gateway,direct");
             }
         }
 

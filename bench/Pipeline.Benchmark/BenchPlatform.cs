@@ -37,10 +37,14 @@ public sealed class BenchPlatform : IAsyncDisposable
 
     public string Redis => _app.ConnectionStrings[Topology.Redis];
 
+    /// <summary>Each process's CPU niceness as the stack started it.</summary>
+    public string Niceness => string.Join(", ", _app.Resources.Select(r => $"{r.Name} {r.Niceness}"));
+
     public static async Task<BenchPlatform> StartAsync(int replicas, int workers, BenchOptions bench)
     {
         var state = Path.Combine(Path.GetTempPath(), "pipeline-bench-" + Guid.NewGuid().ToString("N")[..8]);
         var options = new StackOptions { GatewayPort = 0, Replicas = replicas, Workers = workers, StateDirectory = state, EchoLogs = false };
+        options.FlushNiceness = bench.FlushNiceness ?? options.FlushNiceness;
         options.SetDefaultKeyRateLimits(requestsPerSecond: 10_000_000, requestBurst: 10_000_000, recordsPerSecond: 1_000_000_000, recordBurst: 1_000_000_000);
         options.SetBackpressureWaterMarks(highWaterEntries: 100_000_000, lowWaterEntries: 90_000_000);
         options.ApiSettings["Backpressure__HighWaterMemoryRatio"] = "0.98";

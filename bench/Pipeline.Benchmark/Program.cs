@@ -51,6 +51,7 @@ if (options.Runs("kestrel"))
 
 Log($"Starting the stack ({options.Replicas} API replicas, {options.Workers} worker) …");
 var stack = await BenchPlatform.StartAsync(options.Replicas, options.Workers, options);
+report.Notes.Add($"CPU niceness of the stack's processes (AppHost --flush-niceness): {stack.Niceness}.");
 var naiveRatios = new List<Figure>();
 try
 {
@@ -143,6 +144,7 @@ try
     // barrier says all of it is queryable; the rate is the records over that whole time.
     var e2eRate = double.NaN;
     var lagP99AtHalf = double.NaN;
+    PhaseResult? ingestAtHalfSustained = null;
     if (options.Runs("e2e"))
     {
         Log("Draining before the end-to-end run …");
@@ -182,6 +184,7 @@ try
         if (share == 0.5)
         {
             lagP99AtHalf = Stats.Percentile(lags, 0.99);
+            ingestAtHalfSustained = result;
         }
     }
 
@@ -242,6 +245,13 @@ try
     if (options.Runs("lag"))
     {
         report.Targets.Add(new TargetCheck("visibility lag p99 < 1 s at 50% load", Invariant($"p99 {lagP99AtHalf:N0} ms"), lagP99AtHalf < 1000));
+    }
+
+    // The same ingest target read against the rate the stack sustains rather than its 8-second burst: 50 % of the
+    // burst is above what the flush path commits on the same cores, so that backlog only grows.
+    if (ingestAtHalfSustained is { } sustainedHalf)
+    {
+        report.Targets.Add(new TargetCheck("ingest p99 < 10 ms at 50% of the sustained (end-to-end) max, 100-record batches through the gateway", Invariant($"p99 {sustainedHalf.P99Ms:F1} ms at {sustainedHalf.OfferedRequestsPerSecond:N0} req/s"), sustainedHalf.P99Ms < 10));
     }
 
     var errors = report.Phases.Where(p => p.Target is "gateway" or "direct" or "end-to-end" || p.Target.StartsWith("lag", StringComparison.Ordinal)).Sum(p => p.Errors);
