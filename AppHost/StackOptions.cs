@@ -20,9 +20,9 @@ public sealed class StackOptions
     public string RedisMaxMemory { get; set; } = "4gb";
 
     /// <summary>
-    /// CPU niceness of the flush path, MariaDB and the workers (0 to 19). On one machine they compete for the cores
-    /// with the ingest path, whose callers are waiting; the flush only has to keep up on average, as the stream buffers
-    /// the rest. 0 gives all processes the same share.
+    /// CPU niceness of the flush path, MariaDB and the workers (0 to 19, added to AppHost's own, which the ingest path
+    /// keeps). On one machine they compete for the cores with the ingest path, whose callers are waiting; the flush
+    /// only has to keep up on average, as the stream buffers the rest. 0 gives all processes the same share.
     /// </summary>
     public int FlushNiceness { get; set; } = 10;
 

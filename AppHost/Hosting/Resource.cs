@@ -15,10 +15,10 @@ public abstract class Resource(string name, string kind)
     public ManagedProcess? Process { get; protected set; }
 
     /// <summary>
-    /// The process's CPU niceness (0 normal, up to 19 lowest; Linux only). Work that a buffer absorbs runs below
-    /// work a caller waits for, so it takes the cores only when no request needs them.
+    /// CPU niceness added to AppHost's own for this process (0 none; the kernel caps the sum at 19; Linux only). Work
+    /// that a buffer absorbs runs below work a caller waits for, so it takes the cores only when no request needs them.
     /// </summary>
-    public int Niceness { get; set; }
+    public int Niceness { get; init; }
 
     /// <summary>How long a stop request waits before it kills.</summary>
     public TimeSpan StopGracePeriod { get; init; } = TimeSpan.FromSeconds(15);
