@@ -84,6 +84,12 @@ public sealed class Load(Payloads payloads, Ledger ledger)
         Action<string, TimeSpan>? onAccepted = null)
     {
         var phase = new Phase();
+        if (!double.IsFinite(requestsPerSecond) || requestsPerSecond <= 0)
+        {
+            // A maximum in which every request failed leaves nothing to take a share of.
+            return phase.Result(target.Name, "open", batchSize, 0, 0, duration.TotalSeconds);
+        }
+
         var clock = Stopwatch.StartNew();
         var end = warmUp + duration;
 

@@ -12,21 +12,20 @@ internal static partial class Pacer
 {
     public static void SleepUntil(Stopwatch clock, TimeSpan due)
     {
-        var wait = due - clock.Elapsed;
-        if (wait <= TimeSpan.Zero)
+        // A signal (SIGCHLD from the stack's processes) ends a sleep early; sleeping again for what is left keeps a
+        // send from starting before its time, which would understate its latency.
+        TimeSpan wait;
+        while ((wait = due - clock.Elapsed) > TimeSpan.Zero)
         {
-            return;
-        }
+            if (!OperatingSystem.IsLinux())
+            {
+                Thread.Sleep(wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait);
+                continue;
+            }
 
-        if (!OperatingSystem.IsLinux())
-        {
-            Thread.Sleep(wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait);
-            return;
+            var interval = new TimeSpec(wait.Ticks / TimeSpan.TicksPerSecond, wait.Ticks % TimeSpan.TicksPerSecond * 100);
+            _ = NanoSleep(in interval, IntPtr.Zero);
         }
-
-        // An interrupted sleep returns early; the caller's next due time is computed afresh either way.
-        var interval = new TimeSpec(wait.Ticks / TimeSpan.TicksPerSecond, wait.Ticks % TimeSpan.TicksPerSecond * 100);
-        _ = NanoSleep(in interval, IntPtr.Zero);
     }
 
     [StructLayout(LayoutKind.Sequential)]
