@@ -104,9 +104,7 @@ public sealed class ApiKeyAuthenticationHandler(
             return false;
         }
 
-        metrics.AuthenticationFailed("throttled");
-        Log.AddressThrottled(_log, Context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
-        await AddressThrottle.RefuseAsync(Context, decision);
+        await AddressThrottle.RefuseAsync(Context, decision, metrics, _log);
         return true;
     }
 

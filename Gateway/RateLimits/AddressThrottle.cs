@@ -16,9 +16,14 @@ public static class AddressThrottle
     public static BucketDraw Draw(HttpContext context, RateLimitOptions options, long cost, bool force = false) =>
         new($"{{ip:{context.Connection.RemoteIpAddress}}}", options.UnauthenticatedPerIp, cost, force);
 
-    /// <summary>429 for a throttled address, with the address bucket's headers.</summary>
-    public static Task RefuseAsync(HttpContext context, RateDecision decision)
+    /// <summary>
+    /// 429 for a throttled address, with the address bucket's headers, counted and logged the same way whether the
+    /// key was missing, wrong, right without the scope, or right.
+    /// </summary>
+    public static Task RefuseAsync(HttpContext context, RateDecision decision, RateLimitMetrics metrics, ILogger logger)
     {
+        metrics.AuthenticationFailed("throttled");
+        Log.AddressThrottled(logger, context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
         RateLimitMiddleware.WriteHeaders(context.Response, decision);
         return GatewayProblems.WriteAsync(
             context, StatusCodes.Status429TooManyRequests, Title, Detail, TimeSpan.FromMilliseconds(decision.RetryAfterMilliseconds));

@@ -15,7 +15,8 @@ public sealed class RateLimitMiddleware(
     RedisTokenBuckets buckets,
     IOptionsMonitor<RateLimitOptions> options,
     IOptionsMonitor<RequestLimitOptions> requestLimits,
-    RateLimitMetrics metrics) : IMiddleware
+    RateLimitMetrics metrics,
+    ILogger<RateLimitMiddleware> logger) : IMiddleware
 {
     /// <summary>Route metadata naming what a request costs beyond one request; <c>records</c> for batch routes.</summary>
     public const string CostMetadata = "RateLimitCost";
@@ -61,8 +62,7 @@ public sealed class RateLimitMiddleware(
         if (!decision.Allowed && !decision.LimiterUnavailable && decision.Buckets[keyBuckets].Remaining < 1)
         {
             // The address is throttled for failed keys: answered exactly as a wrong key would be.
-            metrics.AuthenticationFailed("throttled");
-            await AddressThrottle.RefuseAsync(context, decision with { Buckets = [decision.Buckets[keyBuckets]] });
+            await AddressThrottle.RefuseAsync(context, decision with { Buckets = [decision.Buckets[keyBuckets]] }, metrics, logger);
             return;
         }
 
