@@ -4,9 +4,6 @@ namespace Gateway;
 
 internal static partial class Log
 {
-    [LoggerMessage(1, LogLevel.Information, "Resolved {Service} to {Count} replicas")]
-    public static partial void Resolved(ILogger logger, string service, int count);
-
     [LoggerMessage(2, LogLevel.Information, "Loaded {Count} API keys")]
     public static partial void KeysLoaded(ILogger logger, int count);
 

@@ -22,9 +22,16 @@ public static class PersistenceApiExtensions
 
     public static IHostApplicationBuilder AddPersistenceApi(this IHostApplicationBuilder builder)
     {
-        // Fail a command at once while Redis is unreachable, so the client gets a 503 it can retry instead of
-        // waiting on a backlog that may or may not be written later.
-        builder.AddRedisClient(RedisConnectionName, options => options.BacklogPolicy = BacklogPolicy.FailFast);
+        builder.AddRedisClient(RedisConnectionName, configureOptions: options =>
+        {
+            // Start even when Redis is down and keep reconnecting (readiness reports the outage); come back within a
+            // second or so after a Redis restart instead of the library's 5 s back-off base.
+            options.AbortOnConnectFail = false;
+            options.ReconnectRetryPolicy = new ExponentialRetry(deltaBackOffMilliseconds: 250, maxDeltaBackOffMilliseconds: 5000);
+            // Fail a command at once while Redis is unreachable, so the client gets a 503 it can retry instead of
+            // waiting on a backlog that may or may not be written later.
+            options.BacklogPolicy = BacklogPolicy.FailFast;
+        });
         // Only reads need MySQL: ingest must keep taking records while MySQL is down (Redis holds the backlog) and the
         // gateway routes by health, so an unreachable database degrades health (still 200) instead of failing it.
         // Reads answer 503 on their own during an outage.

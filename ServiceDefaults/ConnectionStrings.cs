@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace Microsoft.Extensions.Hosting;
 
-internal static class ConnectionStrings
+public static class ConnectionStrings
 {
     /// <summary><c>ConnectionStrings:{name}</c>, or a start-up error that says which variable to set.</summary>
     public static string Require(IConfiguration configuration, string name)

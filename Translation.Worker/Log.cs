@@ -68,6 +68,9 @@ internal static partial class Log
     [LoggerMessage(33, LogLevel.Error, "Garbage collection failed; it runs again at the next scheduled time")]
     public static partial void GarbageCollectionFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(34, LogLevel.Error, "GarbageCollection:Schedule '{Schedule}' names no future time; the worker will not collect garbage by itself")]
+    public static partial void GarbageCollectionNeverScheduled(ILogger logger, string schedule);
+
     [LoggerMessage(40, LogLevel.Information, "Processing {Languages} with the {Engine} engine as {Worker}")]
     public static partial void ProcessorStarted(ILogger logger, string languages, string engine, string worker);
 

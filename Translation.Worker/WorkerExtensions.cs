@@ -1,4 +1,5 @@
 using Persistence.Contracts;
+using StackExchange.Redis;
 using Translation.Worker.Flushing;
 using Translation.Worker.GarbageCollection;
 using Translation.Worker.Migrations;
@@ -13,7 +14,13 @@ public static class WorkerExtensions
 
     public static IHostApplicationBuilder AddTranslationWorker(this IHostApplicationBuilder builder)
     {
-        builder.AddRedisClient(RedisConnectionName);
+        builder.AddRedisClient(RedisConnectionName, configureOptions: options =>
+        {
+            // Start even when Redis is down and keep reconnecting (readiness reports the outage); come back within a
+            // second or so after a Redis restart instead of the library's 5 s back-off base.
+            options.AbortOnConnectFail = false;
+            options.ReconnectRetryPolicy = new ExponentialRetry(deltaBackOffMilliseconds: 250, maxDeltaBackOffMilliseconds: 5000);
+        });
         builder.AddMySqlDataSource(DatabaseConnectionName);
         builder.Services.AddSingleton(TimeProvider.System);
 

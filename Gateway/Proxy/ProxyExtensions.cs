@@ -2,7 +2,6 @@ using Gateway.ApiKeys;
 using Gateway.RateLimits;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
-using Yarp.ReverseProxy.ServiceDiscovery;
 using Yarp.ReverseProxy.Transforms;
 
 namespace Gateway.Proxy;
@@ -21,6 +20,10 @@ public static class ProxyExtensions
 
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection(SectionName))
+            // A destination addressed by service name (http://persistence-api) becomes one destination per replica
+            // (services__persistence-api__http__0, ... in configuration, DNS in a cluster), so the active health
+            // checks probe each replica; YARP resolves again when discovery signals a change.
+            .AddServiceDiscoveryDestinationResolver()
             .AddTransforms(context => context.AddRequestTransform(transform =>
             {
                 var headers = transform.ProxyRequest.Headers;
@@ -44,7 +47,6 @@ public static class ProxyExtensions
 
                 return ValueTask.CompletedTask;
             }));
-        builder.Services.AddSingleton<IDestinationResolver, ServiceDiscoveryDestinationResolver>();
         builder.Services.AddSingleton<RetryOnConnectFailureMiddleware>();
         return builder;
     }

@@ -17,15 +17,23 @@ public static class RateLimitExtensions
         var settings = builder.Configuration.GetSection(RateLimitOptions.SectionName).Get<RateLimitOptions>() ?? new RateLimitOptions();
         if (settings.Enabled)
         {
-            // Failing open, a Redis outage must not make the gateway look unhealthy and take all traffic away.
+            // The client reads its connection string on first use, here the first request: a missing one must stop
+            // the start instead.
+            _ = ConnectionStrings.Require(builder.Configuration, RedisConnectionName);
             builder.AddRedisClient(
                 RedisConnectionName,
+                // Failing open, a Redis outage must not make the gateway look unhealthy and take all traffic away.
+                redis => redis.DisableHealthChecks = settings.FailureMode == RateLimitFailureMode.Open,
                 options =>
                 {
+                    // Start even when Redis is down and keep reconnecting; come back within a second or so after a
+                    // Redis restart instead of the library's 5 s back-off base.
+                    options.AbortOnConnectFail = false;
+                    options.ReconnectRetryPolicy = new ExponentialRetry(deltaBackOffMilliseconds: 250, maxDeltaBackOffMilliseconds: 5000);
+                    // A bucket check waits at most RedisTimeoutMs, never on a backlog, before the failure mode applies.
                     options.BacklogPolicy = BacklogPolicy.FailFast;
                     options.AsyncTimeout = settings.RedisTimeoutMs;
-                },
-                disableHealthChecks: settings.FailureMode == RateLimitFailureMode.Open);
+                });
         }
 
         builder.Services.AddSingleton<RateLimitMetrics>();

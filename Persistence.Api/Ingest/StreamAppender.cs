@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Persistence.Contracts;
 using Microsoft.Extensions.Options;
+using Persistence.Contracts;
 using StackExchange.Redis;
 
 namespace Persistence.Api.Ingest;

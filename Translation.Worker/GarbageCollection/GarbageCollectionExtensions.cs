@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Persistence.Maintenance.GarbageCollection;
 
 namespace Translation.Worker.GarbageCollection;
@@ -9,8 +10,8 @@ public static class GarbageCollectionExtensions
         builder.AddGarbageCollector();
         builder.Services.AddOptions<GarbageCollectionScheduleOptions>()
             .BindConfiguration(GarbageCollectionScheduleOptions.SectionName)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<GarbageCollectionScheduleOptions>, GarbageCollectionScheduleValidator>();
         builder.Services.AddHostedService<GarbageCollectionScheduler>();
         return builder;
     }

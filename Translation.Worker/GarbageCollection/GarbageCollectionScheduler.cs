@@ -17,16 +17,23 @@ public sealed class GarbageCollectionScheduler(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.Enabled)
+        var settings = options.Value;
+        if (!settings.Enabled)
         {
             return;
         }
 
-        var schedule = CronExpression.Parse(options.Value.Schedule);
         await gate.WaitAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
-            var next = schedule.GetNextOccurrence(time.GetUtcNow());
+            if (settings.NextRunAfter(time.GetUtcNow()) is not { } next)
+            {
+                // Validation refuses such a schedule at start; should one get here, looping on it would only spin.
+                // The worker goes on flushing and the admin endpoint can still collect.
+                Log.GarbageCollectionNeverScheduled(logger, settings.Schedule);
+                return;
+            }
+
             Log.GarbageCollectionScheduled(logger, next);
             // In steps of at most a day: Task.Delay cannot wait longer than about 49 days, a yearly schedule can.
             while (next - time.GetUtcNow() is var wait && wait > TimeSpan.Zero)
