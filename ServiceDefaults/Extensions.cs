@@ -62,13 +62,19 @@ public static class Extensions
                 .AddMeter("MySqlConnector")
                 .AddMeter(TelemetryPrefix + "*"))
             .WithTracing(tracing => tracing
+                // Aspire sets OTEL_TRACES_SAMPLER=always_on for its projects, which would trace the children of an
+                // unsampled parent too: every idle poll (UntracedPoll) would be a trace again. A sampler set here wins
+                // over the variable; it keeps what the caller sampled and whatever starts a trace of its own.
+                .SetSampler(new ParentBasedSampler(new AlwaysOnSampler()))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource("MySqlConnector")
                 .AddSource(TelemetryPrefix + "*")
                 .AddAspNetCoreInstrumentation(options =>
                     // Probes every few seconds from the gateway and the orchestrator would drown real traffic.
                     options.Filter = context => !context.Request.IsHealthProbe())
-                .AddHttpClientInstrumentation());
+                .AddHttpClientInstrumentation(options =>
+                    // The gateway's active health checks probe every replica every few seconds, each probe a trace.
+                    options.FilterHttpRequestMessage = request => !IsHealthProbe(request.RequestUri)));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
@@ -79,8 +85,12 @@ public static class Extensions
     }
 
     /// <summary>A request for <c>/health</c> or <c>/alive</c>, which orchestrators and the gateway send without credentials.</summary>
-    public static bool IsHealthProbe(this HttpRequest request) =>
-        request.Path.StartsWithSegments(HealthEndpointPath) || request.Path.StartsWithSegments(AlivenessEndpointPath);
+    public static bool IsHealthProbe(this HttpRequest request) => IsHealthProbe(request.Path);
+
+    private static bool IsHealthProbe(Uri? uri) => uri is { IsAbsoluteUri: true } && IsHealthProbe(new PathString(uri.AbsolutePath));
+
+    private static bool IsHealthProbe(PathString path) =>
+        path.StartsWithSegments(HealthEndpointPath) || path.StartsWithSegments(AlivenessEndpointPath);
 
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder

@@ -81,7 +81,7 @@ public sealed class StreamFlusher<TRecord>(
 
                 if (time.GetUtcNow() >= nextTrim)
                 {
-                    await TrimAsync();
+                    await UntracedPoll.RunAsync(TrimAsync);
                     nextTrim = time.GetUtcNow().AddMilliseconds(_options.TrimIntervalMs);
                 }
 
@@ -152,8 +152,13 @@ public sealed class StreamFlusher<TRecord>(
         }
     }
 
-    private async Task<StreamEntry[]> ReadAsync(RedisValue position, int count) =>
-        await _redis.StreamReadGroupAsync(table.Stream, PersistenceStreams.ConsumerGroup, _options.ConsumerName, position, count);
+    /// <summary>
+    /// Untraced, as are the reclaim and trim polls: an idle flusher reads every IdlePollIntervalMs (20 ms), and each
+    /// read would be a trace of its own. What a read delivers is traced by <see cref="ProcessAsync"/>, under the span
+    /// of the request that appended it.
+    /// </summary>
+    private Task<StreamEntry[]> ReadAsync(RedisValue position, int count) =>
+        UntracedPoll.RunAsync(() => _redis.StreamReadGroupAsync(table.Stream, PersistenceStreams.ConsumerGroup, _options.ConsumerName, position, count));
 
     /// <summary>Reads new entries until the batch is full, the stream is drained, or the batch delay has passed.</summary>
     private async Task<List<StreamEntry>> GatherAsync()
@@ -340,15 +345,15 @@ public sealed class StreamFlusher<TRecord>(
         RedisValue start = "0-0";
         for (var round = 0; round < 10; round++)
         {
-            var result = await _redis.StreamAutoClaimAsync(
-                table.Stream, PersistenceStreams.ConsumerGroup, _options.ConsumerName, _options.ClaimIdleTimeMs, start, _options.BatchSize);
+            var result = await UntracedPoll.RunAsync(() => _redis.StreamAutoClaimAsync(
+                table.Stream, PersistenceStreams.ConsumerGroup, _options.ConsumerName, _options.ClaimIdleTimeMs, start, _options.BatchSize));
             var claimed = result.ClaimedEntries.Where(e => !e.IsNull).ToList();
             if (claimed.Count > 0)
             {
                 metrics.Reclaimed(table.Stream, claimed.Count);
                 Log.Reclaimed(logger, table.Stream, claimed.Count);
-                var deliveries = (await _redis.StreamPendingMessagesAsync(
-                        table.Stream, PersistenceStreams.ConsumerGroup, claimed.Count, _options.ConsumerName, claimed[0].Id, claimed[^1].Id))
+                var deliveries = (await UntracedPoll.RunAsync(() => _redis.StreamPendingMessagesAsync(
+                        table.Stream, PersistenceStreams.ConsumerGroup, claimed.Count, _options.ConsumerName, claimed[0].Id, claimed[^1].Id)))
                     .ToDictionary(p => p.MessageId.ToString(), p => p.DeliveryCount);
 
                 var process = new List<StreamEntry>(claimed.Count);

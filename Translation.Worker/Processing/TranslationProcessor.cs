@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Translation.Worker.Migrations;
 
@@ -17,6 +18,11 @@ public sealed class TranslationProcessor(
     IOptions<ProcessingOptions> options,
     ILogger<TranslationProcessor> logger) : BackgroundService
 {
+    private const string TargetLangTag = "translation.target_lang";
+    private const string ClaimedTag = "translation.jobs.claimed";
+
+    private static readonly ActivitySource Source = new(ProcessingMetrics.MeterName);
+
     /// <summary>A job whose content has not landed yet is looked at again after this.</summary>
     private static readonly TimeSpan ContentWait = TimeSpan.FromSeconds(1);
 
@@ -63,7 +69,10 @@ public sealed class TranslationProcessor(
     private async Task<int> ProcessOnceAsync(string lang, CancellationToken cancellationToken)
     {
         var owner = $"{_options.WorkerName}/{Interlocked.Increment(ref _claims)}";
-        var claim = await store.ClaimAsync(lang, owner, _options.BatchSize, _options.LeaseSeconds, _options.MaxAttempts, cancellationToken);
+        // Most claims find nothing; traced, each idle claim would be a trace of its own. What a claim finds is traced
+        // below, under a span of its own.
+        var claim = await UntracedPoll.RunAsync(
+            () => store.ClaimAsync(lang, owner, _options.BatchSize, _options.LeaseSeconds, _options.MaxAttempts, cancellationToken));
         if (claim.Abandoned.Count > 0)
         {
             metrics.Failed(lang, claim.Abandoned.Count);
@@ -76,6 +85,9 @@ public sealed class TranslationProcessor(
             return claim.Abandoned.Count;
         }
 
+        using var activity = Source.StartActivity($"process translations {lang}");
+        activity?.SetTag(TargetLangTag, lang);
+        activity?.SetTag(ClaimedTag, jobs.Count);
         metrics.Claimed(lang, jobs.Count);
         try
         {
