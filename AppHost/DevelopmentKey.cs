@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using AppHost.Hosting;
+
 
 namespace AppHost;
 
@@ -15,7 +15,7 @@ public static class DevelopmentKey
 
     public static string KeyFile(string stateDirectory) => Path.Combine(stateDirectory, "gateway", "api-keys.json");
 
-    public static string Ensure(Secrets secrets, string stateDirectory)
+    public static string Ensure(StateSecrets secrets, string stateDirectory)
     {
         var path = KeyFile(stateDirectory);
         var document = File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path))!.AsObject() : [];
@@ -30,7 +30,7 @@ public static class DevelopmentKey
         keys[Id] = entry;
 
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, document.ToJsonString(new() { WriteIndented = true }));
+        OwnerOnlyFile.Write(path, document.ToJsonString(new() { WriteIndented = true }));
         secrets.DevelopmentApiKey = minted["key"]!.GetValue<string>();
         secrets.Save(stateDirectory);
         return secrets.DevelopmentApiKey;
@@ -44,7 +44,7 @@ public static class DevelopmentKey
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in (string[])[BuildOutput.AssemblyPath("Gateway"), "new-key", "--id", Id, "--name", "local development", "--json"])
+        foreach (var argument in (string[])[BuildOutput.AssemblyPath(new Projects.Gateway().ProjectPath), "new-key", "--id", Id, "--name", "local development", "--json"])
         {
             startInfo.ArgumentList.Add(argument);
         }

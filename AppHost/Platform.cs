@@ -1,2 +1,2 @@
-// The orchestrator signals processes through libc and reads /proc: it runs on Linux, as the servers it starts do.
+// The AppHost reads /proc and sets thread priorities through libc: it runs on Linux, as the servers it starts do.
 [assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]

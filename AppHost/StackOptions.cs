@@ -1,13 +1,32 @@
+using System.Globalization;
+
 namespace AppHost;
 
-/// <summary>What to run. The command line sets these for people; the integration tests set them directly.</summary>
+/// <summary>
+/// What to run, read from AppHost's command line before the Aspire builder sees it: the configuration provider would
+/// take a bare flag such as <c>--quiet</c> as the key of the next token. Options that are not ours (the manifest
+/// publisher's, configuration keys with a colon) are handed on to Aspire unchanged.
+/// </summary>
 public sealed class StackOptions
 {
+    public const string Usage =
+        "Options: --gateway-port N --replicas N --workers N --gateways N --redis-fsync always|everysec --redis-maxmemory SIZE "
+        + "--flush-niceness 0-19 --state-dir PATH --quiet --no-dashboard --no-restart "
+        + "--api-setting KEY=VALUE --worker-setting KEY=VALUE --gateway-setting KEY=VALUE "
+        + "(and Aspire's own: --publisher manifest --output-path FILE, or any --Section:Key VALUE)";
+
+    /// <summary>Aspire's options that take a value; everything else unknown is refused, so a typo is not ignored.</summary>
+    private static readonly HashSet<string> AspireOptions = ["--publisher", "--output-path", "--operation", "--step", "--environment"];
+
+    /// <summary>The gateway's public port on 127.0.0.1; 0 lets the orchestrator pick one (tests run side by side).</summary>
     public int GatewayPort { get; set; } = 8000;
 
     public int Replicas { get; set; } = 3;
 
     public int Workers { get; set; } = 1;
+
+    /// <summary>Gateway instances; the first listens on <see cref="GatewayPort"/>, the others on ports picked for them.</summary>
+    public int Gateways { get; set; } = 1;
 
     /// <summary>
     /// Redis <c>appendfsync</c>: <c>everysec</c> may lose the last second of accepted batches if the Redis host (not
@@ -26,51 +45,40 @@ public sealed class StackOptions
     /// </summary>
     public int FlushNiceness { get; set; } = 10;
 
-    /// <summary>Gateway instances; the first listens on <see cref="GatewayPort"/>, the others on free ports.</summary>
-    public int Gateways { get; set; } = 1;
+    public string StateDirectory { get; set; } = Path.Combine(BuildOutput.RepositoryRoot, ".state");
 
-    public string StateDirectory { get; set; } = Path.Combine(Hosting.BuildOutput.RepositoryRoot, ".state");
-
-    /// <summary>Copy every process's log lines to the console (always written to <c>logs/</c> in the state folder).</summary>
+    /// <summary>Copy every resource's log lines to AppHost's console (always written to <c>logs/</c> in the state folder).</summary>
     public bool EchoLogs { get; set; } = true;
 
-    /// <summary>Extra settings, as environment variables, for each service.</summary>
+    public bool Dashboard { get; set; } = true;
+
+    /// <summary>Start a process again when it dies on its own (non-zero exit, a signal); a deliberate stop stays stopped.</summary>
+    public bool RestartOnCrash { get; set; } = true;
+
+    /// <summary>Extra settings, as environment variables (<c>Section__Key</c>), for each service.</summary>
     public Dictionary<string, string> ApiSettings { get; } = [];
 
     public Dictionary<string, string> WorkerSettings { get; } = [];
 
     public Dictionary<string, string> GatewaySettings { get; } = [];
 
-    /// <summary>
-    /// The gateway's default limits for keys that set none of their own, the development key among them; load tests
-    /// and benchmarks raise them so the policy does not hide the pipeline.
-    /// </summary>
-    public void SetDefaultKeyRateLimits(long requestsPerSecond, long requestBurst, long recordsPerSecond, long recordBurst)
-    {
-        GatewaySettings["RateLimits__Requests__PerSecond"] = Invariant(requestsPerSecond);
-        GatewaySettings["RateLimits__Requests__Burst"] = Invariant(requestBurst);
-        GatewaySettings["RateLimits__Records__PerSecond"] = Invariant(recordsPerSecond);
-        GatewaySettings["RateLimits__Records__Burst"] = Invariant(recordBurst);
-    }
-
-    /// <summary>The API's backlog marks: batches are refused above the high one until the backlog falls below the low one.</summary>
-    public void SetBackpressureWaterMarks(long highWaterEntries, long lowWaterEntries)
-    {
-        ApiSettings["Backpressure__HighWaterEntries"] = Invariant(highWaterEntries);
-        ApiSettings["Backpressure__LowWaterEntries"] = Invariant(lowWaterEntries);
-    }
+    /// <summary>What is left for Aspire's own command-line configuration.</summary>
+    public List<string> AspireArguments { get; } = [];
 
     public static StackOptions Parse(IReadOnlyList<string> args)
     {
         var options = new StackOptions();
         for (var i = 0; i < args.Count; i++)
         {
-            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
-            int Number() => int.TryParse(Value(), out var n) && n >= 0 ? n : throw new ArgumentException($"{args[i - 1]} needs a whole number.");
+            var name = args[i];
+            string Value() => i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal)
+                ? args[++i]
+                : throw new ArgumentException($"{name} needs a value.");
+            int Number() => int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new ArgumentException($"{name} needs a whole number.");
 
-            switch (args[i])
+            switch (name)
             {
-                case "--gateway-port": options.GatewayPort = Number(); break;
+                case "--gateway-port": options.GatewayPort = Number() is var port and <= 65535 ? port : throw new ArgumentException("--gateway-port is 0 to 65535."); break;
                 case "--replicas": options.Replicas = Math.Max(1, Number()); break;
                 case "--workers": options.Workers = Math.Max(1, Number()); break;
                 case "--gateways": options.Gateways = Math.Max(1, Number()); break;
@@ -88,12 +96,59 @@ public sealed class StackOptions
                     break;
                 case "--state-dir": options.StateDirectory = Path.GetFullPath(Value()); break;
                 case "--quiet": options.EchoLogs = false; break;
-                default: throw new ArgumentException($"Unknown option {args[i]}. Options: --gateway-port N --replicas N --workers N --gateways N --redis-fsync always|everysec --redis-maxmemory SIZE --flush-niceness 0-19 --state-dir PATH --quiet");
+                case "--no-dashboard": options.Dashboard = false; break;
+                case "--no-restart": options.RestartOnCrash = false; break;
+                case "--api-setting": AddSetting(options.ApiSettings, name, Value()); break;
+                case "--worker-setting": AddSetting(options.WorkerSettings, name, Value()); break;
+                case "--gateway-setting": AddSetting(options.GatewaySettings, name, Value()); break;
+                default:
+                    if (AspireOptions.Contains(name) || (name.StartsWith("--", StringComparison.Ordinal) && name.Contains(':', StringComparison.Ordinal)))
+                    {
+                        options.AspireArguments.Add(name);
+                        if (!name.Contains('=', StringComparison.Ordinal))
+                        {
+                            options.AspireArguments.Add(Value());
+                        }
+
+                        break;
+                    }
+
+                    throw new ArgumentException($"Unknown option {name}. {Usage}");
             }
         }
 
         return options;
     }
 
-    private static string Invariant(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>
+    /// The command line for the gateway's default limits for keys that set none of their own (the development key among
+    /// them); load tests and benchmarks raise them so the policy does not hide the pipeline.
+    /// </summary>
+    public static IEnumerable<string> DefaultKeyRateLimits(long requestsPerSecond, long requestBurst, long recordsPerSecond, long recordBurst) =>
+    [
+        "--gateway-setting", Setting("RateLimits__Requests__PerSecond", requestsPerSecond),
+        "--gateway-setting", Setting("RateLimits__Requests__Burst", requestBurst),
+        "--gateway-setting", Setting("RateLimits__Records__PerSecond", recordsPerSecond),
+        "--gateway-setting", Setting("RateLimits__Records__Burst", recordBurst),
+    ];
+
+    /// <summary>The command line for the API's backlog marks: batches are refused above the high one until the backlog falls below the low one.</summary>
+    public static IEnumerable<string> BackpressureWaterMarks(long highWaterEntries, long lowWaterEntries) =>
+    [
+        "--api-setting", Setting("Backpressure__HighWaterEntries", highWaterEntries),
+        "--api-setting", Setting("Backpressure__LowWaterEntries", lowWaterEntries),
+    ];
+
+    private static string Setting(string key, long value) => string.Create(CultureInfo.InvariantCulture, $"{key}={value}");
+
+    private static void AddSetting(Dictionary<string, string> settings, string option, string value)
+    {
+        var separator = value.IndexOf('=', StringComparison.Ordinal);
+        if (separator <= 0)
+        {
+            throw new ArgumentException($"{option} takes KEY=VALUE, e.g. {option} Flush__BatchSize=500.");
+        }
+
+        settings[value[..separator]] = value[(separator + 1)..];
+    }
 }

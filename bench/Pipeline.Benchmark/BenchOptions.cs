@@ -21,7 +21,7 @@ public sealed class BenchOptions
     /// <summary>Measured seconds of each ingest and ceiling phase, after a one-second warm-up.</summary>
     public int Phase { get; set; } = 8;
 
-    public string Out { get; set; } = Path.Combine(AppHost.Hosting.BuildOutput.RepositoryRoot, "bench", "results");
+    public string Out { get; set; } = Path.Combine(AppHost.BuildOutput.RepositoryRoot, "bench", "results");
 
     public int Replicas { get; set; } = 2;
 

@@ -1,12 +1,13 @@
+using System.Globalization;
 using System.Text.Json;
 using AppHost;
-using AppHost.Hosting;
 using MySqlConnector;
+using Stack.Testing;
 
 namespace Pipeline.Benchmark;
 
 /// <summary>
-/// The real stack, started through the AppHost topology in a temporary folder, with the gateway's rate limits and the
+/// The real stack, started through the AppHost (Aspire.Hosting.Testing) in a temporary folder, with the gateway's rate limits and the
 /// API's high-water marks raised out of the way: the benchmark looks for the pipeline's limits, not the policy's.
 /// </summary>
 public sealed class BenchPlatform : IAsyncDisposable
@@ -14,13 +15,15 @@ public sealed class BenchPlatform : IAsyncDisposable
     // ServiceDefaults' InternalCallers.CredentialHeader; not referenced to keep the telemetry stack out of the client.
     private const string CredentialHeader = "X-Internal-Credential";
 
-    private readonly DistributedApplication _app;
+    private readonly StackInstance _app;
     private readonly string _state;
+    private readonly int _flushNiceness;
 
-    private BenchPlatform(DistributedApplication app, string state, Target gateway, Target direct)
+    private BenchPlatform(StackInstance app, string state, int flushNiceness, Target gateway, Target direct)
     {
         _app = app;
         _state = state;
+        _flushNiceness = flushNiceness;
         Gateway = gateway;
         Direct = direct;
     }
@@ -30,57 +33,48 @@ public sealed class BenchPlatform : IAsyncDisposable
     /// <summary>Straight to the replicas, round robin, with the credential the gateway would add.</summary>
     public Target Direct { get; }
 
-    public string MySql => _app.ConnectionStrings[Topology.Database];
+    public string MySql => _app.DatabaseConnectionString;
 
+    /// <summary>Each resource's own process (a project's service, not its dotnet run wrapper).</summary>
     public IEnumerable<(string Name, int Pid)> Processes =>
-        _app.Resources.Where(r => r.Process is not null).Select(r => (r.Name, r.Process!.Id));
+        Resources.Select(name => (name, _app.ProcessId(name))).Where(p => p.Item2 is not null).Select(p => (p.name, p.Item2!.Value));
 
-    public string Redis => _app.ConnectionStrings[Topology.Redis];
+    public string Redis => _app.RedisConnectionString;
 
-    /// <summary>Each process's CPU niceness as the stack started it.</summary>
-    public string Niceness => string.Join(", ", _app.Resources.Select(r => $"{r.Name} {r.Niceness}"));
+    /// <summary>The flush path's CPU niceness as the stack started it (MariaDB and the workers; the rest at 0).</summary>
+    public string Niceness => $"mysql and {string.Join(", ", _app.Workers)} at +{_flushNiceness}, the rest at 0";
+
+    private IEnumerable<string> Resources => [Persistence.Contracts.StackResources.Redis, Persistence.Contracts.StackResources.MySql, .. _app.ApiReplicas, .. _app.Workers, .. _app.Gateways];
 
     public static async Task<BenchPlatform> StartAsync(int replicas, int workers, BenchOptions bench)
     {
         var state = Path.Combine(Path.GetTempPath(), "pipeline-bench-" + Guid.NewGuid().ToString("N")[..8]);
-        var options = new StackOptions { GatewayPort = 0, Replicas = replicas, Workers = workers, StateDirectory = state, EchoLogs = false };
-        options.FlushNiceness = bench.FlushNiceness ?? options.FlushNiceness;
-        options.SetDefaultKeyRateLimits(requestsPerSecond: 10_000_000, requestBurst: 10_000_000, recordsPerSecond: 1_000_000_000, recordBurst: 1_000_000_000);
-        options.SetBackpressureWaterMarks(highWaterEntries: 100_000_000, lowWaterEntries: 90_000_000);
-        options.ApiSettings["Backpressure__HighWaterMemoryRatio"] = "0.98";
-        options.ApiSettings["Backpressure__LowWaterMemoryRatio"] = "0.97";
-        Override(options.GatewaySettings, bench.GatewaySettings);
-        Override(options.ApiSettings, bench.ApiSettings);
-        Override(options.WorkerSettings, bench.WorkerSettings);
-        var app = Topology.Define(options);
-        try
-        {
-            await app.StartAsync(CancellationToken.None);
-        }
-        catch
-        {
-            // Whatever did start must not outlive the benchmark.
-            await app.DisposeAsync();
-            throw;
-        }
+        var flushNiceness = bench.FlushNiceness ?? new StackOptions().FlushNiceness;
+        List<string> arguments =
+        [
+            "--replicas", replicas.ToString(CultureInfo.InvariantCulture),
+            "--workers", workers.ToString(CultureInfo.InvariantCulture),
+            "--flush-niceness", flushNiceness.ToString(CultureInfo.InvariantCulture),
+            .. StackOptions.DefaultKeyRateLimits(requestsPerSecond: 10_000_000, requestBurst: 10_000_000, recordsPerSecond: 1_000_000_000, recordBurst: 1_000_000_000),
+            .. StackOptions.BackpressureWaterMarks(highWaterEntries: 100_000_000, lowWaterEntries: 90_000_000),
+            "--api-setting", "Backpressure__HighWaterMemoryRatio=0.98",
+            "--api-setting", "Backpressure__LowWaterMemoryRatio=0.97",
+            .. Settings("--gateway-setting", bench.GatewaySettings),
+            .. Settings("--api-setting", bench.ApiSettings),
+            .. Settings("--worker-setting", bench.WorkerSettings),
+        ];
+        // Whatever did start is stopped again when the stack fails to start.
+        var app = await StackInstance.StartAsync(arguments, state);
 
         using var secrets = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(state, "secrets.json")));
         var credential = secrets.RootElement.GetProperty("InternalCredential").GetString()!;
-        var gateway = new Target("gateway", [app.Get<ProjectResource>(Topology.Gateway).HttpEndpoint], new Dictionary<string, string> { ["X-API-Key"] = app.Parameters["api-key"] });
-        var direct = new Target(
-            "direct",
-            [.. app.Resources.OfType<ProjectResource>().Where(r => r.ServiceName == Topology.Api).Select(r => r.HttpEndpoint)],
-            new Dictionary<string, string> { [CredentialHeader] = credential });
-        return new BenchPlatform(app, state, gateway, direct);
+        var gateway = new Target("gateway", [app.GatewayEndpoint()], new Dictionary<string, string> { ["X-API-Key"] = app.ApiKey });
+        var direct = new Target("direct", [.. app.ApiReplicas.Select(app.Endpoint)], new Dictionary<string, string> { [CredentialHeader] = credential });
+        return new BenchPlatform(app, state, flushNiceness, gateway, direct);
     }
 
-    private static void Override(Dictionary<string, string> settings, IReadOnlyDictionary<string, string> overrides)
-    {
-        foreach (var (key, value) in overrides)
-        {
-            settings[key] = value;
-        }
-    }
+    private static IEnumerable<string> Settings(string option, IReadOnlyDictionary<string, string> settings) =>
+        settings.SelectMany(setting => (string[])[option, $"{setting.Key}={setting.Value}"]);
 
     /// <summary>The API's flush barrier: returns once everything accepted before the call is queryable in MySQL.</summary>
     public async Task DrainAsync(TimeSpan timeout)

@@ -1,25 +1,22 @@
 using System.Diagnostics;
 using System.Globalization;
-using AppHost;
-using AppHost.Hosting;
 using MySqlConnector;
 using Persistence.Api.Queries;
+using Stack.Testing;
 
 // Sizes: --sessions N --tasks N --big-session-tasks N --requests N
 var settings = Arguments.Parse(args);
 var state = Path.Combine(Path.GetTempPath(), "persistence-bench-" + Guid.NewGuid().ToString("N")[..8]);
-var options = new StackOptions { GatewayPort = 0, Replicas = 1, Workers = 1, StateDirectory = state, EchoLogs = false };
-
-var app = Topology.Define(options);
+Console.WriteLine($"Starting the stack in {state} …");
+var app = await StackInstance.StartAsync(["--replicas", "1", "--workers", "1"], state);
 try
 {
-    Console.WriteLine($"Starting the stack in {state} …");
-    await app.StartAsync(CancellationToken.None);
-    using var gateway = new HttpClient { BaseAddress = app.Get<ProjectResource>(Topology.Gateway).HttpEndpoint, Timeout = TimeSpan.FromMinutes(5) };
-    var api = app.Resources.OfType<ProjectResource>().Single(r => r.ServiceName == Topology.Api);
+    using var gateway = new HttpClient { BaseAddress = app.GatewayEndpoint(), Timeout = TimeSpan.FromMinutes(5) };
+    gateway.DefaultRequestHeaders.Add("X-API-Key", app.ApiKey);
+    var api = app.ApiReplicas.Single();
 
     var load = Stopwatch.StartNew();
-    await LoadAsync(app.ConnectionStrings[Topology.Database], settings);
+    await LoadAsync(app.DatabaseConnectionString, settings);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"Loaded {settings.Sessions:N0} sessions, {settings.Tasks:N0} tasks and a session of {settings.BigSessionTasks:N0} unfinished tasks in {load.Elapsed.TotalSeconds:F1} s"));
 
@@ -66,7 +63,7 @@ try
 
     // The restore streams; its memory should not grow with the package. Peak RSS is reset first (clear_refs 5).
     Console.WriteLine();
-    var pid = api.Process!.Id;
+    var pid = app.ProcessId(api) ?? throw new InvalidOperationException($"{api} has no process.");
     var before = Memory.Read(pid);
     Memory.ResetPeak(pid);
     var restore = Stopwatch.StartNew();

@@ -2,22 +2,24 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using AppHost;
-using AppHost.Hosting;
 using MySqlConnector;
+using Persistence.Contracts;
+using Stack.Testing;
 
 namespace Fault.Suite;
 
 /// <summary>
-/// Starts the real stack through the AppHost topology, then for each fault: steady load, the fault, more load, a
+/// Starts the real stack through the AppHost (Aspire.Hosting.Testing), then for each fault: steady load, the fault, more load, a
 /// drain, and a comparison of MySQL with the client's ledger.
 /// </summary>
 public sealed class FaultRunner(FaultOptions options, TextWriter log) : IAsyncDisposable
 {
-    private DistributedApplication? _app;
+    private StackInstance? _stack;
     private HttpClient? _gateway;
 
-    private DistributedApplication App => _app ?? throw new InvalidOperationException("Start the stack first.");
+    private StackInstance App => _stack ?? throw new InvalidOperationException("Start the stack first.");
 
     private HttpClient Gateway => _gateway ?? throw new InvalidOperationException("Start the stack first.");
 
@@ -50,9 +52,9 @@ public sealed class FaultRunner(FaultOptions options, TextWriter log) : IAsyncDi
     public async ValueTask DisposeAsync()
     {
         _gateway?.Dispose();
-        if (_app is not null)
+        if (_stack is not null)
         {
-            await _app.DisposeAsync();
+            await _stack.DisposeAsync();
         }
 
         if (options.StateDirectory is null)
@@ -68,18 +70,42 @@ public sealed class FaultRunner(FaultOptions options, TextWriter log) : IAsyncDi
         }
     }
 
+    /// <summary>
+    /// The gateway keeps one port for the whole run, so the load client's address survives the full restart; every
+    /// other port is picked afresh at each start.
+    /// </summary>
+    private readonly int _gatewayPort = FreePort();
+
+    private IEnumerable<string> Arguments =>
+    [
+        "--replicas", "2",
+        "--workers", "2",
+        "--gateway-port", _gatewayPort.ToString(CultureInfo.InvariantCulture),
+        "--worker-setting", "Flush__ClaimIdleTimeMs=1500",
+        "--worker-setting", "Flush__ClaimIntervalMs=500",
+        .. StackOptions.BackpressureWaterMarks(highWaterEntries: 20_000, lowWaterEntries: 10_000),
+        "--api-setting", "Backpressure__RefreshIntervalMs=100",
+        .. StackOptions.DefaultKeyRateLimits(requestsPerSecond: 100_000, requestBurst: 100_000, recordsPerSecond: 10_000_000, recordBurst: 10_000_000),
+    ];
+
     private async Task StartStackAsync(CancellationToken cancellationToken)
     {
-        var stack = new StackOptions { GatewayPort = 0, Replicas = 2, Workers = 2, StateDirectory = StateDirectory, EchoLogs = false };
-        stack.WorkerSettings["Flush__ClaimIdleTimeMs"] = "1500";
-        stack.WorkerSettings["Flush__ClaimIntervalMs"] = "500";
-        stack.SetBackpressureWaterMarks(highWaterEntries: 20_000, lowWaterEntries: 10_000);
-        stack.ApiSettings["Backpressure__RefreshIntervalMs"] = "100";
-        stack.SetDefaultKeyRateLimits(requestsPerSecond: 100_000, requestBurst: 100_000, recordsPerSecond: 10_000_000, recordBurst: 10_000_000);
-        _app = Topology.Define(stack);
-        await _app.StartAsync(cancellationToken);
-        _gateway = new HttpClient { BaseAddress = _app.Get<ProjectResource>(Topology.Gateway).HttpEndpoint, Timeout = TimeSpan.FromSeconds(30) };
-        _gateway.DefaultRequestHeaders.Add("X-API-Key", _app.Parameters["api-key"]);
+        _stack = await StackInstance.StartAsync(Arguments, StateDirectory, cancellationToken: cancellationToken);
+        _gateway ??= CreateGatewayClient(_stack);
+    }
+
+    private static HttpClient CreateGatewayClient(StackInstance stack)
+    {
+        var client = new HttpClient { BaseAddress = stack.GatewayEndpoint(), Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Add("X-API-Key", stack.ApiKey);
+        return client;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private async Task<FaultResult> RunFaultAsync(string fault, CancellationToken cancellationToken)
@@ -102,44 +128,43 @@ public sealed class FaultRunner(FaultOptions options, TextWriter log) : IAsyncDi
 
     private async Task InjectAsync(string fault, CancellationToken cancellationToken)
     {
-        var workers = App.Resources.OfType<ProjectResource>().Where(r => r.ServiceName == Topology.Worker).ToList();
-        var apis = App.Resources.OfType<ProjectResource>().Where(r => r.ServiceName == Topology.Api).ToList();
         switch (fault)
         {
             case "worker-kill":
                 for (var i = 0; i < options.WorkerKills; i++)
                 {
-                    var victim = workers[i % workers.Count];
-                    victim.Kill();
-                    await victim.Process!.WaitForExitAsync(cancellationToken);
-                    await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
-                    await App.RestartAsync(victim, cancellationToken);
+                    // AppHost's supervisor starts a killed process again, as a cluster would.
+                    var victim = App.Workers[i % App.Workers.Count];
+                    var killed = await App.KillAsync(victim);
+                    await App.WaitForProcessIdAsync(victim, other: killed);
+                    await App.WaitHealthyAgainAsync(victim);
                     await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
                 }
 
                 break;
 
             case "api-kill":
-                apis[0].Kill();
-                await apis[0].Process!.WaitForExitAsync(cancellationToken);
-                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
-                await App.RestartAsync(apis[0], cancellationToken);
+                var replica = App.ApiReplicas[0];
+                var pid = await App.KillAsync(replica);
+                await App.WaitForProcessIdAsync(replica, other: pid);
+                await App.WaitHealthyAgainAsync(replica);
                 break;
 
             case "mysql-stop":
-                var mysql = App.Get<MySqlResource>(Topology.MySql);
-                await mysql.StopAsync();
+                await App.StopAsync(StackResources.MySql);
                 await Task.Delay(options.MySqlDowntime, cancellationToken);
-                await App.RestartAsync(mysql, cancellationToken);
+                await App.StartAsync(StackResources.MySql);
                 break;
 
             case "redis-restart":
-                await App.RestartAsync(App.Get<RedisResource>(Topology.Redis), cancellationToken);
+                await App.RestartAsync(StackResources.Redis);
                 break;
 
             case "full-restart":
-                await App.StopAsync();
-                await App.StartAsync(cancellationToken);
+                // Everything stops (each service drains as on SIGTERM) and the same state folder starts again.
+                await App.DisposeAsync();
+                _stack = null;
+                await StartStackAsync(cancellationToken);
                 break;
 
             case "mysql-slow":
@@ -154,7 +179,7 @@ public sealed class FaultRunner(FaultOptions options, TextWriter log) : IAsyncDi
     /// <summary>A held write lock stalls every flush until the backlog trips the API's high-water mark.</summary>
     private async Task HoldTableLockUntilSheddingAsync(CancellationToken cancellationToken)
     {
-        await using var locker = new MySqlConnection(App.ConnectionStrings[Topology.Database]);
+        await using var locker = new MySqlConnection(App.DatabaseConnectionString);
         await locker.OpenAsync(cancellationToken);
         await new MySqlCommand("LOCK TABLES translation_tasks WRITE", locker).ExecuteNonQueryAsync(cancellationToken);
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -227,7 +252,7 @@ public sealed class FaultRunner(FaultOptions options, TextWriter log) : IAsyncDi
     {
         try
         {
-            await using var db = new MySqlConnection(App.ConnectionStrings[Topology.Database]);
+            await using var db = new MySqlConnection(App.DatabaseConnectionString);
             await db.OpenAsync(cancellationToken);
             await using var command = new MySqlCommand("SELECT 1 FROM translation_sessions WHERE session_id = @id", db);
             command.Parameters.AddWithValue("@id", sessionId);
@@ -272,7 +297,7 @@ public sealed class FaultRunner(FaultOptions options, TextWriter log) : IAsyncDi
         var accepted = ledger.Snapshot();
         var stored = new Dictionary<string, DateTime>(StringComparer.Ordinal);
         long rows = 0;
-        await using (var db = new MySqlConnection(App.ConnectionStrings[Topology.Database]))
+        await using (var db = new MySqlConnection(App.DatabaseConnectionString))
         {
             await db.OpenAsync();
             await using var command = new MySqlCommand("SELECT task_id, updated_at FROM translation_tasks WHERE task_id LIKE CONCAT(@prefix, '-%')", db);

@@ -70,7 +70,7 @@ public sealed class ApiKeyFile(StackFixture stack)
     private async Task WaitUntilAsync(string key, bool expectAccepted)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        for (var gateway = 0; gateway < stack.GatewayInstances.Count; gateway++)
+        for (var gateway = 0; gateway < stack.GatewayEndpoints.Count; gateway++)
         {
             while (true)
             {

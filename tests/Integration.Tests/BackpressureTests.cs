@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using AppHost;
 using MySqlConnector;
 using StackExchange.Redis;
 
@@ -73,7 +72,7 @@ public sealed class BackpressureTests(StackFixture stack)
     public async Task A_full_Redis_is_a_503_not_a_500_and_nothing_is_evicted()
     {
         var prefix = Records.Prefix();
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.App.ConnectionStrings[Topology.Redis] + ",allowAdmin=true");
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.RedisConnectionString + ",allowAdmin=true");
         var server = redis.GetServer(redis.GetEndPoints()[0]);
         using (var before = await stack.PostTasksAsync(Records.Tasks(prefix, 50)))
         {

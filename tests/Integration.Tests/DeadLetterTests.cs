@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using AppHost;
 using Persistence.Contracts;
 using StackExchange.Redis;
 
@@ -17,7 +16,7 @@ public sealed class DeadLetterTests(StackFixture stack)
     public async Task Dead_letters_are_listed_replayed_one_by_one_or_all_and_deleted()
     {
         var prefix = Records.Prefix();
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.App.ConnectionStrings[Topology.Redis]);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.RedisConnectionString);
         var database = redis.GetDatabase();
         // Valid records dead-lettered for a cause now gone (they had crashed workers, say), written as the worker does.
         var ids = new List<string>();

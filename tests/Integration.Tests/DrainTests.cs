@@ -1,21 +1,19 @@
 using System.Collections.Concurrent;
 using System.Net;
-using AppHost;
-using AppHost.Hosting;
 using Persistence.Contracts;
 using StackExchange.Redis;
 
 namespace Integration.Tests;
 
 /// <summary>Stopping or losing a process under load costs no accepted record, and a clean stop costs no request.</summary>
-[Collection(StackDefinition.Name)]
-public sealed class DrainTests(StackFixture stack)
+[Collection(IsolatedStackDefinition.Name)]
+public sealed class DrainTests(IsolatedStackFixture stack)
 {
     [Fact]
     public async Task An_API_replica_stopped_under_load_costs_no_request_and_a_killed_one_loses_no_accepted_record()
     {
         var prefix = Records.Prefix();
-        var replicas = stack.App.Resources.OfType<ProjectResource>().Where(r => r.ServiceName == Topology.Api).ToList();
+        var replicas = stack.Stack.ApiReplicas;
         var phase = "steady";
         var outcomes = new ConcurrentQueue<(string Phase, HttpStatusCode Status)>();
         var firstFailure = "";
@@ -53,16 +51,16 @@ public sealed class DrainTests(StackFixture stack)
 
         await Task.Delay(1000);
         phase = "sigterm";
-        await replicas[0].StopAsync();
+        await stack.Stack.StopAsync(replicas[0]);
         await Task.Delay(1500);
-        await stack.App.RestartAsync(replicas[0], CancellationToken.None);
+        await stack.Stack.StartAsync(replicas[0]);
         phase = "steady";
         await Task.Delay(500);
         phase = "sigkill";
-        replicas[1].Kill();
-        await replicas[1].Process!.WaitForExitAsync();
-        await Task.Delay(1500);
-        await stack.App.RestartAsync(replicas[1], CancellationToken.None);
+        var killed = await stack.Stack.KillAsync(replicas[1]);
+        // Nobody restarts it: AppHost's supervisor does, as a cluster would.
+        await stack.Stack.WaitForProcessIdAsync(replicas[1], other: killed);
+        await stack.Stack.WaitHealthyAgainAsync(replicas[1]);
         await stack.WaitForApiReplicasAsync();
         await stop.CancelAsync();
         await Task.WhenAll(clients);
@@ -73,7 +71,7 @@ public sealed class DrainTests(StackFixture stack)
         // A clean stop or a dead replica is routed around: refused connections are retried on the other replica.
         // (503 is the backlog's high-water mark, which a client retries; it says nothing about routing.)
         var failed = all.Where(o => o.Status is not (HttpStatusCode.Accepted or HttpStatusCode.ServiceUnavailable) && o.Phase != "sigkill").ToList();
-        Assert.True(failed.Count == 0, $"Refused outside the kill: {failed.Count} of {all.Count}, first: {firstFailure}\n{stack.LogLines(Topology.Gateway, "warn")}");
+        Assert.True(failed.Count == 0, $"Refused outside the kill: {failed.Count} of {all.Count}, first: {firstFailure}\n{stack.LogLines(StackResources.Gateway, "warn")}");
         // Requests in flight on the killed replica may fail (the client resends them); nothing else may.
         Assert.True(
             all.Count(o => o.Phase == "sigkill" && o.Status is not (HttpStatusCode.Accepted or HttpStatusCode.ServiceUnavailable)) <= 4,
@@ -90,11 +88,11 @@ public sealed class DrainTests(StackFixture stack)
     public async Task A_worker_stopped_with_SIGTERM_commits_its_batch_before_it_exits()
     {
         var prefix = Records.Prefix();
-        var draining = stack.App.Get<ProjectResource>($"{Topology.Worker}-0");
-        var other = stack.App.Get<ProjectResource>($"{Topology.Worker}-1");
+        var draining = stack.Stack.Workers[0];
+        var other = stack.Stack.Workers[1];
         const int total = 20_000;
 
-        await other.StopAsync();
+        await stack.Stack.StopAsync(other);
         try
         {
             for (var batch = 0; batch < total / 5000; batch++)
@@ -109,19 +107,19 @@ public sealed class DrainTests(StackFixture stack)
                 await Task.Delay(5);
             }
 
-            await draining.StopAsync();
+            await stack.Stack.StopAsync(draining);
 
             // Nothing is left pending under its name: the batch in hand was committed and acknowledged, not abandoned
             // for another worker to reclaim after the idle timeout.
-            await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.App.ConnectionStrings[Topology.Redis]);
+            await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.RedisConnectionString);
             var pending = await redis.GetDatabase().StreamPendingAsync(PersistenceStreams.Tasks, PersistenceStreams.ConsumerGroup);
-            Assert.DoesNotContain(pending.Consumers, c => c.Name == draining.Name && c.PendingMessageCount > 0);
+            Assert.DoesNotContain(pending.Consumers, c => c.Name == draining && c.PendingMessageCount > 0);
             Assert.True(await Rows.CountAsync(db, "translation_tasks", "task_id", prefix) < total, "The worker finished before the stop; the test proves nothing.");
         }
         finally
         {
-            await stack.App.RestartAsync(other, CancellationToken.None);
-            await stack.App.RestartAsync(draining, CancellationToken.None);
+            await stack.Stack.StartAsync(other);
+            await stack.Stack.StartAsync(draining);
         }
 
         await stack.FlushAsync(120_000);

@@ -1,4 +1,3 @@
-using AppHost;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Persistence.Api.Ingest;
@@ -14,7 +13,7 @@ public sealed class DurabilityTests(StackFixture stack)
     [Fact]
     public async Task Waiting_for_a_replica_that_does_not_exist_times_out_instead_of_claiming_durability()
     {
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.App.ConnectionStrings[Topology.Redis]);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.RedisConnectionString);
         var appender = new StreamAppender(redis, Options.Create(new IngestOptions { MinReplicaAcks = 1, DurabilityTimeoutMs = 100 }));
         var record = new SessionRecord { SessionId = $"{Records.Prefix()}-s", Status = "pending", SourceLang = "en", TargetLangs = ["fr"], CreatedAt = Records.Created, UpdatedAt = Records.Created };
 
@@ -27,7 +26,7 @@ public sealed class DurabilityTests(StackFixture stack)
     [Fact]
     public async Task Fsync_strict_mode_refuses_to_start_against_a_Redis_without_WAITAOF()
     {
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.App.ConnectionStrings[Topology.Redis]);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.RedisConnectionString);
         var version = redis.GetServer(redis.GetEndPoints()[0]).Version;
         var check = new DurabilityCheck(redis, Options.Create(new IngestOptions { WaitForFsync = true }), NullLogger<DurabilityCheck>.Instance);
 

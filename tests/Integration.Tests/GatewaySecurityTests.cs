@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using AppHost;
-using AppHost.Hosting;
 using Gateway.ApiKeys;
 using Persistence.Contracts;
 using StackExchange.Redis;
@@ -100,7 +99,7 @@ public sealed class GatewaySecurityTests(StackFixture stack)
 
         await _keys.RevokeAsync(id, key);
 
-        for (var gateway = 0; gateway < stack.GatewayInstances.Count; gateway++)
+        for (var gateway = 0; gateway < stack.GatewayEndpoints.Count; gateway++)
         {
             using var other = stack.CreateClient(key, gateway);
             using var after = await other.GetAsync(Stats);
@@ -151,7 +150,7 @@ public sealed class GatewaySecurityTests(StackFixture stack)
     [Fact]
     public async Task Two_gateway_instances_share_one_limit()
     {
-        Assert.True(stack.GatewayInstances.Count >= 2);
+        Assert.True(stack.GatewayEndpoints.Count >= 2);
         var key = await _keys.AddAsync($"shared-{Records.Prefix()}", [Scopes.Read], requests: (PerSecond: 0.2, Burst: 4));
         using var first = stack.CreateClient(key, gateway: 0);
         using var second = stack.CreateClient(key, gateway: 1);
@@ -188,7 +187,7 @@ public sealed class GatewaySecurityTests(StackFixture stack)
     {
         var guesser = IPAddress.Parse("127.0.0.61");
         var ingestOnly = await _keys.AddAsync($"ingest-only-{Records.Prefix()}", [Scopes.Ingest]);
-        using var client = new HttpClient(StackFixture.FromAddress(guesser)) { BaseAddress = stack.GatewayInstances[0].HttpEndpoint };
+        using var client = new HttpClient(StackFixture.FromAddress(guesser)) { BaseAddress = stack.GatewayEndpoints[0] };
 
         var guesses = Enumerable.Range(0, 400).Select(async i =>
         {
@@ -221,8 +220,7 @@ public sealed class GatewaySecurityTests(StackFixture stack)
     [Fact]
     public async Task A_replica_called_directly_refuses_without_the_gateway_credential()
     {
-        var replica = stack.App.Resources.OfType<ProjectResource>().First(r => r.ServiceName == Topology.Api);
-        using var client = new HttpClient { BaseAddress = replica.HttpEndpoint };
+        using var client = new HttpClient { BaseAddress = stack.Stack.Endpoint(stack.Stack.ApiReplicas[0]) };
 
         using var bare = await client.GetAsync(Stats);
         using var withKey = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, Stats)
@@ -285,7 +283,7 @@ public sealed class GatewaySecurityTests(StackFixture stack)
         using var response = await stack.Gateway.SendAsync(request);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
 
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.App.ConnectionStrings[Topology.Redis]);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.RedisConnectionString);
         var recent = await redis.GetDatabase().StreamRangeAsync(PersistenceStreams.Tasks, "-", "+", count: 50, messageOrder: Order.Descending);
         var entry = recent.Single(e => ((string?)e[PersistenceStreams.Fields.Record])!.Contains(prefix, StringComparison.Ordinal));
         Assert.Equal(DevelopmentKey.Id, (string?)entry[PersistenceStreams.Fields.Caller]);
@@ -314,7 +312,7 @@ public sealed class GatewaySecurityTests(StackFixture stack)
         var random = new Random(20261125);
         using var client = new HttpClient(StackFixture.FromAddress(IPAddress.Parse("127.0.0.62")))
         {
-            BaseAddress = stack.GatewayInstances[1].HttpEndpoint,
+            BaseAddress = stack.GatewayEndpoints[1],
         };
         var valid = JsonSerializer.Serialize(new { tasks = Records.Tasks(Records.Prefix(), 3) });
         var failures = new List<string>();

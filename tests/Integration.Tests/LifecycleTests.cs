@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using AppHost;
-using AppHost.Hosting;
 using MySqlConnector;
 
 namespace Integration.Tests;
@@ -75,7 +74,7 @@ public sealed class LifecycleTests(StackFixture stack)
 
     private async Task<(int ExitCode, string Output)> RunWorkerCommandAsync(params string[] arguments)
     {
-        var assembly = BuildOutput.AssemblyPath("Translation.Worker");
+        var assembly = BuildOutput.AssemblyPath(Path.Combine(BuildOutput.RepositoryRoot, "Translation.Worker", "Translation.Worker.csproj"));
         var start = new ProcessStartInfo(BuildOutput.DotnetHost)
         {
             RedirectStandardOutput = true,
@@ -89,7 +88,7 @@ public sealed class LifecycleTests(StackFixture stack)
             start.ArgumentList.Add(argument);
         }
 
-        start.Environment["ConnectionStrings__persistencedb"] = stack.App.ConnectionStrings[Topology.Database];
+        start.Environment["ConnectionStrings__persistencedb"] = stack.DatabaseConnectionString;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -12,7 +12,7 @@ public sealed class MigrationTests(StackFixture stack)
     {
         var version = 9000 + Random.Shared.Next(0, 999);
         var table = $"it_migration_{version}";
-        await using var dataSource = new MySqlDataSource(stack.App.ConnectionStrings[AppHost.Topology.Database]);
+        await using var dataSource = new MySqlDataSource(stack.DatabaseConnectionString);
         var embedded = Migration.LoadEmbedded();
         // The first statement succeeds and (being DDL) commits; the second is refused.
         var broken = new Migration(version, "broken", $"CREATE TABLE IF NOT EXISTS {table} (id INT); INSERT INTO {table} VALUES (", "broken");

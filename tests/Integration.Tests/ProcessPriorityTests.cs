@@ -1,6 +1,6 @@
 using System.Globalization;
 using AppHost;
-using AppHost.Hosting;
+using Persistence.Contracts;
 
 namespace Integration.Tests;
 
@@ -19,26 +19,25 @@ public sealed class ProcessPriorityTests(StackFixture stack)
         var lowered = Math.Min(own + flushNiceness, 19);
 
         var checkedLowered = new List<string>();
-        foreach (var resource in stack.App.Resources)
+        foreach (var resource in (string[])[StackResources.Redis, StackResources.MySql, .. stack.Stack.ApiReplicas, .. stack.Stack.Workers, .. stack.Stack.Gateways])
         {
-            if (resource.Process is not { HasExited: false } process)
-            {
-                continue;
-            }
+            // The service's own process (under a project's dotnet run wrapper), as AppHost records it.
+            var pid = stack.Stack.ProcessId(resource);
+            Assert.True(pid is not null, $"{resource} has no process in resources.json.");
 
-            var expected = resource is MySqlResource || resource is ProjectResource { ServiceName: Topology.Worker } ? lowered : own;
-            var threads = ThreadNiceness(process.Id);
+            var expected = resource == StackResources.MySql || resource.StartsWith(StackResources.Worker, StringComparison.Ordinal) ? lowered : own;
+            var threads = ThreadNiceness(pid.Value);
 
             Assert.NotEmpty(threads);
-            Assert.All(threads, nice => Assert.True(nice == expected, $"{resource.Name}: a thread runs at niceness {nice}, expected {expected}."));
+            Assert.All(threads, nice => Assert.True(nice == expected, $"{resource}: a thread runs at niceness {nice}, expected {expected}."));
             if (expected == lowered)
             {
-                checkedLowered.Add(resource.Name);
+                checkedLowered.Add(resource);
             }
         }
 
-        Assert.Contains(Topology.MySql, checkedLowered);
-        Assert.Contains(checkedLowered, name => name.StartsWith(Topology.Worker, StringComparison.Ordinal));
+        Assert.Contains(StackResources.MySql, checkedLowered);
+        Assert.Contains(checkedLowered, name => name.StartsWith(StackResources.Worker, StringComparison.Ordinal));
     }
 
     /// <summary>Niceness is per thread on Linux, so every <c>/proc/PID/task/TID/stat</c> is read.</summary>

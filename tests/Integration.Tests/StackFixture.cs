@@ -3,17 +3,19 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using AppHost;
-using AppHost.Hosting;
 using MySqlConnector;
+using Stack.Testing;
 using StackExchange.Redis;
 
 namespace Integration.Tests;
 
 /// <summary>
-/// The whole stack on free ports, brought up once for the integration collection through the AppHost topology:
-/// Redis, MariaDB, two API replicas, two workers and the gateway.
+/// The whole stack on free ports, brought up once for a collection through the AppHost itself
+/// (Aspire.Hosting.Testing, with the command line a user would pass): Redis, MariaDB, two API replicas, two workers
+/// and two gateways. The shared one is for tests that leave every process running; tests that kill, stop or
+/// reconfigure processes use <see cref="IsolatedStackFixture"/>, so one slow recovery cannot fail unrelated tests.
 /// </summary>
-public sealed class StackFixture : IAsyncLifetime
+public class StackFixture : IAsyncLifetime
 {
     public const int Replicas = 2;
     public const int Workers = 2;
@@ -23,62 +25,56 @@ public sealed class StackFixture : IAsyncLifetime
     /// <summary>Attempts of a translation job before it fails (the workers' Processing:MaxAttempts).</summary>
     public const int MaxAttempts = 3;
 
-    public DistributedApplication App { get; private set; } = null!;
+    public StackInstance Stack { get; private set; } = null!;
 
     public HttpClient Gateway { get; private set; } = null!;
 
     public string StateDirectory { get; } = Path.Combine(Path.GetTempPath(), "persistence-it-" + Guid.NewGuid().ToString("N")[..8]);
 
+    /// <summary>The AppHost command line: what a user would type after <c>dotnet run --project AppHost --</c>.</summary>
+    public static IEnumerable<string> Arguments =>
+    [
+        "--replicas", Invariant(Replicas),
+        "--workers", Invariant(Workers),
+        "--gateways", Invariant(Gateways),
+        // Take over a dead worker's entries within seconds rather than the production default of 30 s.
+        "--worker-setting", "Flush__ClaimIdleTimeMs=1500",
+        "--worker-setting", "Flush__ClaimIntervalMs=500",
+        // Low enough that a test can pass it in seconds, high enough that no other test comes near.
+        .. StackOptions.BackpressureWaterMarks(BackpressureHighWater, BackpressureHighWater / 2),
+        "--api-setting", "Backpressure__RefreshIntervalMs=100",
+        // The development key drives the load tests; rate-limit tests mint keys with limits of their own.
+        .. StackOptions.DefaultKeyRateLimits(requestsPerSecond: 10_000, requestBurst: 20_000, recordsPerSecond: 1_000_000, recordBurst: 2_000_000),
+        // Tests read entries back from the streams after the workers flushed them.
+        "--worker-setting", "Flush__TrimIntervalMs=600000",
+        // Failing translation jobs run through their attempts in about a second.
+        "--worker-setting", $"Processing__MaxAttempts={Invariant(MaxAttempts)}",
+        "--worker-setting", "Processing__RetryBaseDelayMs=200",
+    ];
+
     public async Task InitializeAsync()
     {
-        var options = new StackOptions
-        {
-            GatewayPort = 0,
-            Replicas = Replicas,
-            Workers = Workers,
-            Gateways = Gateways,
-            StateDirectory = StateDirectory,
-            EchoLogs = false,
-        };
-        // Take over a dead worker's entries within seconds rather than the production default of 30 s.
-        options.WorkerSettings["Flush__ClaimIdleTimeMs"] = "1500";
-        options.WorkerSettings["Flush__ClaimIntervalMs"] = "500";
-        // Low enough that a test can pass it in seconds, high enough that no other test comes near.
-        options.SetBackpressureWaterMarks(BackpressureHighWater, BackpressureHighWater / 2);
-        options.ApiSettings["Backpressure__RefreshIntervalMs"] = "100";
-        // The development key drives the load tests; rate-limit tests mint keys with limits of their own.
-        options.SetDefaultKeyRateLimits(requestsPerSecond: 10_000, requestBurst: 20_000, recordsPerSecond: 1_000_000, recordBurst: 2_000_000);
-        // Tests read entries back from the streams after the workers flushed them.
-        options.WorkerSettings["Flush__TrimIntervalMs"] = "600000";
-        // Failing translation jobs run through their attempts in about a second.
-        options.WorkerSettings["Processing__MaxAttempts"] = MaxAttempts.ToString(CultureInfo.InvariantCulture);
-        options.WorkerSettings["Processing__RetryBaseDelayMs"] = "200";
-
-        App = Topology.Define(options);
-        try
-        {
-            await App.StartAsync(CancellationToken.None);
-        }
-        catch (Exception ex)
-        {
-            throw new InvalidOperationException($"The stack did not start: {ex.Message}\n{LogTail()}", ex);
-        }
-
-        ApiKey = App.Parameters["api-key"];
+        Stack = await StackInstance.StartAsync(Arguments, StateDirectory, dashboard: WithDashboard);
         Gateway = CreateClient(ApiKey);
     }
 
     /// <summary>The development key AppHost minted: every scope.</summary>
-    public string ApiKey { get; private set; } = "";
+    public string ApiKey => Stack.ApiKey;
 
-    public IReadOnlyList<ProjectResource> GatewayInstances =>
-        [.. App.Resources.OfType<ProjectResource>().Where(r => r.ServiceName == Topology.Gateway)];
+    /// <summary>Whether the Aspire dashboard runs too (and the services export their telemetry to it).</summary>
+    protected virtual bool WithDashboard => false;
+
+    public string RedisConnectionString => Stack.RedisConnectionString;
+
+    public string DatabaseConnectionString => Stack.DatabaseConnectionString;
+
+    public IReadOnlyList<Uri> GatewayEndpoints => [.. Stack.Gateways.Select(Stack.Endpoint)];
 
     /// <summary>A client of one gateway instance, sending <paramref name="apiKey"/> unless it is null.</summary>
     public HttpClient CreateClient(string? apiKey, int gateway = 0, HttpMessageHandler? handler = null)
     {
         var client = handler is null ? new HttpClient() : new HttpClient(handler);
-        client.BaseAddress = GatewayInstances[gateway].HttpEndpoint;
+        client.BaseAddress = GatewayEndpoints[gateway];
         client.Timeout = TimeSpan.FromMinutes(2);
         if (apiKey is not null)
         {
@@ -91,9 +87,9 @@ public sealed class StackFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         Gateway?.Dispose();
-        if (App is not null)
+        if (Stack is not null)
         {
-            await App.DisposeAsync();
+            await Stack.DisposeAsync();
         }
 
         try
@@ -106,9 +102,11 @@ public sealed class StackFixture : IAsyncLifetime
         }
     }
 
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+
     public MySqlConnection OpenDatabase()
     {
-        var connection = new MySqlConnection(App.ConnectionStrings[Topology.Database]);
+        var connection = new MySqlConnection(DatabaseConnectionString);
         connection.Open();
         return connection;
     }
@@ -136,7 +134,7 @@ public sealed class StackFixture : IAsyncLifetime
     /// <summary>Entries ever added to a stream (XINFO's entries-added): unaffected by trimming.</summary>
     public async Task<long> EntriesAddedAsync(string stream)
     {
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(App.ConnectionStrings[Topology.Redis]);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(RedisConnectionString);
         var info = await redis.GetDatabase().ExecuteAsync("XINFO", "STREAM", stream);
         var fields = (RedisResult[])info!;
         for (var i = 0; i < fields.Length - 1; i += 2)
@@ -174,15 +172,27 @@ public sealed class StackFixture : IAsyncLifetime
     /// <summary>Waits until every API replica reports ready again (after a dependency was restarted).</summary>
     public async Task WaitForApiReplicasAsync()
     {
-        foreach (var replica in App.Resources.OfType<ProjectResource>().Where(r => r.ServiceName == Topology.Api))
+        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        foreach (var replica in Stack.ApiReplicas)
         {
-            try
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (true)
             {
-                await replica.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
-            }
-            catch (TimeoutException ex)
-            {
-                Assert.Fail($"{replica.Name} did not become ready again: {ex.Message}\n{LogTail()}");
+                try
+                {
+                    using var response = await probe.GetAsync(new Uri(Stack.Endpoint(replica), "/health"));
+                    if (response.IsSuccessStatusCode)
+                    {
+                        break;
+                    }
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                {
+                    // Not up yet.
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, $"{replica} did not become ready again.\n{LogTail()}");
+                await Task.Delay(100);
             }
         }
     }
@@ -194,44 +204,29 @@ public sealed class StackFixture : IAsyncLifetime
         Gateway.PostAsJsonAsync("/api/v1/persistence/sessions/batch", new { sessions });
 
     /// <summary>Lines of one process's log that contain <paramref name="text"/>, to explain a failure.</summary>
-    public string LogLines(string resource, string text)
-    {
-        var file = Path.Combine(StateDirectory, "logs", resource + ".log");
-        if (!File.Exists(file))
-        {
-            return "";
-        }
-
-        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        using var reader = new StreamReader(stream);
-        return string.Join('\n', reader.ReadToEnd().Split('\n').Where(line => line.Contains(text, StringComparison.Ordinal)));
-    }
+    public string LogLines(string resource, string text) => Stack.LogLines(resource, text);
 
     /// <summary>The last lines of every process's log, to explain a failure.</summary>
-    public string LogTail(int lines = 15)
-    {
-        var directory = Path.Combine(StateDirectory, "logs");
-        if (!Directory.Exists(directory))
-        {
-            return "";
-        }
+    public string LogTail(int lines = 15) => Stack.LogTail(lines);
+}
 
-        return string.Join('\n', Directory.GetFiles(directory, "*.log").Order().Select(file =>
-        {
-            string[] content;
-            using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
-            using (var reader = new StreamReader(stream))
-            {
-                content = reader.ReadToEnd().Split('\n');
-            }
-
-            return $"--- {Path.GetFileName(file)}\n" + string.Join('\n', content.TakeLast(lines));
-        }));
-    }
+/// <summary>
+/// A stack of its own for the tests that kill, stop or restart its processes, with the dashboard on, as
+/// `dotnet run --project AppHost` runs it.
+/// </summary>
+public sealed class IsolatedStackFixture : StackFixture
+{
+    protected override bool WithDashboard => true;
 }
 
 [CollectionDefinition(Name)]
 public sealed class StackDefinition : ICollectionFixture<StackFixture>
 {
     public const string Name = "stack";
+}
+
+[CollectionDefinition(Name)]
+public sealed class IsolatedStackDefinition : ICollectionFixture<IsolatedStackFixture>
+{
+    public const string Name = "isolated stack";
 }

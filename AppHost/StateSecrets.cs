@@ -1,11 +1,17 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 
-namespace AppHost.Hosting;
+namespace AppHost;
 
-/// <summary>Passwords generated on the first run and kept (owner-only) in the state folder so data stays usable.</summary>
-public sealed class Secrets
+/// <summary>
+/// The values of the stack's secret parameters, generated on the first run and kept owner-only in the state folder,
+/// so a data folder stays usable with the passwords it was made with. Each becomes the run-mode value of an Aspire
+/// parameter whose published form is <c>generate</c>d by the deployment instead.
+/// </summary>
+public sealed class StateSecrets
 {
+    public const string FileName = "secrets.json";
+
     public string RedisPassword { get; set; } = Generate();
 
     public string MySqlPassword { get; set; } = Generate();
@@ -18,26 +24,20 @@ public sealed class Secrets
     /// <summary>The development API key with every scope, minted by the gateway on the first run.</summary>
     public string? DevelopmentApiKey { get; set; }
 
-    public static Secrets LoadOrCreate(string stateDirectory)
+    public static StateSecrets LoadOrCreate(string stateDirectory)
     {
         Directory.CreateDirectory(stateDirectory);
-        var path = Path.Combine(stateDirectory, "secrets.json");
+        var path = Path.Combine(stateDirectory, FileName);
         var secrets = File.Exists(path)
-            ? JsonSerializer.Deserialize<Secrets>(File.ReadAllText(path)) ?? throw new InvalidDataException($"{path} is empty.")
-            : new Secrets();
+            ? JsonSerializer.Deserialize<StateSecrets>(File.ReadAllText(path)) ?? throw new InvalidDataException($"{path} is empty.")
+            : new StateSecrets();
         // Saved every time so a state folder from an older version gains the secrets added since.
         secrets.Save(stateDirectory);
         return secrets;
     }
 
-    public void Save(string stateDirectory)
-    {
-        var path = Path.Combine(stateDirectory, "secrets.json");
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(this));
-        File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        File.Move(temporary, path, overwrite: true);
-    }
+    public void Save(string stateDirectory) =>
+        OwnerOnlyFile.Write(Path.Combine(stateDirectory, FileName), JsonSerializer.Serialize(this));
 
     private static string Generate() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
 }

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using Aspire.Hosting.ApplicationModel;
+
+namespace AppHost.Hosting;
+
+/// <summary>
+/// Operator actions as dashboard commands on the resources that own them: the worker's one-shot commands (run as
+/// its own binary against the stack's database, exactly as an operator would from a shell), and the API's
+/// pipeline actions (called on that replica with the gateway's internal credential).
+/// </summary>
+public static class OperatorCommands
+{
+    private const int MaxMessageLength = 2000;
+
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromMinutes(2) };
+
+    public static IResourceBuilder<ProjectResource> WithWorkerCommands(this IResourceBuilder<ProjectResource> worker, IResourceBuilder<SchemaResource> database)
+    {
+        var assembly = BuildOutput.AssemblyPath(worker.Resource.GetProjectMetadata().ProjectPath);
+        return worker
+            .WithCommand("migrate-status", "Migration status", context => RunWorkerCommandAsync(assembly, database.Resource, ["migrate", "--status"], context.CancellationToken), ReadOnly("Lists applied and pending migrations; changes nothing.", "DatabaseSearch"))
+            .WithCommand("gc-dry-run", "GC dry run", context => RunWorkerCommandAsync(assembly, database.Resource, ["gc", "--dry-run"], context.CancellationToken), ReadOnly("Counts what garbage collection would delete.", "DeleteDismiss"))
+            .WithCommand("gc", "Collect garbage", context => RunWorkerCommandAsync(assembly, database.Resource, ["gc"], context.CancellationToken), new CommandOptions
+            {
+                Description = "Deletes completed sessions older than the retention, with their tasks.",
+                IconName = "Delete",
+                ConfirmationMessage = "Delete completed sessions and tasks older than the retention?",
+                UpdateState = WhenRunning,
+            });
+    }
+
+    public static IResourceBuilder<ProjectResource> WithApiCommands(this IResourceBuilder<ProjectResource> api, IResourceBuilder<ParameterResource> internalCredential)
+    {
+        var endpoint = api.GetEndpoint("http");
+        return api
+            .WithCommand("flush", "Flush", context => PostAsync(endpoint, "/api/v1/persistence/flush", internalCredential.Resource, context.CancellationToken), new CommandOptions
+            {
+                Description = "Waits until everything accepted so far is in MySQL.",
+                IconName = "ArrowSync",
+                UpdateState = WhenRunning,
+            })
+            .WithCommand("replay-dead-letters", "Replay dead letters", context => PostAsync(endpoint, "/api/v1/persistence/dead-letters/replay-all", internalCredential.Resource, context.CancellationToken), new CommandOptions
+            {
+                Description = "Appends every dead-lettered entry to its stream again.",
+                IconName = "ArrowReply",
+                ConfirmationMessage = "Replay every dead-lettered entry?",
+                UpdateState = WhenRunning,
+            });
+    }
+
+    private static CommandOptions ReadOnly(string description, string icon) => new() { Description = description, IconName = icon, UpdateState = WhenRunning };
+
+    private static ResourceCommandState WhenRunning(UpdateCommandStateContext context) =>
+        context.ResourceSnapshot.State?.Text == KnownResourceStates.Running ? ResourceCommandState.Enabled : ResourceCommandState.Disabled;
+
+    private static async Task<ExecuteCommandResult> RunWorkerCommandAsync(string assembly, SchemaResource database, string[] arguments, CancellationToken cancellationToken)
+    {
+        var startInfo = new ProcessStartInfo(BuildOutput.DotnetHost)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(assembly)!,
+        };
+        startInfo.ArgumentList.Add(assembly);
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        startInfo.Environment[$"ConnectionStrings__{database.Name}"] = await database.ConnectionStringExpression.GetValueAsync(cancellationToken);
+        startInfo.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start {assembly}.");
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var error = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        var text = Shorten($"{await output}{await error}".Trim());
+        return process.ExitCode == 0
+            ? CommandResults.Success(text)
+            : CommandResults.Failure($"exit code {process.ExitCode}: {text}");
+    }
+
+    private static async Task<ExecuteCommandResult> PostAsync(EndpointReference endpoint, string path, ParameterResource credential, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(endpoint.Url), path));
+        request.Headers.TryAddWithoutValidation("X-Internal-Credential", await credential.GetValueAsync(cancellationToken));
+        try
+        {
+            using var response = await Http.SendAsync(request, cancellationToken);
+            var body = Shorten(await response.Content.ReadAsStringAsync(cancellationToken));
+            return response.IsSuccessStatusCode
+                ? CommandResults.Success($"{(int)response.StatusCode}: {body}")
+                : CommandResults.Failure($"{(int)response.StatusCode}: {body}");
+        }
+        catch (HttpRequestException ex)
+        {
+            return CommandResults.Failure(ex.Message);
+        }
+    }
+
+    private static string Shorten(string text) => text.Length <= MaxMessageLength ? text : text[..MaxMessageLength] + " …";
+}

@@ -1,0 +1,152 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AppHost.Hosting;
+
+/// <summary>
+/// Keeps <c>&lt;state&gt;/resources.json</c> current (each resource's name, kind, the pid of its real process,
+/// endpoints; connection strings; parameters such as the development key; the dashboard's address), for scripts and
+/// for people, and prints the table of resources once every one of them is healthy.
+/// </summary>
+public sealed partial class StackStatus(
+    DistributedApplicationModel model,
+    ResourceNotificationService notifications,
+    StackOptions options,
+    StackParameters parameters,
+    ILogger<StackStatus> logger) : BackgroundService
+{
+    public const string FileName = "resources.json";
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    private readonly ConcurrentDictionary<string, CustomResourceSnapshot> _snapshots = new();
+    private readonly SemaphoreSlim _writing = new(1, 1);
+
+    public static string FilePath(string stateDirectory) => Path.Combine(stateDirectory, FileName);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var watching = WatchAsync(stoppingToken);
+        try
+        {
+            foreach (var resource in Shown())
+            {
+                await notifications.WaitForResourceHealthyAsync(resource.Name, stoppingToken);
+            }
+
+            await WriteAsync(stoppingToken);
+            ReadyTable.Print(Rows(), options, parameters, DashboardUrl());
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopped before everything was up.
+        }
+
+        await watching;
+    }
+
+    private async Task WatchAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var change in notifications.WatchAsync(cancellationToken))
+            {
+                _snapshots[change.Resource.Name] = change.Snapshot;
+                await WriteAsync(cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // AppHost is stopping.
+        }
+    }
+
+    private IEnumerable<IResource> Shown() => model.Resources.Where(r => r is RedisServerResource or MariaDbServerResource or SchemaResource or ProjectResource);
+
+    internal IReadOnlyList<ResourceRow> Rows() => [.. Shown().Select(resource =>
+    {
+        var snapshot = _snapshots.GetValueOrDefault(resource.Name);
+        var endpoints = snapshot?.Urls.Where(u => !u.IsInternal && u.Name is not null).ToDictionary(u => u.Name!, u => u.Url) ?? [];
+        return new ResourceRow(resource.Name, KindOf(resource), ProcessId(resource, snapshot), endpoints);
+    })];
+
+    /// <summary>The browser's address of the dashboard (its other endpoints take OTLP).</summary>
+    private string? DashboardUrl() =>
+        _snapshots.Where(s => s.Key == SnapshotNames.Dashboard).SelectMany(s => s.Value.Urls)
+            .FirstOrDefault(u => !u.IsInternal && u.Name?.StartsWith("otlp", StringComparison.OrdinalIgnoreCase) != true)?.Url;
+
+    private static string KindOf(IResource resource) => resource switch
+    {
+        RedisServerResource => "redis",
+        MariaDbServerResource => "mysql",
+        SchemaResource => "database",
+        ProjectResource => "project",
+        _ => "executable",
+    };
+
+    /// <summary>The real process: for a project, the service under its <c>dotnet run</c> wrapper.</summary>
+    private static int? ProcessId(IResource resource, CustomResourceSnapshot? snapshot)
+    {
+        if (snapshot is null || !KnownResourceStates.Running.Equals(snapshot.State?.Text, StringComparison.Ordinal)
+            || snapshot.Properties.FirstOrDefault(p => p.Name == SnapshotNames.ExecutablePid)?.Value is not { } value
+            || !int.TryParse(value.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+        {
+            return null;
+        }
+
+        return resource is ProjectResource project
+            ? ProcessTree.FindApplication(pid, Path.GetFileNameWithoutExtension(project.GetProjectMetadata().ProjectPath))
+            : pid;
+    }
+
+    private async Task WriteAsync(CancellationToken cancellationToken)
+    {
+        await _writing.WaitAsync(cancellationToken);
+        try
+        {
+            var connectionStrings = new JsonObject();
+            foreach (var resource in model.Resources.OfType<IResourceWithConnectionString>().Where(r => r is RedisServerResource or SchemaResource))
+            {
+                connectionStrings[resource.Name] = await resource.ConnectionStringExpression.GetValueAsync(cancellationToken);
+            }
+
+            var document = new JsonObject
+            {
+                ["stateDirectory"] = options.StateDirectory,
+                ["dashboard"] = DashboardUrl(),
+                ["connectionStrings"] = connectionStrings,
+                ["parameters"] = new JsonObject(parameters.Published.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
+                ["resources"] = new JsonArray([.. Rows().Select(row => (JsonNode)new JsonObject
+                {
+                    ["name"] = row.Name,
+                    ["kind"] = row.Kind,
+                    ["pid"] = row.ProcessId,
+                    ["endpoints"] = new JsonObject(row.Endpoints.Select(e => KeyValuePair.Create(e.Key, (JsonNode?)e.Value))),
+                })]),
+            };
+            OwnerOnlyFile.Write(FilePath(options.StateDirectory), document.ToJsonString(Indented));
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException)
+        {
+            Log.NotWritten(logger, ex.Message);
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "Could not write resources.json: {Message}")]
+        public static partial void NotWritten(ILogger logger, string message);
+    }
+}
+
+/// <summary>One line of the resource table.</summary>
+public sealed record ResourceRow(string Name, string Kind, int? ProcessId, IReadOnlyDictionary<string, string> Endpoints);

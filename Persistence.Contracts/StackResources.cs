@@ -1,0 +1,32 @@
+namespace Persistence.Contracts;
+
+/// <summary>
+/// The resource names the AppHost gives the parts of the stack. They are a contract: services read their connection
+/// strings as <c>ConnectionStrings__{name}</c>, the gateway discovers replicas as <c>services__{Api}__http__{i}</c>,
+/// and scripts, dashboards and tests find resources by them.
+/// </summary>
+public static class StackResources
+{
+    public const string Redis = "redis";
+
+    /// <summary>The MySQL (MariaDB locally) server.</summary>
+    public const string MySql = "mysql";
+
+    /// <summary>The application's database on <see cref="MySql"/>: the connection name the services use.</summary>
+    public const string Database = "persistencedb";
+
+    /// <summary>The service name of the API replicas; replica <c>i</c> is the resource <c>persistence-api-{i}</c>.</summary>
+    public const string Api = "persistence-api";
+
+    /// <summary>The workers' prefix; worker <c>i</c> is <c>translation-worker-{i}</c>, which is also its consumer name.</summary>
+    public const string Worker = "translation-worker";
+
+    /// <summary>The first gateway; further instances are <c>gateway-{i}</c>.</summary>
+    public const string Gateway = "gateway";
+
+    public static string ApiReplica(int index) => $"{Api}-{index}";
+
+    public static string WorkerInstance(int index) => $"{Worker}-{index}";
+
+    public static string GatewayInstance(int index) => index == 0 ? Gateway : $"{Gateway}-{index}";
+}

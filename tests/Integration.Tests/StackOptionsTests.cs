@@ -1,0 +1,52 @@
+using AppHost;
+
+namespace Integration.Tests;
+
+/// <summary>AppHost's command line: every documented option as written, and no flag that eats the next one.</summary>
+public sealed class StackOptionsTests
+{
+    [Fact]
+    public void Flags_without_a_value_never_swallow_the_next_option()
+    {
+        var options = StackOptions.Parse(["--quiet", "--replicas", "4", "--no-dashboard", "--workers", "2", "--no-restart", "--gateway-port", "0"]);
+
+        Assert.False(options.EchoLogs);
+        Assert.False(options.Dashboard);
+        Assert.False(options.RestartOnCrash);
+        Assert.Equal(4, options.Replicas);
+        Assert.Equal(2, options.Workers);
+        Assert.Equal(0, options.GatewayPort);
+        Assert.Empty(options.AspireArguments);
+    }
+
+    [Fact]
+    public void Every_documented_option_is_read_and_the_defaults_are_the_documented_ones()
+    {
+        var defaults = StackOptions.Parse([]);
+        var options = StackOptions.Parse([
+            "--gateway-port", "9000", "--gateways", "2", "--redis-fsync", "always", "--redis-maxmemory", "1gb",
+            "--flush-niceness", "0", "--state-dir", "/tmp/somewhere", "--api-setting", "Ingest__MaxItems=10",
+            "--worker-setting", "Flush__BatchSize=500", "--gateway-setting", "RateLimits__Requests__PerSecond=5"]);
+
+        Assert.Equal((8000, 3, 1, 1, "everysec", "4gb", 10, true, true, true), (defaults.GatewayPort, defaults.Replicas, defaults.Workers, defaults.Gateways, defaults.RedisAppendFsync, defaults.RedisMaxMemory, defaults.FlushNiceness, defaults.EchoLogs, defaults.Dashboard, defaults.RestartOnCrash));
+        Assert.Equal((9000, 2, "always", "1gb", 0, "/tmp/somewhere"), (options.GatewayPort, options.Gateways, options.RedisAppendFsync, options.RedisMaxMemory, options.FlushNiceness, options.StateDirectory));
+        Assert.Equal("10", options.ApiSettings["Ingest__MaxItems"]);
+        Assert.Equal("500", options.WorkerSettings["Flush__BatchSize"]);
+        Assert.Equal("5", options.GatewaySettings["RateLimits__Requests__PerSecond"]);
+    }
+
+    [Fact]
+    public void Aspire_s_own_options_pass_through_and_a_typo_is_refused_with_the_list_of_options()
+    {
+        var options = StackOptions.Parse(["--publisher", "manifest", "--output-path", "out.json", "--Parameters:x", "1"]);
+        var typo = Assert.Throws<ArgumentException>(() => StackOptions.Parse(["--replica", "2"]));
+        var missing = Assert.Throws<ArgumentException>(() => StackOptions.Parse(["--replicas", "--quiet"]));
+        var badFsync = Assert.Throws<ArgumentException>(() => StackOptions.Parse(["--redis-fsync", "never"]));
+
+        Assert.Equal(["--publisher", "manifest", "--output-path", "out.json", "--Parameters:x", "1"], options.AspireArguments);
+        Assert.Contains("Unknown option --replica.", typo.Message, StringComparison.Ordinal);
+        Assert.Contains("--replicas N", typo.Message, StringComparison.Ordinal);
+        Assert.Equal("--replicas needs a value.", missing.Message);
+        Assert.Equal("--redis-fsync is always or everysec.", badFsync.Message);
+    }
+}
