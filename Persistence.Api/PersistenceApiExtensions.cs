@@ -7,6 +7,7 @@ using Persistence.Api.Ingest;
 using Persistence.Api.Pipeline;
 using Persistence.Api.Queries;
 using Persistence.Api.Translations;
+using Persistence.Contracts;
 using Persistence.Maintenance.GarbageCollection;
 using StackExchange.Redis;
 
@@ -15,10 +16,10 @@ namespace Persistence.Api;
 public static class PersistenceApiExtensions
 {
     /// <summary>Resource name of the Redis connection string (<c>ConnectionStrings:redis</c>).</summary>
-    public const string RedisConnectionName = "redis";
+    public const string RedisConnectionName = StackResources.Redis;
 
     /// <summary>Resource name of the MySQL connection string (<c>ConnectionStrings:persistencedb</c>).</summary>
-    public const string DatabaseConnectionName = "persistencedb";
+    public const string DatabaseConnectionName = StackResources.Database;
 
     public static IHostApplicationBuilder AddPersistenceApi(this IHostApplicationBuilder builder)
     {
@@ -35,7 +36,7 @@ public static class PersistenceApiExtensions
         // Only reads need MySQL: ingest must keep taking records while MySQL is down (Redis holds the backlog) and the
         // gateway routes by health, so an unreachable database degrades health (still 200) instead of failing it.
         // Reads answer 503 on their own during an outage.
-        builder.AddMySqlDataSource(DatabaseConnectionName, failureStatus: HealthStatus.Degraded);
+        builder.AddMySqlDataSource(DatabaseConnectionName, settings => settings.HealthCheckFailureStatus = HealthStatus.Degraded);
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<RedisUnavailableHandler>();

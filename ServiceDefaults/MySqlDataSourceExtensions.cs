@@ -6,34 +6,25 @@ using MySqlConnector;
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// Registers one <see cref="MySqlDataSource"/> from <c>ConnectionStrings:{name}</c>, wired to the host's logging,
-/// with a readiness check unless <c>healthCheck</c> is false (a service that must keep serving while MySQL is down).
-/// MySqlConnector emits its own traces and metrics (source and meter "MySqlConnector").
+/// Registers one <see cref="MySqlDataSource"/> from <c>ConnectionStrings:{name}</c>, wired to the host's logging, with
+/// a readiness check. Shaped like Aspire.MySqlConnector's <c>AddMySqlDataSource(connectionName, configureSettings)</c>
+/// (that package is not served here), so moving to it is a change of package and of this one file. MySqlConnector
+/// emits its own traces and metrics (source and meter "MySqlConnector").
 /// </summary>
 public static class MySqlDataSourceExtensions
 {
-    /// <param name="failureStatus">
-    /// What an unreachable MySQL makes of the service's health. <see cref="HealthStatus.Degraded"/> still answers 200,
-    /// for a service that has other work to do without the database.
-    /// </param>
     public static IHostApplicationBuilder AddMySqlDataSource(
-        this IHostApplicationBuilder builder,
-        string connectionName,
-        Action<MySqlConnectionStringBuilder>? configure = null,
-        bool healthCheck = true,
-        HealthStatus failureStatus = HealthStatus.Unhealthy)
+        this IHostApplicationBuilder builder, string connectionName, Action<MySqlDataSourceSettings>? configureSettings = null)
     {
-        var connectionString = ConnectionStrings.Require(builder.Configuration, connectionName);
-
-        var settings = new MySqlConnectionStringBuilder(connectionString);
-        configure?.Invoke(settings);
+        var settings = new MySqlDataSourceSettings { ConnectionString = ConnectionStrings.Require(builder.Configuration, connectionName) };
+        configureSettings?.Invoke(settings);
 
         builder.Services.AddSingleton(services => new MySqlDataSourceBuilder(settings.ConnectionString)
             .UseLoggerFactory(services.GetRequiredService<ILoggerFactory>())
             .Build());
-        if (healthCheck)
+        if (!settings.DisableHealthChecks)
         {
-            builder.Services.AddHealthChecks().AddCheck<MySqlHealthCheck>(connectionName, failureStatus);
+            builder.Services.AddHealthChecks().AddCheck<MySqlHealthCheck>(connectionName, settings.HealthCheckFailureStatus);
         }
 
         return builder;
@@ -55,4 +46,18 @@ public static class MySqlDataSourceExtensions
             }
         }
     }
+}
+
+/// <summary>The settings of <see cref="MySqlDataSourceExtensions.AddMySqlDataSource"/>, named as Aspire's MySqlConnectorSettings names them.</summary>
+public sealed class MySqlDataSourceSettings
+{
+    public string ConnectionString { get; set; } = "";
+
+    public bool DisableHealthChecks { get; set; }
+
+    /// <summary>
+    /// What an unreachable MySQL makes of the service's health. <see cref="HealthStatus.Degraded"/> still answers 200,
+    /// for a service that has other work to do without the database.
+    /// </summary>
+    public HealthStatus HealthCheckFailureStatus { get; set; } = HealthStatus.Unhealthy;
 }

@@ -9,8 +9,8 @@ namespace Translation.Worker;
 
 public static class WorkerExtensions
 {
-    public const string RedisConnectionName = "redis";
-    public const string DatabaseConnectionName = "persistencedb";
+    public const string RedisConnectionName = StackResources.Redis;
+    public const string DatabaseConnectionName = StackResources.Database;
 
     public static IHostApplicationBuilder AddTranslationWorker(this IHostApplicationBuilder builder)
     {
