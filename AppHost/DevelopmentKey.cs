@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 
 
@@ -15,16 +14,16 @@ public static class DevelopmentKey
 
     public static string KeyFile(string stateDirectory) => Path.Combine(stateDirectory, "gateway", "api-keys.json");
 
-    public static string Ensure(StateSecrets secrets, string stateDirectory)
+    public static async Task<string> EnsureAsync(StateSecrets secrets, string stateDirectory)
     {
         var path = KeyFile(stateDirectory);
-        var document = File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path))!.AsObject() : [];
+        var document = File.Exists(path) ? JsonNode.Parse(await File.ReadAllTextAsync(path))!.AsObject() : [];
         if (secrets.DevelopmentApiKey is { } existing && document["ApiKeys"]?["Keys"]?[Id] is not null)
         {
             return existing;
         }
 
-        var minted = Mint();
+        var minted = await MintAsync();
         var entry = minted["configuration"]!["ApiKeys"]!["Keys"]![Id]!.DeepClone();
         var keys = (document["ApiKeys"] ??= new JsonObject())["Keys"] ??= new JsonObject();
         keys[Id] = entry;
@@ -36,25 +35,15 @@ public static class DevelopmentKey
         return secrets.DevelopmentApiKey;
     }
 
-    private static JsonNode Mint()
+    private static async Task<JsonNode> MintAsync()
     {
-        var startInfo = new ProcessStartInfo(BuildOutput.DotnetHost)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in (string[])[BuildOutput.AssemblyPath(new Projects.Gateway().ProjectPath), "new-key", "--id", Id, "--name", "local development", "--json"])
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start the gateway to mint a key.");
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode == 0 && JsonNode.Parse(output) is { } minted
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        var (exitCode, output, error) = await ChildProcess.RunAsync(
+            BuildOutput.DotnetHost,
+            [BuildOutput.AssemblyPath(new Projects.Gateway().ProjectPath), "new-key", "--id", Id, "--name", "local development", "--json"],
+            cancellationToken: timeout.Token);
+        return exitCode == 0 && JsonNode.Parse(output) is { } minted
             ? minted
-            : throw new InvalidOperationException($"The gateway's new-key command failed ({process.ExitCode}): {error}");
+            : throw new InvalidOperationException($"The gateway's new-key command failed ({exitCode}): {error}");
     }
 }

@@ -21,12 +21,21 @@ public sealed class StateSecrets
     /// <summary>What the gateway presents to the API replicas, so nothing else can call them.</summary>
     public string InternalCredential { get; set; } = Generate();
 
+    /// <summary>What the dashboard's login page asks for (the printed login link carries it).</summary>
+    public string DashboardBrowserToken { get; set; } = Generate();
+
+    /// <summary>What the dashboard's telemetry API asks for in <c>x-api-key</c>.</summary>
+    public string DashboardApiKey { get; set; } = Generate();
+
     /// <summary>The development API key with every scope, minted by the gateway on the first run.</summary>
     public string? DevelopmentApiKey { get; set; }
 
     public static StateSecrets LoadOrCreate(string stateDirectory)
     {
-        Directory.CreateDirectory(stateDirectory);
+        // The folder holds the data and these secrets: nobody else may list or enter it.
+        const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        Directory.CreateDirectory(stateDirectory, ownerOnly);
+        File.SetUnixFileMode(stateDirectory, ownerOnly);
         var path = Path.Combine(stateDirectory, FileName);
         var secrets = File.Exists(path)
             ? JsonSerializer.Deserialize<StateSecrets>(File.ReadAllText(path)) ?? throw new InvalidDataException($"{path} is empty.")

@@ -29,4 +29,8 @@ public static class StackResources
     public static string WorkerInstance(int index) => $"{Worker}-{index}";
 
     public static string GatewayInstance(int index) => index == 0 ? Gateway : $"{Gateway}-{index}";
+
+    /// <summary>Whether <paramref name="resource"/> is one of the instances of <paramref name="role"/> (<see cref="Api"/>, <see cref="Worker"/>, <see cref="Gateway"/>).</summary>
+    public static bool IsOf(string role, string resource) =>
+        resource == role || (resource.StartsWith(role, StringComparison.Ordinal) && resource.Length > role.Length + 1 && resource[role.Length] == '-' && char.IsAsciiDigit(resource[role.Length + 1]));
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Aspire.Hosting.ApplicationModel;
 
 namespace AppHost.Hosting;
@@ -55,29 +54,15 @@ public static class OperatorCommands
 
     private static async Task<ExecuteCommandResult> RunWorkerCommandAsync(string assembly, SchemaResource database, string[] arguments, CancellationToken cancellationToken)
     {
-        var startInfo = new ProcessStartInfo(BuildOutput.DotnetHost)
+        var environment = new Dictionary<string, string>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(assembly)!,
+            [$"ConnectionStrings__{database.Name}"] = await database.ConnectionStringExpression.GetValueAsync(cancellationToken) ?? "",
+            ["DOTNET_ENVIRONMENT"] = "Production",
         };
-        startInfo.ArgumentList.Add(assembly);
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        startInfo.Environment[$"ConnectionStrings__{database.Name}"] = await database.ConnectionStringExpression.GetValueAsync(cancellationToken);
-        startInfo.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start {assembly}.");
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var error = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        var text = Shorten($"{await output}{await error}".Trim());
-        return process.ExitCode == 0
-            ? CommandResults.Success(text)
-            : CommandResults.Failure($"exit code {process.ExitCode}: {text}");
+        var (exitCode, output, error) = await ChildProcess.RunAsync(
+            BuildOutput.DotnetHost, [assembly, .. arguments], environment, Path.GetDirectoryName(assembly), cancellationToken);
+        var text = Shorten($"{output}{error}".Trim());
+        return exitCode == 0 ? CommandResults.Success(text) : CommandResults.Failure($"exit code {exitCode}: {text}");
     }
 
     private static async Task<ExecuteCommandResult> PostAsync(EndpointReference endpoint, string path, ParameterResource credential, CancellationToken cancellationToken)

@@ -24,11 +24,16 @@ internal static class ReadyTable
         output.WriteLine($"Ready. Gateway: {gateway}  State and logs: {options.StateDirectory}");
         if (dashboard is not null)
         {
-            output.WriteLine($"Dashboard: {dashboard}");
+            output.WriteLine($"Dashboard: {dashboard}/login?t={parameters.DashboardBrowserToken}");
         }
 
-        output.WriteLine($"Development API key (all scopes): {parameters.DevelopmentApiKey}");
-        output.WriteLine($"  e.g. curl -H '{StackParameters.ApiKeyHeader}: {parameters.DevelopmentApiKey}' {gateway}/api/v1/persistence/stats");
+        // A quiet run (CI, scripts) keeps its secrets out of its console log; they are in resources.json.
+        if (options.EchoLogs)
+        {
+            output.WriteLine($"Development API key (all scopes): {parameters.DevelopmentApiKey}");
+            output.WriteLine($"  e.g. curl -H '{StackParameters.ApiKeyHeader}: {parameters.DevelopmentApiKey}' {gateway}/api/v1/persistence/stats");
+        }
+
         output.WriteLine($"Connection strings and the key are in {StackStatus.FilePath(options.StateDirectory)}. Ctrl+C stops everything.");
     }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Aspire.Hosting.ApplicationModel;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
 
@@ -18,26 +17,22 @@ public static class RedisServerBuilderExtensions
         Directory.CreateDirectory(dataDirectory);
         var redis = new RedisServerResource(name, Prerequisites.Find("redis-server"), dataDirectory, password.Resource);
 
-        string? connectionString = null;
-        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(redis, async (_, cancellationToken) =>
-            connectionString = await redis.ConnectionStringExpression.GetValueAsync(cancellationToken));
+        var healthCheck = ConnectionStringHealthCheck.Register(builder, redis, PingAsync);
 
-        var healthCheck = $"{name}_ping";
-        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
-            healthCheck,
-            _ => new RedisPing(() => connectionString),
-            failureStatus: null,
-            tags: null));
+        // The password goes into an owner-only config file rather than the command line, which any local user can
+        // read in /proc/<pid>/cmdline.
+        var configFile = Path.Combine(dataDirectory, "redis.conf");
+        builder.Eventing.Subscribe<BeforeResourceStartedEvent>(redis, async (_, cancellationToken) =>
+            OwnerOnlyFile.Write(configFile, $"requirepass {await redis.Password.GetValueAsync(cancellationToken)}\n"));
 
         return builder.AddResource(redis)
             .WithEndpoint(name: RedisServerResource.EndpointName, scheme: "redis", isProxied: false)
             .OnLoopback(RedisServerResource.EndpointName)
             .WithArgs(context =>
             {
+                context.Args.Add(configFile);
                 context.Args.Add("--port");
                 context.Args.Add(redis.Endpoint.Property(EndpointProperty.TargetPort));
-                context.Args.Add("--requirepass");
-                context.Args.Add(redis.Password);
                 foreach (var argument in durability.Arguments(dataDirectory))
                 {
                     context.Args.Add(argument);
@@ -47,29 +42,21 @@ public static class RedisServerBuilderExtensions
             .WithIconName("Database");
     }
 
-    /// <summary>Ready when a fresh connection can PING; the shared stack's clients are not used for probing.</summary>
-    private sealed class RedisPing(Func<string?> connectionString) : IHealthCheck
+    /// <summary>Ready when a fresh connection can PING; the services' own clients are not used for probing.</summary>
+    private static async Task<HealthCheckResult> PingAsync(string connectionString, CancellationToken cancellationToken)
     {
-        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        try
         {
-            if (connectionString() is not { } value)
-            {
-                return HealthCheckResult.Unhealthy("Redis has no address yet.");
-            }
-
-            try
-            {
-                var options = ConfigurationOptions.Parse(value);
-                options.AbortOnConnectFail = true;
-                options.ConnectTimeout = 1000;
-                await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
-                var latency = await connection.GetDatabase().PingAsync();
-                return HealthCheckResult.Healthy(string.Create(CultureInfo.InvariantCulture, $"PING {latency.TotalMilliseconds:F1} ms"));
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
-            {
-                return HealthCheckResult.Unhealthy("Redis does not answer.", ex);
-            }
+            var options = ConfigurationOptions.Parse(connectionString);
+            options.AbortOnConnectFail = true;
+            options.ConnectTimeout = 1000;
+            await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
+            var latency = await connection.GetDatabase().PingAsync().WaitAsync(cancellationToken);
+            return HealthCheckResult.Healthy(string.Create(CultureInfo.InvariantCulture, $"PING {latency.TotalMilliseconds:F1} ms"));
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            return HealthCheckResult.Unhealthy("Redis does not answer.", ex);
         }
     }
 }

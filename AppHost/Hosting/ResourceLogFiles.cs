@@ -1,5 +1,6 @@
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace AppHost.Hosting;
 
@@ -8,13 +9,14 @@ namespace AppHost.Hosting;
 /// runs, readable after a crash), and on AppHost's console prefixed with the resource name unless the stack runs quiet.
 /// The dashboard shows the same lines.
 /// </summary>
-public sealed class ResourceLogFiles(DistributedApplicationModel model, ResourceLoggerService logs, StackOptions options) : BackgroundService
+public sealed partial class ResourceLogFiles(DistributedApplicationModel model, ResourceLoggerService logs, StackOptions options, ILogger<ResourceLogFiles> logger)
+    : BackgroundService
 {
-    public static string Directory(string stateDirectory) => Path.Combine(stateDirectory, "logs");
+    public static string LogDirectory(string stateDirectory) => Path.Combine(stateDirectory, "logs");
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        System.IO.Directory.CreateDirectory(Directory(options.StateDirectory));
+        Directory.CreateDirectory(LogDirectory(options.StateDirectory));
         return Task.WhenAll(model.Resources
             .Where(r => r is RedisServerResource or MariaDbServerResource or ProjectResource)
             .Select(r => FollowAsync(r, stoppingToken)));
@@ -23,7 +25,7 @@ public sealed class ResourceLogFiles(DistributedApplicationModel model, Resource
     private async Task FollowAsync(IResource resource, CancellationToken cancellationToken)
     {
         var file = new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.ReadWrite, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite };
-        await using var writer = new StreamWriter(Path.Combine(Directory(options.StateDirectory), resource.Name + ".log"), new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), file) { AutoFlush = true };
+        await using var writer = new StreamWriter(Path.Combine(LogDirectory(options.StateDirectory), resource.Name + ".log"), new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), file) { AutoFlush = true };
         var prefix = $"[{resource.Name}] ";
         try
         {
@@ -43,5 +45,16 @@ public sealed class ResourceLogFiles(DistributedApplicationModel model, Resource
         {
             // AppHost is stopping.
         }
+        catch (IOException ex)
+        {
+            // A full disk must not take the stack down: the dashboard still has the lines.
+            Log.NotWritten(logger, resource.Name, ex.Message);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "The log file of {Resource} is no longer written: {Message}")]
+        public static partial void NotWritten(ILogger logger, string resource, string message);
     }
 }

@@ -32,6 +32,24 @@ public static class StackBuilderExtensions
         return builder.AddParameter(name, new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
     }
 
+    /// <summary>
+    /// The dashboard shows secret values and runs operator commands, so a browser logs in with a token (the printed
+    /// link carries it) and the telemetry API wants a key; both kept with the state folder's secrets. A caller that
+    /// configured its own (the tests do) keeps them.
+    /// </summary>
+    public static IDistributedApplicationBuilder SecureDashboard(this IDistributedApplicationBuilder builder, StateSecrets secrets)
+    {
+        builder.Configuration[DashboardBrowserTokenKey] ??= secrets.DashboardBrowserToken;
+        builder.Configuration[DashboardApiKeyKey] ??= secrets.DashboardApiKey;
+        return builder;
+    }
+
+    /// <summary>Where Aspire reads the dashboard's browser token.</summary>
+    public const string DashboardBrowserTokenKey = "AppHost:BrowserToken";
+
+    /// <summary>Where Aspire reads the key of the dashboard's telemetry API.</summary>
+    public const string DashboardApiKeyKey = "AppHost:DashboardApiKey";
+
     /// <summary>The published Redis container with the same durability as the local process.</summary>
     public static IResourceBuilder<RedisResource> WithDurability(this IResourceBuilder<RedisResource> redis, RedisDurability durability) =>
         redis.WithArgs(context =>
@@ -93,6 +111,38 @@ public static class StackBuilderExtensions
         where T : IResourceWithEndpoints =>
         resource.WithEndpoint(endpointName, endpoint => endpoint.TargetHost = "127.0.0.1");
 
+    /// <summary>
+    /// Runs the project's built assembly as <c>dotnet Project.dll</c> instead of the orchestrator's default
+    /// <c>dotnet run --project</c>, which evaluates the project with MSBuild at every start: measured on two cores, the
+    /// stack took 13.5 s to be ready that way and under 5 s this way, and a crashed process is back sooner. The pid the
+    /// orchestrator reports is then the service itself, not a wrapper. <paramref name="niceness"/> above 0 starts it
+    /// through <c>nice</c>, which execs it: every thread it ever starts has the lower priority.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> RunsBuiltAssembly(this IResourceBuilder<ProjectResource> project, int niceness = 0)
+    {
+        if (!project.ApplicationBuilder.ExecutionContext.IsRunMode)
+        {
+            return project;
+        }
+
+        var assembly = BuildOutput.AssemblyPath(project.Resource.GetProjectMetadata().ProjectPath);
+        var lowered = niceness > 0;
+        project.WithAnnotation(
+            new ExecutableAnnotation { Command = lowered ? Prerequisites.Find("nice") : BuildOutput.DotnetHost, WorkingDirectory = Path.GetDirectoryName(assembly)! },
+            ResourceAnnotationMutationBehavior.Replace);
+        return project.WithArgs(context =>
+        {
+            if (lowered)
+            {
+                context.Args.Add("-n");
+                context.Args.Add(niceness.ToString(CultureInfo.InvariantCulture));
+                context.Args.Add(BuildOutput.DotnetHost);
+            }
+
+            context.Args.Add(assembly);
+        });
+    }
+
     /// <summary>Extra settings from the command line (<c>--api-setting Section__Key=value</c> and its twins).</summary>
     public static IResourceBuilder<ProjectResource> WithSettings(this IResourceBuilder<ProjectResource> project, IReadOnlyDictionary<string, string> settings)
     {
@@ -122,10 +172,9 @@ public static class StackBuilderExtensions
 
     /// <summary>
     /// What the local stack adds to the orchestrator: log files, resources.json and the table, a shutdown that drains
-    /// the services before the data stores stop, restarts of crashed processes, the flush path's priority.
+    /// the services before the data stores stop, and restarts of crashed processes.
     /// </summary>
-    public static IDistributedApplicationBuilder AddLocalSupervision(
-        this IDistributedApplicationBuilder builder, StackOptions stack, StackParameters parameters, IReadOnlyList<IResourceBuilder<ProjectResource>> flushPath)
+    public static IDistributedApplicationBuilder AddLocalSupervision(this IDistributedApplicationBuilder builder, StackOptions stack, StackParameters parameters)
     {
         builder.Services.AddSingleton(stack);
         builder.Services.AddSingleton(parameters);
@@ -136,12 +185,6 @@ public static class StackBuilderExtensions
         if (stack.RestartOnCrash)
         {
             builder.Services.AddHostedService<Supervisor>();
-        }
-
-        if (stack.FlushNiceness > 0)
-        {
-            builder.Services.AddSingleton(new FlushPriority.Targets(flushPath.Select(p => p.Resource.Name).ToHashSet(), stack.FlushNiceness));
-            builder.Services.AddHostedService<FlushPriority>();
         }
 
         return builder;

@@ -26,6 +26,7 @@ public sealed partial class StackStatus(
 
     private readonly ConcurrentDictionary<string, CustomResourceSnapshot> _snapshots = new();
     private readonly SemaphoreSlim _writing = new(1, 1);
+    private string? _written;
 
     public static string FilePath(string stateDirectory) => Path.Combine(stateDirectory, FileName);
 
@@ -72,7 +73,7 @@ public sealed partial class StackStatus(
     {
         var snapshot = _snapshots.GetValueOrDefault(resource.Name);
         var endpoints = snapshot?.Urls.Where(u => !u.IsInternal && u.Name is not null).ToDictionary(u => u.Name!, u => u.Url) ?? [];
-        return new ResourceRow(resource.Name, KindOf(resource), ProcessId(resource, snapshot), endpoints);
+        return new ResourceRow(resource.Name, KindOf(resource), ProcessId(snapshot), endpoints);
     })];
 
     /// <summary>The browser's address of the dashboard (its other endpoints take OTLP).</summary>
@@ -89,20 +90,11 @@ public sealed partial class StackStatus(
         _ => "executable",
     };
 
-    /// <summary>The real process: for a project, the service under its <c>dotnet run</c> wrapper.</summary>
-    private static int? ProcessId(IResource resource, CustomResourceSnapshot? snapshot)
-    {
-        if (snapshot is null || !KnownResourceStates.Running.Equals(snapshot.State?.Text, StringComparison.Ordinal)
-            || snapshot.Properties.FirstOrDefault(p => p.Name == SnapshotNames.ExecutablePid)?.Value is not { } value
-            || !int.TryParse(value.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-        {
-            return null;
-        }
-
-        return resource is ProjectResource project
-            ? ProcessTree.FindApplication(pid, Path.GetFileNameWithoutExtension(project.GetProjectMetadata().ProjectPath))
-            : pid;
-    }
+    /// <summary>The process the orchestrator started (a project runs its built assembly directly, so it is the service itself).</summary>
+    private static int? ProcessId(CustomResourceSnapshot? snapshot) =>
+        snapshot is not null && KnownResourceStates.Running.Equals(snapshot.State?.Text, StringComparison.Ordinal)
+            ? SnapshotNames.ProcessId(snapshot)
+            : null;
 
     private async Task WriteAsync(CancellationToken cancellationToken)
     {
@@ -129,9 +121,15 @@ public sealed partial class StackStatus(
                     ["endpoints"] = new JsonObject(row.Endpoints.Select(e => KeyValuePair.Create(e.Key, (JsonNode?)e.Value))),
                 })]),
             };
-            OwnerOnlyFile.Write(FilePath(options.StateDirectory), document.ToJsonString(Indented));
+            // Health reports alone change the snapshots every few seconds; the file changes far less often.
+            var content = document.ToJsonString(Indented);
+            if (content != _written)
+            {
+                OwnerOnlyFile.Write(FilePath(options.StateDirectory), content);
+                _written = content;
+            }
         }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
         {
             Log.NotWritten(logger, ex.Message);
         }

@@ -6,7 +6,7 @@ namespace AppHost.Hosting;
 
 /// <summary>
 /// Restarts a process that died on its own, as a cluster's supervisor would: the orchestrator leaves a crashed process
-/// finished. A deliberate stop (the dashboard's or a test's) exits 0 or passes through Stopping, and stays stopped.
+/// finished. A deliberate stop (the dashboard's or a test's) passes through Stopping or exits 0, and stays stopped.
 /// A process that keeps dying is restarted with a growing delay, up to <see cref="MaximumDelay"/>.
 /// </summary>
 public sealed partial class Supervisor(
@@ -34,58 +34,108 @@ public sealed partial class Supervisor(
             }
 
             var state = change.Snapshot.State?.Text;
-            var supervised = _resources.TryGetValue(change.ResourceId, out var known) ? known : _resources[change.ResourceId] = new Supervised();
+            if (!_resources.TryGetValue(change.ResourceId, out var supervised))
+            {
+                _resources[change.ResourceId] = supervised = new Supervised(time.GetUtcNow());
+            }
+
             var previous = supervised.State;
             supervised.State = state;
+            if (state == previous)
+            {
+                continue;
+            }
+
             if (state == KnownResourceStates.Stopping)
             {
                 supervised.Deliberate = true;
+                supervised.CancelPendingRestart();
             }
-            else if (state == KnownResourceStates.Running && previous != KnownResourceStates.Running)
+            else if (state == KnownResourceStates.Starting || state == KnownResourceStates.Running)
             {
-                supervised.RunningSince = time.GetUtcNow();
+                // Whoever started it (a person, a test, this), any restart still waiting is not needed any more.
+                supervised.Deliberate = false;
+                supervised.CancelPendingRestart();
+                if (state == KnownResourceStates.Running)
+                {
+                    supervised.RunningSince = time.GetUtcNow();
+                }
             }
             else if (KnownResourceStates.TerminalStates.Contains(state) && !KnownResourceStates.TerminalStates.Contains(previous))
             {
-                var deliberate = supervised.Deliberate || change.Snapshot.ExitCode is null or 0;
-                supervised.Deliberate = false;
-                if (!deliberate && !lifetime.ApplicationStopping.IsCancellationRequested)
+                // A process that could not start at all has no exit code; one that stopped cleanly exits 0.
+                var crashed = state == KnownResourceStates.FailedToStart || change.Snapshot.ExitCode is { } code && code != 0;
+                if (crashed && !supervised.Deliberate && !lifetime.ApplicationStopping.IsCancellationRequested)
                 {
-                    _ = RestartAsync(change.Resource, supervised, change.Snapshot.ExitCode, stoppingToken);
+                    ScheduleRestart(change.Resource, supervised, change.Snapshot.ExitCode, stoppingToken);
                 }
+
+                supervised.Deliberate = false;
             }
         }
     }
 
-    private async Task RestartAsync(IResource resource, Supervised supervised, int? exitCode, CancellationToken cancellationToken)
+    private void ScheduleRestart(IResource resource, Supervised supervised, int? exitCode, CancellationToken stoppingToken)
     {
         var ranFor = time.GetUtcNow() - supervised.RunningSince;
         supervised.Delay = ranFor >= StableRun ? TimeSpan.Zero : TimeSpan.FromTicks(Math.Min(MaximumDelay.Ticks, Math.Max(FirstDelay.Ticks, supervised.Delay.Ticks * 2)));
+        var pending = supervised.StartPendingRestart(stoppingToken);
         Log.Restarting(logger, resource.Name, exitCode, supervised.Delay.TotalMilliseconds);
+        _ = RestartAsync(resource, supervised.Delay, pending, stoppingToken);
+    }
+
+    /// <summary>
+    /// Waits out the delay (cancelled when someone else starts or stops the resource meanwhile), then starts it; the
+    /// start itself is cancelled only by AppHost stopping, since its own Starting notification must not abort it.
+    /// </summary>
+    private async Task RestartAsync(IResource resource, TimeSpan delay, CancellationToken pending, CancellationToken stoppingToken)
+    {
         try
         {
-            await Task.Delay(supervised.Delay, time, cancellationToken);
-            var result = await commands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, cancellationToken);
+            await Task.Delay(delay, time, pending);
+            var result = await commands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, stoppingToken);
             if (!result.Success)
             {
+                // The orchestrator's notification of the failed start (FailedToStart) schedules the next try.
                 Log.RestartFailed(logger, resource.Name, result.Message);
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            // AppHost is stopping; nothing to restart for.
+            // Started by someone else meanwhile, stopped on purpose, or AppHost is stopping.
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            Log.RestartFailed(logger, resource.Name, ex.Message);
         }
     }
 
-    private sealed class Supervised
+    private sealed class Supervised(DateTimeOffset seen)
     {
+        private CancellationTokenSource? _pendingRestart;
+
         public string? State { get; set; }
 
         public bool Deliberate { get; set; }
 
-        public DateTimeOffset RunningSince { get; set; }
+        /// <summary>From when it was first seen, so one that dies before it ever ran is restarted with a delay too.</summary>
+        public DateTimeOffset RunningSince { get; set; } = seen;
 
         public TimeSpan Delay { get; set; }
+
+        public CancellationToken StartPendingRestart(CancellationToken stoppingToken)
+        {
+            CancelPendingRestart();
+            _pendingRestart = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            return _pendingRestart.Token;
+        }
+
+        public void CancelPendingRestart()
+        {
+            _pendingRestart?.Cancel();
+            _pendingRestart?.Dispose();
+            _pendingRestart = null;
+        }
     }
 
     private static partial class Log

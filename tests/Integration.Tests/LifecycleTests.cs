@@ -75,26 +75,14 @@ public sealed class LifecycleTests(StackFixture stack)
     private async Task<(int ExitCode, string Output)> RunWorkerCommandAsync(params string[] arguments)
     {
         var assembly = BuildOutput.AssemblyPath(Path.Combine(BuildOutput.RepositoryRoot, "Translation.Worker", "Translation.Worker.csproj"));
-        var start = new ProcessStartInfo(BuildOutput.DotnetHost)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(assembly)!,
-        };
-        start.ArgumentList.Add(assembly);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["ConnectionStrings__persistencedb"] = stack.DatabaseConnectionString;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
+        var (exitCode, output, error) = await ChildProcess.RunAsync(
+            BuildOutput.DotnetHost,
+            [assembly, .. arguments],
+            new Dictionary<string, string> { ["ConnectionStrings__persistencedb"] = stack.DatabaseConnectionString },
+            Path.GetDirectoryName(assembly),
+            timeout.Token);
+        return (exitCode, output + error);
     }
 
     private static async Task InsertSessionAsync(MySqlConnection db, string id, string status, DateTime at, int tasks)

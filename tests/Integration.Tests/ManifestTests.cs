@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using AppHost;
@@ -73,23 +72,9 @@ public sealed partial class ManifestTests
 
     private static async Task<(int ExitCode, string Output)> RunAppHostAsync(params string[] arguments)
     {
-        var start = new ProcessStartInfo(BuildOutput.DotnetHost)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = BuildOutput.RepositoryRoot,
-        };
-        foreach (var argument in (string[])["run", "--project", "AppHost", "--no-build", "--", .. arguments])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
+        var (exitCode, output, error) = await ChildProcess.RunAsync(
+            BuildOutput.DotnetHost, ["run", "--project", "AppHost", "--no-build", "--", .. arguments], workingDirectory: BuildOutput.RepositoryRoot, cancellationToken: timeout.Token);
+        return (exitCode, output + error);
     }
 }

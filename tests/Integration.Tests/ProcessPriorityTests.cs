@@ -1,5 +1,5 @@
-using System.Globalization;
 using AppHost;
+using AppHost.Hosting;
 using Persistence.Contracts;
 
 namespace Integration.Tests;
@@ -15,7 +15,7 @@ public sealed class ProcessPriorityTests(StackFixture stack)
         // may itself run niced), and nice(1) adds to it up to the kernel's 19.
         var flushNiceness = new StackOptions().FlushNiceness;
         Assert.InRange(flushNiceness, 1, 19);
-        var own = Niceness(File.ReadAllText("/proc/self/stat"));
+        var own = ProcessTree.NicenessOf(Environment.ProcessId) ?? 0;
         var lowered = Math.Min(own + flushNiceness, 19);
 
         var checkedLowered = new List<string>();
@@ -40,36 +40,6 @@ public sealed class ProcessPriorityTests(StackFixture stack)
         Assert.Contains(checkedLowered, name => name.StartsWith(StackResources.Worker, StringComparison.Ordinal));
     }
 
-    /// <summary>Niceness is per thread on Linux, so every <c>/proc/PID/task/TID/stat</c> is read.</summary>
-    private static List<int> ThreadNiceness(int pid)
-    {
-        var niceness = new List<int>();
-        try
-        {
-            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
-            {
-                try
-                {
-                    niceness.Add(Niceness(File.ReadAllText(Path.Combine(task, "stat"))));
-                }
-                catch (IOException)
-                {
-                    // The thread ended while we looked.
-                }
-            }
-        }
-        catch (DirectoryNotFoundException)
-        {
-            // The process ended while we looked; the assertion on an empty list names it.
-        }
-
-        return niceness;
-    }
-
-    /// <summary>Field 19 of a stat line; the command name (field 2) may hold spaces and parentheses.</summary>
-    private static int Niceness(string stat)
-    {
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return int.Parse(fields[19 - 3], CultureInfo.InvariantCulture);
-    }
+    /// <summary>Niceness is per thread on Linux, so every thread is asked; one that ended meanwhile has none.</summary>
+    private static List<int> ThreadNiceness(int pid) => [.. ProcessTree.Threads(pid).Select(ProcessTree.NicenessOf).OfType<int>()];
 }

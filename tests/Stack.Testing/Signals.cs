@@ -6,7 +6,6 @@ namespace Stack.Testing;
 public static partial class Signals
 {
     public const int Kill = 9;
-    public const int Terminate = 15;
     public const int Stop = 19;
     public const int Continue = 18;
 

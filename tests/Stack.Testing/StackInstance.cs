@@ -44,9 +44,9 @@ public sealed class StackInstance : IAsyncDisposable
 
     public IReadOnlyList<string> Workers => Names(StackResources.Worker);
 
-    public IReadOnlyList<string> Gateways => [.. App.Services.GetModel().Resources.OfType<ProjectResource>().Select(r => r.Name).Where(n => n == StackResources.Gateway || n.StartsWith(StackResources.Gateway + "-", StringComparison.Ordinal))];
+    public IReadOnlyList<string> Gateways => Names(StackResources.Gateway);
 
-    public string LogDirectory => ResourceLogFiles.Directory(StateDirectory);
+    public string LogDirectory => ResourceLogFiles.LogDirectory(StateDirectory);
 
     /// <summary>The Aspire dashboard's address and the key of its telemetry API, when the stack runs with one.</summary>
     public Dashboard? DashboardAccess { get; }
@@ -88,7 +88,17 @@ public sealed class StackInstance : IAsyncDisposable
             },
             timeout.Token);
         configure?.Invoke(builder);
-        var app = await builder.BuildAsync(timeout.Token);
+        DistributedApplication app;
+        try
+        {
+            app = await builder.BuildAsync(timeout.Token);
+        }
+        catch
+        {
+            await builder.DisposeAsync();
+            throw;
+        }
+
         try
         {
             await app.StartAsync(timeout.Token);
@@ -103,9 +113,10 @@ public sealed class StackInstance : IAsyncDisposable
             var access = dashboardKey is null ? null : new Dashboard(await DashboardUrlAsync(stateDirectory, timeout.Token), dashboardKey);
             return new StackInstance(app, stateDirectory, secrets.DevelopmentApiKey!, redis, database, access);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || timeout.IsCancellationRequested)
+        catch (Exception ex)
         {
-            var tail = LogTail(ResourceLogFiles.Directory(stateDirectory), 15);
+            // Whatever did start (redis-server, mariadbd, the orchestrator) must not outlive the failed start.
+            var tail = LogTail(ResourceLogFiles.LogDirectory(stateDirectory), 15);
             await app.DisposeAsync();
             throw new InvalidOperationException($"The stack did not start: {ex.Message}\n{tail}", ex);
         }
@@ -117,7 +128,7 @@ public sealed class StackInstance : IAsyncDisposable
     public Uri GatewayEndpoint(int index = 0) => Endpoint(StackResources.GatewayInstance(index));
 
     /// <summary>
-    /// The pid of the resource's real process (for a project, the service under its <c>dotnet run</c> wrapper), as
+    /// The pid of the resource's process (a project runs its built assembly directly, so it is the service itself), as
     /// AppHost records it in resources.json.
     /// </summary>
     public int? ProcessId(string resource)
@@ -130,7 +141,7 @@ public sealed class StackInstance : IAsyncDisposable
         }
         catch (Exception ex) when (ex is IOException or JsonException)
         {
-            // Being rewritten; the next read sees the new one.
+            // Not written yet.
             return null;
         }
     }
@@ -152,7 +163,7 @@ public sealed class StackInstance : IAsyncDisposable
         throw new TimeoutException($"{resource} has no running process.\n{LogTail(LogDirectory, 15)}");
     }
 
-    /// <summary>SIGKILL of the resource's real process, as a crash or an OOM kill: it gets no chance to finish anything.</summary>
+    /// <summary>SIGKILL of the resource's process, as a crash or an OOM kill: it gets no chance to finish anything.</summary>
     public async Task<int> KillAsync(string resource)
     {
         var pid = await WaitForProcessIdAsync(resource);
@@ -199,6 +210,10 @@ public sealed class StackInstance : IAsyncDisposable
         }
     }
 
+    /// <summary>The resource's state as the orchestrator last reported it (Running, Exited, Finished, …).</summary>
+    public string? StateOf(string resource) =>
+        App.ResourceNotifications.TryGetCurrentState(resource, out var current) ? current.Snapshot.State?.Text : null;
+
     public async Task<string> ExecuteAsync(string resource, string command)
     {
         var result = await App.ResourceCommands.ExecuteCommandAsync(resource, command);
@@ -230,8 +245,8 @@ public sealed class StackInstance : IAsyncDisposable
         return reader.ReadToEnd();
     }
 
-    private IReadOnlyList<string> Names(string prefix) =>
-        [.. App.Services.GetModel().Resources.OfType<ProjectResource>().Select(r => r.Name).Where(n => n.StartsWith(prefix + "-", StringComparison.Ordinal))];
+    private IReadOnlyList<string> Names(string role) =>
+        [.. App.Services.GetModel().Resources.OfType<ProjectResource>().Select(r => r.Name).Where(n => StackResources.IsOf(role, n))];
 
     /// <summary>The dashboard's address, as AppHost records it in resources.json once the dashboard runs.</summary>
     private static async Task<Uri> DashboardUrlAsync(string stateDirectory, CancellationToken cancellationToken)
@@ -247,7 +262,7 @@ public sealed class StackInstance : IAsyncDisposable
             }
             catch (Exception ex) when (ex is IOException or JsonException)
             {
-                // Being rewritten.
+                // Not written yet.
             }
 
             await Task.Delay(200, cancellationToken);

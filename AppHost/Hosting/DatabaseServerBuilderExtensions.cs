@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -9,7 +8,7 @@ using MySqlConnector;
 
 namespace AppHost.Hosting;
 
-public static class MySqlBuilderExtensions
+public static class DatabaseServerBuilderExtensions
 {
     /// <summary>
     /// MariaDB as a local process with its data in <paramref name="stateDirectory"/>/<paramref name="name"/>. The first
@@ -58,11 +57,7 @@ public static class MySqlBuilderExtensions
             }
         });
 
-        string? connectionString = null;
-        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(resource, async (_, cancellationToken) =>
-            connectionString = await resource.ConnectionStringExpression.GetValueAsync(cancellationToken));
-        var healthCheck = $"{name}_ping";
-        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(healthCheck, _ => new MySqlPing(() => connectionString), failureStatus: null, tags: null));
+        var healthCheck = ConnectionStringHealthCheck.Register(builder, resource, PingAsync);
 
         // Unix socket paths are limited to 108 bytes; keep it short and unique per data folder.
         var socket = Path.Combine(Path.GetTempPath(), $"ph-mysql-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(dataDirectory)))[..12]}.sock");
@@ -150,29 +145,16 @@ public static class MySqlBuilderExtensions
 
     private static async Task InitializeDataDirectoryAsync(string dataDirectory, CancellationToken cancellationToken)
     {
-        var startInfo = new ProcessStartInfo(Prerequisites.Find("mariadb-install-db"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in (string[])["--no-defaults", $"--datadir={dataDirectory}", "--auth-root-authentication-method=normal", "--skip-test-db"])
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
+        List<string> arguments = ["--no-defaults", $"--datadir={dataDirectory}", "--auth-root-authentication-method=normal", "--skip-test-db"];
         if (Environment.UserName == "root")
         {
-            startInfo.ArgumentList.Add("--user=root");
+            arguments.Add("--user=root");
         }
 
-        using var install = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start mariadb-install-db.");
-        var output = install.StandardOutput.ReadToEndAsync(cancellationToken);
-        var error = install.StandardError.ReadToEndAsync(cancellationToken);
-        await install.WaitForExitAsync(cancellationToken);
-        if (install.ExitCode != 0)
+        var (exitCode, output, error) = await ChildProcess.RunAsync(Prerequisites.Find("mariadb-install-db"), arguments, cancellationToken: cancellationToken);
+        if (exitCode != 0)
         {
-            throw new InvalidOperationException($"mariadb-install-db failed with code {install.ExitCode}: {await error}{await output}");
+            throw new InvalidOperationException($"mariadb-install-db failed with code {exitCode}: {error}{output}");
         }
     }
 
@@ -193,25 +175,17 @@ public static class MySqlBuilderExtensions
     }
 
     /// <summary>Ready when the application user can log in: the init file's passwords are in force.</summary>
-    private sealed class MySqlPing(Func<string?> connectionString) : IHealthCheck
+    private static async Task<HealthCheckResult> PingAsync(string connectionString, CancellationToken cancellationToken)
     {
-        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        try
         {
-            if (connectionString() is not { } value)
-            {
-                return HealthCheckResult.Unhealthy("MariaDB has no address yet.");
-            }
-
-            try
-            {
-                await using var connection = new MySqlConnection(new MySqlConnectionStringBuilder(value) { Pooling = false, ConnectionTimeout = 2 }.ConnectionString);
-                await connection.OpenAsync(cancellationToken);
-                return await connection.PingAsync(cancellationToken) ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("MariaDB does not answer PING.");
-            }
-            catch (MySqlException ex)
-            {
-                return HealthCheckResult.Unhealthy("MariaDB does not answer.", ex);
-            }
+            await using var connection = new MySqlConnection(new MySqlConnectionStringBuilder(connectionString) { Pooling = false, ConnectionTimeout = 2 }.ConnectionString);
+            await connection.OpenAsync(cancellationToken);
+            return await connection.PingAsync(cancellationToken) ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("MariaDB does not answer PING.");
+        }
+        catch (MySqlException ex)
+        {
+            return HealthCheckResult.Unhealthy("MariaDB does not answer.", ex);
         }
     }
 }
