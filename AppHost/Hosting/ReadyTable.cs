@@ -24,7 +24,8 @@ internal static class ReadyTable
         output.WriteLine($"Ready. Gateway: {gateway}  State and logs: {options.StateDirectory}");
         if (dashboard is not null)
         {
-            output.WriteLine($"Dashboard: {dashboard}/login?t={parameters.DashboardBrowserToken}");
+            // The orchestrator's address of the dashboard is its login link, with the token.
+            output.WriteLine($"Dashboard: {dashboard}");
         }
 
         // A quiet run (CI, scripts) keeps its secrets out of its console log; they are in resources.json.
