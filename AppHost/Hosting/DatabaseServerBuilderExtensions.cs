@@ -43,7 +43,7 @@ public static class DatabaseServerBuilderExtensions
 
             var databases = builder.Resources.OfType<SchemaResource>().Where(s => s.Parent == resource).Select(s => s.DatabaseName);
             OwnerOnlyFile.Write(initFile, InitScript(
-                databases, user, await resource.Password.GetValueAsync(cancellationToken) ?? "", await resource.RootPassword.GetValueAsync(cancellationToken) ?? ""));
+                databases, user, await resource.Address.Password.GetValueAsync(cancellationToken) ?? "", await resource.RootPassword.GetValueAsync(cancellationToken) ?? ""));
         });
         // Fired on every start and restart once the server answers the application user: the passwords are applied,
         // and the databases exist.
@@ -75,7 +75,7 @@ public static class DatabaseServerBuilderExtensions
 
                 context.Args.Add("--no-defaults");
                 context.Args.Add($"--datadir={dataDirectory}");
-                context.Args.Add(ReferenceExpression.Create($"--port={resource.Endpoint.Property(EndpointProperty.TargetPort)}"));
+                context.Args.Add(ReferenceExpression.Create($"--port={resource.Address.Endpoint.Property(EndpointProperty.TargetPort)}"));
                 foreach (var argument in (string[])[
                     "--bind-address=127.0.0.1",
                     $"--socket={socket}",
@@ -104,7 +104,7 @@ public static class DatabaseServerBuilderExtensions
         IResourceBuilder<ParameterResource> password,
         IResourceBuilder<ParameterResource> rootPassword)
     {
-        var resource = new MySqlContainerResource(name, user, password.Resource, rootPassword.Resource);
+        var resource = new MySqlContainerResource(name, user, password.Resource);
         return builder.AddResource(resource)
             .WithImage("mysql", "8.4")
             .WithImageRegistry("docker.io")
