@@ -9,7 +9,9 @@ public static class GatewayProblems
     {
         if (retryAfter is { } wait)
         {
-            context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            var headers = context.Response.Headers;
+            long? reset = long.TryParse(headers["RateLimit-Reset"], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? seconds : null;
+            headers.RetryAfter = RetryAfterJitter.Seconds(wait, reset).ToString(CultureInfo.InvariantCulture);
         }
 
         return TypedResults.Problem(
@@ -19,4 +21,17 @@ public static class GatewayProblems
                 type: $"https://httpwg.org/specs/rfc9110.html#status.{status}")
             .ExecuteAsync(context);
     }
+
+    /// <summary>400 for a body refused before it is proxied, shaped like the API's (<c>errors</c> with index and field).</summary>
+    public static Task WriteInvalidAsync(HttpContext context, string field, string message) =>
+        TypedResults.Problem(
+                detail: $"The body is not a valid batch: {message}",
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "Invalid request",
+                type: "https://httpwg.org/specs/rfc9110.html#status.400",
+                extensions: new Dictionary<string, object?>
+                {
+                    ["errors"] = new[] { new Dictionary<string, object?> { ["index"] = null, ["field"] = field, ["message"] = message } },
+                })
+            .ExecuteAsync(context);
 }

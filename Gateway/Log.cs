@@ -16,8 +16,11 @@ internal static partial class Log
     [LoggerMessage(5, LogLevel.Debug, "Throttled {RemoteAddress}: too many requests without a valid key")]
     public static partial void AddressThrottled(ILogger logger, string remoteAddress);
 
-    [LoggerMessage(6, LogLevel.Warning, "The rate limiter's Redis did not answer; failing {Mode}")]
-    public static partial void LimiterUnavailable(ILogger logger, RateLimitFailureMode mode, Exception exception);
+    [LoggerMessage(6, LogLevel.Warning, "The rate limiter's Redis did not answer; failing {Mode} ({Suppressed} more such requests since the last report)")]
+    public static partial void LimiterUnavailable(ILogger logger, RateLimitFailureMode mode, long suppressed, Exception exception);
+
+    [LoggerMessage(8, LogLevel.Debug, "Key {KeyId} is over its {Bucket} limit")]
+    public static partial void KeyRateLimited(ILogger logger, string keyId, string bucket);
 
     [LoggerMessage(7, LogLevel.Information, "Replica {Destination} failed before answering ({Failure}); trying one of {Remaining} others")]
     public static partial void RetryingElsewhere(ILogger logger, string destination, string failure, int remaining);

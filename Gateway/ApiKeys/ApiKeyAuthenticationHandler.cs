@@ -8,10 +8,10 @@ using Microsoft.Net.Http.Headers;
 namespace Gateway.ApiKeys;
 
 /// <summary>
-/// Authenticates <c>X-API-Key</c> or <c>Authorization: Bearer</c>. Every failure (missing, unknown, revoked, expired)
-/// is charged to the client's address; once that bucket is empty the address gets 429 whatever key it sends, so
-/// guessing keys is throttled by every gateway instance together. Checking a key costs no Redis call: a valid key's
-/// address is checked by <see cref="RateLimitMiddleware"/> in the same call that draws from the key's buckets.
+/// Authenticates <c>X-API-Key</c> or <c>Authorization: Bearer</c>. Every failure (missing, unknown, wrong secret,
+/// revoked, expired) is charged to a bucket of <see cref="AddressThrottle"/>; once it is empty those failures get 429,
+/// throttled by every gateway instance together. A valid key costs no Redis call here and is never refused for
+/// failures, its own or anyone else's.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -34,6 +34,9 @@ public sealed class ApiKeyAuthenticationHandler(
 
     private KeyCheck? _failure;
 
+    // Set when the failure was against a listed key id, whose failures have a bucket of their own per address.
+    private string? _failedKeyId;
+
     protected override Task<AuthenticateResult> HandleAuthenticateAsync() => Task.FromResult(CheckPresentedKey());
 
     private AuthenticateResult CheckPresentedKey()
@@ -47,6 +50,11 @@ public sealed class ApiKeyAuthenticationHandler(
         if (check != KeyCheck.Valid)
         {
             _failure = check;
+            if (check is KeyCheck.WrongSecret or KeyCheck.Revoked or KeyCheck.Expired && ApiKeySecrets.TryParse(presented, out var id, out _))
+            {
+                _failedKeyId = id;
+            }
+
             return AuthenticateResult.Fail($"The API key is {check.ToString().ToLowerInvariant()}.");
         }
 
@@ -59,8 +67,8 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        // Charged even when already refused, so an address must actually back off before it may try again.
-        if (await RefusedAsThrottledAsync(cost: 1, force: true))
+        // Charged even when already refused, so a client must actually back off before it may fail again.
+        if (await RefusedAsThrottledAsync())
         {
             return;
         }
@@ -76,21 +84,13 @@ public sealed class ApiKeyAuthenticationHandler(
                 : "The API key is not valid.");
     }
 
-    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
-    {
-        // A throttled address must not learn from a 403 that its key is right.
-        if (await RefusedAsThrottledAsync(cost: 0))
-        {
-            return;
-        }
-
-        await GatewayProblems.WriteAsync(
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        GatewayProblems.WriteAsync(
             Context, StatusCodes.Status403Forbidden, "Forbidden",
             $"The API key '{Context.AuthenticatedKey()?.Id}' lacks the scope this endpoint needs.");
-    }
 
-    /// <summary>Draws on the caller's address bucket and, if it is empty, answers 429 as for any throttled address.</summary>
-    private async Task<bool> RefusedAsThrottledAsync(long cost, bool force = false)
+    /// <summary>Charges this failure to its bucket and, if that is empty, answers 429.</summary>
+    private async Task<bool> RefusedAsThrottledAsync()
     {
         var settings = rateLimits.CurrentValue;
         if (!settings.Enabled)
@@ -98,7 +98,8 @@ public sealed class ApiKeyAuthenticationHandler(
             return false;
         }
 
-        var decision = await buckets.DrawAsync([AddressThrottle.Draw(Context, settings, cost, force)], Context.RequestAborted);
+        var decision = await buckets.DrawAsync(
+            [AddressThrottle.Draw(Context, settings, cost: 1, force: true, keyId: _failedKeyId)], Context.RequestAborted);
         if (decision.Allowed || decision.LimiterUnavailable)
         {
             return false;

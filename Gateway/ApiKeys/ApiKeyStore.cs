@@ -13,7 +13,12 @@ public enum KeyCheck
 {
     Valid,
     Malformed,
+
+    /// <summary>No key with this id is listed.</summary>
     Unknown,
+
+    /// <summary>The id is listed, the secret is not its secret.</summary>
+    WrongSecret,
     Revoked,
     Expired,
 }
@@ -59,7 +64,7 @@ public sealed class ApiKeyStore : IDisposable
         candidate ??= Decoy;
         if (!ApiKeySecrets.Matches(secret, candidate.Salt, candidate.Hash) || !known)
         {
-            return KeyCheck.Unknown;
+            return known ? KeyCheck.WrongSecret : KeyCheck.Unknown;
         }
 
         if (candidate.Revoked)

@@ -1,3 +1,5 @@
+using System.Net;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -11,6 +13,11 @@ public static class HardeningExtensions
             .BindConfiguration(RequestLimitOptions.SectionName)
             .Validate(options => options.Validate() is null, "Invalid RequestLimits; see RequestLimitOptions.")
             .ValidateOnStart();
+        builder.Services.AddOptions<TrustedProxyOptions>()
+            .BindConfiguration(TrustedProxyOptions.SectionName)
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<TrustedProxyOptions>, ValidateTrustedProxies>();
+        builder.Services.AddSingleton<IConfigureOptions<ForwardedHeadersOptions>, ConfigureForwardedHeaders>();
         builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>, ConfigureKestrelLimits>();
         builder.Services.AddSingleton<RequestLimitMiddleware>();
         builder.Services.AddSingleton<SecurityHeadersMiddleware>();
@@ -18,12 +25,44 @@ public static class HardeningExtensions
         return builder;
     }
 
-    /// <summary>Security headers on everything, problem+json for errors (never a stack trace), size limits first.</summary>
+    /// <summary>
+    /// The client's address from a trusted proxy first (everything after reads it), then security headers on
+    /// everything, problem+json for errors (never a stack trace), size limits.
+    /// </summary>
     public static IApplicationBuilder UseRequestHardening(this IApplicationBuilder app) =>
-        app.UseMiddleware<SecurityHeadersMiddleware>()
+        app.UseForwardedHeaders()
+            .UseMiddleware<SecurityHeadersMiddleware>()
             .UseExceptionHandler()
             .UseStatusCodePages()
             .UseMiddleware<RequestLimitMiddleware>();
+
+    private sealed class ValidateTrustedProxies : IValidateOptions<TrustedProxyOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, TrustedProxyOptions options) =>
+            options.Validate() is { } error ? ValidateOptionsResult.Fail(error) : ValidateOptionsResult.Success;
+    }
+
+    private sealed class ConfigureForwardedHeaders(IOptions<TrustedProxyOptions> trusted) : IConfigureOptions<ForwardedHeadersOptions>
+    {
+        public void Configure(ForwardedHeadersOptions options)
+        {
+            var settings = trusted.Value;
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            options.ForwardLimit = settings.ForwardLimit;
+            // The framework trusts loopback by default; only what is configured is trusted here.
+            options.KnownProxies.Clear();
+            options.KnownIPNetworks.Clear();
+            foreach (var proxy in settings.KnownProxies)
+            {
+                options.KnownProxies.Add(IPAddress.Parse(proxy));
+            }
+
+            foreach (var network in settings.KnownNetworks)
+            {
+                options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            }
+        }
+    }
 
     private sealed class ConfigureKestrelLimits(IOptions<RequestLimitOptions> options) : IConfigureOptions<KestrelServerOptions>
     {

@@ -2,14 +2,16 @@ using System.Globalization;
 using Gateway.ApiKeys;
 using Gateway.Hardening;
 using Microsoft.Extensions.Options;
+using Persistence.Contracts;
 using Yarp.ReverseProxy.Model;
 
 namespace Gateway.RateLimits;
 
 /// <summary>
 /// Draws every proxied request from its key's request bucket, and a batch also from the key's record bucket, in one
-/// atomic step shared by all gateway instances. Runs after authorization, so only known keys get buckets. The same
-/// script call checks the caller's address bucket (<see cref="AddressThrottle"/>): one Redis round trip per request.
+/// atomic step shared by all gateway instances. Runs after authorization, so only known keys get buckets. A key's
+/// buckets share the hash tag <c>{key:id}</c>, so each call stays in one slot of a Redis Cluster; the failure
+/// buckets of <see cref="AddressThrottle"/> are never part of a valid key's call.
 /// </summary>
 public sealed class RateLimitMiddleware(
     RedisTokenBuckets buckets,
@@ -32,44 +34,72 @@ public sealed class RateLimitMiddleware(
             return;
         }
 
-        List<BucketDraw> draws = [new($"{{key:{key.Id}}}:requests", key.Requests ?? settings.Requests, 1)];
+        var requests = new BucketDraw($"{{key:{key.Id}}}:requests", key.Requests ?? settings.Requests, 1);
+        List<BucketDraw> draws = [requests];
         if (IsChargedByRecords(context))
         {
+            var recordsLimit = key.Records ?? settings.Records;
+            // A key already over a limit is answered before its body is read (nor is 100 Continue sent for it).
+            var ahead = await buckets.DrawAsync(
+                [requests with { Cost = 0 }, new($"{{key:{key.Id}}}:records", recordsLimit, 0)], context.RequestAborted);
+            if (!ahead.Allowed)
+            {
+                await RefuseAsync(context, key, RecordsCost, ahead);
+                return;
+            }
+
             var maxBytes = requestLimits.CurrentValue.MaxRequestBodyBytes;
-            long? records;
+            BatchBodyReading? reading;
             try
             {
-                records = await RecordCounter.CountAndRewindAsync(context.Request, maxBytes, context.RequestAborted);
+                reading = await RecordCounter.ReadAndRewindAsync(context.Request, maxBytes, context.RequestAborted);
             }
             catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
             {
-                records = null;
+                reading = null;
             }
 
-            if (records is not { } count)
+            if (reading is not { } body)
             {
                 await RequestLimitMiddleware.RefuseTooLargeAsync(context, maxBytes);
                 return;
             }
 
-            draws.Add(new($"{{key:{key.Id}}}:records", key.Records ?? settings.Records, count));
+            if (RecordCounter.Refusal(body) is { } refusal)
+            {
+                // Still one request: refusing bodies must not be free.
+                var charged = await buckets.DrawAsync([requests], context.RequestAborted);
+                if (charged.Allowed)
+                {
+                    await GatewayProblems.WriteInvalidAsync(context, refusal.Field, refusal.Message);
+                }
+                else
+                {
+                    await RefuseAsync(context, key, RecordsCost, charged);
+                }
+
+                return;
+            }
+
+            draws.Add(new($"{{key:{key.Id}}}:records", recordsLimit, RecordCounter.Charge(body)));
         }
 
         var kind = draws.Count > 1 ? RecordsCost : "requests";
-        var keyBuckets = draws.Count;
-        draws.Add(AddressThrottle.Draw(context, settings, 0));
         var decision = await buckets.DrawAsync(draws, context.RequestAborted);
-        if (!decision.Allowed && !decision.LimiterUnavailable && decision.Buckets[keyBuckets].Remaining < 1)
+        if (!decision.Allowed)
         {
-            // The address is throttled for failed keys: answered exactly as a wrong key would be.
-            await AddressThrottle.RefuseAsync(context, decision with { Buckets = [decision.Buckets[keyBuckets]] }, metrics, logger);
+            await RefuseAsync(context, key, kind, decision);
             return;
         }
 
-        // The address bucket is not this key's limit; the headers describe the key's buckets only.
-        decision = decision.Buckets.Count > keyBuckets ? decision with { Buckets = [.. decision.Buckets.Take(keyBuckets)] } : decision;
-        metrics.Decided(kind, decision.Allowed);
-        if (decision.LimiterUnavailable && !decision.Allowed)
+        metrics.Decided(kind, allowed: true);
+        WriteHeaders(context.Response, decision);
+        await next(context);
+    }
+
+    private async Task RefuseAsync(HttpContext context, ApiKey key, string kind, RateDecision decision)
+    {
+        if (decision.LimiterUnavailable)
         {
             await GatewayProblems.WriteAsync(
                 context, StatusCodes.Status503ServiceUnavailable, "Rate limiter unavailable",
@@ -77,17 +107,13 @@ public sealed class RateLimitMiddleware(
             return;
         }
 
+        metrics.Decided(kind, allowed: false);
+        Log.KeyRateLimited(logger, key.Id, kind);
         WriteHeaders(context.Response, decision);
-        if (!decision.Allowed)
-        {
-            await GatewayProblems.WriteAsync(
-                context, StatusCodes.Status429TooManyRequests, "Too many requests",
-                $"The rate limit of key '{key.Id}' is used up; retry after the time in Retry-After.",
-                TimeSpan.FromMilliseconds(decision.RetryAfterMilliseconds));
-            return;
-        }
-
-        await next(context);
+        await GatewayProblems.WriteAsync(
+            context, StatusCodes.Status429TooManyRequests, "Too many requests",
+            $"The rate limit of key '{key.Id}' is used up; retry after the time in Retry-After.",
+            TimeSpan.FromMilliseconds(decision.RetryAfterMilliseconds));
     }
 
     /// <summary>

@@ -22,7 +22,10 @@ public sealed class RateLimitOptions
     /// <summary>Records per key on the batch routes (a 5,000-record batch costs 5,000), unless the key sets its own.</summary>
     public BucketLimit Records { get; set; } = new() { PerSecond = 50_000, Burst = 100_000 };
 
-    /// <summary>Failed or missing keys per client address, so keys cannot be guessed at speed.</summary>
+    /// <summary>
+    /// Failed requests per client address (missing, malformed or unlisted key), and separately per address and key id
+    /// (wrong secret, revoked, expired), to bound the load of failures. Valid keys are never charged.
+    /// </summary>
     public BucketLimit UnauthenticatedPerIp { get; set; } = new() { PerSecond = 1, Burst = 20 };
 
     public RateLimitFailureMode FailureMode { get; set; } = RateLimitFailureMode.Open;
@@ -30,10 +33,14 @@ public sealed class RateLimitOptions
     /// <summary>How long a bucket check may wait on Redis before <see cref="FailureMode"/> applies.</summary>
     public int RedisTimeoutMs { get; set; } = 250;
 
-    /// <summary>Prefix of the bucket keys in Redis, shared by every gateway instance.</summary>
+    /// <summary>
+    /// Prefix of the bucket keys in Redis, shared by every gateway instance. No braces: the buckets' hash tags follow
+    /// it, and a brace in the prefix would put every bucket in one slot of a cluster (or split a key's buckets).
+    /// </summary>
     public string KeyPrefix { get; set; } = "gateway:ratelimit:";
 
     public string? Validate() =>
         Requests.Validate(nameof(Requests)) ?? Records.Validate(nameof(Records)) ?? UnauthenticatedPerIp.Validate(nameof(UnauthenticatedPerIp))
-        ?? (RedisTimeoutMs is > 0 and <= 10_000 ? null : "RedisTimeoutMs must be between 1 and 10000.");
+        ?? (RedisTimeoutMs is > 0 and <= 10_000 ? null : "RedisTimeoutMs must be between 1 and 10000.")
+        ?? (KeyPrefix.AsSpan().IndexOfAny('{', '}') < 0 ? null : $"KeyPrefix must not contain '{{' or '}}' (got '{KeyPrefix}').");
 }

@@ -1,16 +1,16 @@
 using System.Buffers;
-using System.Text.Json;
+using Persistence.Contracts;
 
 namespace Gateway.RateLimits;
 
 /// <summary>
-/// Counts the records of a batch body (the items of its first top-level array) so a batch is charged by its size.
-/// The body is read once into a pooled buffer and handed on to the proxy from there.
+/// Counts the records of a batch body so a batch is charged by its size, reading it as the API will
+/// (<see cref="BatchBody"/>). The body is read once into a pooled buffer and handed on to the proxy from there.
 /// </summary>
 public static class RecordCounter
 {
-    /// <summary>The record count, or null when the body passes <paramref name="maxBytes"/>.</summary>
-    public static async Task<long?> CountAndRewindAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    /// <summary>The reading of the body, or null when the body passes <paramref name="maxBytes"/>.</summary>
+    public static async Task<BatchBodyReading?> ReadAndRewindAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
         var capacity = (int)Math.Min(maxBytes + 1, request.ContentLength is { } length ? length + 1 : 64 * 1024);
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(capacity, 1024));
@@ -56,46 +56,25 @@ public static class RecordCounter
         var pooled = buffer;
         request.HttpContext.Response.RegisterForDispose(new ReturnToPool(pooled));
         request.Body = new MemoryStream(pooled, 0, filled, writable: false);
-        return Count(pooled.AsSpan(0, filled));
+        return BatchBody.Read(pooled.AsSpan(0, filled));
     }
 
-    /// <summary>Items of the first array under the root object; 1 for anything else, which the API will refuse.</summary>
-    public static long Count(ReadOnlySpan<byte> json)
+    /// <summary>Records to charge: the items the API will store; one for a body it will refuse as malformed.</summary>
+    public static long Charge(BatchBodyReading reading) =>
+        reading.Problem == BatchBodyProblem.None ? Math.Max(reading.Items, 1) : 1;
+
+    public static long Count(ReadOnlySpan<byte> json) => Charge(BatchBody.Read(json));
+
+    /// <summary>
+    /// The field and reason for a body the gateway and the API could read differently, refused here as the API
+    /// refuses it; null for a body to pass on.
+    /// </summary>
+    public static (string Field, string Message)? Refusal(BatchBodyReading reading) => reading.Problem switch
     {
-        try
-        {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return 1;
-            }
-
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                reader.Read();
-                if (reader.TokenType != JsonTokenType.StartArray)
-                {
-                    reader.Skip();
-                    continue;
-                }
-
-                long items = 0;
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                {
-                    items++;
-                    reader.Skip();
-                }
-
-                return Math.Max(items, 1);
-            }
-        }
-        catch (JsonException)
-        {
-            // Malformed: the API answers 400 and names the problem; charge it as one record.
-        }
-
-        return 1;
-    }
+        BatchBodyProblem.ByteOrderMark => ("", "The body starts with a UTF-8 byte order mark; send UTF-8 without one."),
+        BatchBodyProblem.DuplicateProperty => (reading.Property!, $"'{reading.Property}' appears more than once at the top level of the body; send it once."),
+        _ => null,
+    };
 
     private sealed class ReturnToPool(byte[] buffer) : IDisposable
     {

@@ -20,11 +20,23 @@ public sealed record RateDecision(bool Allowed, long RetryAfterMilliseconds, IRe
 
 /// <summary>
 /// Token buckets kept in Redis, so every gateway instance draws from the same buckets. One Lua script refills and
-/// draws atomically, on Redis's own clock so gateway clocks need not agree.
+/// draws atomically, on Redis's own clock so gateway clocks need not agree. The buckets of one call must share a
+/// hash tag (<c>{...}</c>), so the call touches one hash slot and runs on a Redis Cluster too.
 /// </summary>
 public sealed class RedisTokenBuckets(
-    IOptionsMonitor<RateLimitOptions> options, RateLimitMetrics metrics, ILogger<RedisTokenBuckets> logger, IConnectionMultiplexer? redis = null)
+    IOptionsMonitor<RateLimitOptions> options,
+    RateLimitMetrics metrics,
+    ILogger<RedisTokenBuckets> logger,
+    IConnectionMultiplexer? redis = null,
+    TimeProvider? timeProvider = null)
 {
+    /// <summary>An outage is logged at most once per interval per gateway instance; the metric counts every request.</summary>
+    public static readonly TimeSpan OutageLogInterval = TimeSpan.FromSeconds(10);
+
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+    private long _outageLoggedAt = long.MinValue;
+    private long _outageSuppressed;
+
     // A cost above the burst passes only from a full bucket and leaves it in debt, so big batches are neither
     // refused forever nor let through more often than the rate allows.
     private const string Script = """
@@ -79,6 +91,13 @@ public sealed class RedisTokenBuckets(
         var values = new RedisValue[draws.Count * 4];
         for (var i = 0; i < draws.Count; i++)
         {
+            if (!HashTag(draws[i].Key).SequenceEqual(HashTag(draws[0].Key)))
+            {
+                throw new ArgumentException(
+                    $"The buckets '{draws[0].Key}' and '{draws[i].Key}' have different hash tags; on a Redis Cluster one script call cannot touch both.",
+                    nameof(draws));
+            }
+
             keys[i] = settings.KeyPrefix + draws[i].Key;
             values[i * 4] = draws[i].Limit.PerSecond.ToString("R", CultureInfo.InvariantCulture);
             values[(i * 4) + 1] = draws[i].Limit.Burst;
@@ -96,7 +115,7 @@ public sealed class RedisTokenBuckets(
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             metrics.LimiterUnavailable(settings.FailureMode);
-            Log.LimiterUnavailable(logger, settings.FailureMode, ex);
+            ReportOutage(settings.FailureMode, ex);
             return new RateDecision(settings.FailureMode == RateLimitFailureMode.Open, 1000, [], LimiterUnavailable: true);
         }
 
@@ -108,5 +127,27 @@ public sealed class RedisTokenBuckets(
         }
 
         return new RateDecision(numbers[0] == 1, numbers[1], buckets, LimiterUnavailable: false);
+    }
+
+    /// <summary>What Redis hashes a key by: the text between the first '{' and the next '}', if not empty.</summary>
+    private static ReadOnlySpan<char> HashTag(string key)
+    {
+        var open = key.IndexOf('{', StringComparison.Ordinal);
+        var close = open < 0 ? -1 : key.IndexOf('}', open + 1);
+        return close > open + 1 ? key.AsSpan(open + 1, close - open - 1) : key;
+    }
+
+    private void ReportOutage(RateLimitFailureMode mode, Exception exception)
+    {
+        var now = _time.GetTimestamp();
+        var last = Interlocked.Read(ref _outageLoggedAt);
+        if ((last == long.MinValue || _time.GetElapsedTime(last, now) >= OutageLogInterval)
+            && Interlocked.CompareExchange(ref _outageLoggedAt, now, last) == last)
+        {
+            Log.LimiterUnavailable(logger, mode, Interlocked.Exchange(ref _outageSuppressed, 0), exception);
+            return;
+        }
+
+        Interlocked.Increment(ref _outageSuppressed);
     }
 }

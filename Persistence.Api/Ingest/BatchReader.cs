@@ -1,7 +1,9 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.Features;
+using Persistence.Contracts;
 
 namespace Persistence.Api.Ingest;
 
@@ -11,8 +13,17 @@ namespace Persistence.Api.Ingest;
 /// </summary>
 public static partial class BatchReader
 {
-    public static async Task<BatchReadResult<T>> ReadAsync<T>(
+    /// <summary>Reads a body that is not a list of records (no item limit).</summary>
+    public static Task<BatchReadResult<T>> ReadAsync<T>(
         HttpRequest request, JsonTypeInfo<T> typeInfo, long maxBodyBytes, CancellationToken cancellationToken)
+        where T : class => ReadAsync(request, typeInfo, maxBodyBytes, int.MaxValue, cancellationToken);
+
+    /// <summary>
+    /// Reads a batch of at most <paramref name="maxItems"/> records, read the way the gateway charged it
+    /// (<see cref="BatchBody"/>): the body is checked and its items counted before one record is built.
+    /// </summary>
+    public static async Task<BatchReadResult<T>> ReadAsync<T>(
+        HttpRequest request, JsonTypeInfo<T> typeInfo, long maxBodyBytes, int maxItems, CancellationToken cancellationToken)
         where T : class
     {
         if (request.ContentLength > maxBodyBytes)
@@ -30,12 +41,32 @@ public static partial class BatchReader
             return Invalid<T>(new FieldError(null, "", "Content-Type must be application/json."));
         }
 
+        byte[]? buffer = null;
         try
         {
-            var batch = await JsonSerializer.DeserializeAsync(request.Body, typeInfo, cancellationToken);
-            return batch is null
-                ? Invalid<T>(new FieldError(null, "", "The body must be a JSON object, not null."))
-                : new BatchReadResult<T>(batch, null, false);
+            (buffer, var length) = await BufferAsync(request.Body, request.ContentLength, maxBodyBytes, cancellationToken);
+            if (length > maxBodyBytes)
+            {
+                return TooLarge<T>($"The body exceeds the limit of {maxBodyBytes} bytes.");
+            }
+
+            var body = buffer.AsSpan(0, length);
+            var reading = BatchBody.Read(body, maxItems);
+            switch (reading.Problem)
+            {
+                case BatchBodyProblem.ByteOrderMark:
+                    return Invalid<T>(new FieldError(null, "", "The body starts with a UTF-8 byte order mark; send UTF-8 without one."));
+                case BatchBodyProblem.DuplicateProperty:
+                    return Invalid<T>(new FieldError(null, reading.Property!, "appears more than once at the top level of the body; send it once."));
+                case BatchBodyProblem.TooManyItems:
+                    return TooLarge<T>($"The batch has more than {maxItems} {reading.Property}; the limit is {maxItems}.");
+                default:
+                    // Malformed bodies too: the serializer names the item and field of what is wrong.
+                    var batch = JsonSerializer.Deserialize(body, typeInfo);
+                    return batch is null
+                        ? Invalid<T>(new FieldError(null, "", "The body must be a JSON object, not null."))
+                        : new BatchReadResult<T>(batch, null, false);
+            }
         }
         catch (JsonException ex)
         {
@@ -44,6 +75,49 @@ public static partial class BatchReader
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return TooLarge<T>($"The body exceeds the limit of {maxBodyBytes} bytes.");
+        }
+        finally
+        {
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    /// <summary>The body in a pooled buffer; a length over <paramref name="maxBytes"/> means it was cut off there.</summary>
+    private static async Task<(byte[] Buffer, int Length)> BufferAsync(
+        Stream body, long? declaredLength, long maxBytes, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp((declaredLength ?? 64 * 1024) + 1, 1024, maxBytes + 1));
+        var length = 0;
+        try
+        {
+            while (length <= maxBytes)
+            {
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, maxBytes + 1));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+            }
+
+            return (buffer, length);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
         }
     }
 

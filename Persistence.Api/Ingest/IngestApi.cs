@@ -68,7 +68,7 @@ public static class IngestApi
                 $"The backlog of {state.Backlog} records not yet written to the database is over its high-water mark; nothing of the batch was accepted. Retry the same batch.");
         }
 
-        var read = await BatchReader.ReadAsync(request, batchType, options.MaxBodyBytes, cancellationToken);
+        var read = await BatchReader.ReadAsync(request, batchType, options.MaxBodyBytes, options.MaxBatchItems, cancellationToken);
         if (read.IsTooLarge)
         {
             return Problems.TooLarge(read.Error!.Message);

@@ -25,7 +25,7 @@ public sealed class ApiKeyStoreTests
         Assert.Contains(Scopes.Ingest, (IReadOnlySet<string>)key.Scopes);
         Assert.Equal(KeyCheck.Revoked, store.Check(revoked, Now, out _));
         Assert.Equal(KeyCheck.Expired, store.Check(expired, Now, out _));
-        Assert.Equal(KeyCheck.Unknown, store.Check(live[..^1] + (live[^1] == 'A' ? 'B' : 'A'), Now, out _));
+        Assert.Equal(KeyCheck.WrongSecret, store.Check(live[..^1] + (live[^1] == 'A' ? 'B' : 'A'), Now, out _));
         Assert.Equal(KeyCheck.Unknown, store.Check(ApiKeySecrets.Create("stranger").Key, Now, out _));
         Assert.Equal(KeyCheck.Malformed, store.Check("garbage", Now, out _));
     }
@@ -66,7 +66,7 @@ public sealed class ApiKeyStoreTests
         reloaded.Keys["typo"] = new ApiKeyDefinition { Hash = "zz", Salt = "00" };
         monitor.Change(reloaded);
 
-        Assert.Equal(KeyCheck.Unknown, store.Check(first, Now, out _));
+        Assert.Equal(KeyCheck.WrongSecret, store.Check(first, Now, out _));
         Assert.Equal(KeyCheck.Valid, store.Check(second, Now, out _));
         Assert.Equal(2, store.Count);
     }

@@ -1,6 +1,7 @@
 using System.Text;
 using Gateway.RateLimits;
 using Microsoft.AspNetCore.Http;
+using Persistence.Contracts;
 
 namespace Gateway.Tests;
 
@@ -17,6 +18,13 @@ public sealed class RecordCounterTests
     public void Charges_the_items_of_the_first_array_and_one_for_anything_else(string json, long expected) =>
         Assert.Equal(expected, RecordCounter.Count(Encoding.UTF8.GetBytes(json)));
 
+    [Theory]
+    [InlineData("\uFEFF{\"tasks\":[1,2,3]}", "")]
+    [InlineData("{\"tasks\":[1],\"tasks\":[1,2,3]}", "tasks")]
+    [InlineData("{\"tasks\":[1],\"t\\u0061sks\":[1,2,3]}", "tasks")]
+    public void A_body_the_API_could_read_otherwise_is_refused_naming_the_field(string json, string field) =>
+        Assert.Equal(field, RecordCounter.Refusal(BatchBody.Read(Encoding.UTF8.GetBytes(json)))?.Field);
+
     [Fact]
     public async Task The_body_can_be_read_again_after_counting()
     {
@@ -24,9 +32,9 @@ public sealed class RecordCounterTests
         var context = new DefaultHttpContext();
         context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(json));
 
-        var count = await RecordCounter.CountAndRewindAsync(context.Request, 1024 * 1024, CancellationToken.None);
+        var reading = await RecordCounter.ReadAndRewindAsync(context.Request, 1024 * 1024, CancellationToken.None);
 
-        Assert.Equal(5000, count);
+        Assert.Equal(5000, reading!.Value.Items);
         using var reader = new StreamReader(context.Request.Body);
         Assert.Equal(json, await reader.ReadToEndAsync());
     }
@@ -37,6 +45,6 @@ public sealed class RecordCounterTests
         var context = new DefaultHttpContext();
         context.Request.Body = new MemoryStream(new byte[2049]);
 
-        Assert.Null(await RecordCounter.CountAndRewindAsync(context.Request, 2048, CancellationToken.None));
+        Assert.Null(await RecordCounter.ReadAndRewindAsync(context.Request, 2048, CancellationToken.None));
     }
 }

@@ -1,9 +1,7 @@
-using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
 using Gateway.RateLimits;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Gateway.Tests;
@@ -24,8 +22,8 @@ public sealed class RedisTokenBucketsTests
             ConnectTimeout = 200,
         });
         var options = new RateLimitOptions { FailureMode = mode, RedisTimeoutMs = 200 };
-        using var meters = new MeterFactory();
-        var buckets = new RedisTokenBuckets(new StaticMonitor(options), new RateLimitMetrics(meters), NullLogger<RedisTokenBuckets>.Instance, redis);
+        using var meters = new TestMeterFactory();
+        var buckets = new RedisTokenBuckets(new StaticMonitor<RateLimitOptions>(options), new RateLimitMetrics(meters), NullLogger<RedisTokenBuckets>.Instance, redis);
 
         var decision = await buckets.DrawAsync([new BucketDraw("{key:k}:requests", options.Requests, 1)], CancellationToken.None);
 
@@ -34,11 +32,29 @@ public sealed class RedisTokenBucketsTests
     }
 
     [Fact]
+    public async Task A_draw_on_buckets_of_different_hash_slots_is_refused_before_it_reaches_Redis()
+    {
+        using var redis = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
+        {
+            EndPoints = { { IPAddress.Loopback, ClosedPort() } },
+            AbortOnConnectFail = false,
+            ConnectTimeout = 200,
+        });
+        var options = new RateLimitOptions();
+        using var meters = new TestMeterFactory();
+        var buckets = new RedisTokenBuckets(new StaticMonitor<RateLimitOptions>(options), new RateLimitMetrics(meters), NullLogger<RedisTokenBuckets>.Instance, redis);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => buckets.DrawAsync(
+            [new BucketDraw("{key:k}:requests", options.Requests, 1), new BucketDraw("{ip:127.0.0.1}", options.UnauthenticatedPerIp, 0)],
+            CancellationToken.None));
+    }
+
+    [Fact]
     public async Task With_limits_switched_off_no_Redis_is_needed_and_nothing_is_metered()
     {
         var options = new RateLimitOptions { Enabled = false };
-        using var meters = new MeterFactory();
-        var buckets = new RedisTokenBuckets(new StaticMonitor(options), new RateLimitMetrics(meters), NullLogger<RedisTokenBuckets>.Instance);
+        using var meters = new TestMeterFactory();
+        var buckets = new RedisTokenBuckets(new StaticMonitor<RateLimitOptions>(options), new RateLimitMetrics(meters), NullLogger<RedisTokenBuckets>.Instance);
 
         var decision = await buckets.DrawAsync([new BucketDraw("{key:k}:requests", options.Requests, 1)], CancellationToken.None);
 
@@ -52,28 +68,5 @@ public sealed class RedisTokenBucketsTests
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private sealed class StaticMonitor(RateLimitOptions value) : IOptionsMonitor<RateLimitOptions>
-    {
-        public RateLimitOptions CurrentValue => value;
-
-        public RateLimitOptions Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<RateLimitOptions, string?> listener) => null;
-    }
-
-    private sealed class MeterFactory : IMeterFactory
-    {
-        private readonly List<Meter> _meters = [];
-
-        public Meter Create(MeterOptions options)
-        {
-            var meter = new Meter(options);
-            _meters.Add(meter);
-            return meter;
-        }
-
-        public void Dispose() => _meters.ForEach(m => m.Dispose());
     }
 }

@@ -175,15 +175,17 @@ public sealed class GatewaySecurityTests(StackFixture stack)
         using var client = stack.CreateClient(key);
 
         using var full = await client.PostAsJsonAsync(TaskBatches, new { tasks = Records.Tasks(prefix, 100) });
+        // Refilled by a record or so: enough for the body to be read and counted (an empty bucket is refused unread).
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
         using var more = await client.PostAsJsonAsync(TaskBatches, new { tasks = Records.Tasks(prefix, 5, offset: 100) });
 
         Assert.Equal(HttpStatusCode.Accepted, full.StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, more.StatusCode);
-        Assert.True(more.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(4), $"Five records at one a second need about 5 s; Retry-After said {more.Headers.RetryAfter}.");
+        Assert.True(more.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(3), $"Five records at one a second need about 3.5 s more; Retry-After said {more.Headers.RetryAfter}.");
     }
 
     [Fact]
-    public async Task Guessing_keys_from_one_address_is_throttled_even_for_a_right_key()
+    public async Task Guessing_keys_from_one_address_is_throttled_but_a_right_key_from_it_still_passes()
     {
         var guesser = IPAddress.Parse("127.0.0.61");
         var ingestOnly = await _keys.AddAsync($"ingest-only-{Records.Prefix()}", [Scopes.Ingest]);
@@ -191,7 +193,7 @@ public sealed class GatewaySecurityTests(StackFixture stack)
 
         var guesses = Enumerable.Range(0, 400).Select(async i =>
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, Stats) { Headers = { { ApiKeyAuthenticationHandler.HeaderName, $"dev.guess{i}" } } };
+            using var request = new HttpRequestMessage(HttpMethod.Get, Stats) { Headers = { { ApiKeyAuthenticationHandler.HeaderName, $"nobody-{i}.guess{i}" } } };
             using var response = await client.SendAsync(request);
             return response.StatusCode;
         });
@@ -200,19 +202,22 @@ public sealed class GatewaySecurityTests(StackFixture stack)
         Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
         Assert.All(statuses, s => Assert.True(s is HttpStatusCode.Unauthorized or HttpStatusCode.TooManyRequests, $"got {s}"));
 
-        // While the address is throttled, its answer must not tell whether a key is right.
+        // The throttle bounds the load of failures; it never refuses a valid key, so a client behind the same NAT or
+        // load balancer as the guesser keeps working. (The secrets are too long to guess, so a 200 tells nothing.)
         using var right = new HttpRequestMessage(HttpMethod.Get, Stats) { Headers = { { ApiKeyAuthenticationHandler.HeaderName, stack.ApiKey } } };
-        using var throttled = await client.SendAsync(right);
-        Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
-        Assert.NotNull(throttled.Headers.RetryAfter);
+        using var passed = await client.SendAsync(right);
+        Assert.Equal(HttpStatusCode.OK, passed.StatusCode);
 
-        // Nor may a 403 tell it that a key without the needed scope is right.
         using var unscoped = new HttpRequestMessage(HttpMethod.Get, Stats) { Headers = { { ApiKeyAuthenticationHandler.HeaderName, ingestOnly } } };
         using var unscopedAnswer = await client.SendAsync(unscoped);
-        Assert.Equal(HttpStatusCode.TooManyRequests, unscopedAnswer.StatusCode);
-        Assert.Equal(await DetailOf(throttled), await DetailOf(unscopedAnswer));
+        Assert.Equal(HttpStatusCode.Forbidden, unscopedAnswer.StatusCode);
 
-        // Other addresses are not affected.
+        // The guesser itself is still throttled.
+        using var again = new HttpRequestMessage(HttpMethod.Get, Stats) { Headers = { { ApiKeyAuthenticationHandler.HeaderName, "nobody.again" } } };
+        using var stillThrottled = await client.SendAsync(again);
+        Assert.Equal(HttpStatusCode.TooManyRequests, stillThrottled.StatusCode);
+        Assert.NotNull(stillThrottled.Headers.RetryAfter);
+
         using var elsewhere = await stack.Gateway.GetAsync(Stats);
         Assert.Equal(HttpStatusCode.OK, elsewhere.StatusCode);
     }
@@ -365,7 +370,4 @@ public sealed class GatewaySecurityTests(StackFixture stack)
                 span[i] = state.alphabet[state.random.Next(state.alphabet.Length)];
             }
         });
-
-    private static async Task<string?> DetailOf(HttpResponseMessage response) =>
-        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
 }
