@@ -54,12 +54,15 @@ public class StackFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Stack = await StackInstance.StartAsync(Arguments, StateDirectory, dashboard: WithDashboard);
+        Stack = await StackInstance.StartAsync(StackArguments, StateDirectory, dashboard: WithDashboard);
         Gateway = CreateClient(ApiKey);
     }
 
     /// <summary>The development key AppHost minted: every scope.</summary>
     public string ApiKey => Stack.ApiKey;
+
+    /// <summary>The command line this fixture's stack starts with; a fixture with other settings overrides it.</summary>
+    protected virtual IEnumerable<string> StackArguments => Arguments;
 
     /// <summary>Whether the Aspire dashboard runs too (and the services export their telemetry to it).</summary>
     protected virtual bool WithDashboard => false;
