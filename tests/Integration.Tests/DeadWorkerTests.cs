@@ -88,6 +88,52 @@ public sealed class DeadWorkerTests(DeadWorkerStackFixture stack)
         Assert.Equal(posted, await Rows.CountAsync(db, "translation_tasks", "task_id", prefix));
     }
 
+    [Fact]
+    public async Task An_entry_resumed_after_more_restarts_than_MaxDeliveries_is_dead_lettered_instead_of_crash_looping_its_worker()
+    {
+        var victim = stack.Stack.Workers[0];
+        var prefix = Records.Prefix();
+        await stack.FlushAsync();
+        foreach (var worker in stack.Stack.Workers)
+        {
+            await stack.Stack.StopAsync(worker);
+        }
+
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.RedisConnectionString);
+        var database = redis.GetDatabase();
+        try
+        {
+            await Reads.AcceptedAsync(stack.PostTasksAsync(Records.Tasks(prefix, 1)));
+
+            // As if the victim had read it and died on it at every one of its last 25 starts (MaxDeliveries is 20).
+            var delivered = await database.StreamReadGroupAsync(PersistenceStreams.Tasks, PersistenceStreams.ConsumerGroup, victim, StreamPosition.NewMessages, 1);
+            var id = Assert.Single(delivered).Id;
+            await database.ExecuteAsync("XCLAIM", PersistenceStreams.Tasks, PersistenceStreams.ConsumerGroup, victim, 0, id, "RETRYCOUNT", 25, "JUSTID");
+
+            await stack.Stack.StartAsync(victim);
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (DateTime.UtcNow < deadline && !await IsDeadLetteredAsync(database, id))
+            {
+                await Task.Delay(200);
+            }
+
+            Assert.True(await IsDeadLetteredAsync(database, id), $"Entry {id}, delivered 26 times, was not dead-lettered on resume.\n{stack.LogTail()}");
+            await using var db = stack.OpenDatabase();
+            Assert.Equal(0, await Rows.CountAsync(db, "translation_tasks", "task_id", prefix));
+        }
+        finally
+        {
+            foreach (var worker in stack.Stack.Workers.Where(w => stack.Stack.ProcessId(w) is null))
+            {
+                await stack.Stack.StartAsync(worker);
+            }
+        }
+    }
+
+    private static async Task<bool> IsDeadLetteredAsync(IDatabase database, RedisValue id) =>
+        (await database.StreamRangeAsync(PersistenceStreams.DeadLetters, "-", "+"))
+        .Any(e => e[PersistenceStreams.Fields.SourceStream] == PersistenceStreams.Tasks && e[PersistenceStreams.Fields.SourceId] == id);
+
     /// <summary>Posts batches until <paramref name="worker"/> holds delivered, un-acknowledged entries; returns the records posted.</summary>
     private async Task<int> PostUntilHeldAsync(IDatabase database, string prefix, string worker)
     {
