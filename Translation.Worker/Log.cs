@@ -56,6 +56,27 @@ internal static partial class Log
     [LoggerMessage(22, LogLevel.Information, "Stopping: no more reads from {Stream}; the batch in hand has {DrainTimeoutMs} ms to commit")]
     public static partial void Draining(ILogger logger, string stream, int drainTimeoutMs);
 
+    [LoggerMessage(23, LogLevel.Warning, "Consumer {Consumer} could not renew its heartbeat; other workers take its entries over once it expires")]
+    public static partial void HeartbeatFailed(ILogger logger, string consumer, Exception exception);
+
+    [LoggerMessage(24, LogLevel.Information, "Consumer {Consumer} renews its heartbeat again")]
+    public static partial void HeartbeatRestored(ILogger logger, string consumer);
+
+    [LoggerMessage(25, LogLevel.Warning, "Took over {Count} entries of {Stream} from consumer {Consumer}, whose heartbeat has expired")]
+    public static partial void ClaimedFromDeadConsumer(ILogger logger, string stream, int count, string consumer);
+
+    [LoggerMessage(26, LogLevel.Information, "Removed dead consumer {Consumer} from the group of {Stream}: it holds no entries")]
+    public static partial void ForgotDeadConsumer(ILogger logger, string stream, string consumer);
+
+    [LoggerMessage(27, LogLevel.Debug, "Statistics of {Stream} not recorded ({Reason}); they are added to the next record")]
+    public static partial void StatsDeferred(ILogger logger, string stream, string reason);
+
+    [LoggerMessage(28, LogLevel.Warning, "Entry {EntryId} of {Stream} could not be dead-lettered now; it stays pending and is retried after the claim idle time")]
+    public static partial void DeadLetterLeftPending(ILogger logger, string stream, string entryId, Exception exception);
+
+    [LoggerMessage(29, LogLevel.Debug, "Acknowledged {Acknowledged} of {Count} committed entries of {Stream}; the others were acknowledged already by a consumer that took them over")]
+    public static partial void AcknowledgedFewer(ILogger logger, string stream, long acknowledged, int count);
+
     [LoggerMessage(30, LogLevel.Information, "Next garbage collection at {At:O}")]
     public static partial void GarbageCollectionScheduled(ILogger logger, DateTimeOffset at);
 

@@ -26,7 +26,10 @@ public sealed class FlushOptions
     [Range(1, 10_000)]
     public int IdlePollIntervalMs { get; set; } = 20;
 
-    /// <summary>Entries another consumer has held this long without acknowledging are taken over.</summary>
+    /// <summary>
+    /// Entries another consumer has held this long without acknowledging are taken over, even though its heartbeat
+    /// is fresh: the last resort for a process that is alive but stuck. A dead one is found by its heartbeat.
+    /// </summary>
     [Range(100, 86_400_000)]
     public int ClaimIdleTimeMs { get; set; } = 30_000;
 
@@ -56,4 +59,19 @@ public sealed class FlushOptions
     /// </summary>
     [Range(0, 25_000)]
     public int DrainTimeoutMs { get; set; } = 10_000;
+
+    /// <summary>How often this process renews its heartbeat, the sign that its consumer is alive.</summary>
+    [Range(50, 60_000)]
+    public int HeartbeatIntervalMs { get; set; } = 500;
+
+    /// <summary>
+    /// How long a heartbeat lasts unrenewed. A consumer without one is dead: its entries are taken over at once and,
+    /// once it holds none, it leaves the group. A pause shorter than this (a GC, a slow commit) never costs entries.
+    /// </summary>
+    [Range(100, 600_000)]
+    public int HeartbeatTtlMs { get; set; } = 2_000;
+
+    /// <summary>How often each flusher looks for consumers whose heartbeat has expired.</summary>
+    [Range(50, 60_000)]
+    public int DeadConsumerCheckIntervalMs { get; set; } = 500;
 }

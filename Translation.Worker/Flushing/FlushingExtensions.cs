@@ -13,7 +13,10 @@ public static class FlushingExtensions
             .BindConfiguration(FlushOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<FlushOptions>, FlushOptionsValidator>();
         builder.Services.AddSingleton<FlushMetrics>();
+        // Before the flushers: hosted services stop in reverse order, so the heartbeat outlives their drain.
+        builder.Services.AddHostedService<ConsumerHeartbeat>();
         builder.Services.AddHostedService(services => CreateFlusher(services, RecordTables.Sessions));
         builder.Services.AddHostedService(services => CreateFlusher(services, RecordTables.Tasks));
         builder.Services.AddHostedService(services => CreateFlusher(services, RecordTables.TranslationContents));
@@ -31,5 +34,6 @@ public static class FlushingExtensions
             services.GetRequiredService<FlushMetrics>(),
             services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<IOptions<FlushOptions>>(),
+            services.GetRequiredService<IHostApplicationLifetime>(),
             services.GetRequiredService<ILogger<StreamFlusher<TRecord>>>());
 }

@@ -21,6 +21,7 @@ public sealed class StreamFlusher<TRecord>(
     FlushMetrics metrics,
     TimeProvider time,
     IOptions<FlushOptions> options,
+    IHostApplicationLifetime lifetime,
     ILogger<StreamFlusher<TRecord>> logger) : BackgroundService
     where TRecord : class
 {
@@ -29,17 +30,31 @@ public sealed class StreamFlusher<TRecord>(
     private readonly FlushOptions _options = options.Value;
     private readonly UpsertWriter<TRecord> _writer = new(table);
     private readonly IDatabase _redis = redis.GetDatabase();
+    private RedisRetry? _retry;
+    private StreamAcknowledger? _acknowledger;
+    private DeadConsumerClaimer? _claimer;
+
+    private RedisRetry Retry => _retry ??= new(table.Stream, _options, time, logger);
+
+    private StreamAcknowledger Acknowledger => _acknowledger ??= new(table.Stream, _redis, Retry, time, logger);
+
+    private DeadConsumerClaimer Claimer => _claimer ??= new(table.Stream, _redis, _options, logger);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await schema.WaitAsync(stoppingToken);
-        await RetryAsync("create consumer group", EnsureGroupAsync, stoppingToken);
+        // The host stops its services one after another; were each flusher to start draining only when its own
+        // turn came, shutdown would take DrainTimeoutMs once per stream. The whole application's stopping signal
+        // reaches them all at once, so their drain windows overlap.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
+        var stopRequested = stopping.Token;
+        await schema.WaitAsync(stopRequested);
+        await Retry.RunAsync("create consumer group", EnsureGroupAsync, stopRequested);
         Log.FlusherStarted(logger, table.Stream, _options.ConsumerName);
 
         // Shutdown stops the reading at once; the batch in hand gets DrainTimeoutMs to commit and be acknowledged, so
         // a rolling restart does not leave work waiting for the claim timeout.
         using var drain = new CancellationTokenSource();
-        await using var drainOnStop = stoppingToken.Register(() =>
+        await using var drainOnStop = stopRequested.Register(() =>
         {
             Log.Draining(logger, table.Stream, _options.DrainTimeoutMs);
             drain.CancelAfter(TimeSpan.FromMilliseconds(_options.DrainTimeoutMs));
@@ -49,6 +64,7 @@ public sealed class StreamFlusher<TRecord>(
         // Entries this consumer name received before a restart are still ours; finish them first.
         var resumeOwnPending = true;
         var nextClaim = time.GetUtcNow();
+        var nextDeadCheck = time.GetUtcNow();
         var nextTrim = time.GetUtcNow().AddMilliseconds(_options.TrimIntervalMs);
         var failures = 0;
 
@@ -57,7 +73,7 @@ public sealed class StreamFlusher<TRecord>(
         // is always processed, after a failure and on shutdown too, never dropped.
         Task<List<StreamEntry>>? prefetched = null;
 
-        while (!stoppingToken.IsCancellationRequested)
+        while (!stopRequested.IsCancellationRequested)
         {
             try
             {
@@ -68,7 +84,19 @@ public sealed class StreamFlusher<TRecord>(
                     if (resumeOwnPending)
                     {
                         Log.ResumingOwnPending(logger, table.Stream, own.Length);
-                        await ProcessAsync(own, batchToken);
+                        await ProcessRedeliveredAsync(own, batchToken);
+                        continue;
+                    }
+                }
+
+                if (time.GetUtcNow() >= nextDeadCheck)
+                {
+                    var orphaned = await UntracedPoll.RunAsync(Claimer.ClaimAsync);
+                    nextDeadCheck = time.GetUtcNow().AddMilliseconds(_options.DeadConsumerCheckIntervalMs);
+                    if (orphaned.Count > 0)
+                    {
+                        metrics.Reclaimed(table.Stream, orphaned.Count);
+                        await ProcessRedeliveredAsync(orphaned, batchToken);
                         continue;
                     }
                 }
@@ -90,13 +118,13 @@ public sealed class StreamFlusher<TRecord>(
                 var batch = await (readAhead ?? GatherAsync());
                 if (batch.Count == 0)
                 {
-                    await Task.Delay(TimeSpan.FromMilliseconds(_options.IdlePollIntervalMs), time, stoppingToken);
+                    await Task.Delay(TimeSpan.FromMilliseconds(_options.IdlePollIntervalMs), time, stopRequested);
                     continue;
                 }
 
                 // Only a full batch says more is waiting; after a partial one the next read would just wait out the
                 // batch delay with this batch uncommitted.
-                if (batch.Count >= _options.BatchSize && !stoppingToken.IsCancellationRequested)
+                if (batch.Count >= _options.BatchSize && !stopRequested.IsCancellationRequested)
                 {
                     prefetched = GatherAsync();
                 }
@@ -104,16 +132,16 @@ public sealed class StreamFlusher<TRecord>(
                 await ProcessAsync(batch, batchToken);
                 failures = 0;
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (stopRequested.IsCancellationRequested)
             {
                 break;
             }
             catch (Exception ex)
             {
                 failures++;
-                var delay = Backoff(failures);
+                var delay = Retry.Backoff(failures);
                 Log.LoopFailed(logger, table.Stream, delay.TotalMilliseconds, ex);
-                await Task.Delay(delay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await Task.Delay(delay, time, stopRequested).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
 
@@ -141,6 +169,14 @@ public sealed class StreamFlusher<TRecord>(
 
     private async Task EnsureGroupAsync()
     {
+        // Looked up first: creating is refused while Redis is over its maxmemory, even when the group exists, and a
+        // worker started then must still be able to drain it.
+        if (await _redis.KeyExistsAsync(table.Stream)
+            && (await _redis.StreamGroupInfoAsync(table.Stream)).Any(g => g.Name == PersistenceStreams.ConsumerGroup))
+        {
+            return;
+        }
+
         try
         {
             // From the stream's very beginning: entries appended before any worker ever ran must be flushed too.
@@ -178,7 +214,7 @@ public sealed class StreamFlusher<TRecord>(
         return batch;
     }
 
-    private async Task ProcessAsync(IReadOnlyList<StreamEntry> entries, CancellationToken cancellationToken)
+    private async Task ProcessAsync(List<StreamEntry> entries, CancellationToken cancellationToken)
     {
         var items = new List<FlushItem<TRecord>>(entries.Count);
         foreach (var entry in entries)
@@ -187,7 +223,7 @@ public sealed class StreamFlusher<TRecord>(
             {
                 // Deleted from the stream by someone else while pending: there is nothing left to write.
                 Log.EntryVanished(logger, table.Stream, entry.Id.ToString());
-                await RetryAsync("acknowledge vanished entry", () => _redis.StreamAcknowledgeAsync(table.Stream, PersistenceStreams.ConsumerGroup, entry.Id), cancellationToken);
+                await Acknowledger.AcknowledgeVanishedAsync(entry.Id, cancellationToken);
                 continue;
             }
 
@@ -225,7 +261,7 @@ public sealed class StreamFlusher<TRecord>(
             {
                 await CommitAsync(items, cancellationToken);
                 var elapsed = time.GetElapsedTime(started);
-                await AcknowledgeAsync(items, elapsed, cancellationToken);
+                await Acknowledger.AcknowledgeAsync([.. items.Select(i => i.Entry.Id)], elapsed, cancellationToken);
                 metrics.Committed(table.Stream, items.Count, elapsed);
                 Log.BatchCommitted(logger, table.Stream, items.Count, elapsed.TotalMilliseconds);
                 return;
@@ -250,7 +286,7 @@ public sealed class StreamFlusher<TRecord>(
                 // MySQL is down, restarting, or timing out: nothing was committed, nothing is acknowledged; try again.
                 attempt++;
                 metrics.Retried(table.Stream);
-                var delay = Backoff(attempt);
+                var delay = Retry.Backoff(attempt);
                 Log.CommitRetry(logger, table.Stream, items.Count, attempt, delay.TotalMilliseconds, ex);
                 await Task.Delay(delay, time, cancellationToken);
                 await KeepClaimedAsync(items);
@@ -296,47 +332,13 @@ public sealed class StreamFlusher<TRecord>(
         (MySqlErrorCode)3819 or // MySQL: check constraint violated
         (MySqlErrorCode)4025; // MariaDB: CONSTRAINT_FAILED, e.g. a JSON column given invalid JSON
 
-    private async Task AcknowledgeAsync(List<FlushItem<TRecord>> items, TimeSpan elapsed, CancellationToken cancellationToken)
-    {
-        var ids = items.Select(i => i.Entry.Id).ToArray();
-        var now = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
-        // The commit already happened: acknowledge even while shutting down, or the batch is replayed (harmlessly).
-        await RetryAsync("acknowledge committed batch", async () =>
-        {
-            var transaction = _redis.CreateTransaction();
-            _ = transaction.StreamAcknowledgeAsync(table.Stream, PersistenceStreams.ConsumerGroup, ids);
-            _ = transaction.HashIncrementAsync(PersistenceStreams.Stats, PersistenceStreams.StatsFields.Flushed(table.Stream), ids.Length);
-            _ = transaction.HashSetAsync(PersistenceStreams.Stats,
-            [
-                new HashEntry(PersistenceStreams.StatsFields.LastFlushAt(table.Stream), now),
-                new HashEntry(PersistenceStreams.StatsFields.LastFlushMilliseconds(table.Stream), (long)elapsed.TotalMilliseconds),
-            ]);
-            await transaction.ExecuteAsync();
-        }, cancellationToken, maxAttempts: 10);
-    }
-
     private async Task DeadLetterAsync(FlushItem<TRecord> item, string reason, long deliveries, CancellationToken cancellationToken)
     {
         Log.DeadLettered(logger, table.Stream, item.Entry.Id.ToString(), reason);
-        await RetryAsync("dead-letter record", async () =>
+        if (await Acknowledger.DeadLetterAsync(item.Entry, reason, deliveries, cancellationToken))
         {
-            var fields = new List<NameValueEntry>
-            {
-                new(PersistenceStreams.Fields.SourceStream, table.Stream),
-                new(PersistenceStreams.Fields.SourceId, item.Entry.Id),
-                new(PersistenceStreams.Fields.Reason, reason),
-                new(PersistenceStreams.Fields.Deliveries, deliveries),
-                new(PersistenceStreams.Fields.DeadLetteredAt, time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)),
-            };
-            fields.AddRange(item.Entry.Values.Where(v => v.Name != PersistenceStreams.Fields.SourceStream && v.Name != PersistenceStreams.Fields.SourceId));
-
-            var transaction = _redis.CreateTransaction();
-            _ = transaction.StreamAddAsync(PersistenceStreams.DeadLetters, [.. fields]);
-            _ = transaction.StreamAcknowledgeAsync(table.Stream, PersistenceStreams.ConsumerGroup, item.Entry.Id);
-            _ = transaction.HashIncrementAsync(PersistenceStreams.Stats, PersistenceStreams.StatsFields.DeadLettered(table.Stream));
-            await transaction.ExecuteAsync();
-        }, cancellationToken);
-        metrics.DeadLettered(table.Stream);
+            metrics.DeadLettered(table.Stream);
+        }
     }
 
     /// <summary>Takes over entries a consumer has held past the idle time (it probably died) and processes them.</summary>
@@ -352,28 +354,7 @@ public sealed class StreamFlusher<TRecord>(
             {
                 metrics.Reclaimed(table.Stream, claimed.Count);
                 Log.Reclaimed(logger, table.Stream, claimed.Count);
-                var deliveries = (await UntracedPoll.RunAsync(() => _redis.StreamPendingMessagesAsync(
-                        table.Stream, PersistenceStreams.ConsumerGroup, claimed.Count, _options.ConsumerName, claimed[0].Id, claimed[^1].Id)))
-                    .ToDictionary(p => p.MessageId.ToString(), p => p.DeliveryCount);
-
-                var process = new List<StreamEntry>(claimed.Count);
-                foreach (var entry in claimed)
-                {
-                    if (deliveries.TryGetValue(entry.Id.ToString(), out var count) && count > _options.MaxDeliveries)
-                    {
-                        await DeadLetterAsync(
-                            FlushItem<TRecord>.Decode(entry, table),
-                            $"Delivered {count} times without a commit; it may crash workers.",
-                            count,
-                            cancellationToken);
-                    }
-                    else
-                    {
-                        process.Add(entry);
-                    }
-                }
-
-                await ProcessAsync(process, cancellationToken);
+                await ProcessRedeliveredAsync(claimed, cancellationToken);
             }
 
             start = result.NextStartId;
@@ -382,6 +363,38 @@ public sealed class StreamFlusher<TRecord>(
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// Processes entries that reached this consumer again (resumed after a restart, or taken over from another),
+    /// dead-lettering those delivered more than MaxDeliveries times: an entry that kills every worker that reads it
+    /// would otherwise crash-loop them for ever.
+    /// </summary>
+    private async Task ProcessRedeliveredAsync(IReadOnlyList<StreamEntry> entries, CancellationToken cancellationToken)
+    {
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        var deliveries = (await UntracedPoll.RunAsync(() => _redis.StreamPendingMessagesAsync(
+                table.Stream, PersistenceStreams.ConsumerGroup, entries.Count, _options.ConsumerName, entries.Min(e => StreamId.Parse(e.Id)).ToString(), entries.Max(e => StreamId.Parse(e.Id)).ToString())))
+            .ToDictionary(p => p.MessageId.ToString(), p => p.DeliveryCount);
+
+        var process = new List<StreamEntry>(entries.Count);
+        foreach (var entry in entries)
+        {
+            if (deliveries.TryGetValue(entry.Id.ToString(), out var count) && count > _options.MaxDeliveries)
+            {
+                await DeadLetterAsync(FlushItem<TRecord>.Decode(entry, table), $"Delivered {count} times without a commit; it may crash workers.", count, cancellationToken);
+            }
+            else
+            {
+                process.Add(entry);
+            }
+        }
+
+        await ProcessAsync(process, cancellationToken);
     }
 
     /// <summary>Drops entries every consumer has acknowledged, so the stream holds only the un-flushed backlog.</summary>
@@ -428,25 +441,4 @@ public sealed class StreamFlusher<TRecord>(
         activity?.SetTag(PersistenceTelemetry.Tags.BatchCount, items.Count);
         return activity;
     }
-
-    private async Task RetryAsync(string operation, Func<Task> action, CancellationToken cancellationToken, int maxAttempts = int.MaxValue)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await action();
-                return;
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException && attempt < maxAttempts && !cancellationToken.IsCancellationRequested)
-            {
-                var delay = Backoff(attempt);
-                Log.RedisRetry(logger, table.Stream, operation, delay.TotalMilliseconds, ex);
-                await Task.Delay(delay, time, cancellationToken);
-            }
-        }
-    }
-
-    private TimeSpan Backoff(int attempt) =>
-        TimeSpan.FromMilliseconds(Math.Min(_options.MaxRetryDelayMs, 50 * Math.Pow(2, Math.Min(attempt, 16))) * (0.8 + (Random.Shared.NextDouble() * 0.4)));
 }

@@ -6,7 +6,7 @@ namespace Fault.Suite;
 public sealed class FaultOptions
 {
     public static readonly IReadOnlyList<string> AllFaults =
-        ["worker-kill", "api-kill", "mysql-stop", "redis-restart", "full-restart", "mysql-slow"];
+        ["worker-kill", "worker-dead", "api-kill", "mysql-stop", "redis-restart", "redis-full", "full-restart", "mysql-slow"];
 
     /// <summary>Load before each fault, so it hits a pipeline in motion.</summary>
     public TimeSpan LoadBefore { get; set; } = TimeSpan.FromSeconds(10);
@@ -25,6 +25,12 @@ public sealed class FaultOptions
 
     public TimeSpan MySqlDowntime { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a killed worker stays dead (worker-dead) before it is started again.</summary>
+    public TimeSpan WorkerDowntime { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long Redis stays over its maxmemory (redis-full) once ingest sheds.</summary>
+    public TimeSpan RedisFullHold { get; set; } = TimeSpan.FromSeconds(10);
+
     public List<string> Faults { get; } = [.. AllFaults];
 
     public string? StateDirectory { get; set; }
@@ -37,6 +43,8 @@ public sealed class FaultOptions
         RecordsPerSecond = 2_000,
         WorkerKills = 3,
         MySqlDowntime = TimeSpan.FromSeconds(5),
+        WorkerDowntime = TimeSpan.FromSeconds(3),
+        RedisFullHold = TimeSpan.FromSeconds(2),
     };
 
     public static FaultOptions Parse(IReadOnlyList<string> args)
@@ -55,6 +63,8 @@ public sealed class FaultOptions
                 case "--batch": options.BatchSize = Number(); break;
                 case "--worker-kills": options.WorkerKills = Number(); break;
                 case "--mysql-down-seconds": options.MySqlDowntime = TimeSpan.FromSeconds(Number()); break;
+                case "--worker-down-seconds": options.WorkerDowntime = TimeSpan.FromSeconds(Number()); break;
+                case "--redis-full-seconds": options.RedisFullHold = TimeSpan.FromSeconds(Number()); break;
                 case "--state-dir": options.StateDirectory = Path.GetFullPath(Value()); break;
                 case "--faults":
                     options.Faults.Clear();
@@ -67,7 +77,7 @@ public sealed class FaultOptions
                     break;
                 default:
                     throw new ArgumentException(
-                        $"Unknown option {args[i]}. Options: --quick --load-seconds N --rate N --senders N --batch N --worker-kills N --mysql-down-seconds N --faults {string.Join(",", AllFaults)} --state-dir PATH");
+                        $"Unknown option {args[i]}. Options: --quick --load-seconds N --rate N --senders N --batch N --worker-kills N --mysql-down-seconds N --worker-down-seconds N --redis-full-seconds N --faults {string.Join(",", AllFaults)} --state-dir PATH");
             }
         }
 

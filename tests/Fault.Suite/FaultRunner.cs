@@ -4,9 +4,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using AppHost;
+using AppHost.Hosting;
 using MySqlConnector;
 using Persistence.Contracts;
 using Stack.Testing;
+using StackExchange.Redis;
 
 namespace Fault.Suite;
 
@@ -143,6 +145,14 @@ public sealed class FaultRunner(FaultOptions options, TextWriter log) : IAsyncDi
 
                 break;
 
+            case "worker-dead":
+                await KillAndKeepDeadAsync(App.Workers[0], cancellationToken);
+                break;
+
+            case "redis-full":
+                await HoldRedisFullUntilSheddingAsync(cancellationToken);
+                break;
+
             case "api-kill":
                 var replica = App.ApiReplicas[0];
                 var pid = await App.KillAsync(replica);
@@ -173,6 +183,78 @@ public sealed class FaultRunner(FaultOptions options, TextWriter log) : IAsyncDi
 
             default:
                 throw new ArgumentException($"Unknown fault {fault}.");
+        }
+    }
+
+    /// <summary>
+    /// SIGKILL, then at once the stop command, so the supervisor does not bring the worker back: the survivors must
+    /// take over what it held. It is started again after <see cref="FaultOptions.WorkerDowntime"/>.
+    /// </summary>
+    private async Task KillAndKeepDeadAsync(string victim, CancellationToken cancellationToken)
+    {
+        var killed = await App.KillAsync(victim);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                await App.StopAsync(victim);
+            }
+            catch (InvalidOperationException)
+            {
+                // Not running at this instant: exited and not yet restarted.
+            }
+
+            await Task.Delay(500, cancellationToken);
+            if (App.ProcessId(victim) is not { } pid || pid == killed || !ProcessTree.IsRunning(pid))
+            {
+                break;
+            }
+
+            // The supervisor had restarted it before the stop arrived; stop the new process too.
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{victim} could not be kept stopped.");
+            }
+        }
+
+        await Task.Delay(options.WorkerDowntime, cancellationToken);
+        await App.StartAsync(victim);
+    }
+
+    /// <summary>
+    /// Lowers Redis' maxmemory below what it holds, as a burst past the API's high-water mark would leave it: Redis
+    /// refuses every command that allocates until the workers have acknowledged and trimmed. Held until ingest sheds
+    /// and <see cref="FaultOptions.RedisFullHold"/> more, then the configured limit is restored.
+    /// </summary>
+    private async Task HoldRedisFullUntilSheddingAsync(CancellationToken cancellationToken)
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(App.RedisConnectionString + ",allowAdmin=true");
+        var server = redis.GetServers()[0];
+        var configured = (await server.ConfigGetAsync("maxmemory")).Single().Value;
+        var used = long.Parse(
+            (await server.InfoAsync("memory")).SelectMany(g => g).Single(p => p.Key == "used_memory").Value, CultureInfo.InvariantCulture);
+        await server.ConfigSetAsync("maxmemory", Math.Max(1024 * 1024, used - (512 * 1024)));
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (DateTime.UtcNow < deadline)
+            {
+                var stats = await Gateway.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/persistence/stats", cancellationToken);
+                if (stats.GetProperty("backpressure").GetProperty("shedding").GetBoolean())
+                {
+                    await log.WriteLineAsync($"    shedding with Redis over a maxmemory of {used / (1024 * 1024)} MB");
+                    break;
+                }
+
+                await Task.Delay(100, cancellationToken);
+            }
+
+            await Task.Delay(options.RedisFullHold, cancellationToken);
+        }
+        finally
+        {
+            await server.ConfigSetAsync("maxmemory", configured);
         }
     }
 

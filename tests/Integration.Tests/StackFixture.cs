@@ -61,7 +61,7 @@ public class StackFixture : IAsyncLifetime
     /// <summary>The development key AppHost minted: every scope.</summary>
     public string ApiKey => Stack.ApiKey;
 
-    /// <summary>The command line this fixture's stack starts with; a fixture that needs other settings adds to it.</summary>
+    /// <summary>The command line this fixture's stack starts with; a fixture with other settings overrides it.</summary>
     protected virtual IEnumerable<string> StackArguments => Arguments;
 
     /// <summary>Whether the Aspire dashboard runs too (and the services export their telemetry to it).</summary>
