@@ -39,7 +39,7 @@ public static class PersistenceApiExtensions
         builder.AddMySqlDataSource(DatabaseConnectionName, settings => settings.HealthCheckFailureStatus = HealthStatus.Degraded);
 
         builder.Services.AddProblemDetails();
-        builder.Services.AddExceptionHandler<RedisUnavailableHandler>();
+        builder.Services.AddExceptionHandler<UnavailableDependencyHandler>();
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         builder.Services.AddSingleton(TimeProvider.System);

@@ -97,6 +97,11 @@ public static class TranslationsApi
     public static async Task<Results<Ok<TranslationState>, ProblemHttpResult>> GetAsync(
         string businessId, [FromQuery(Name = "lang")] string? lang, TranslationQueries queries, CancellationToken cancellationToken)
     {
+        if (lang is not null && !RecordValidator.IsLanguageTag(lang))
+        {
+            return Problems.InvalidQuery(new FieldError(null, "lang", "must be a BCP 47 language tag such as en, zh-CN or pt-BR"));
+        }
+
         var jobs = await queries.ByBusinessIdAsync(businessId, lang, cancellationToken);
         return jobs.Count == 0
             ? Problems.NotFound(lang is null
@@ -115,6 +120,16 @@ public static class TranslationsApi
             return Problems.InvalidQuery(new FieldError(null, "status", $"must be one of: {string.Join(", ", TranslationStatus.All)}"));
         }
 
+        if (lang is not null && !RecordValidator.IsLanguageTag(lang))
+        {
+            return Problems.InvalidQuery(new FieldError(null, "lang", "must be a BCP 47 language tag such as en, zh-CN or pt-BR"));
+        }
+
+        if (cursor is not null && !TranslationKeys.IsJobId(cursor))
+        {
+            return Problems.InvalidQuery(new FieldError(null, "cursor", "must be a next_cursor from an earlier page"));
+        }
+
         if (limit is < 1 || limit > options.Value.MaxPageSize)
         {
             return Problems.InvalidQuery(new FieldError(null, "limit", $"must be between 1 and {options.Value.MaxPageSize}"));
@@ -128,6 +143,12 @@ public static class TranslationsApi
     public static async Task<Results<Accepted<JobRequeued>, ProblemHttpResult>> RetryAsync(
         string jobId, TranslationQueries queries, HttpContext context, ILogger<TranslationQueries> logger, CancellationToken cancellationToken)
     {
+        // The column is ASCII: anything else is not merely absent, MySQL cannot even compare it.
+        if (!TranslationKeys.IsJobId(jobId))
+        {
+            return Problems.InvalidQuery(new FieldError(null, "job_id", $"must be a job id: {TranslationKeys.JobIdLength} lowercase hexadecimal characters"));
+        }
+
         var outcome = await queries.RequeueFailedAsync(jobId, cancellationToken);
         if (outcome.Requeued)
         {
