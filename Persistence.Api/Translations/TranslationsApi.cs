@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Persistence.Api.Backpressure;
 using Persistence.Api.Callers;
 using Persistence.Api.Ingest;
 using Persistence.Api.Queries;
@@ -32,9 +33,15 @@ public static class TranslationsApi
     }
 
     public static async Task<IResult> RequestAsync(
-        HttpRequest request, TranslationValidator validator, StreamAppender appender, TimeProvider time,
+        HttpRequest request, TranslationValidator validator, StreamAppender appender, BacklogMonitor backlog, TimeProvider time,
         IOptions<IngestOptions> limits, ILogger<StreamAppender> logger, CancellationToken cancellationToken)
     {
+        // Registration appends to the streams like ingest does, so it sheds load alike, before reading the body.
+        if (backlog.Refusal(request.HttpContext, limits.Value.RetryAfterSeconds, "request") is { } refusal)
+        {
+            return refusal;
+        }
+
         var read = await BatchReader.ReadAsync(request, PersistenceJsonContext.Default.TranslationRequest, limits.Value.MaxBodyBytes, cancellationToken);
         if (read.IsTooLarge)
         {
@@ -58,10 +65,15 @@ public static class TranslationsApi
     }
 
     public static async Task<IResult> RequestBatchAsync(
-        HttpRequest request, TranslationValidator validator, StreamAppender appender, TimeProvider time,
+        HttpRequest request, TranslationValidator validator, StreamAppender appender, BacklogMonitor backlog, TimeProvider time,
         IOptions<IngestOptions> limits, IOptions<TranslationOptions> options, ILogger<StreamAppender> logger,
         CancellationToken cancellationToken)
     {
+        if (backlog.Refusal(request.HttpContext, limits.Value.RetryAfterSeconds, "batch") is { } refusal)
+        {
+            return refusal;
+        }
+
         var read = await BatchReader.ReadAsync(request, PersistenceJsonContext.Default.TranslationRequestBatch, limits.Value.MaxBodyBytes, cancellationToken);
         if (read.IsTooLarge)
         {
