@@ -6,6 +6,7 @@ using Persistence.Api.DeadLetters;
 using Persistence.Api.Ingest;
 using Persistence.Api.Pipeline;
 using Persistence.Api.Queries;
+using Persistence.Api.Recovery;
 using Persistence.Api.Translations;
 using Persistence.Contracts;
 using Persistence.Maintenance.GarbageCollection;
@@ -50,6 +51,7 @@ public static class PersistenceApiExtensions
         builder.AddDeadLetters();
         builder.AddPipeline();
         builder.AddQueries();
+        builder.AddRecovery();
         builder.AddGarbageCollector();
         builder.AddTranslations();
         return builder;
