@@ -155,10 +155,10 @@ public static class TranslationsApi
     public static async Task<Results<Accepted<JobRequeued>, ProblemHttpResult>> RetryAsync(
         string jobId, TranslationQueries queries, HttpContext context, ILogger<TranslationQueries> logger, CancellationToken cancellationToken)
     {
-        // The column is ASCII: anything else is not merely absent, MySQL cannot even compare it.
+        // No job can have another shape, and the ASCII column could not even be compared with most (MySQL would fail).
         if (!TranslationKeys.IsJobId(jobId))
         {
-            return Problems.InvalidQuery(new FieldError(null, "job_id", $"must be a job id: {TranslationKeys.JobIdLength} lowercase hexadecimal characters"));
+            return Problems.NotFound($"No job '{jobId}': job ids are {TranslationKeys.JobIdLength} lowercase hexadecimal characters.");
         }
 
         var outcome = await queries.RequeueFailedAsync(jobId, cancellationToken);
