@@ -26,8 +26,8 @@ public sealed class IngestOptions
     /// How far in the future <c>updated_at</c> may lie, for clocks that run ahead. A record from further ahead would
     /// win every later update of its row (newer updated_at wins) and keep it from garbage collection for as long.
     /// </summary>
-    [Range(1, 31 * 24 * 3600)]
-    public int MaxFutureSkewSeconds { get; set; } = 3600;
+    [Range(1L, 100L * 366 * 24 * 3600)]
+    public long MaxFutureSkewSeconds { get; set; } = 3600;
 
     /// <summary>Seconds a client is told to wait (<c>Retry-After</c>) when Redis cannot take the batch.</summary>
     [Range(1, 3600)]
