@@ -6,6 +6,7 @@ using Persistence.Api.DeadLetters;
 using Persistence.Api.Ingest;
 using Persistence.Api.Pipeline;
 using Persistence.Api.Queries;
+using Persistence.Api.Recovery;
 using Persistence.Api.Translations;
 using Persistence.Contracts;
 using Persistence.Maintenance.GarbageCollection;
@@ -39,7 +40,7 @@ public static class PersistenceApiExtensions
         builder.AddMySqlDataSource(DatabaseConnectionName, settings => settings.HealthCheckFailureStatus = HealthStatus.Degraded);
 
         builder.Services.AddProblemDetails();
-        builder.Services.AddExceptionHandler<RedisUnavailableHandler>();
+        builder.Services.AddExceptionHandler<UnavailableDependencyHandler>();
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         builder.Services.AddSingleton(TimeProvider.System);
@@ -50,6 +51,7 @@ public static class PersistenceApiExtensions
         builder.AddDeadLetters();
         builder.AddPipeline();
         builder.AddQueries();
+        builder.AddRecovery();
         builder.AddGarbageCollector();
         builder.AddTranslations();
         return builder;

@@ -31,6 +31,12 @@ public static class PersistenceStreams
         public const string TraceParent = "traceparent";
         public const string TraceState = "tracestate";
 
+        /// <summary>
+        /// On a replayed entry, the id the record first arrived under. The worker orders states with equal
+        /// updated_at by arrival, so a replay takes its original place instead of outranking what came after it.
+        /// </summary>
+        public const string ArrivedAs = "arrived_as";
+
         /// <summary>The API key id that wrote the entry, kept as an audit trail; absent when none was presented.</summary>
         public const string Caller = "caller";
 

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Persistence.Api.Pipeline;
 using Persistence.Contracts;
@@ -48,6 +49,23 @@ public sealed class BacklogMonitor : BackgroundService
 
         _refused.Add(1);
         return true;
+    }
+
+    /// <summary>
+    /// The 503 to answer instead of appending <paramref name="what"/> while shedding, or null to go ahead. Every path
+    /// that appends to the streams asks: any of them deepens the backlog the mark protects.
+    /// </summary>
+    public ProblemHttpResult? Refusal(HttpContext context, int retryAfterSeconds, string what)
+    {
+        if (!ShouldRefuse())
+        {
+            return null;
+        }
+
+        return Problems.Unavailable(
+            context,
+            retryAfterSeconds,
+            $"The backlog of {_current.Backlog} records not yet written to the database is over its high-water mark; nothing of the {what} was accepted. Retry the same {what}.");
     }
 
     /// <summary>One measurement and decision; the loop calls it, tests may too.</summary>

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Persistence.Api.Backpressure;
 using Persistence.Api.Ingest;
 using Persistence.Contracts;
 using StackExchange.Redis;
@@ -54,18 +56,33 @@ public static class DeadLetterApi
         return await store.GetAsync(streamId) is { } letter ? TypedResults.Ok(letter) : NotFound(id);
     }
 
-    public static async Task<Results<Ok<ReplayResult>, ProblemHttpResult>> ReplayAsync(DeadLetterStore store, string id)
+    public static async Task<Results<Ok<ReplayResult>, ProblemHttpResult>> ReplayAsync(
+        DeadLetterStore store, string id, HttpContext context, BacklogMonitor backlog, IOptions<IngestOptions> ingest)
     {
         if (!StreamId.TryParse(id, out var streamId))
         {
             return Problem("id", "must be a stream entry id such as 1700000000000-0");
         }
 
+        // A replay appends to a data stream like ingest does, so it waits for the backlog like ingest.
+        if (backlog.Refusal(context, ingest.Value.RetryAfterSeconds, "replay") is { } refusal)
+        {
+            return refusal;
+        }
+
         return await store.ReplayAsync(streamId) ? TypedResults.Ok(new ReplayResult("replayed", 1, 0)) : NotFound(id);
     }
 
-    public static async Task<Ok<ReplayResult>> ReplayAllAsync(DeadLetterStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await store.ReplayAllAsync(cancellationToken));
+    public static async Task<Results<Ok<ReplayResult>, ProblemHttpResult>> ReplayAllAsync(
+        DeadLetterStore store, HttpContext context, BacklogMonitor backlog, IOptions<IngestOptions> ingest, CancellationToken cancellationToken)
+    {
+        if (backlog.Refusal(context, ingest.Value.RetryAfterSeconds, "replay") is { } refusal)
+        {
+            return refusal;
+        }
+
+        return TypedResults.Ok(await store.ReplayAllAsync(cancellationToken));
+    }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(DeadLetterStore store, string id)
     {

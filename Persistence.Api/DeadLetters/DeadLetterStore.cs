@@ -7,8 +7,8 @@ namespace Persistence.Api.DeadLetters;
 
 /// <summary>
 /// Reads the dead-letter stream and moves entries back to the stream they came from. A replay appends the original
-/// record (with its trace context and caller) and deletes the dead letter atomically, so an entry is never in both
-/// places or in neither. The worker's version guard makes a replay of something already superseded a no-op.
+/// record (with its trace context, caller and the id it first arrived under) and deletes the dead letter atomically,
+/// so an entry is never in both places or in neither. The worker's version guard makes a replay of something already superseded a no-op.
 /// </summary>
 public sealed class DeadLetterStore
 {
@@ -119,11 +119,22 @@ public sealed class DeadLetterStore
         }
 
         string[] carried = [PersistenceStreams.Fields.Record, PersistenceStreams.Fields.TraceParent, PersistenceStreams.Fields.TraceState, PersistenceStreams.Fields.Caller];
-        var fields = entry.Values.Where(v => carried.Contains((string?)v.Name)).ToArray();
+        var fields = entry.Values.Where(v => carried.Contains((string?)v.Name)).ToList();
+        // The first arrival: kept from an earlier replay, else the entry the worker dead-lettered.
+        var arrivedAs = entry[PersistenceStreams.Fields.ArrivedAs];
+        if (arrivedAs.IsNullOrEmpty)
+        {
+            arrivedAs = entry[PersistenceStreams.Fields.SourceId];
+        }
 
-        var arguments = new RedisValue[1 + (fields.Length * 2)];
+        if (StreamId.TryParse((string?)arrivedAs, out var original))
+        {
+            fields.Add(new(PersistenceStreams.Fields.ArrivedAs, original.ToString()));
+        }
+
+        var arguments = new RedisValue[1 + (fields.Count * 2)];
         arguments[0] = entry.Id;
-        for (var i = 0; i < fields.Length; i++)
+        for (var i = 0; i < fields.Count; i++)
         {
             arguments[1 + (i * 2)] = fields[i].Name;
             arguments[2 + (i * 2)] = fields[i].Value;

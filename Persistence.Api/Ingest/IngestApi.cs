@@ -59,13 +59,9 @@ public static class IngestApi
         where TRecord : class
     {
         // Refused before the body is read: while shedding, every accepted byte would deepen the backlog.
-        if (backlog.ShouldRefuse())
+        if (backlog.Refusal(request.HttpContext, options.RetryAfterSeconds, "batch") is { } refusal)
         {
-            var state = backlog.Current;
-            return Problems.Unavailable(
-                request.HttpContext,
-                options.RetryAfterSeconds,
-                $"The backlog of {state.Backlog} records not yet written to the database is over its high-water mark; nothing of the batch was accepted. Retry the same batch.");
+            return refusal;
         }
 
         var read = await BatchReader.ReadAsync(request, batchType, options.MaxBodyBytes, options.MaxBatchItems, cancellationToken);

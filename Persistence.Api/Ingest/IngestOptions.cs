@@ -22,6 +22,13 @@ public sealed class IngestOptions
     [Range(1, 4 * 1024 * 1024)]
     public int MaxTextLength { get; set; } = 1_000_000;
 
+    /// <summary>
+    /// How far in the future <c>updated_at</c> may lie, for clocks that run ahead. A record from further ahead would
+    /// win every later update of its row (newer updated_at wins) and keep it from garbage collection for as long.
+    /// </summary>
+    [Range(1L, 100L * 366 * 24 * 3600)]
+    public long MaxFutureSkewSeconds { get; set; } = 3600;
+
     /// <summary>Seconds a client is told to wait (<c>Retry-After</c>) when Redis cannot take the batch.</summary>
     [Range(1, 3600)]
     public int RetryAfterSeconds { get; set; } = 2;

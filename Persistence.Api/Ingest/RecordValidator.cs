@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,7 @@ namespace Persistence.Api.Ingest;
 /// Checks every record of a batch against what the MySQL schema can store, so that a batch is either accepted whole
 /// or refused whole with every problem listed, and the worker never meets a record the database rejects.
 /// </summary>
-public sealed partial class RecordValidator(IOptions<IngestOptions> options)
+public sealed partial class RecordValidator(IOptions<IngestOptions> options, TimeProvider time)
 {
     public const int MaxIdLength = 64;
     public const int MaxLanguageTagLength = 35;
@@ -29,11 +30,15 @@ public sealed partial class RecordValidator(IOptions<IngestOptions> options)
     private static readonly SearchValues<char> ControlCharacters =
         SearchValues.Create(Enumerable.Range(0, 32).Select(c => (char)c).Append((char)127).ToArray());
 
+    // Lone surrogates would be replaced when the id is encoded for MySQL, so two different ids would share one row.
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private readonly IngestOptions _options = options.Value;
 
     public IReadOnlyList<FieldError> Validate(IReadOnlyList<SessionRecord?> sessions)
     {
         var errors = new List<FieldError>();
+        var latest = LatestTimestamp();
         for (var i = 0; i < sessions.Count; i++)
         {
             if (sessions[i] is not { } session)
@@ -62,7 +67,7 @@ public sealed partial class RecordValidator(IOptions<IngestOptions> options)
             CheckCount(errors, i, "completed_tasks", session.CompletedTasks);
             CheckCount(errors, i, "failed_tasks", session.FailedTasks);
             CheckMetadata(errors, i, session.Metadata);
-            CheckTimestamps(errors, i, session.CreatedAt, session.UpdatedAt);
+            CheckTimestamps(errors, i, session.CreatedAt, session.UpdatedAt, latest);
         }
 
         return errors;
@@ -71,6 +76,7 @@ public sealed partial class RecordValidator(IOptions<IngestOptions> options)
     public IReadOnlyList<FieldError> Validate(IReadOnlyList<TaskRecord?> tasks)
     {
         var errors = new List<FieldError>();
+        var latest = LatestTimestamp();
         for (var i = 0; i < tasks.Count; i++)
         {
             if (tasks[i] is not { } task)
@@ -94,7 +100,7 @@ public sealed partial class RecordValidator(IOptions<IngestOptions> options)
             CheckText(errors, i, "error", task.Error, MaxErrorLength);
             CheckCount(errors, i, "attempts", task.Attempts);
             CheckMetadata(errors, i, task.Metadata);
-            CheckTimestamps(errors, i, task.CreatedAt, task.UpdatedAt);
+            CheckTimestamps(errors, i, task.CreatedAt, task.UpdatedAt, latest);
         }
 
         return errors;
@@ -113,6 +119,32 @@ public sealed partial class RecordValidator(IOptions<IngestOptions> options)
         else if (value.AsSpan().ContainsAny(ControlCharacters))
         {
             errors.Add(new(index, field, "must not contain control characters"));
+        }
+        else if (CollationProblem(value) is { } problem)
+        {
+            errors.Add(new(index, field, problem));
+        }
+    }
+
+    /// <summary>
+    /// Why MySQL would file <paramref name="value"/> under another id, or null. Its PAD SPACE collation compares
+    /// "a" and "a " as equal, so the two would overwrite each other's row.
+    /// </summary>
+    internal static string? CollationProblem(string value)
+    {
+        if (value.EndsWith(' '))
+        {
+            return "must not end with a space (the database compares ids without trailing spaces)";
+        }
+
+        try
+        {
+            StrictUtf8.GetByteCount(value);
+            return null;
+        }
+        catch (EncoderFallbackException)
+        {
+            return "must be valid Unicode (no unpaired surrogate escapes)";
         }
     }
 
@@ -177,12 +209,23 @@ public sealed partial class RecordValidator(IOptions<IngestOptions> options)
         {
             errors.Add(new(index, "metadata", $"must serialize to at most {_options.MaxMetadataBytes} bytes"));
         }
+        else if (!JsonNesting.IsStorable(value))
+        {
+            errors.Add(new(index, "metadata", $"must nest arrays and objects at most {JsonNesting.MaxStored} deep"));
+        }
     }
 
-    private static void CheckTimestamps(List<FieldError> errors, int index, DateTimeOffset? createdAt, DateTimeOffset? updatedAt)
+    private DateTimeOffset LatestTimestamp() => time.GetUtcNow().AddSeconds(_options.MaxFutureSkewSeconds);
+
+    private void CheckTimestamps(List<FieldError> errors, int index, DateTimeOffset? createdAt, DateTimeOffset? updatedAt, DateTimeOffset latest)
     {
         CheckTimestamp(errors, index, "created_at", createdAt);
         CheckTimestamp(errors, index, "updated_at", updatedAt);
+        if (updatedAt > latest)
+        {
+            errors.Add(new(index, "updated_at", $"must not be more than {_options.MaxFutureSkewSeconds} s ahead of the server's clock"));
+        }
+
         if (createdAt is { } created && updatedAt is { } updated && updated < created)
         {
             errors.Add(new(index, "updated_at", "must not be earlier than created_at"));

@@ -31,7 +31,7 @@ public sealed class StreamAppender(IConnectionMultiplexer redis, IOptions<Ingest
 
         var context = Activity.Current;
         var traceParent = context?.IdFormat == ActivityIdFormat.W3C ? context.Id : null;
-        var traceState = context?.TraceStateString;
+        var traceState = TraceStateBound.Apply(context?.TraceStateString);
 
         var transaction = redis.GetDatabase().CreateTransaction();
         var appends = new List<Task<RedisValue>>(total);

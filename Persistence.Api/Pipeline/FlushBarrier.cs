@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Persistence.Contracts;
 using StackExchange.Redis;
 
@@ -7,42 +6,32 @@ namespace Persistence.Api.Pipeline;
 /// <summary>
 /// Waits until every entry appended before the call is committed to MySQL. It needs no state of its own: the
 /// stream's last generated id is the target, and the consumer group's delivery position and pending list say when
-/// the workers (which acknowledge only after commit) are past it. Any replica can therefore answer.
+/// the workers (which acknowledge only after commit) are past it. Any replica can therefore answer. After the first
+/// look, waiters share the replica's <see cref="FlushProgressPoller"/>.
 /// </summary>
-public sealed class FlushBarrier(IConnectionMultiplexer redis, TimeProvider time, IOptions<PipelineOptions> options)
+public sealed class FlushBarrier(IConnectionMultiplexer redis, FlushProgressPoller poller, TimeProvider time)
 {
     public async Task<FlushOutcome> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var database = redis.GetDatabase();
         var started = time.GetTimestamp();
 
-        var targets = new Dictionary<string, StreamId>();
-        foreach (var stream in PersistenceStreams.Data)
-        {
-            targets[stream] = (await StreamProgress.ReadAsync(database, stream)).LastGeneratedId;
-        }
+        // The first look is the waiter's own: it fixes the targets and, when nothing is outstanding, answers at once.
+        var progress = await FlushProgressPoller.ReadAsync(redis.GetDatabase());
+        var targets = progress.ToDictionary(p => p.Stream, p => p.LastGeneratedId);
 
         using var timeoutSource = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
-        var poll = TimeSpan.FromMilliseconds(options.Value.FlushPollIntervalMs);
 
         while (true)
         {
-            var progress = new List<StreamProgress>(targets.Count);
-            foreach (var (stream, target) in targets)
-            {
-                progress.Add(await StreamProgress.ReadAsync(database, stream));
-            }
-
-            var remaining = progress.Where(p => !p.HasCommittedThrough(targets[p.Stream])).ToList();
-            if (remaining.Count == 0)
+            if (progress.All(p => p.HasCommittedThrough(targets[p.Stream])))
             {
                 return new FlushOutcome(true, time.GetElapsedTime(started), targets, progress);
             }
 
             try
             {
-                await Task.Delay(poll, time, linked.Token);
+                progress = await poller.NextAsync(linked.Token);
             }
             catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {

@@ -8,6 +8,7 @@ public static class PipelineExtensions
             .BindConfiguration(PipelineOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<FlushProgressPoller>();
         builder.Services.AddSingleton<FlushBarrier>();
         return builder;
     }

@@ -18,17 +18,14 @@ public static class DatabaseOutage
             {
                 return await next(context);
             }
-            catch (MySqlException ex) when (IsOutage(ex) && !context.HttpContext.Response.HasStarted)
+            catch (MySqlException ex) when (TransientFailures.IsDatabase(ex) && !context.HttpContext.Response.HasStarted)
             {
                 var services = context.HttpContext.RequestServices;
                 Log.DatabaseUnavailable(services.GetRequiredService<ILogger<MySqlDataSource>>(), ex);
                 return Problems.Unavailable(
                     context.HttpContext,
                     services.GetRequiredService<IOptions<IngestOptions>>().Value.RetryAfterSeconds,
-                    "The database is unreachable; retry later.");
+                    "The database is unavailable; retry later.");
             }
         });
-
-    private static bool IsOutage(MySqlException ex) =>
-        ex.IsTransient || ex.ErrorCode is MySqlErrorCode.UnableToConnectToHost or MySqlErrorCode.CommandTimeoutExpired;
 }

@@ -14,6 +14,9 @@ public sealed record PageCursor(PageOrder Order, long Value, string Id)
 {
     private const string Version = "1";
 
+    /// <summary>The last microsecond a DATETIME(6) holds (9999-12-31 23:59:59.999999); ids start at the epoch.</summary>
+    private static readonly long LastValue = ToValue(new DateTime(9999, 12, 31, 23, 59, 59, DateTimeKind.Utc).AddTicks(9_999_990));
+
     public string Encode() =>
         Base64Url.EncodeToString(Encoding.UTF8.GetBytes(string.Create(
             CultureInfo.InvariantCulture, $"{Version}.{Order.Code}.{Value}.{Id}")));
@@ -40,6 +43,8 @@ public sealed record PageCursor(PageOrder Order, long Value, string Id)
         var parts = plain.Split('.', 4);
         if (parts.Length != 4 || parts[0] != Version || !PageOrder.TryFromCode(parts[1], out var order)
             || !long.TryParse(parts[2], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
+            // A forged value past what the column holds would fail the conversion to a DATETIME parameter.
+            || value < 0 || value > LastValue
             || parts[3].Length is 0 or > 64)
         {
             return false;

@@ -33,11 +33,14 @@ public static class RecoveryApi
 
     /// <summary>
     /// The session and every unfinished task of it, streamed as they are read. Both come from one consistent
-    /// snapshot, so the tasks match the session state in the package however long the transfer takes.
+    /// snapshot, so the tasks match the session state in the package; a replica streams at most
+    /// <see cref="RecoveryOptions.MaxConcurrentRestores"/> at once, each for at most
+    /// <see cref="RecoveryOptions.MaxRestoreSeconds"/>, so slow clients cannot pin connections and snapshots for good.
     /// </summary>
     public static async Task<IResult> RestoreAsync(
         HttpContext context, [Microsoft.AspNetCore.Mvc.FromRoute(Name = "session_id")] string sessionId, MySqlDataSource dataSource,
-        ReadConsistency consistency, TimeProvider time, ILogger<RestorePackage> logger, CancellationToken cancellationToken)
+        ReadConsistency consistency, RestoreSlots slots, IOptions<RecoveryOptions> options, IOptions<IngestOptions> ingest,
+        TimeProvider time, ILogger<RestorePackage> logger, CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
         if (ReadRequests.ParseSingleRead(context.Request.Query, errors) is not { } level)
@@ -45,29 +48,52 @@ public static class RecoveryApi
             return Problems.InvalidQuery(errors);
         }
 
-        var check = await consistency.PrepareAsync(context, level, cancellationToken);
-        if (check.Problem is { } problem)
+        if (slots.TryTake() is not { } slot)
         {
-            return problem;
+            return Problems.Unavailable(
+                context, ingest.Value.RetryAfterSeconds, $"This replica is streaming {slots.Limit} restores already; retry later.");
         }
 
-        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        MySqlConnection? connection = null;
         try
         {
+            var check = await consistency.PrepareAsync(context, level, cancellationToken);
+            if (check.Problem is { } problem)
+            {
+                slot.Dispose();
+                return problem;
+            }
+
+            connection = await dataSource.OpenConnectionAsync(cancellationToken);
             var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
             var session = await SessionQueries.ReadDetailAsync(connection, transaction, sessionId, cancellationToken);
             if (session is null)
             {
                 await connection.DisposeAsync();
+                slot.Dispose();
                 return Problems.NotFound($"No session '{sessionId}'.");
             }
 
             var package = new RestorePackage(connection, transaction, session, level, check.Position, time.GetUtcNow(), logger);
-            return TypedResults.Stream(body => package.WriteAsync(body, context.RequestAborted), "application/json");
+            var limit = TimeSpan.FromSeconds(options.Value.MaxRestoreSeconds);
+            return TypedResults.Stream(
+                async body =>
+                {
+                    using (slot)
+                    {
+                        await package.WriteAsync(body, limit, time, context.RequestAborted);
+                    }
+                },
+                "application/json");
         }
         catch
         {
-            await connection.DisposeAsync();
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
+
+            slot.Dispose();
             throw;
         }
     }

@@ -34,9 +34,13 @@ public sealed class RestorePackage(
         return command;
     }
 
-    public async Task WriteAsync(Stream body, CancellationToken cancellationToken)
+    /// <summary>Writes the package; past <paramref name="limit"/> the write is abandoned and the transfer cut.</summary>
+    public async Task WriteAsync(Stream body, TimeSpan limit, TimeProvider time, CancellationToken requestAborted)
     {
         long count = 0;
+        using var deadline = new CancellationTokenSource(limit, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, deadline.Token);
+        var cancellationToken = linked.Token;
         try
         {
             await using var writer = new Utf8JsonWriter(body);

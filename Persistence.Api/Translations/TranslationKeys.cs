@@ -18,6 +18,10 @@ public static class TranslationKeys
     public static string ContentHash(string sourceLang, string text, JsonElement? context) =>
         Hash([sourceLang, text, CanonicalJson(context)]);
 
+    /// <summary>True when <paramref name="value"/> has the shape of a job id (so it can name a row at all).</summary>
+    public static bool IsJobId(string value) =>
+        value.Length == JobIdLength && value.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
+
     public static string JobId(string businessId, string contentHash, string targetLang) =>
         Hash([businessId, contentHash, targetLang])[..JobIdLength];
 

@@ -10,26 +10,73 @@ namespace Persistence.Api.Translations;
 /// </summary>
 public sealed class TranslationQueries(MySqlDataSource dataSource)
 {
+    /// <summary>Languages one state answer lists at most; far more than any deployment processes.</summary>
+    public const int MaxLanguages = 100;
+
     private const string JobColumns =
         "job_id, business_id, source_lang, target_lang, status, result, error, attempts, reused, created_at, updated_at, next_attempt_at";
 
-    /// <summary>The newest job per target language of a business id (a changed text registers new jobs).</summary>
+    /// <summary>
+    /// The newest job per target language of a business id (a changed text registers new jobs). Reads one row per
+    /// language however many versions the id has had: the languages by a skip scan of idx_jobs_business, then for
+    /// each the last entry of its (business_id, target_lang, created_at, job_id) range.
+    /// </summary>
     public async Task<IReadOnlyList<JobState>> ByBusinessIdAsync(string businessId, string? lang, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new MySqlCommand(
-            $"SELECT {JobColumns} FROM translation_jobs WHERE business_id = @business"
-            + (lang is null ? "" : " AND target_lang = @lang")
-            + " ORDER BY target_lang, created_at DESC, job_id",
-            connection);
-        command.Parameters.AddWithValue("@business", businessId);
+        var languages = new List<string>();
         if (lang is not null)
         {
-            command.Parameters.AddWithValue("@lang", lang);
+            languages.Add(lang);
+        }
+        else
+        {
+            // A skip scan: MySQL reads DISTINCT through every row of the range, this reads one index entry a language.
+            await using var next = BuildNextLanguageCommand(businessId);
+            next.Connection = connection;
+            while (languages.Count < MaxLanguages && await next.ExecuteScalarAsync(cancellationToken) is string found)
+            {
+                languages.Add(found);
+                next.Parameters["@after"].Value = found;
+            }
         }
 
-        var jobs = await ReadJobsAsync(command, cancellationToken);
-        return [.. jobs.GroupBy(j => j.TargetLang, StringComparer.Ordinal).Select(g => g.First())];
+        if (languages.Count == 0)
+        {
+            return [];
+        }
+
+        await using var command = BuildNewestPerLanguageCommand(businessId, languages);
+        command.Connection = connection;
+        return await ReadJobsAsync(command, cancellationToken);
+    }
+
+    /// <summary>The first target language of the business id after <c>@after</c> (initially the empty string).</summary>
+    public static MySqlCommand BuildNextLanguageCommand(string businessId)
+    {
+        var command = new MySqlCommand(
+            "SELECT target_lang FROM translation_jobs WHERE business_id = @business AND target_lang > @after ORDER BY target_lang LIMIT 1");
+        command.Parameters.AddWithValue("@business", businessId);
+        command.Parameters.AddWithValue("@after", "");
+        return command;
+    }
+
+    /// <summary>One top-1 branch per language; ties of created_at go to the higher job id, in index order.</summary>
+    public static MySqlCommand BuildNewestPerLanguageCommand(string businessId, IReadOnlyList<string> languages)
+    {
+        var command = new MySqlCommand();
+        command.Parameters.AddWithValue("@business", businessId);
+        var branches = new StringBuilder();
+        for (var i = 0; i < languages.Count; i++)
+        {
+            var name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"@lang{i}");
+            command.Parameters.AddWithValue(name, languages[i]);
+            branches.Append(i == 0 ? "" : " UNION ALL ")
+                .Append($"(SELECT {JobColumns} FROM translation_jobs WHERE business_id = @business AND target_lang = {name} ORDER BY created_at DESC, job_id DESC LIMIT 1)");
+        }
+
+        command.CommandText = $"SELECT {JobColumns} FROM ({branches}) AS newest ORDER BY target_lang";
+        return command;
     }
 
     /// <summary>One page in job id order; <paramref name="after"/> is the previous page's last id (keyset paging).</summary>

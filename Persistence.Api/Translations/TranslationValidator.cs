@@ -35,6 +35,10 @@ public sealed class TranslationValidator(IOptions<TranslationOptions> translatio
             {
                 errors.Add(new(i, "business_id", "must not contain control characters"));
             }
+            else if (RecordValidator.CollationProblem(request.BusinessId) is { } problem)
+            {
+                errors.Add(new(i, "business_id", problem));
+            }
 
             if (string.IsNullOrEmpty(request.Text))
             {
@@ -101,6 +105,11 @@ public sealed class TranslationValidator(IOptions<TranslationOptions> translatio
         else if (value.GetRawText().Length > _limits.MaxMetadataBytes)
         {
             errors.Add(new(index, "context", $"must serialize to at most {_limits.MaxMetadataBytes} bytes"));
+        }
+        else if (!JsonNesting.IsStorable(value))
+        {
+            // Deeper, the content row is refused, and its jobs, which need it, would be claimed and released for ever.
+            errors.Add(new(index, "context", $"must nest arrays and objects at most {JsonNesting.MaxStored} deep"));
         }
     }
 }

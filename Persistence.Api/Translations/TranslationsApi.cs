@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Persistence.Api.Backpressure;
 using Persistence.Api.Callers;
 using Persistence.Api.Ingest;
 using Persistence.Api.Queries;
@@ -32,9 +33,15 @@ public static class TranslationsApi
     }
 
     public static async Task<IResult> RequestAsync(
-        HttpRequest request, TranslationValidator validator, StreamAppender appender, TimeProvider time,
+        HttpRequest request, TranslationValidator validator, StreamAppender appender, BacklogMonitor backlog, TimeProvider time,
         IOptions<IngestOptions> limits, ILogger<StreamAppender> logger, CancellationToken cancellationToken)
     {
+        // Registration appends to the streams like ingest does, so it sheds load alike, before reading the body.
+        if (backlog.Refusal(request.HttpContext, limits.Value.RetryAfterSeconds, "request") is { } refusal)
+        {
+            return refusal;
+        }
+
         var read = await BatchReader.ReadAsync(request, PersistenceJsonContext.Default.TranslationRequest, limits.Value.MaxBodyBytes, cancellationToken);
         if (read.IsTooLarge)
         {
@@ -58,10 +65,15 @@ public static class TranslationsApi
     }
 
     public static async Task<IResult> RequestBatchAsync(
-        HttpRequest request, TranslationValidator validator, StreamAppender appender, TimeProvider time,
+        HttpRequest request, TranslationValidator validator, StreamAppender appender, BacklogMonitor backlog, TimeProvider time,
         IOptions<IngestOptions> limits, IOptions<TranslationOptions> options, ILogger<StreamAppender> logger,
         CancellationToken cancellationToken)
     {
+        if (backlog.Refusal(request.HttpContext, limits.Value.RetryAfterSeconds, "batch") is { } refusal)
+        {
+            return refusal;
+        }
+
         var read = await BatchReader.ReadAsync(request, PersistenceJsonContext.Default.TranslationRequestBatch, limits.Value.MaxBodyBytes, cancellationToken);
         if (read.IsTooLarge)
         {
@@ -97,6 +109,11 @@ public static class TranslationsApi
     public static async Task<Results<Ok<TranslationState>, ProblemHttpResult>> GetAsync(
         string businessId, [FromQuery(Name = "lang")] string? lang, TranslationQueries queries, CancellationToken cancellationToken)
     {
+        if (lang is not null && !RecordValidator.IsLanguageTag(lang))
+        {
+            return Problems.InvalidQuery(new FieldError(null, "lang", "must be a BCP 47 language tag such as en, zh-CN or pt-BR"));
+        }
+
         var jobs = await queries.ByBusinessIdAsync(businessId, lang, cancellationToken);
         return jobs.Count == 0
             ? Problems.NotFound(lang is null
@@ -115,6 +132,16 @@ public static class TranslationsApi
             return Problems.InvalidQuery(new FieldError(null, "status", $"must be one of: {string.Join(", ", TranslationStatus.All)}"));
         }
 
+        if (lang is not null && !RecordValidator.IsLanguageTag(lang))
+        {
+            return Problems.InvalidQuery(new FieldError(null, "lang", "must be a BCP 47 language tag such as en, zh-CN or pt-BR"));
+        }
+
+        if (cursor is not null && !TranslationKeys.IsJobId(cursor))
+        {
+            return Problems.InvalidQuery(new FieldError(null, "cursor", "must be a next_cursor from an earlier page"));
+        }
+
         if (limit is < 1 || limit > options.Value.MaxPageSize)
         {
             return Problems.InvalidQuery(new FieldError(null, "limit", $"must be between 1 and {options.Value.MaxPageSize}"));
@@ -128,6 +155,12 @@ public static class TranslationsApi
     public static async Task<Results<Accepted<JobRequeued>, ProblemHttpResult>> RetryAsync(
         string jobId, TranslationQueries queries, HttpContext context, ILogger<TranslationQueries> logger, CancellationToken cancellationToken)
     {
+        // No job can have another shape, and the ASCII column could not even be compared with most (MySQL would fail).
+        if (!TranslationKeys.IsJobId(jobId))
+        {
+            return Problems.NotFound($"No job '{jobId}': job ids are {TranslationKeys.JobIdLength} lowercase hexadecimal characters.");
+        }
+
         var outcome = await queries.RequeueFailedAsync(jobId, cancellationToken);
         if (outcome.Requeued)
         {

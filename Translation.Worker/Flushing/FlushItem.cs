@@ -36,8 +36,12 @@ public sealed record FlushItem<TRecord>(StreamId Id, StreamEntry Entry, TRecord?
             return new(id, entry, null, [], json.Length, parent, "The record lacks its key or updated_at.");
         }
 
-        return new(id, entry, record, Flushing.RowVersion.Create(updatedAt, id), json.Length, parent, null);
+        return new(id, entry, record, Flushing.RowVersion.Create(updatedAt, ArrivalOf(entry, id)), json.Length, parent, null);
     }
+
+    /// <summary>A replayed dead letter ranks by when it first arrived, never later than its own entry.</summary>
+    private static StreamId ArrivalOf(StreamEntry entry, StreamId id) =>
+        StreamId.TryParse((string?)entry[PersistenceStreams.Fields.ArrivedAs], out var arrived) && arrived < id ? arrived : id;
 
     private static ActivityContext ParseParent(StreamEntry entry)
     {

@@ -43,6 +43,8 @@ public class StackFixture : IAsyncLifetime
         // Low enough that a test can pass it in seconds, high enough that no other test comes near.
         .. StackOptions.BackpressureWaterMarks(BackpressureHighWater, BackpressureHighWater / 2),
         "--api-setting", "Backpressure__RefreshIntervalMs=100",
+        // The query tests keep their rows apart (and out of GC's reach) in windows up to 2099: allow about 80 years.
+        "--api-setting", "Ingest__MaxFutureSkewSeconds=2520000000",
         // The development key drives the load tests; rate-limit tests mint keys with limits of their own.
         .. StackOptions.DefaultKeyRateLimits(requestsPerSecond: 10_000, requestBurst: 20_000, recordsPerSecond: 1_000_000, recordBurst: 2_000_000),
         // Tests read entries back from the streams after the workers flushed them.

@@ -37,6 +37,23 @@ public sealed class PageCursorTests
     public void Well_encoded_but_malformed_content_is_not_a_cursor(string plain) =>
         Assert.False(PageCursor.TryDecode(System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes(plain)), out _));
 
+    [Theory]
+    [InlineData("1.cd.9223372036854775807.s-1")]
+    [InlineData("1.ca.-9223372036854775808.s-1")]
+    [InlineData("1.ud.-1.s-1")]
+    [InlineData("1.ua.253402300800000000.s-1")]
+    public void A_forged_cursor_whose_time_a_DATETIME6_cannot_hold_is_not_a_cursor(string plain) =>
+        Assert.False(PageCursor.TryDecode(System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes(plain)), out _));
+
+    [Fact]
+    public void The_last_microsecond_a_DATETIME6_holds_is_a_cursor_value()
+    {
+        var last = PageCursor.ToValue(new DateTime(9999, 12, 31, 23, 59, 59, DateTimeKind.Utc).AddTicks(9_999_990));
+
+        Assert.True(PageCursor.TryDecode(new PageCursor(new PageOrder("created_at", true), last, "s-1").Encode(), out var cursor));
+        Assert.Equal(9999, PageCursor.ToDateTime(cursor.Value).Year);
+    }
+
     [Fact]
     public void Values_are_exact_microseconds_of_a_DATETIME6()
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Persistence.Api.Ingest;
 using Persistence.Contracts;
 
@@ -9,7 +10,11 @@ public sealed class RecordValidatorTests
 {
     private static readonly DateTimeOffset Created = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private readonly RecordValidator _validator = new(Options.Create(new IngestOptions { MaxMetadataBytes = 64, MaxTextLength = 10 }));
+    private readonly FakeTimeProvider _clock = new(Created.AddDays(1));
+    private readonly RecordValidator _validator;
+
+    public RecordValidatorTests() =>
+        _validator = new(Options.Create(new IngestOptions { MaxMetadataBytes = 64, MaxTextLength = 10, MaxFutureSkewSeconds = 3600 }), _clock);
 
     private static SessionRecord ValidSession() => new()
     {
@@ -102,5 +107,49 @@ public sealed class RecordValidatorTests
     {
         var errors = _validator.Validate([ValidTask() with { CreatedAt = null, UpdatedAt = new DateTimeOffset(1969, 12, 31, 0, 0, 0, TimeSpan.Zero) }]);
         Assert.Equal(["created_at", "updated_at"], errors.Select(e => e.Field).ToArray());
+    }
+
+    [Theory]
+    [InlineData(31, true)]
+    [InlineData(32, false)]
+    public void Metadata_may_nest_only_as_deep_as_MariaDB_stores_JSON(int levels, bool valid)
+    {
+        var validator = new RecordValidator(Options.Create(new IngestOptions()), _clock);
+        using var nested = JsonDocument.Parse(string.Concat(Enumerable.Repeat("[", levels)) + string.Concat(Enumerable.Repeat("]", levels)));
+        var wrapped = JsonDocument.Parse("{\"n\":" + nested.RootElement.GetRawText()[1..^1] + "}");
+
+        var errors = validator.Validate([ValidTask() with { Metadata = wrapped.RootElement }]);
+
+        Assert.Equal(valid, errors.Count == 0);
+        Assert.All(errors, e => Assert.Equal((0, "metadata"), (e.Index, e.Field)));
+    }
+
+    [Theory]
+    [InlineData("t-1 ", 0)]
+    // An unpaired surrogate: attribute arguments cannot carry one, so it is appended here.
+    [InlineData("t-1", 0xD800)]
+    public void Ids_the_database_collation_would_confuse_with_others_are_refused(string text, int appended)
+    {
+        var id = appended == 0 ? text : text + (char)appended;
+        var error = Assert.Single(_validator.Validate([ValidTask(), ValidTask() with { TaskId = id }]));
+        Assert.Equal((1, "task_id"), (error.Index, error.Field));
+    }
+
+    [Fact]
+    public void A_leading_space_is_kept_distinct_by_the_collation_and_allowed() =>
+        Assert.Empty(_validator.Validate([ValidTask() with { TaskId = " t-1" }]));
+
+    [Fact]
+    public void Updated_at_beyond_the_allowed_clock_skew_is_refused_and_within_it_accepted()
+    {
+        var now = _clock.GetUtcNow();
+        var errors = _validator.Validate(
+        [
+            ValidSession() with { UpdatedAt = now.AddMinutes(59) },
+            ValidSession() with { UpdatedAt = now.AddMinutes(61) },
+        ]);
+
+        var error = Assert.Single(errors);
+        Assert.Equal((1, "updated_at"), (error.Index, error.Field));
     }
 }

@@ -55,4 +55,12 @@ public sealed class TranslationKeysTests
         Assert.NotEqual(TranslationKeys.CanonicalJson(Json("[1,2]")), TranslationKeys.CanonicalJson(Json("[2,1]")));
         Assert.Equal("""{"a":[2,1],"b":"x"}""", TranslationKeys.CanonicalJson(Json("""{"b":"x","a":[2,1]}""")));
     }
+
+    [Theory]
+    [InlineData("0123456789abcdef0123456789abcdef", true)]
+    [InlineData("0123456789ABCDEF0123456789ABCDEF", false)]
+    [InlineData("0123456789abcdef0123456789abcde", false)]
+    [InlineData("é123456789abcdef0123456789abcdef", false)]
+    public void Only_strings_shaped_like_a_job_id_can_name_one(string value, bool valid) =>
+        Assert.Equal(valid, TranslationKeys.IsJobId(value));
 }

@@ -53,4 +53,19 @@ public sealed class TranslationValidatorTests
         var error = Assert.Single(Validator.Validate([Valid() with { SourceLang = "fr", TargetLangs = ["fr"] }]));
         Assert.Contains("differ", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_business_id_ending_in_a_space_is_refused() =>
+        Assert.Equal("business_id", Assert.Single(Validator.Validate([Valid() with { BusinessId = "app.title " }])).Field);
+
+    [Theory]
+    [InlineData(31, true)]
+    [InlineData(32, false)]
+    public void A_context_may_nest_only_as_deep_as_MariaDB_stores_JSON(int levels, bool valid)
+    {
+        var json = string.Concat(Enumerable.Repeat("{\"a\":", levels)) + "1" + string.Concat(Enumerable.Repeat("}", levels));
+        var errors = Validator.Validate([Valid() with { Context = JsonDocument.Parse(json).RootElement.Clone() }]);
+        Assert.Equal(valid, errors.Count == 0);
+        Assert.All(errors, e => Assert.Equal("context", e.Field));
+    }
 }
