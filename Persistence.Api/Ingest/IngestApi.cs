@@ -81,11 +81,6 @@ public static class IngestApi
             return Problems.Invalid("The body is not a valid batch.", [new FieldError(null, itemsField, "is required")]);
         }
 
-        if (items.Count > options.MaxBatchItems)
-        {
-            return Problems.TooLarge($"The batch has {items.Count} {itemsField}; the limit is {options.MaxBatchItems}.");
-        }
-
         var errors = validate(items);
         if (errors.Count > 0)
         {

@@ -74,7 +74,8 @@ public static class TranslationsApi
             return refusal;
         }
 
-        var read = await BatchReader.ReadAsync(request, PersistenceJsonContext.Default.TranslationRequestBatch, limits.Value.MaxBodyBytes, cancellationToken);
+        // The item limit is enforced while reading, before one request is built.
+        var read = await BatchReader.ReadAsync(request, PersistenceJsonContext.Default.TranslationRequestBatch, limits.Value.MaxBodyBytes, options.Value.MaxBatchItems, cancellationToken);
         if (read.IsTooLarge)
         {
             return Problems.TooLarge(read.Error!.Message);
@@ -88,11 +89,6 @@ public static class TranslationsApi
         if (read.Batch!.Items is not { } items)
         {
             return Problems.Invalid("The body is not a valid batch.", [new FieldError(null, "items", "is required")]);
-        }
-
-        if (items.Count > options.Value.MaxBatchItems)
-        {
-            return Problems.TooLarge($"The batch has {items.Count} items; the limit is {options.Value.MaxBatchItems}.");
         }
 
         var errors = validator.Validate(items);
