@@ -31,14 +31,10 @@ public static class Problems
             title: "Batch too large",
             type: "https://httpwg.org/specs/rfc9110.html#status.413");
 
-    /// <summary>
-    /// 503 with <c>Retry-After</c> somewhere from the configured seconds up to half again (at least one more): clients
-    /// refused together by one overload would otherwise all come back in the same second and refill it.
-    /// </summary>
+    /// <summary>503 with a <c>Retry-After</c> of the configured seconds and a random part (<see cref="RetryAfterJitter"/>).</summary>
     public static ProblemHttpResult Unavailable(HttpContext context, int retryAfterSeconds, string detail)
     {
-        var jitter = Random.Shared.Next(0, Math.Max(1, retryAfterSeconds / 2) + 1);
-        context.Response.Headers.RetryAfter = (retryAfterSeconds + jitter).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Response.Headers.RetryAfter = RetryAfterJitter.Seconds(TimeSpan.FromSeconds(retryAfterSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return TypedResults.Problem(
             detail: detail,
             statusCode: StatusCodes.Status503ServiceUnavailable,
