@@ -161,13 +161,13 @@ public sealed class FaultRunner(FaultOptions options, TextWriter log) : IAsyncDi
                 break;
 
             case "mysql-stop":
-                await App.StopAsync(StackResources.MySql);
+                await App.StopResourceAsync(StackResources.MySql);
                 await Task.Delay(options.MySqlDowntime, cancellationToken);
-                await App.StartAsync(StackResources.MySql);
+                await App.StartResourceAsync(StackResources.MySql);
                 break;
 
             case "redis-restart":
-                await App.RestartAsync(StackResources.Redis);
+                await App.RestartResourceAsync(StackResources.Redis);
                 break;
 
             case "full-restart":
@@ -198,7 +198,7 @@ public sealed class FaultRunner(FaultOptions options, TextWriter log) : IAsyncDi
         {
             try
             {
-                await App.StopAsync(victim);
+                await App.StopResourceAsync(victim);
             }
             catch (InvalidOperationException)
             {
@@ -219,7 +219,7 @@ public sealed class FaultRunner(FaultOptions options, TextWriter log) : IAsyncDi
         }
 
         await Task.Delay(options.WorkerDowntime, cancellationToken);
-        await App.StartAsync(victim);
+        await App.StartResourceAsync(victim);
     }
 
     /// <summary>

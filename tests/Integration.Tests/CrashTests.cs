@@ -16,7 +16,7 @@ public sealed class CrashTests(IsolatedStackFixture stack)
         const int total = 20_000;
 
         // Stop the survivor so the victim alone is writing when it dies, then queue the whole load.
-        await stack.Stack.StopAsync(survivor);
+        await stack.Stack.StopResourceAsync(survivor);
         for (var batch = 0; batch < total / 2000; batch++)
         {
             await PostAcceptedAsync(stack.PostTasksAsync(Records.Tasks(prefix, 2000, offset: batch * 2000)));
@@ -33,7 +33,7 @@ public sealed class CrashTests(IsolatedStackFixture stack)
         var restarted = await stack.Stack.WaitForProcessIdAsync(victim, other: killed);
         Assert.NotEqual(killed, restarted);
         Assert.Contains(stack.Stack.StateOf(survivor), (string?[])["Exited", "Finished"]);
-        await stack.Stack.StartAsync(survivor);
+        await stack.Stack.StartResourceAsync(survivor);
         await stack.FlushAsync(timeoutMs: 120_000);
         Assert.Equal(total, await Rows.CountAsync(db, "translation_tasks", "task_id", prefix));
         Assert.True(landedBeforeKill > 0);
@@ -45,7 +45,7 @@ public sealed class CrashTests(IsolatedStackFixture stack)
         var prefix = Records.Prefix();
         await PostAcceptedAsync(stack.PostTasksAsync(Records.Tasks(prefix, 100)));
 
-        await stack.Stack.StopAsync(StackResources.Redis);
+        await stack.Stack.StopResourceAsync(StackResources.Redis);
         try
         {
             using var refused = await stack.PostTasksAsync(Records.Tasks(prefix, 100, offset: 100));
@@ -55,7 +55,7 @@ public sealed class CrashTests(IsolatedStackFixture stack)
         }
         finally
         {
-            await stack.Stack.StartAsync(StackResources.Redis);
+            await stack.Stack.StartResourceAsync(StackResources.Redis);
         }
 
         // The client does what the 503 asked: it sends the same batch again until it is accepted.

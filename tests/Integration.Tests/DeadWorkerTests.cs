@@ -54,7 +54,7 @@ public sealed class DeadWorkerTests(DeadWorkerStackFixture stack)
         }
         finally
         {
-            await stack.Stack.StartAsync(victim);
+            await stack.Stack.StartResourceAsync(victim);
         }
     }
 
@@ -96,7 +96,7 @@ public sealed class DeadWorkerTests(DeadWorkerStackFixture stack)
         await stack.FlushAsync();
         foreach (var worker in stack.Stack.Workers)
         {
-            await stack.Stack.StopAsync(worker);
+            await stack.Stack.StopResourceAsync(worker);
         }
 
         await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.RedisConnectionString);
@@ -110,7 +110,7 @@ public sealed class DeadWorkerTests(DeadWorkerStackFixture stack)
             var id = Assert.Single(delivered).Id;
             await database.ExecuteAsync("XCLAIM", PersistenceStreams.Tasks, PersistenceStreams.ConsumerGroup, victim, 0, id, "RETRYCOUNT", 25, "JUSTID");
 
-            await stack.Stack.StartAsync(victim);
+            await stack.Stack.StartResourceAsync(victim);
             var deadline = DateTime.UtcNow.AddSeconds(30);
             while (DateTime.UtcNow < deadline && !await IsDeadLetteredAsync(database, id))
             {
@@ -125,7 +125,7 @@ public sealed class DeadWorkerTests(DeadWorkerStackFixture stack)
         {
             foreach (var worker in stack.Stack.Workers.Where(w => stack.Stack.ProcessId(w) is null))
             {
-                await stack.Stack.StartAsync(worker);
+                await stack.Stack.StartResourceAsync(worker);
             }
         }
     }

@@ -51,9 +51,9 @@ public sealed class DrainTests(IsolatedStackFixture stack)
 
         await Task.Delay(1000);
         phase = "sigterm";
-        await stack.Stack.StopAsync(replicas[0]);
+        await stack.Stack.StopResourceAsync(replicas[0]);
         await Task.Delay(1500);
-        await stack.Stack.StartAsync(replicas[0]);
+        await stack.Stack.StartResourceAsync(replicas[0]);
         phase = "steady";
         await Task.Delay(500);
         phase = "sigkill";
@@ -92,7 +92,7 @@ public sealed class DrainTests(IsolatedStackFixture stack)
         var other = stack.Stack.Workers[1];
         const int total = 20_000;
 
-        await stack.Stack.StopAsync(other);
+        await stack.Stack.StopResourceAsync(other);
         try
         {
             for (var batch = 0; batch < total / 5000; batch++)
@@ -107,7 +107,7 @@ public sealed class DrainTests(IsolatedStackFixture stack)
                 await Task.Delay(5);
             }
 
-            await stack.Stack.StopAsync(draining);
+            await stack.Stack.StopResourceAsync(draining);
 
             // Nothing is left pending under its name: the batch in hand was committed and acknowledged, not abandoned
             // for another worker to reclaim after the idle timeout.
@@ -118,8 +118,8 @@ public sealed class DrainTests(IsolatedStackFixture stack)
         }
         finally
         {
-            await stack.Stack.StartAsync(other);
-            await stack.Stack.StartAsync(draining);
+            await stack.Stack.StartResourceAsync(other);
+            await stack.Stack.StartResourceAsync(draining);
         }
 
         await stack.FlushAsync(120_000);

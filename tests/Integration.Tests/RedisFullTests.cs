@@ -24,7 +24,7 @@ public sealed class RedisFullTests(RedisFullStackFixture stack)
         var prefix = Records.Prefix();
         foreach (var worker in stack.Stack.Workers)
         {
-            await stack.Stack.StopAsync(worker);
+            await stack.Stack.StopResourceAsync(worker);
         }
 
         var posted = 0;
@@ -58,7 +58,7 @@ public sealed class RedisFullTests(RedisFullStackFixture stack)
 
         foreach (var worker in stack.Stack.Workers)
         {
-            await stack.Stack.StartAsync(worker);
+            await stack.Stack.StartResourceAsync(worker);
         }
 
         // Nobody touches Redis from here on: the workers alone must bring memory down.

@@ -180,17 +180,17 @@ public sealed class StackInstance : IAsyncDisposable
     /// <summary>SIGSTOP or SIGCONT: the process stays but does nothing, as a hung one.</summary>
     public async Task SignalAsync(string resource, int signal) => Signals.Send(await WaitForProcessIdAsync(resource), signal);
 
-    public async Task StopAsync(string resource) => await ExecuteAsync(resource, KnownResourceCommands.StopCommand);
+    public async Task StopResourceAsync(string resource) => await ExecuteAsync(resource, KnownResourceCommands.StopCommand);
 
     /// <summary>Starts a stopped resource and waits until it is healthy.</summary>
-    public async Task StartAsync(string resource)
+    public async Task StartResourceAsync(string resource)
     {
         await ExecuteAsync(resource, KnownResourceCommands.StartCommand);
         await WaitHealthyAgainAsync(resource);
     }
 
     /// <summary>Restarts with the same ports and settings (after a kill, for instance) and waits until it is healthy.</summary>
-    public async Task RestartAsync(string resource)
+    public async Task RestartResourceAsync(string resource)
     {
         await ExecuteAsync(resource, KnownResourceCommands.RestartCommand);
         await WaitHealthyAgainAsync(resource);
