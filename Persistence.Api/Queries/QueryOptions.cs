@@ -20,4 +20,11 @@ public sealed class QueryOptions
     /// </summary>
     [Range(1, 10_000_000)]
     public int MaxOffset { get; set; } = 10_000;
+
+    /// <summary>
+    /// The most rows an offset page's <c>total</c> counts. Past it the count stops at one more row and the page says
+    /// <c>total_is_lower_bound</c>, so a filter matching millions of rows costs no more to page than one matching this many.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int MaxCountedTotal { get; set; } = 10_000;
 }

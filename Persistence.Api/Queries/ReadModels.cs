@@ -6,9 +6,14 @@ namespace Persistence.Api.Queries;
 
 /// <summary>
 /// One page of a list. <c>total</c> is the number of matching rows for offset paging and null for cursor paging,
-/// where counting would cost a scan of the whole range on every page. <c>next_cursor</c> is null on the last page.
+/// where counting would cost a scan of the whole range on every page. The count stops one row past
+/// <see cref="QueryOptions.MaxCountedTotal"/>; when it does, <c>total</c> is that many and <c>total_is_lower_bound</c>
+/// is true (it is false for an exact total and null without one). <c>next_cursor</c> is null on the last page.
 /// </summary>
-public sealed record ResultPage<T>(long? Total, int? Page, int PageSize, IReadOnlyList<T> Items, string? NextCursor);
+public sealed record ResultPage<T>(long? Total, int? Page, int PageSize, IReadOnlyList<T> Items, string? NextCursor)
+{
+    public bool? TotalIsLowerBound { get; init; }
+}
 
 /// <summary>A session as lists show it: everything but its metadata.</summary>
 public sealed record SessionSummary(

@@ -96,6 +96,12 @@ public static class ReadRequests
 
         var sourceLang = ParseLanguage(query, SourceLang, errors);
         var targetLang = ParseLanguage(query, TargetLang, errors);
+        if (targetLang is not null && statuses.Count == 0 && sourceLang is null)
+        {
+            // target_langs is a JSON array no index can hold: alone, a rare language would be looked for in every row.
+            errors.Add(new(null, TargetLang, "must be combined with status or source_lang, which narrow the rows it is tested on"));
+        }
+
         var consistency = ParseConsistency(query, errors);
         return errors.Count > 0
             ? null

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Options;
 using MySqlConnector;
 
 namespace Persistence.Api.Queries;
@@ -7,7 +8,7 @@ namespace Persistence.Api.Queries;
 /// Reads of <c>translation_sessions</c>. Every statement is built from fixed fragments and parameters; the only
 /// request-dependent SQL text is a sort column and direction picked from <see cref="SortColumns"/>.
 /// </summary>
-public sealed class SessionQueries(MySqlDataSource dataSource)
+public sealed class SessionQueries(MySqlDataSource dataSource, IOptions<QueryOptions> options)
 {
     public const string SummaryColumns =
         "session_id, status, source_lang, target_langs, total_tasks, completed_tasks, failed_tasks, created_at, updated_at";
@@ -28,11 +29,14 @@ public sealed class SessionQueries(MySqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         long? total = null;
+        bool? lowerBound = null;
         if (request.CountsTotal)
         {
-            await using var count = BuildCountCommand(request);
+            var cap = options.Value.MaxCountedTotal;
+            await using var count = BuildCountCommand(request, cap);
             count.Connection = connection;
             total = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+            lowerBound = total > cap;
         }
 
         await using var list = BuildListCommand(request);
@@ -55,7 +59,10 @@ public sealed class SessionQueries(MySqlDataSource dataSource)
             next = new PageCursor(request.Order, PageCursor.ToValue(value.UtcDateTime), last.SessionId).Encode();
         }
 
-        return new ResultPage<SessionSummary>(total, request.CountsTotal ? request.Page ?? 1 : null, request.PageSize, items, next);
+        return new ResultPage<SessionSummary>(total, request.CountsTotal ? request.Page ?? 1 : null, request.PageSize, items, next)
+        {
+            TotalIsLowerBound = lowerBound,
+        };
     }
 
     /// <summary>
@@ -99,12 +106,17 @@ public sealed class SessionQueries(MySqlDataSource dataSource)
         return command;
     }
 
-    public static MySqlCommand BuildCountCommand(SessionListRequest request)
+    /// <summary>
+    /// Counts at most <paramref name="cap"/> + 1 rows: the derived table stops reading the index there, so a filter
+    /// matching the whole table costs no more than the cap. More than <paramref name="cap"/> means "at least that many".
+    /// </summary>
+    public static MySqlCommand BuildCountCommand(SessionListRequest request, int cap)
     {
         var command = new MySqlCommand();
         var filters = Filters(command, request, SortColumns[request.Order.Key], withCursor: false);
         var status = request.Statuses.Count == 0 ? "TRUE" : $"status IN ({Rows.AddList(command, "status", request.Statuses)})";
-        command.CommandText = $"SELECT COUNT(*) FROM translation_sessions WHERE {status}{filters}";
+        command.Parameters.AddWithValue("@count_limit", cap + 1);
+        command.CommandText = $"SELECT COUNT(*) FROM (SELECT 1 FROM translation_sessions WHERE {status}{filters} LIMIT @count_limit) AS counted";
         return command;
     }
 
@@ -131,7 +143,7 @@ public sealed class SessionQueries(MySqlDataSource dataSource)
 
         if (request.TargetLang is { } target)
         {
-            // target_langs is a JSON array; no index covers it, so this narrows rows the sort index already found.
+            // target_langs is a JSON array no index covers; the request parser only lets it narrow a status or source_lang range.
             sql.Append(" AND JSON_CONTAINS(target_langs, JSON_QUOTE(@target_lang))");
             command.Parameters.AddWithValue("@target_lang", target);
         }

@@ -27,17 +27,33 @@ public sealed class QueryPlanTests(StackFixture stack, ITestOutputHelper output)
     private static readonly Dictionary<string, (Func<MySqlCommand> Build, string[] Indexes)> Explained = new()
     {
         ["sessions, newest first"] = (() => SessionQueries.BuildListCommand(Sessions()), ["idx_sessions_created"]),
-        ["sessions, count"] = (() => SessionQueries.BuildCountCommand(Sessions(from: Bulk(100), to: Bulk(30_000))), ["idx_sessions_created"]),
+        ["sessions, count"] = (() => SessionQueries.BuildCountCommand(Sessions(from: Bulk(100), to: Bulk(30_000)), CountCap), ["idx_sessions_created"]),
         ["sessions, deep cursor"] = (() => SessionQueries.BuildListCommand(Sessions(cursor: Cursor("created_at", true, Bulk(35_000), "bulk-s35000"))), ["idx_sessions_created"]),
         ["sessions, status, created_at"] = (() => SessionQueries.BuildListCommand(Sessions(["processing"])), ["idx_sessions_status_created"]),
-        ["sessions, status, count"] = (() => SessionQueries.BuildCountCommand(Sessions(["processing", "paused"])), ["idx_sessions_status_created", "idx_sessions_status_updated"]),
+        ["sessions, status, count"] = (() => SessionQueries.BuildCountCommand(Sessions(["processing", "paused"]), CountCap), ["idx_sessions_status_created", "idx_sessions_status_updated"]),
         ["sessions, status, updated_at asc, cursor"] = (
             () => SessionQueries.BuildListCommand(Sessions(["failed"], order: new PageOrder("updated_at", false), cursor: Cursor("updated_at", false, Bulk(20_000), "bulk-s20000"))),
             ["idx_sessions_status_updated"]),
         ["sessions, several statuses"] = (() => SessionQueries.BuildListCommand(Sessions(["pending", "processing", "paused"])), ["idx_sessions_status_created"]),
         ["sessions, updated_at range"] = (
             () => SessionQueries.BuildListCommand(Sessions(order: new PageOrder("updated_at", true), from: Bulk(1000), to: Bulk(2000))), ["idx_sessions_updated"]),
-        ["sessions, languages"] = (() => SessionQueries.BuildListCommand(Sessions(sourceLang: "de", targetLang: "fr")), ["idx_sessions_created"]),
+        ["sessions, languages"] = (() => SessionQueries.BuildListCommand(Sessions(sourceLang: "de", targetLang: "fr")), ["idx_sessions_source_created"]),
+        ["sessions, source_lang"] = (() => SessionQueries.BuildListCommand(Sessions(sourceLang: "de")), ["idx_sessions_source_created"]),
+        ["sessions, source_lang, updated_at"] = (
+            () => SessionQueries.BuildListCommand(Sessions(order: new PageOrder("updated_at", true), sourceLang: "en")), ["idx_sessions_source_updated"]),
+        ["sessions, source_lang, count"] = (
+            () => SessionQueries.BuildCountCommand(Sessions(sourceLang: "de"), CountCap), ["idx_sessions_source_created", "idx_sessions_source_updated"]),
+        ["sessions, status, source_lang"] = (
+            () => SessionQueries.BuildListCommand(Sessions(["processing"], sourceLang: "de")), ["idx_sessions_status_source_created"]),
+        ["sessions, several statuses, source_lang, updated_at"] = (
+            () => SessionQueries.BuildListCommand(Sessions(["pending", "failed"], order: new PageOrder("updated_at", false), sourceLang: "en")),
+            ["idx_sessions_status_source_updated"]),
+        ["sessions, status, source_lang, count"] = (
+            () => SessionQueries.BuildCountCommand(Sessions(["processing", "paused"], sourceLang: "de"), CountCap),
+            ["idx_sessions_status_source_created", "idx_sessions_status_source_updated"]),
+        ["sessions, status, target_lang"] = (() => SessionQueries.BuildListCommand(Sessions(["processing"], targetLang: "ja")), ["idx_sessions_status_created"]),
+        ["sessions, status, target_lang, count"] = (
+            () => SessionQueries.BuildCountCommand(Sessions(["processing"], targetLang: "ja"), CountCap), ["idx_sessions_status_created", "idx_sessions_status_updated"]),
         ["recovery, incomplete sessions"] = (
             () => SessionQueries.BuildListCommand(new SessionListRequest(["pending", "processing", "paused"], null, null, null, null, new PageOrder("created_at", true), 20, null, null, Consistency.Eventual, false)),
             ["idx_sessions_status_created"]),
@@ -94,6 +110,63 @@ public sealed class QueryPlanTests(StackFixture stack, ITestOutputHelper output)
             Assert.True(row.Key!.Split(',').Any(indexes.Contains), $"{statement} used {row.Key}; expected one of {string.Join(", ", indexes)}");
         });
     }
+
+    /// <summary>
+    /// The handler counters say how many index entries and rows the statement touched, which EXPLAIN only estimates.
+    /// The bulk range holds 30,000 matching sessions, three times the cap. SHOW STATUS reads rows itself, so what one
+    /// SHOW costs is measured and taken off.
+    /// </summary>
+    [Fact]
+    public async Task The_total_of_an_offset_page_reads_at_most_its_cap()
+    {
+        await EnsureLoadedAsync();
+        await using var db = stack.OpenDatabase();
+        await using var command = SessionQueries.BuildCountCommand(Sessions(from: Bulk(100), to: Bulk(30_100)), CountCap);
+        command.Connection = db;
+
+        var before = await HandlerReadsAsync(db);
+        var baseline = await HandlerReadsAsync(db);
+        var counted = Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        var after = await HandlerReadsAsync(db);
+        var reads = after - baseline - (baseline - before);
+
+        output.WriteLine($"counted {counted}, {reads} handler reads, cap {CountCap}");
+        Assert.Equal(CountCap + 1, counted);
+        // One read per counted index entry, once more from the derived table that holds them, and a few to start the ranges.
+        Assert.True(reads <= 2 * (CountCap + 1) + 10, $"the count read {reads} entries for a cap of {CountCap}");
+    }
+
+    private static async Task<long> HandlerReadsAsync(MySqlConnection db)
+    {
+        long reads = 0;
+        await using var status = new MySqlCommand("SHOW SESSION STATUS LIKE 'Handler_read%'", db);
+        await using var reader = await status.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            reads += long.Parse(reader.GetString(1), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return reads;
+    }
+
+    [Fact]
+    public async Task An_offset_page_past_the_cap_reports_its_total_as_a_lower_bound()
+    {
+        await EnsureLoadedAsync();
+        var range = $"from={Query(Bulk(100))}&to={Query(Bulk(30_100))}";
+
+        var capped = await stack.GetJsonAsync($"{Reads.Sessions}?{range}&page=3&page_size=20");
+        Assert.Equal(CountCap + 1, capped.GetProperty("total").GetInt64());
+        Assert.True(capped.GetProperty("total_is_lower_bound").GetBoolean());
+        Assert.Equal(20, capped.GetProperty("items").GetArrayLength());
+
+        var narrow = $"from={Query(Bulk(100))}&to={Query(Bulk(600))}";
+        var exact = await stack.GetJsonAsync($"{Reads.Sessions}?{narrow}&page_size=20");
+        Assert.Equal(500, exact.GetProperty("total").GetInt64());
+        Assert.False(exact.GetProperty("total_is_lower_bound").GetBoolean());
+    }
+
+    private static readonly int CountCap = new QueryOptions().MaxCountedTotal;
 
     [Fact]
     public async Task Reads_stay_fast_on_the_big_tables()
@@ -178,6 +251,9 @@ public sealed class QueryPlanTests(StackFixture stack, ITestOutputHelper output)
     private static readonly DateTime BulkBase = new(2095, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
     private static DateTime Bulk(int minutes) => BulkBase.AddMinutes(minutes);
+
+    private static string Query(DateTime value) =>
+        Uri.EscapeDataString(value.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
 
     private static PageCursor Cursor(string key, bool descending, DateTime value, string id) =>
         new(new PageOrder(key, descending), PageCursor.ToValue(value), id);

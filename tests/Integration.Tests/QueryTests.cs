@@ -147,6 +147,7 @@ public sealed class QueryTests(StackFixture stack)
     [InlineData("/api/v1/translation/sessions?cursor=not-a-cursor", "cursor")]
     [InlineData("/api/v1/translation/sessions?source_lang=en%27%20OR%201%3D1", "source_lang")]
     [InlineData("/api/v1/translation/sessions?consistency=linearizable", "consistency")]
+    [InlineData("/api/v1/translation/sessions?target_lang=fr", "target_lang")]
     [InlineData("/api/v1/translation/sessions?pagesize=5", "pagesize")]
     [InlineData("/api/v1/translation/sessions/x/tasks?status=paused", "status")]
     [InlineData("/api/v1/translation/tasks/x?consistency=", "consistency")]

@@ -148,6 +148,30 @@ public sealed class ReadRequestsTests
         Assert.Equal("sort", Assert.Single(Tasks("?sort=created_at").Errors).Field);
     }
 
+    [Theory]
+    [InlineData("?target_lang=fr")]
+    [InlineData("?target_lang=fr&from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z&page=2")]
+    public void A_session_target_lang_alone_is_refused_since_no_index_narrows_it(string query)
+    {
+        var (request, errors) = Sessions(query);
+
+        Assert.Null(request);
+        var error = Assert.Single(errors);
+        Assert.Equal("target_lang", error.Field);
+        Assert.Contains("status or source_lang", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("?target_lang=fr&status=processing")]
+    [InlineData("?target_lang=fr&source_lang=en")]
+    public void A_session_target_lang_with_an_indexed_filter_is_read(string query)
+    {
+        var (request, errors) = Sessions(query);
+
+        Assert.Empty(errors);
+        Assert.Equal("fr", request!.TargetLang);
+    }
+
     [Fact]
     public void The_recovery_list_is_unfinished_sessions_newest_first_by_cursor()
     {
