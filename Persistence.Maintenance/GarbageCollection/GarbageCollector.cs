@@ -10,7 +10,8 @@ namespace Persistence.Maintenance.GarbageCollection;
 /// Deletes ended sessions past the retention period together with their tasks, in bounded steps: tasks first, in
 /// chunks that commit on their own, then the sessions of the batch in one short transaction. A session row is only
 /// removed once its tasks are gone, so a run that stops half-way leaves nothing unreachable and the next run picks up
-/// where it stopped. A MySQL named lock keeps two collectors (worker replicas, the admin endpoint) from racing.
+/// where it stopped. Tasks whose session is gone (a late replay of an old task state landing after its session was
+/// collected) are found by their own age and deleted last. A MySQL named lock keeps two collectors (worker replicas, the admin endpoint) from racing.
 /// </summary>
 public sealed class GarbageCollector(MySqlDataSource dataSource, TimeProvider time, IOptions<RetentionOptions> options)
 {
@@ -78,6 +79,9 @@ public sealed class GarbageCollector(MySqlDataSource dataSource, TimeProvider ti
             tasks += Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture);
         }
 
+        await using var orphans = BuildCountOrphanTasksCommand(cutoff);
+        orphans.Connection = connection;
+        tasks += Convert.ToInt64(await orphans.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
         return (sessions, tasks, 0);
     }
 
@@ -107,7 +111,97 @@ public sealed class GarbageCollector(MySqlDataSource dataSource, TimeProvider ti
             }
         }
 
+        tasks += await DeleteOrphanTasksAsync(connection, cutoff, settings.TasksPerChunk, cancellationToken);
         return (sessions, tasks, batches);
+    }
+
+    /// <summary>A task whose session row does not exist: one primary-key probe per task.</summary>
+    private const string OrphanCondition =
+        "NOT EXISTS (SELECT 1 FROM translation_sessions WHERE translation_sessions.session_id = translation_tasks.session_id)";
+
+    /// <summary>
+    /// Tasks joined to their session, a row without one being an orphan. Written as an outer join on the primary key
+    /// rather than NOT EXISTS, which MariaDB may turn into a scan of a whole sessions index.
+    /// </summary>
+    private const string TasksWithSessions =
+        "translation_tasks LEFT JOIN translation_sessions ON translation_sessions.session_id = translation_tasks.session_id";
+
+    private const string IsOrphan = "translation_sessions.session_id IS NULL";
+
+    /// <summary>
+    /// Walks the tasks older than the cutoff once, in (updated_at, task_id) order, a chunk of orphans at a time. The
+    /// keyset moves past the live tasks it skips, so an old task of a session still running is read once per run,
+    /// not once per chunk.
+    /// </summary>
+    private static async Task<long> DeleteOrphanTasksAsync(MySqlConnection connection, DateTime cutoff, int chunk, CancellationToken cancellationToken)
+    {
+        long deleted = 0;
+        (DateTime UpdatedAt, string TaskId)? after = null;
+        while (true)
+        {
+            var ids = new List<string>(chunk);
+            await using (var select = BuildNextOrphanTasksCommand(cutoff, after, chunk))
+            {
+                select.Connection = connection;
+                await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    ids.Add(reader.GetString(0));
+                    after = (reader.GetDateTime(1), reader.GetString(0));
+                }
+            }
+
+            if (ids.Count == 0)
+            {
+                return deleted;
+            }
+
+            await using var delete = BuildDeleteOrphanTasksCommand(ids, cutoff);
+            delete.Connection = connection;
+            deleted += await delete.ExecuteNonQueryAsync(cancellationToken);
+            if (ids.Count < chunk)
+            {
+                return deleted;
+            }
+        }
+    }
+
+    /// <summary>What the dry run counts of orphan tasks: the same range of idx_tasks_updated as the walk.</summary>
+    public static MySqlCommand BuildCountOrphanTasksCommand(DateTime cutoff)
+    {
+        var count = new MySqlCommand($"SELECT COUNT(*) FROM {TasksWithSessions} WHERE translation_tasks.updated_at < @cutoff AND {IsOrphan}");
+        count.Parameters.AddWithValue("@cutoff", cutoff);
+        return count;
+    }
+
+    /// <summary>The next orphan tasks older than the cutoff, after a keyset position: a range of idx_tasks_updated.</summary>
+    public static MySqlCommand BuildNextOrphanTasksCommand(DateTime cutoff, (DateTime UpdatedAt, string TaskId)? after, int limit)
+    {
+        var keyset = after is null ? "" : "AND (translation_tasks.updated_at, translation_tasks.task_id) > (@afterUpdated, @afterId)";
+        var select = new MySqlCommand(
+            $"SELECT translation_tasks.task_id, translation_tasks.updated_at FROM {TasksWithSessions} "
+            + $"WHERE translation_tasks.updated_at < @cutoff {keyset} AND {IsOrphan} "
+            + "ORDER BY translation_tasks.updated_at, translation_tasks.task_id LIMIT @limit");
+        select.Parameters.AddWithValue("@cutoff", cutoff);
+        select.Parameters.AddWithValue("@limit", limit);
+        if (after is { } position)
+        {
+            select.Parameters.AddWithValue("@afterUpdated", position.UpdatedAt);
+            select.Parameters.AddWithValue("@afterId", position.TaskId);
+        }
+
+        return select;
+    }
+
+    /// <summary>
+    /// Those orphans by primary key. Age and orphanhood are checked again: a task replayed with a newer state, or whose
+    /// session landed since the select, keeps its row.
+    /// </summary>
+    public static MySqlCommand BuildDeleteOrphanTasksCommand(IReadOnlyList<string> taskIds, DateTime cutoff)
+    {
+        var delete = InCommand("DELETE FROM translation_tasks WHERE task_id IN ({0}) AND updated_at < @cutoff AND " + OrphanCondition, taskIds);
+        delete.Parameters.AddWithValue("@cutoff", cutoff);
+        return delete;
     }
 
     private static async Task<List<string>> NextBatchAsync(

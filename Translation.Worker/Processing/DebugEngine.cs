@@ -14,6 +14,8 @@ public sealed class DebugEngine : ITranslationEngine
 
     public string Name => EngineNames.Debug;
 
+    public string Producer => EngineNames.Debug;
+
     public Task<IReadOnlyList<EngineOutcome>> TranslateAsync(EngineBatch batch, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<EngineOutcome>>(
             [.. batch.Texts.Select(t => t.Text.StartsWith(FailurePrefix, StringComparison.Ordinal)

@@ -5,6 +5,12 @@ public interface ITranslationEngine
 {
     string Name { get; }
 
+    /// <summary>
+    /// Who produces the translations, as remembered with them: the engine and, for a model-backed one, its model.
+    /// Only translations of the configured producer are reused.
+    /// </summary>
+    string Producer { get; }
+
     Task<IReadOnlyList<EngineOutcome>> TranslateAsync(EngineBatch batch, CancellationToken cancellationToken);
 }
 

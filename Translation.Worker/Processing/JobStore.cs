@@ -110,18 +110,22 @@ public sealed class JobStore(MySqlDataSource dataSource)
         return contents;
     }
 
-    /// <summary>Translations already made for these contents into <paramref name="targetLang"/>, by content hash.</summary>
+    /// <summary>
+    /// Translations <paramref name="producer"/> already made for these contents into <paramref name="targetLang"/>, by
+    /// content hash. Another engine's (or model's) translation is never an answer: it may be a stand-in.
+    /// </summary>
     public async Task<Dictionary<string, string>> MemoryAsync(
-        string targetLang, IReadOnlyCollection<(string SourceLang, string ContentHash)> keys, CancellationToken cancellationToken)
+        string targetLang, string producer, IReadOnlyCollection<(string SourceLang, string ContentHash)> keys, CancellationToken cancellationToken)
     {
         var found = new Dictionary<string, string>(StringComparer.Ordinal);
         var sourceOf = keys.DistinctBy(k => k.ContentHash).ToDictionary(k => k.ContentHash, k => k.SourceLang, StringComparer.Ordinal);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = new MySqlCommand { Connection = connection };
         command.CommandText =
-            "SELECT content_hash, source_lang, translated_text FROM translation_memory WHERE target_lang = @target AND content_hash IN ("
+            "SELECT content_hash, source_lang, translated_text FROM translation_memory WHERE target_lang = @target AND engine = @engine AND content_hash IN ("
             + InList(command, "h", sourceOf.Keys) + ")";
         command.Parameters.AddWithValue("@target", targetLang);
+        command.Parameters.AddWithValue("@engine", producer);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -159,7 +163,7 @@ public sealed class JobStore(MySqlDataSource dataSource)
                 remember.Parameters.AddWithValue($"@e{i}", memory[i].Engine);
             }
 
-            // The first translation of a content stays: jobs already answered from memory must keep agreeing with it.
+            // The first translation of a content by an engine stays: jobs already answered from memory must keep agreeing with it.
             remember.CommandText =
                 $"INSERT INTO translation_memory (source_lang, target_lang, content_hash, translated_text, engine, created_at) VALUES {rows} "
                 + "ON DUPLICATE KEY UPDATE content_hash = content_hash";

@@ -68,7 +68,9 @@ public sealed class OpenAiOptions
     [Url]
     public string BaseUrl { get; set; } = "https://api.openai.com/v1";
 
+    /// <summary>Remembered with each translation as <c>openai:</c> and the model, which must fit translation_memory.engine (200).</summary>
     [Required]
+    [MaxLength(193)]
     public string Model { get; set; } = "gpt-4o-mini";
 
     public string? ApiKey { get; set; }

@@ -113,7 +113,7 @@ public sealed class TranslationProcessor(
 
         var memory = ready.Count == 0
             ? []
-            : await store.MemoryAsync(lang, [.. ready.Select(j => (j.SourceLang, j.ContentHash))], cancellationToken);
+            : await store.MemoryAsync(lang, engine.Producer, [.. ready.Select(j => (j.SourceLang, j.ContentHash))], cancellationToken);
         var reused = ready.Where(j => memory.ContainsKey(j.ContentHash)).ToList();
         outcomes.AddRange(reused.Select(j => JobOutcome.Translated(j.JobId, memory[j.ContentHash], reused: true)));
 
@@ -132,7 +132,7 @@ public sealed class TranslationProcessor(
             {
                 if (result.Text is { } text)
                 {
-                    remembered.Add(new MemoryEntry(bySource.Key, lang, hash, text, engine.Name));
+                    remembered.Add(new MemoryEntry(bySource.Key, lang, hash, text, engine.Producer));
                 }
             }
 

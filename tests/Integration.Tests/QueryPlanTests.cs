@@ -69,6 +69,15 @@ public sealed class QueryPlanTests(StackFixture stack, ITestOutputHelper output)
         ["gc, delete tasks"] = (
             () => GarbageCollector.BuildDeleteTasksCommand([.. Enumerable.Range(1, 1000).Select(i => $"bulk-s{i * 7}")], 5000),
             ["idx_tasks_session", "idx_tasks_session_status"]),
+        // The sessions side of the orphan check is a primary-key probe per task.
+        ["gc, count orphan tasks"] = (() => GarbageCollector.BuildCountOrphanTasksCommand(BulkBase.AddSeconds(20_000)), ["idx_tasks_updated", "PRIMARY"]),
+        ["gc, first orphan tasks"] = (() => GarbageCollector.BuildNextOrphanTasksCommand(BulkBase.AddSeconds(300_000), null, 5000), ["idx_tasks_updated", "PRIMARY"]),
+        ["gc, next orphan tasks"] = (
+            () => GarbageCollector.BuildNextOrphanTasksCommand(BulkBase.AddSeconds(300_000), (BulkBase.AddSeconds(250_000), "bulk-t250000"), 5000),
+            ["idx_tasks_updated", "PRIMARY"]),
+        ["gc, delete orphan tasks"] = (
+            () => GarbageCollector.BuildDeleteOrphanTasksCommand([.. Enumerable.Range(1, 5000).Select(i => $"bulk-t{i * 97}")], BulkBase.AddSeconds(300_000)),
+            ["PRIMARY"]),
     };
 
     [Theory]
