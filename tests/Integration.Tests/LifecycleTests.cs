@@ -13,14 +13,14 @@ public sealed class LifecycleTests(StackFixture stack)
     [Fact]
     public async Task Migrate_status_lists_every_migration_as_applied()
     {
-        var (exitCode, output) = await RunWorkerCommandAsync("migrate", "--status");
+        var (exitCode, output) = await stack.RunWorkerCommandAsync("migrate", "--status");
 
         Assert.True(exitCode == 0, output);
         Assert.Contains("0001     create_translation_tables", output, StringComparison.Ordinal);
         Assert.Contains("0002     add_query_indexes", output, StringComparison.Ordinal);
         Assert.Contains("0 pending.", output, StringComparison.Ordinal);
 
-        var (again, applied) = await RunWorkerCommandAsync("migrate");
+        var (again, applied) = await stack.RunWorkerCommandAsync("migrate");
         Assert.True(again == 0, applied);
         Assert.Contains("Applied 0 migration(s).", applied, StringComparison.Ordinal);
     }
@@ -56,7 +56,7 @@ public sealed class LifecycleTests(StackFixture stack)
         }
 
         // Tiny batches and chunks, so the run goes through several of each.
-        var (exitCode, output) = await RunWorkerCommandAsync("gc", "--GarbageCollection:SessionsPerBatch=2", "--GarbageCollection:TasksPerChunk=3");
+        var (exitCode, output) = await stack.RunWorkerCommandAsync("gc", "--GarbageCollection:SessionsPerBatch=2", "--GarbageCollection:TasksPerChunk=3");
         Assert.True(exitCode == 0, output);
         Assert.Contains("Deleted ", output, StringComparison.Ordinal);
 
@@ -70,19 +70,6 @@ public sealed class LifecycleTests(StackFixture stack)
                 (await ListAsync(db, "SELECT CONCAT(session_id, '|', COUNT(*)) FROM translation_tasks WHERE task_id LIKE CONCAT(@prefix, '-%') GROUP BY session_id ORDER BY session_id", prefix))
                     .Select(row => (row.Split('|')[0], long.Parse(row.Split('|')[1], System.Globalization.CultureInfo.InvariantCulture))));
         }
-    }
-
-    private async Task<(int ExitCode, string Output)> RunWorkerCommandAsync(params string[] arguments)
-    {
-        var assembly = BuildOutput.AssemblyPath(Path.Combine(BuildOutput.RepositoryRoot, "Translation.Worker", "Translation.Worker.csproj"));
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var (exitCode, output, error) = await ChildProcess.RunAsync(
-            BuildOutput.DotnetHost,
-            [assembly, .. arguments],
-            new Dictionary<string, string> { ["ConnectionStrings__persistencedb"] = stack.DatabaseConnectionString },
-            Path.GetDirectoryName(assembly),
-            timeout.Token);
-        return (exitCode, output + error);
     }
 
     private static async Task InsertSessionAsync(MySqlConnection db, string id, string status, DateTime at, int tasks)

@@ -28,7 +28,7 @@ public sealed class OrphanTaskGcTests(StackFixture stack)
             }
         }
 
-        var (first, firstOutput) = await RunWorkerCommandAsync("gc");
+        var (first, firstOutput) = await stack.RunWorkerCommandAsync("gc");
         Assert.True(first == 0, firstOutput);
         await using (var db = stack.OpenDatabase())
         {
@@ -48,26 +48,13 @@ public sealed class OrphanTaskGcTests(StackFixture stack)
         }
 
         // A chunk of one, so the orphan walk goes through several chunks when other tests left orphans too.
-        var (second, secondOutput) = await RunWorkerCommandAsync("gc", "--GarbageCollection:TasksPerChunk=1");
+        var (second, secondOutput) = await stack.RunWorkerCommandAsync("gc", "--GarbageCollection:TasksPerChunk=1");
         Assert.True(second == 0, secondOutput);
         await using (var db = stack.OpenDatabase())
         {
             Assert.Equal(0L, await CountAsync(db, "SELECT COUNT(*) FROM translation_tasks WHERE task_id = @id", $"{session}-t1"));
             Assert.Equal(1L, await CountAsync(db, "SELECT COUNT(*) FROM translation_tasks WHERE task_id = @id", $"{prefix}-recent-t0"));
         }
-    }
-
-    private async Task<(int ExitCode, string Output)> RunWorkerCommandAsync(params string[] arguments)
-    {
-        var assembly = BuildOutput.AssemblyPath(Path.Combine(BuildOutput.RepositoryRoot, "Translation.Worker", "Translation.Worker.csproj"));
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        var (exitCode, output, error) = await ChildProcess.RunAsync(
-            BuildOutput.DotnetHost,
-            [assembly, .. arguments],
-            new Dictionary<string, string> { ["ConnectionStrings__persistencedb"] = stack.DatabaseConnectionString },
-            Path.GetDirectoryName(assembly),
-            timeout.Token);
-        return (exitCode, output + error);
     }
 
     private static Task InsertTaskAsync(MySqlConnection db, string id, string session, DateTime at) =>

@@ -208,6 +208,20 @@ public class StackFixture : IAsyncLifetime
     public Task<HttpResponseMessage> PostSessionsAsync(IEnumerable<object> sessions) =>
         Gateway.PostAsJsonAsync("/api/v1/persistence/sessions/batch", new { sessions });
 
+    /// <summary>A worker's operator command (<c>migrate</c>, <c>gc</c>) run against this stack's database, as an operator would.</summary>
+    public async Task<(int ExitCode, string Output)> RunWorkerCommandAsync(params string[] arguments)
+    {
+        var assembly = BuildOutput.AssemblyPath(Path.Combine(BuildOutput.RepositoryRoot, "Translation.Worker", "Translation.Worker.csproj"));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        var (exitCode, output, error) = await ChildProcess.RunAsync(
+            BuildOutput.DotnetHost,
+            [assembly, .. arguments],
+            new Dictionary<string, string> { ["ConnectionStrings__persistencedb"] = DatabaseConnectionString },
+            Path.GetDirectoryName(assembly),
+            timeout.Token);
+        return (exitCode, output + error);
+    }
+
     /// <summary>Lines of one process's log that contain <paramref name="text"/>, to explain a failure.</summary>
     public string LogLines(string resource, string text) => Stack.LogLines(resource, text);
 
