@@ -53,6 +53,9 @@ internal static partial class Log
     [LoggerMessage(50, LogLevel.Warning, "The batch read ahead from {Stream} was not committed before shutdown; it stays pending for this consumer or a reclaim")]
     public static partial void ReadAheadLeftPending(ILogger logger, string stream, Exception exception);
 
+    [LoggerMessage(51, LogLevel.Warning, "{Count} entries of {Stream} were taken over by another consumer while this one retried them; it leaves them to the new holder")]
+    public static partial void BatchTakenOver(ILogger logger, string stream, int count);
+
     [LoggerMessage(22, LogLevel.Information, "Stopping: no more reads from {Stream}; the batch in hand has {DrainTimeoutMs} ms to commit")]
     public static partial void Draining(ILogger logger, string stream, int drainTimeoutMs);
 

@@ -9,6 +9,9 @@ namespace Translation.Worker.Flushing;
 public sealed record FlushItem<TRecord>(StreamId Id, StreamEntry Entry, TRecord? Record, byte[] RowVersion, int Size, ActivityContext Parent, string? Problem)
     where TRecord : class
 {
+    /// <summary>Deliveries of the entry so far, this one included; over MaxDeliveries it is taken for poison.</summary>
+    public long Deliveries { get; init; } = 1;
+
     /// <summary>Decodes an entry; a record that cannot be stored carries a <see cref="Problem"/> instead.</summary>
     internal static FlushItem<TRecord> Decode(StreamEntry entry, RecordTable<TRecord> table)
     {

@@ -11,7 +11,7 @@ namespace Translation.Worker.Flushing;
 /// on their own, best effort, carried over to the next batch while Redis refuses them. Were they in one
 /// transaction, a full Redis could never be emptied by the workers.
 /// </summary>
-internal sealed class StreamAcknowledger(string stream, IDatabase redis, RedisRetry retry, TimeProvider time, ILogger logger)
+internal sealed class StreamAcknowledger(string stream, IDatabase redis, RedisRetry retry, FlushMetrics metrics, TimeProvider time, ILogger logger)
 {
     private const int DeadLetterAttempts = 5;
 
@@ -51,6 +51,7 @@ internal sealed class StreamAcknowledger(string stream, IDatabase redis, RedisRe
     /// </summary>
     public async Task<bool> DeadLetterAsync(StreamEntry entry, string reason, long deliveries, CancellationToken cancellationToken)
     {
+        Log.DeadLettered(logger, stream, entry.Id.ToString(), reason);
         var fields = new List<NameValueEntry>
         {
             new(PersistenceStreams.Fields.SourceStream, stream),
@@ -80,6 +81,7 @@ internal sealed class StreamAcknowledger(string stream, IDatabase redis, RedisRe
             return false;
         }
 
+        metrics.DeadLettered(stream);
         _unrecordedDeadLettered++;
         await RecordAsync([]);
         return true;

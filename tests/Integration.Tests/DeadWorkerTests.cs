@@ -105,7 +105,7 @@ public sealed class DeadWorkerTests(DeadWorkerStackFixture stack)
         {
             await Reads.AcceptedAsync(stack.PostTasksAsync(Records.Tasks(prefix, 1)));
 
-            // As if the victim had read it and died on it at every one of its last 25 starts (MaxDeliveries is 20).
+            // As if the victim had read it and died on it at every one of its last 25 starts (more than MaxDeliveries).
             var delivered = await database.StreamReadGroupAsync(PersistenceStreams.Tasks, PersistenceStreams.ConsumerGroup, victim, StreamPosition.NewMessages, 1);
             var id = Assert.Single(delivered).Id;
             await database.ExecuteAsync("XCLAIM", PersistenceStreams.Tasks, PersistenceStreams.ConsumerGroup, victim, 0, id, "RETRYCOUNT", 25, "JUSTID");
@@ -172,15 +172,23 @@ public sealed class DeadWorkerTests(DeadWorkerStackFixture stack)
     }
 }
 
-/// <summary>Two workers that are not restarted when they crash, with the production claim idle time.</summary>
+/// <summary>
+/// Two workers that are not restarted when they crash, with the production claim idle time, few deliveries before
+/// an entry counts as poison, and a short drain.
+/// </summary>
 public sealed class DeadWorkerStackFixture : StackFixture
 {
+    public const int MaxDeliveries = 3;
+    public const int DrainTimeoutMs = 3000;
+
     protected override IEnumerable<string> StackArguments =>
     [
         "--replicas", "1",
         "--workers", "2",
         "--gateways", "1",
         "--no-restart",
+        "--worker-setting", $"Flush__MaxDeliveries={MaxDeliveries}",
+        "--worker-setting", $"Flush__DrainTimeoutMs={DrainTimeoutMs}",
         .. StackOptions.DefaultKeyRateLimits(requestsPerSecond: 10_000, requestBurst: 20_000, recordsPerSecond: 1_000_000, recordBurst: 2_000_000),
     ];
 }

@@ -1,0 +1,69 @@
+using Persistence.Contracts;
+using StackExchange.Redis;
+
+namespace Translation.Worker.Flushing;
+
+/// <summary>
+/// Keeps Redis's delivery count of each pending entry meaning "deliveries that ended without a verdict", which is
+/// what MaxDeliveries judges: a delivery that crashed its worker counts, one that ended in a refused or unreachable
+/// MySQL does not. Without that, every restart and hand-over during a long outage would count, and healthy entries
+/// would be dead-lettered as poison once the outage outlasted MaxDeliveries restarts.
+/// </summary>
+internal sealed class DeliveryLedger(string stream, IDatabase redis, FlushOptions options)
+{
+    /// <summary>How often each entry has been delivered, this delivery included (XPENDING's count for this consumer).</summary>
+    public async Task<IReadOnlyDictionary<string, long>> CountAsync(IReadOnlyList<StreamEntry> entries)
+    {
+        if (entries.Count == 0)
+        {
+            return new Dictionary<string, long>();
+        }
+
+        // The range may also hold a batch read ahead, hence room for one more batch.
+        var ids = entries.Select(e => StreamId.Parse(e.Id)).ToList();
+        var pending = await UntracedPoll.RunAsync(() => redis.StreamPendingMessagesAsync(
+            stream, PersistenceStreams.ConsumerGroup, entries.Count + options.BatchSize, options.ConsumerName, ids.Min().ToString(), ids.Max().ToString()));
+        return pending.ToDictionary(p => p.MessageId.ToString(), p => (long)p.DeliveryCount);
+    }
+
+    /// <summary>
+    /// Takes this delivery of <paramref name="items"/> off their count, since it ended in a transient failure rather
+    /// than a crash. Returns how many are still this consumer's. Best effort: with Redis down too, nobody can take
+    /// them over meanwhile, and a crash before the next try is counted, as it should be.
+    /// </summary>
+    public async Task<int> ExcuseAsync<TRecord>(IReadOnlyList<FlushItem<TRecord>> items)
+        where TRecord : class
+    {
+        var arguments = new List<RedisValue> { PersistenceStreams.ConsumerGroup, options.ConsumerName, items.Count };
+        arguments.AddRange(items.Select(i => (RedisValue)i.Entry.Id));
+        arguments.AddRange(items.Select(i => (RedisValue)Math.Max(0, i.Deliveries - 1)));
+        try
+        {
+            return (int)await redis.ScriptEvaluateAsync(ExcuseLua, [stream], [.. arguments]);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            return items.Count;
+        }
+    }
+
+    /// <summary>
+    /// For each entry still held by this consumer: idle time back to zero (no one takes over an entry being retried)
+    /// and the delivery count back to what it was before this delivery. Entries another consumer has taken over
+    /// meanwhile are theirs now and left alone. ARGV: group, consumer, n, then n ids, then their n counts.
+    /// </summary>
+    private const string ExcuseLua =
+        """
+        local group, consumer, n = ARGV[1], ARGV[2], tonumber(ARGV[3])
+        local kept = 0
+        for i = 1, n do
+          local id, count = ARGV[3 + i], ARGV[3 + n + i]
+          local pending = redis.call('XPENDING', KEYS[1], group, id, id, 1)
+          if pending[1] and pending[1][2] == consumer then
+            redis.call('XCLAIM', KEYS[1], group, consumer, 0, id, 'RETRYCOUNT', count, 'JUSTID')
+            kept = kept + 1
+          end
+        end
+        return kept
+        """;
+}
