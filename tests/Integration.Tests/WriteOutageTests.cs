@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using MySqlConnector;
 using Persistence.Contracts;
 using StackExchange.Redis;
 
@@ -8,8 +7,7 @@ namespace Integration.Tests;
 /// <summary>
 /// While MySQL refuses writes for a long time (a primary turned read-only during a fail-over, a full disk), the
 /// entries waiting on it change hands as workers restart; none of that may count against them as a crash, and a
-/// worker stops within its drain time however many of its flushers are retrying. The refusal is a trigger on the
-/// table, so the rest of the database (migrations, health) stays as it was.
+/// worker stops within its drain time however many of its flushers are retrying.
 /// </summary>
 [Collection(DeadWorkerDefinition.Name)]
 public sealed class WriteOutageTests(DeadWorkerStackFixture stack)
@@ -20,7 +18,7 @@ public sealed class WriteOutageTests(DeadWorkerStackFixture stack)
         var prefix = Records.Prefix();
         await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.RedisConnectionString);
         var database = redis.GetDatabase();
-        await using (await RefuseWritesAsync("translation_tasks"))
+        await using (await WriteOutage.BeginAsync(stack.DatabaseConnectionString, "translation_tasks"))
         {
             await Reads.AcceptedAsync(stack.PostTasksAsync(Records.Tasks(prefix, 10)));
             var held = await WaitUntilHeldAsync(database, PersistenceStreams.Tasks, stack.Stack.Workers, minimum: 1);
@@ -58,7 +56,7 @@ public sealed class WriteOutageTests(DeadWorkerStackFixture stack)
         await stack.Stack.StopResourceAsync(other);
         try
         {
-            await using (await RefuseWritesAsync("translation_sessions", "translation_tasks"))
+            await using (await WriteOutage.BeginAsync(stack.DatabaseConnectionString, "translation_sessions", "translation_tasks"))
             {
                 await Reads.AcceptedAsync(stack.PostSessionsAsync(Enumerable.Range(0, 10).Select(i => Records.Session($"{prefix}-{Reads.N(i)}", "processing", 1))));
                 await Reads.AcceptedAsync(stack.PostTasksAsync(Records.Tasks(prefix, 10)));
@@ -90,14 +88,6 @@ public sealed class WriteOutageTests(DeadWorkerStackFixture stack)
         Assert.Equal(10, await Rows.CountAsync(db, "translation_tasks", "task_id", prefix));
     }
 
-    /// <summary>Makes MySQL refuse every upsert into <paramref name="tables"/> until disposed.</summary>
-    private async Task<IAsyncDisposable> RefuseWritesAsync(params string[] tables)
-    {
-        var outage = new WriteOutage(stack.DatabaseConnectionString, tables);
-        await outage.BeginAsync();
-        return outage;
-    }
-
     private static async Task<HashSet<string>> WaitUntilHeldAsync(IDatabase database, string stream, IReadOnlyCollection<string> consumers, int minimum)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -126,35 +116,5 @@ public sealed class WriteOutageTests(DeadWorkerStackFixture stack)
     {
         var pending = await database.StreamPendingMessagesAsync(stream, PersistenceStreams.ConsumerGroup, 10_000, RedisValue.Null);
         return [.. pending.Where(p => entries.Contains(p.MessageId.ToString())).Select(p => p.ConsumerName.ToString()).Distinct()];
-    }
-
-    /// <summary>A trigger per table that fails every insert, as a database that cannot take writes would.</summary>
-    private sealed class WriteOutage(string connectionString, IReadOnlyList<string> tables) : IAsyncDisposable
-    {
-        public async Task BeginAsync()
-        {
-            await using var connection = new MySqlConnection(connectionString);
-            await connection.OpenAsync();
-            foreach (var table in tables)
-            {
-                await using var create = new MySqlCommand(
-                    $"CREATE TRIGGER {Name(table)} BEFORE INSERT ON {table} FOR EACH ROW SIGNAL SQLSTATE 'HY000' SET MESSAGE_TEXT = 'write outage (test)'",
-                    connection);
-                await create.ExecuteNonQueryAsync();
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await using var connection = new MySqlConnection(connectionString);
-            await connection.OpenAsync();
-            foreach (var table in tables)
-            {
-                await using var drop = new MySqlCommand($"DROP TRIGGER IF EXISTS {Name(table)}", connection);
-                await drop.ExecuteNonQueryAsync();
-            }
-        }
-
-        private static string Name(string table) => "refuse_writes_" + table;
     }
 }
