@@ -65,6 +65,8 @@ internal sealed class BatchProcessor<TRecord>(
             return;
         }
 
+        // Every flusher locks rows in the same (key) order, so flushers of one stream never deadlock on each other.
+        items.Sort((a, b) => string.CompareOrdinal(table.Key(a.Record!), table.Key(b.Record!)));
         using var activity = BatchActivity.Start(items, table.Stream);
         await committer.CommitOrIsolateAsync(items, cancellationToken);
     }

@@ -21,14 +21,14 @@ internal sealed class ConsumerHeartbeat(IConnectionMultiplexer redis, TimeProvid
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var database = redis.GetDatabase();
-        var key = Key(_options.ConsumerName);
+        RedisKey[] keys = [.. _options.ConsumerNames().Select(Key)];
         var ttl = TimeSpan.FromMilliseconds(_options.HeartbeatTtlMs);
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(_options.HeartbeatIntervalMs), time);
         try
         {
             do
             {
-                await BeatAsync(database, key, ttl);
+                await BeatAsync(database, keys, ttl);
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
         }
@@ -38,15 +38,18 @@ internal sealed class ConsumerHeartbeat(IConnectionMultiplexer redis, TimeProvid
         }
     }
 
-    private async Task BeatAsync(IDatabase database, RedisKey key, TimeSpan ttl)
+    private async Task BeatAsync(IDatabase database, RedisKey[] keys, TimeSpan ttl)
     {
         try
         {
-            // PEXPIRE first: unlike SET it is allowed while Redis is over its maxmemory, so a worker that was alive
-            // before Redis filled up stays alive.
-            if (!await UntracedPoll.RunAsync(() => database.KeyExpireAsync(key, ttl)))
+            foreach (var key in keys)
             {
-                await UntracedPoll.RunAsync(() => database.StringSetAsync(key, time.GetUtcNow().ToUnixTimeMilliseconds(), ttl));
+                // PEXPIRE first: unlike SET it is allowed while Redis is over its maxmemory, so a worker that was alive
+                // before Redis filled up stays alive.
+                if (!await UntracedPoll.RunAsync(() => database.KeyExpireAsync(key, ttl)))
+                {
+                    await UntracedPoll.RunAsync(() => database.StringSetAsync(key, time.GetUtcNow().ToUnixTimeMilliseconds(), ttl));
+                }
             }
 
             if (_failing)
@@ -70,7 +73,7 @@ internal sealed class ConsumerHeartbeat(IConnectionMultiplexer redis, TimeProvid
         await base.StopAsync(cancellationToken);
         try
         {
-            await redis.GetDatabase().KeyDeleteAsync(Key(_options.ConsumerName));
+            await redis.GetDatabase().KeyDeleteAsync([.. _options.ConsumerNames().Select(Key)]);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {

@@ -14,6 +14,14 @@ public sealed class FlushOptions
     [StringLength(200, MinimumLength = 1)]
     public string ConsumerName { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
 
+    /// <summary>
+    /// Flushers per stream in this process, each a consumer of its own (named <see cref="ConsumerName"/>, then
+    /// <c>ConsumerName#1</c>, …) with its own MySQL connection. Safe at any count: the version guard decides which
+    /// state of a row wins, not the order of commits, and each batch locks its rows in key order.
+    /// </summary>
+    [Range(1, 16)]
+    public int FlushersPerStream { get; set; } = 1;
+
     /// <summary>Records per MySQL transaction.</summary>
     [Range(1, 50_000)]
     public int BatchSize { get; set; } = 1000;
@@ -74,4 +82,16 @@ public sealed class FlushOptions
     /// <summary>How often each flusher looks for consumers whose heartbeat has expired.</summary>
     [Range(50, 60_000)]
     public int DeadConsumerCheckIntervalMs { get; set; } = 500;
+
+    /// <summary>The consumer names of this process's flushers of one stream; the first is <see cref="ConsumerName"/> itself.</summary>
+    public IReadOnlyList<string> ConsumerNames() =>
+        [.. Enumerable.Range(0, FlushersPerStream).Select(i => i == 0 ? ConsumerName : $"{ConsumerName}#{i}")];
+
+    /// <summary>These options as one flusher sees them: its own consumer name.</summary>
+    public FlushOptions ForConsumer(string consumerName)
+    {
+        var copy = (FlushOptions)MemberwiseClone();
+        copy.ConsumerName = consumerName;
+        return copy;
+    }
 }

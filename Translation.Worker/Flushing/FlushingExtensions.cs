@@ -17,17 +17,30 @@ public static class FlushingExtensions
         builder.Services.AddSingleton<FlushMetrics>();
         // Before the flushers: hosted services stop in reverse order, so the heartbeat outlives their drain.
         builder.Services.AddHostedService<ConsumerHeartbeat>();
-        builder.Services.AddHostedService(services => CreateFlusher(services, RecordTables.Sessions));
-        builder.Services.AddHostedService(services => CreateFlusher(services, RecordTables.Tasks));
-        builder.Services.AddHostedService(services => CreateFlusher(services, RecordTables.TranslationContents));
-        builder.Services.AddHostedService(services => CreateFlusher(services, RecordTables.TranslationJobs));
+        AddFlushers(builder, RecordTables.Sessions);
+        AddFlushers(builder, RecordTables.Tasks);
+        AddFlushers(builder, RecordTables.TranslationContents);
+        AddFlushers(builder, RecordTables.TranslationJobs);
         return builder;
     }
 
-    private static StreamFlusher<TRecord> CreateFlusher<TRecord>(IServiceProvider services, RecordTable<TRecord> table)
+    private static void AddFlushers<TRecord>(IHostApplicationBuilder builder, RecordTable<TRecord> table)
+        where TRecord : class
+    {
+        var count = builder.Configuration.GetValue(FlushOptions.SectionName + ":" + nameof(FlushOptions.FlushersPerStream), 1);
+        for (var index = 0; index < Math.Clamp(count, 1, 16); index++)
+        {
+            var slot = index;
+            // Not AddHostedService: it keeps one registration per service type, and these share theirs.
+            builder.Services.AddSingleton<IHostedService>(services => CreateFlusher(services, table, slot));
+        }
+    }
+
+    private static StreamFlusher<TRecord> CreateFlusher<TRecord>(IServiceProvider services, RecordTable<TRecord> table, int slot)
         where TRecord : class =>
         new(
             table,
+            slot,
             services.GetRequiredService<IConnectionMultiplexer>(),
             services.GetRequiredService<MySqlDataSource>(),
             services.GetRequiredService<SchemaGate>(),

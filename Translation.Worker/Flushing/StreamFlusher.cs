@@ -30,6 +30,7 @@ public sealed class StreamFlusher<TRecord> : BackgroundService
 
     public StreamFlusher(
         RecordTable<TRecord> table,
+        int slot,
         IConnectionMultiplexer redis,
         MySqlDataSource dataSource,
         SchemaGate schema,
@@ -39,7 +40,8 @@ public sealed class StreamFlusher<TRecord> : BackgroundService
         IHostApplicationLifetime lifetime,
         ILogger<StreamFlusher<TRecord>> logger)
     {
-        (_table, _schema, _metrics, _time, _options, _lifetime, _logger) = (table, schema, metrics, time, options.Value, lifetime, logger);
+        (_table, _schema, _metrics, _time, _lifetime, _logger) = (table, schema, metrics, time, lifetime, logger);
+        _options = options.Value.ForConsumer(options.Value.ConsumerNames()[slot]);
         var database = redis.GetDatabase();
         var stream = table.Stream;
         _retry = new RedisRetry(stream, _options, time, logger);

@@ -144,7 +144,7 @@ public sealed class PipelineTests(StackFixture stack)
         var tasks = stats.GetProperty("streams").EnumerateArray().Single(s => s.GetProperty("stream").GetString()!.EndsWith(":tasks", StringComparison.Ordinal));
         Assert.Equal(0, tasks.GetProperty("pending").GetInt64());
         Assert.True(tasks.GetProperty("flushed_total").GetInt64() >= 10);
-        Assert.Equal(StackFixture.Workers, tasks.GetProperty("consumers").GetInt32());
+        Assert.Equal(StackFixture.Workers * StackFixture.FlushersPerStream, tasks.GetProperty("consumers").GetInt32());
         Assert.NotEqual(JsonValueKind.Null, tasks.GetProperty("last_flush_at").ValueKind);
     }
 

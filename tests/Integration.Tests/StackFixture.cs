@@ -21,6 +21,7 @@ public class StackFixture : IAsyncLifetime
     public const int Workers = 2;
     public const int Gateways = 2;
     public const int BackpressureHighWater = 60_000;
+    public const int FlushersPerStream = 2;
 
     /// <summary>Attempts of a translation job before it fails (the workers' Processing:MaxAttempts).</summary>
     public const int MaxAttempts = 3;
@@ -40,6 +41,8 @@ public class StackFixture : IAsyncLifetime
         // Take over a dead worker's entries within seconds rather than the production default of 30 s.
         "--worker-setting", "Flush__ClaimIdleTimeMs=1500",
         "--worker-setting", "Flush__ClaimIntervalMs=500",
+        // Every test on this stack runs with parallel flushers of each stream, in each worker.
+        "--worker-setting", $"Flush__FlushersPerStream={Invariant(FlushersPerStream)}",
         // Low enough that a test can pass it in seconds, high enough that no other test comes near.
         .. StackOptions.BackpressureWaterMarks(BackpressureHighWater, BackpressureHighWater / 2),
         "--api-setting", "Backpressure__RefreshIntervalMs=100",
