@@ -3,6 +3,7 @@ using Persistence.Api.Callers;
 using Persistence.Api.DeadLetters;
 using Persistence.Api.GarbageCollection;
 using Persistence.Api.Ingest;
+using Persistence.Api.OpenApi;
 using Persistence.Api.Pipeline;
 using Persistence.Api.Queries;
 using Persistence.Api.Recovery;
@@ -27,6 +28,7 @@ app.MapQueryApi();
 app.MapRecoveryApi();
 app.MapGarbageCollectionApi();
 app.MapTranslationsApi();
+app.MapApiDescription();
 
 app.Run();
 
