@@ -59,6 +59,11 @@ public sealed class OperationTransformer(QueryParameterCatalog catalog) : IOpenA
                 continue;
             }
 
+            if (Explanations.TryGetValue(status, out var explanation))
+            {
+                concrete.Description = explanation;
+            }
+
             concrete.Headers ??= new Dictionary<string, IOpenApiHeader>();
             var code = int.Parse(status, CultureInfo.InvariantCulture);
             if (code is StatusCodes.Status429TooManyRequests or StatusCodes.Status503ServiceUnavailable)
@@ -93,6 +98,16 @@ public sealed class OperationTransformer(QueryParameterCatalog catalog) : IOpenA
             }
         }
     }
+
+    // The generator names a status only by its reason phrase; these say when this API gives it.
+    private static readonly Dictionary<string, string> Explanations = new(StringComparer.Ordinal)
+    {
+        ["400"] = "Invalid request: `errors` lists every problem, each with its item `index` (null for the request as a whole or a query parameter), `field` and `message`; nothing was accepted.",
+        ["404"] = "No such resource (or it is still on its way from the queue).",
+        ["409"] = "The resource is not in a state that allows this.",
+        ["413"] = "The body passes the byte limit, or the batch the item limit; split it.",
+        ["504"] = "The flush barrier did not complete in time; `remaining` says how much was still uncommitted.",
+    };
 
     private void DescribeQuery(OpenApiOperation operation, AcceptedQuery? accepted, string route)
     {

@@ -54,11 +54,13 @@ public sealed class SchemaDescriptions(IOptions<IngestOptions> ingest, IOptions<
         {
             Describe(schema, "sessions", $"1 to {limits.MaxBatchItems} session states; all or nothing.", maxItems: limits.MaxBatchItems);
             schema.Required = new HashSet<string> { "sessions" };
+            schema.Examples = [JsonNode.Parse("""{"sessions":[{"session_id":"s-2026-0001","status":"processing","source_lang":"en","target_langs":["fr","de"],"total_tasks":2,"completed_tasks":0,"failed_tasks":0,"created_at":"2026-01-31T12:00:00Z","updated_at":"2026-01-31T12:00:05Z"}]}""")!];
         }
         else if (type == typeof(TaskBatch))
         {
             Describe(schema, "tasks", $"1 to {limits.MaxBatchItems} task states; all or nothing.", maxItems: limits.MaxBatchItems);
             schema.Required = new HashSet<string> { "tasks" };
+            schema.Examples = [JsonNode.Parse("""{"tasks":[{"task_id":"t-2026-0001-fr","session_id":"s-2026-0001","status":"completed","source_lang":"en","target_lang":"fr","source_text":"Hello","translated_text":"Bonjour","attempts":1,"created_at":"2026-01-31T12:00:00Z","updated_at":"2026-01-31T12:00:07Z"}]}""")!];
         }
         else if (type == typeof(TranslationRequest))
         {
@@ -78,6 +80,23 @@ public sealed class SchemaDescriptions(IOptions<IngestOptions> ingest, IOptions<
             var max = translations.Value.MaxBatchItems;
             Describe(schema, "items", $"1 to {max} translation requests; all or nothing.", maxItems: max);
             schema.Required = new HashSet<string> { "items" };
+            schema.Examples =
+            [
+                new JsonObject
+                {
+                    ["items"] = new JsonArray(new JsonObject
+                    {
+                        ["business_id"] = "docs/intro.title",
+                        ["text"] = "Welcome",
+                        ["source_lang"] = "en",
+                        ["target_langs"] = new JsonArray(translations.Value.EffectiveTargetLanguages[0]),
+                    }),
+                },
+            ];
+        }
+        else if (type == typeof(InvalidProblemBody))
+        {
+            schema.Examples = [JsonNode.Parse("""{"type":"https://httpwg.org/specs/rfc9110.html#status.400","title":"Invalid request","status":400,"detail":"2 problem(s) in the batch; nothing of it was accepted.","errors":[{"index":0,"field":"status","message":"must be one of: pending, processing, completed, failed, cancelled"},{"index":3,"field":"updated_at","message":"is required"}],"traceId":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00"}""")!];
         }
 
         return Task.CompletedTask;

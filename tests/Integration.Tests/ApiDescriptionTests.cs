@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Playwright;
 
 namespace Integration.Tests;
 
@@ -176,6 +177,41 @@ public sealed class ApiDescriptionTests(StackFixture stack)
         // Without a key only the document and the page are open; the API behind them is not.
         using var stats = await anonymous.GetAsync("/api/v1/persistence/stats");
         Assert.Equal(HttpStatusCode.Unauthorized, stats.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_reference_renders_the_operations_in_a_browser_with_nothing_blocked_and_nothing_fetched_from_elsewhere()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            // Debian's Chromium, as the dashboard test runs it: never downloaded, no sandbox as root, no calls home.
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        var page = await browser.NewPageAsync();
+        var blocked = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                blocked.Add(message.Text);
+            }
+        };
+        var gateway = stack.GatewayEndpoints[0];
+        page.Request += (_, request) =>
+        {
+            if (!request.Url.StartsWith(gateway.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal) && !request.Url.StartsWith("data:", StringComparison.Ordinal))
+            {
+                blocked.Add("fetched from elsewhere: " + request.Url);
+            }
+        };
+
+        await page.GotoAsync(new Uri(gateway, "/scalar/").ToString());
+
+        await Assertions.Expect(page.GetByText("Accept a batch of task states").First).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        Assert.True(blocked.Count == 0, string.Join('\n', blocked));
     }
 
     private static IReadOnlyList<GatewayRoute> GatewayRouteTable() => GatewayRoute.Load();
