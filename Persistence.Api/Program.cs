@@ -19,6 +19,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseInternalCallers();
+app.UseOutputCache();
 
 app.MapDefaultEndpoints();
 app.MapIngestApi();

@@ -23,12 +23,14 @@ public static class ApiDescriptionExtensions
             options.AddSchemaTransformer<SchemaDescriptions>();
             options.AddDocumentTransformer<SharedOperations>();
         });
+        // Anyone may read the document, and generating it takes a few hundred milliseconds: generated once a process.
+        builder.Services.AddOutputCache(options => options.AddPolicy(DocumentName, policy => policy.Expire(TimeSpan.FromDays(1))));
         return builder;
     }
 
     public static WebApplication MapApiDescription(this WebApplication app)
     {
-        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapOpenApi("/openapi/{documentName}.json").CacheOutput(DocumentName);
         if (app.Services.GetRequiredService<IOptions<ApiReferenceOptions>>().Value.Enabled)
         {
             app.MapScalarApiReference(ReferencePath, options => options

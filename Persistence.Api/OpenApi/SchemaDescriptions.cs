@@ -99,8 +99,43 @@ public sealed class SchemaDescriptions(IOptions<IngestOptions> ingest, IOptions<
             schema.Examples = [JsonNode.Parse("""{"type":"https://httpwg.org/specs/rfc9110.html#status.400","title":"Invalid request","status":400,"detail":"2 problem(s) in the batch; nothing of it was accepted.","errors":[{"index":0,"field":"status","message":"must be one of: pending, processing, completed, failed, cancelled"},{"index":3,"field":"updated_at","message":"is required"}],"traceId":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00"}""")!];
         }
 
+        DescribeCommonFields(schema);
         return Task.CompletedTask;
     }
+
+    /// <summary>Fields that mean the same wherever they appear in an answer; described where nothing more specific was said.</summary>
+    private static void DescribeCommonFields(OpenApiSchema schema)
+    {
+        foreach (var (name, property) in schema.Properties ?? new Dictionary<string, IOpenApiSchema>())
+        {
+            if (property is OpenApiSchema concrete && concrete.Description is null && CommonFields.TryGetValue(name, out var description))
+            {
+                concrete.Description = description;
+            }
+        }
+    }
+
+    private static readonly Dictionary<string, string> CommonFields = new(StringComparer.Ordinal)
+    {
+        ["items"] = "The rows of this page.",
+        ["next_cursor"] = "Pass as cursor for the next page (with the same other parameters); null on the last page.",
+        ["page_size"] = "Items per page, as asked or the default.",
+        ["page"] = "The page number (offset paging); null when paged by cursor.",
+        ["total"] = "Matching rows (offset paging only; null by cursor, where counting would scan the range on every page).",
+        ["total_is_lower_bound"] = "True when the count stopped at its cap, so total is a lower bound; null without a total.",
+        ["status"] = "The state, as the back end or the workers last set it.",
+        ["created_at"] = "When it was created (RFC 3339, UTC).",
+        ["updated_at"] = "When it last changed (RFC 3339, UTC).",
+        ["job_id"] = "The job's id: 32 lowercase hex characters, derived from business id, content and target language.",
+        ["business_id"] = "The caller's name for the text.",
+        ["result"] = "The translation, once translated.",
+        ["attempts"] = "Attempts made so far.",
+        ["reused"] = "True when the translation came from translation memory (the same content translated before by the same engine).",
+        ["next_attempt_at"] = "When a pending job is next tried; null unless pending.",
+        ["count"] = "How many items were accepted.",
+        ["waited_ms"] = "How long the barrier waited, in milliseconds.",
+        ["streams"] = "Per stream, where the flush stands.",
+    };
 
     private static void Id(OpenApiSchema schema, string field, string description) =>
         Describe(schema, field, $"{description} At most {RecordValidator.MaxIdLength} characters, no control characters.", maxLength: RecordValidator.MaxIdLength);
