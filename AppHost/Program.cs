@@ -53,6 +53,8 @@ var apis = Enumerable.Range(0, stack.Replicas)
         .WithReference(redis).WaitFor(redis)
         .WithReference(database).WaitFor(mysql)
         .WithEnvironment("InternalAuthentication__Credential", internalCredential)
+        // The interactive reference at /scalar: on for the local stack, a deployment opts in.
+        .WithEnvironment("ApiReference__Enabled", local ? "true" : "false")
         .WithSettings(stack.ApiSettings)
         .WithApiCommands(internalCredential))
     .ToList();

@@ -4,6 +4,7 @@ using Persistence.Api.Backpressure;
 using Persistence.Api.Callers;
 using Persistence.Api.DeadLetters;
 using Persistence.Api.Ingest;
+using Persistence.Api.OpenApi;
 using Persistence.Api.Pipeline;
 using Persistence.Api.Queries;
 using Persistence.Api.Recovery;
@@ -54,6 +55,7 @@ public static class PersistenceApiExtensions
         builder.AddRecovery();
         builder.AddGarbageCollector();
         builder.AddTranslations();
+        builder.AddApiDescription();
         return builder;
     }
 }

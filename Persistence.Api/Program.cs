@@ -3,6 +3,7 @@ using Persistence.Api.Callers;
 using Persistence.Api.DeadLetters;
 using Persistence.Api.GarbageCollection;
 using Persistence.Api.Ingest;
+using Persistence.Api.OpenApi;
 using Persistence.Api.Pipeline;
 using Persistence.Api.Queries;
 using Persistence.Api.Recovery;
@@ -18,6 +19,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseInternalCallers();
+app.UseOutputCache();
 
 app.MapDefaultEndpoints();
 app.MapIngestApi();
@@ -27,6 +29,7 @@ app.MapQueryApi();
 app.MapRecoveryApi();
 app.MapGarbageCollectionApi();
 app.MapTranslationsApi();
+app.MapApiDescription();
 
 app.Run();
 

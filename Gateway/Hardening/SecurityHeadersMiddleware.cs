@@ -6,6 +6,17 @@ namespace Gateway.Hardening;
 /// </summary>
 public sealed class SecurityHeadersMiddleware : IMiddleware
 {
+    /// <summary>Where the API's interactive reference is served (when the API turns it on).</summary>
+    public const string ReferencePath = "/scalar";
+
+    private const string ApiPolicy = "default-src 'none'; frame-ancestors 'none'";
+
+    // The reference is a page: its script, styles and the calls it makes come from this origin only. Its start-up
+    // script is inline, and it styles elements inline.
+    private const string ReferencePolicy =
+        "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+        "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
     public Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         context.Response.OnStarting(() =>
@@ -13,7 +24,7 @@ public sealed class SecurityHeadersMiddleware : IMiddleware
             var headers = context.Response.Headers;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
-            headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
+            headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(ReferencePath) ? ReferencePolicy : ApiPolicy;
             headers["Referrer-Policy"] = "no-referrer";
             headers["Cross-Origin-Resource-Policy"] = "same-origin";
             if (string.IsNullOrEmpty(headers.CacheControl))

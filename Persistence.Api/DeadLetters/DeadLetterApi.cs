@@ -2,7 +2,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Persistence.Api.Backpressure;
+using Persistence.Api.Http;
 using Persistence.Api.Ingest;
+using Persistence.Api.OpenApi;
+using Persistence.Api.Queries;
 using Persistence.Contracts;
 using StackExchange.Redis;
 
@@ -11,21 +14,46 @@ namespace Persistence.Api.DeadLetters;
 /// <summary>Inspect, replay and discard dead letters (admin scope at the gateway).</summary>
 public static class DeadLetterApi
 {
+    public const int DefaultPageSize = 50;
+
     public const int MaxPageSize = 500;
 
     public static RouteGroupBuilder MapDeadLetterApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup(IngestApi.RoutePrefix + "/dead-letters").WithTags("Dead letters");
-        api.MapGet("/", ListAsync);
-        api.MapGet("/{id}", GetAsync);
-        api.MapPost("/{id}/replay", ReplayAsync);
-        api.MapPost("/replay-all", ReplayAllAsync);
-        api.MapDelete("/{id}", DeleteAsync);
+        var api = app.MapGroup(IngestApi.RoutePrefix + "/dead-letters").WithTags("Dead letters").RequiresScope(Scopes.Admin);
+        api.MapGet("/", ListAsync)
+            .WithName("listDeadLetters")
+            .AcceptsQuery(ReadRequests.PageSize, ReadRequests.Cursor)
+            .WithSummary("List dead letters")
+            .WithDescription("Oldest first, paged by cursor.")
+            .DocumentsInvalidQuery();
+        api.MapGet("/{id}", GetAsync)
+            .WithName("getDeadLetter")
+            .AcceptsQuery()
+            .WithSummary("One dead letter")
+            .DocumentsInvalidQuery()
+            .DocumentsNotFound();
+        api.MapPost("/{id}/replay", ReplayAsync)
+            .WithName("replayDeadLetter")
+            .AcceptsQuery()
+            .WithSummary("Replay one dead letter into its stream")
+            .DocumentsInvalidQuery()
+            .DocumentsNotFound();
+        api.MapPost("/replay-all", ReplayAllAsync)
+            .WithName("replayAllDeadLetters")
+            .AcceptsQuery()
+            .WithSummary("Replay every dead letter");
+        api.MapDelete("/{id}", DeleteAsync)
+            .WithName("deleteDeadLetter")
+            .AcceptsQuery()
+            .WithSummary("Discard one dead letter")
+            .DocumentsInvalidQuery()
+            .DocumentsNotFound();
         return api;
     }
 
     public static async Task<Results<Ok<DeadLetterPage>, ProblemHttpResult>> ListAsync(
-        DeadLetterStore store, [FromQuery(Name = "page_size")] int? pageSize = null, string? cursor = null)
+        DeadLetterStore store, [FromQuery(Name = ReadRequests.PageSize)] int? pageSize = null, [FromQuery(Name = ReadRequests.Cursor)] string? cursor = null)
     {
         if (pageSize is < 1 or > MaxPageSize)
         {
@@ -43,7 +71,7 @@ public static class DeadLetterApi
             after = parsed;
         }
 
-        return TypedResults.Ok(await store.ListAsync(after, pageSize ?? 50));
+        return TypedResults.Ok(await store.ListAsync(after, pageSize ?? DefaultPageSize));
     }
 
     public static async Task<Results<Ok<DeadLetter>, ProblemHttpResult>> GetAsync(DeadLetterStore store, string id)

@@ -1,4 +1,7 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Persistence.Api.Http;
 using Persistence.Api.Ingest;
+using Persistence.Api.OpenApi;
 using Persistence.Api.Queries;
 using Persistence.Maintenance.GarbageCollection;
 
@@ -14,12 +17,18 @@ public static class GarbageCollectionApi
 
     public static RouteGroupBuilder MapGarbageCollectionApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup(RoutePrefix).WithTags("Admin").AnswerUnavailableWhenDatabaseIsDown();
-        api.MapPost("/gc", CollectAsync);
+        var api = app.MapGroup(RoutePrefix).WithTags("Admin").RequiresScope(Scopes.Admin).AnswerUnavailableWhenDatabaseIsDown();
+        api.MapPost("/gc", CollectAsync)
+            .WithName("collectGarbage")
+            .AcceptsQuery("dry_run")
+            .WithSummary("Run garbage collection now")
+            .WithDescription("The workers' garbage collection, with the same code and lock: 409 while another run holds it.")
+            .DocumentsInvalidQuery()
+            .DocumentsConflict();
         return api;
     }
 
-    public static async Task<IResult> CollectAsync(
+    public static async Task<Results<Ok<GarbageCollectionResult>, ProblemHttpResult>> CollectAsync(
         GarbageCollector collector, ILogger<GarbageCollector> logger, CancellationToken cancellationToken,
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "dry_run")] string? dryRun = null)
     {

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Persistence.Api.Backpressure;
 using Persistence.Api.Callers;
+using Persistence.Api.Http;
+using Persistence.Api.OpenApi;
 using Persistence.Contracts;
 using StackExchange.Redis;
 
@@ -12,21 +14,38 @@ public static class IngestApi
 {
     public const string RoutePrefix = "/api/v1/persistence";
 
+    /// <summary>The second spelling of the batch routes, beside the translation reads.</summary>
+    public const string SeedPrefix = "/api/v1/translation";
+
     public static RouteGroupBuilder MapIngestApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup(RoutePrefix).WithTags("Ingest");
+        var api = app.MapGroup(RoutePrefix).WithTags("Ingest").RequiresScope(Scopes.Ingest);
+        const string Description = "All or nothing: one invalid record refuses the batch, and the 400 lists every problem with its item index. 202 once the queue holds the batch; the states reach MySQL shortly after (see the flush barrier). Resending a batch is harmless: the newest updated_at wins. Charged by its records against the key's record limit.";
 
         api.MapPost("/sessions/batch", AcceptSessionsAsync)
+            .WithName("acceptSessionBatch")
+            .AcceptsQuery()
             .Accepts<SessionBatch>("application/json")
-            .ProducesValidationProblem();
+            .WithSummary("Accept a batch of session states")
+            .WithDescription(Description + $" Also at POST {SeedPrefix}/sessions/batch.")
+            .DocumentsBody();
         api.MapPost("/tasks/batch", AcceptTasksAsync)
+            .WithName("acceptTaskBatch")
+            .AcceptsQuery()
             .Accepts<TaskBatch>("application/json")
-            .ProducesValidationProblem();
+            .WithSummary("Accept a batch of task states")
+            .WithDescription(Description + $" Also at POST {SeedPrefix}/tasks/batch.")
+            .DocumentsBody();
+
+        // The architecture's write timeline names these beside the reads; back ends are written against both spellings.
+        var seed = app.MapGroup(SeedPrefix).RequiresScope(Scopes.Ingest);
+        seed.MapPost("/sessions/batch", AcceptSessionsAsync).AcceptsQuery().SameOperationAs(RoutePrefix + "/sessions/batch");
+        seed.MapPost("/tasks/batch", AcceptTasksAsync).AcceptsQuery().SameOperationAs(RoutePrefix + "/tasks/batch");
 
         return api;
     }
 
-    public static Task<IResult> AcceptSessionsAsync(
+    public static Task<Results<Accepted<AcceptedBatch>, ProblemHttpResult>> AcceptSessionsAsync(
         HttpRequest request, RecordValidator validator, StreamAppender appender, BacklogMonitor backlog, IOptions<IngestOptions> options,
         ILogger<StreamAppender> logger, CancellationToken cancellationToken) =>
         AcceptAsync(
@@ -34,7 +53,7 @@ public static class IngestApi
             validator.Validate, PersistenceStreams.Sessions, PersistenceJsonContext.Default.SessionRecord,
             appender, backlog, options.Value, logger, cancellationToken);
 
-    public static Task<IResult> AcceptTasksAsync(
+    public static Task<Results<Accepted<AcceptedBatch>, ProblemHttpResult>> AcceptTasksAsync(
         HttpRequest request, RecordValidator validator, StreamAppender appender, BacklogMonitor backlog, IOptions<IngestOptions> options,
         ILogger<StreamAppender> logger, CancellationToken cancellationToken) =>
         AcceptAsync(
@@ -42,7 +61,7 @@ public static class IngestApi
             validator.Validate, PersistenceStreams.Tasks, PersistenceJsonContext.Default.TaskRecord,
             appender, backlog, options.Value, logger, cancellationToken);
 
-    private static async Task<IResult> AcceptAsync<TBatch, TRecord>(
+    private static async Task<Results<Accepted<AcceptedBatch>, ProblemHttpResult>> AcceptAsync<TBatch, TRecord>(
         HttpRequest request,
         JsonTypeInfo<TBatch> batchType,
         Func<TBatch, IReadOnlyList<TRecord?>?> itemsOf,

@@ -1,8 +1,11 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Persistence.Api.Backpressure;
+using Persistence.Api.Http;
 using Persistence.Api.Ingest;
+using Persistence.Api.OpenApi;
 using Persistence.Contracts;
 using StackExchange.Redis;
 
@@ -14,12 +17,24 @@ public static class PipelineApi
     public static RouteGroupBuilder MapPipelineApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup(IngestApi.RoutePrefix).WithTags("Pipeline");
-        api.MapPost("/flush", FlushAsync);
-        api.MapGet("/stats", GetStatsAsync);
+        api.MapPost("/flush", FlushAsync)
+            .WithName("flush")
+            .RequiresScope(Scopes.Ingest)
+            .AcceptsQuery("timeout_ms")
+            .WithSummary("Wait until everything accepted so far is in MySQL")
+            .WithDescription("The flush barrier: returns once every record accepted (202) before the call is committed, or 504 with what remains when timeout_ms runs out.")
+            .DocumentsInvalidQuery()
+            .DocumentsFlushTimeout();
+        api.MapGet("/stats", GetStatsAsync)
+            .WithName("getPipelineStats")
+            .RequiresScope(Scopes.Admin)
+            .AcceptsQuery()
+            .WithSummary("Pipeline statistics")
+            .WithDescription("Per stream: length, pending, lag, consumers, flushed and dead-lettered totals, the last flush; the dead-letter stream; this replica's backpressure.");
         return api;
     }
 
-    public static async Task<IResult> FlushAsync(
+    public static async Task<Results<Ok<FlushResult>, ProblemHttpResult>> FlushAsync(
         HttpContext context, FlushBarrier barrier, IOptions<PipelineOptions> options, IOptions<IngestOptions> ingest,
         ILogger<FlushBarrier> logger, CancellationToken cancellationToken, [FromQuery(Name = "timeout_ms")] int? timeoutMs = null)
     {
@@ -62,7 +77,7 @@ public static class PipelineApi
             });
     }
 
-    public static async Task<IResult> GetStatsAsync(
+    public static async Task<Results<Ok<PipelineStats>, ProblemHttpResult>> GetStatsAsync(
         HttpContext context, IConnectionMultiplexer redis, BacklogMonitor backlog, IOptions<IngestOptions> ingest, ILogger<FlushBarrier> logger)
     {
         var database = redis.GetDatabase();

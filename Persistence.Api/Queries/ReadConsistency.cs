@@ -123,7 +123,7 @@ public sealed class ReadConsistency(
 }
 
 /// <summary>The answer to use instead of reading (<see cref="Problem"/>), and the flush position the read reflects.</summary>
-public sealed record ConsistencyCheck(IResult? Problem, IReadOnlyList<FlushPosition>? Position);
+public sealed record ConsistencyCheck(Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? Problem, IReadOnlyList<FlushPosition>? Position);
 
 /// <summary>
 /// One stream at the moment of the read: every entry before <c>oldest_uncommitted_id</c> is in MySQL (all of them

@@ -59,14 +59,14 @@ public static class ReadRequests
 
     public static readonly IReadOnlyList<string> SortKeys = ["created_at", "updated_at"];
 
-    private static readonly string[] SessionListParameters =
+    public static readonly string[] SessionListParameters =
         [Status, From, To, SourceLang, TargetLang, Sort, Order, Page, PageSize, Cursor, ConsistencyParameter];
 
-    private static readonly string[] TaskListParameters = [Status, TargetLang, BatchId, PageSize, Cursor, ConsistencyParameter];
+    public static readonly string[] TaskListParameters = [Status, TargetLang, BatchId, PageSize, Cursor, ConsistencyParameter];
 
-    private static readonly string[] RecoveryListParameters = [PageSize, Cursor, ConsistencyParameter];
+    public static readonly string[] RecoveryListParameters = [PageSize, Cursor, ConsistencyParameter];
 
-    private static readonly string[] SingleReadParameters = [ConsistencyParameter];
+    public static readonly string[] SingleReadParameters = [ConsistencyParameter];
 
     public static SessionListRequest? ParseSessionList(IQueryCollection query, QueryOptions options, List<FieldError> errors)
     {

@@ -1,7 +1,10 @@
 using System.Data;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using MySqlConnector;
+using Persistence.Api.Http;
 using Persistence.Api.Ingest;
+using Persistence.Api.OpenApi;
 using Persistence.Api.Queries;
 
 namespace Persistence.Api.Recovery;
@@ -11,14 +14,26 @@ public static class RecoveryApi
 {
     public static RouteGroupBuilder MapRecoveryApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup(QueryApi.RoutePrefix + "/recovery").WithTags("Recovery").AnswerUnavailableWhenDatabaseIsDown();
-        api.MapGet("/incomplete-sessions", ListIncompleteSessionsAsync);
-        api.MapPost("/restore/{session_id}", RestoreAsync);
+        var api = app.MapGroup(QueryApi.RoutePrefix + "/recovery").WithTags("Recovery").RequiresScope(Scopes.Read).AnswerUnavailableWhenDatabaseIsDown();
+        api.MapGet("/incomplete-sessions", ListIncompleteSessionsAsync)
+            .WithName("listIncompleteSessions")
+            .AcceptsQuery(ReadRequests.RecoveryListParameters)
+            .WithSummary("Unfinished sessions")
+            .WithDescription("Sessions in pending, processing or paused, newest first, paged by cursor.")
+            .DocumentsInvalidQuery();
+        api.MapPost("/restore/{session_id}", RestoreAsync)
+            .WithName("restoreSession")
+            .AcceptsQuery(ReadRequests.SingleReadParameters)
+            .WithSummary("Restore one session")
+            .WithDescription("The session and every unfinished task of it from one consistent snapshot, streamed as JSON while it is read. A replica streams a bounded number of restores at once; past that it answers 503 with Retry-After.")
+            .Produces<RestorePackageDocument>(StatusCodes.Status200OK, "application/json")
+            .DocumentsInvalidQuery()
+            .DocumentsNotFound();
         return api;
     }
 
     /// <summary>Sessions in pending, processing or paused, newest first, by cursor.</summary>
-    public static async Task<IResult> ListIncompleteSessionsAsync(
+    public static async Task<Results<Ok<ResultPage<SessionSummary>>, ProblemHttpResult>> ListIncompleteSessionsAsync(
         HttpContext context, SessionQueries sessions, ReadConsistency consistency, IOptions<QueryOptions> options, CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
@@ -28,7 +43,7 @@ public static class RecoveryApi
         }
 
         var check = await consistency.PrepareAsync(context, request.Consistency, cancellationToken);
-        return check.Problem ?? TypedResults.Ok(await sessions.ListAsync(request, cancellationToken));
+        return check.Problem is { } problem ? problem : TypedResults.Ok(await sessions.ListAsync(request, cancellationToken));
     }
 
     /// <summary>
@@ -37,7 +52,7 @@ public static class RecoveryApi
     /// <see cref="RecoveryOptions.MaxConcurrentRestores"/> at once, each for at most
     /// <see cref="RecoveryOptions.MaxRestoreSeconds"/>, so slow clients cannot pin connections and snapshots for good.
     /// </summary>
-    public static async Task<IResult> RestoreAsync(
+    public static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> RestoreAsync(
         HttpContext context, [Microsoft.AspNetCore.Mvc.FromRoute(Name = "session_id")] string sessionId, MySqlDataSource dataSource,
         ReadConsistency consistency, RestoreSlots slots, IOptions<RecoveryOptions> options, IOptions<IngestOptions> ingest,
         TimeProvider time, ILogger<RestorePackage> logger, CancellationToken cancellationToken)

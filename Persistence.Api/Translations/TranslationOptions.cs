@@ -25,7 +25,7 @@ public sealed class TranslationOptions
     [Range(1, 255)]
     public int MaxBusinessIdLength { get; set; } = 255;
 
-    /// <summary>Jobs per page of <c>GET /api/v1/translations</c> unless <c>limit</c> says otherwise.</summary>
+    /// <summary>Jobs per page of <c>GET /api/v1/translation/jobs</c> unless <c>page_size</c> says otherwise.</summary>
     [Range(1, 1000)]
     public int DefaultPageSize { get; set; } = 100;
 

@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Persistence.Api.Backpressure;
 using Persistence.Api.Callers;
+using Persistence.Api.Http;
 using Persistence.Api.Ingest;
+using Persistence.Api.OpenApi;
 using Persistence.Api.Queries;
 using Persistence.Contracts;
 using StackExchange.Redis;
@@ -12,27 +14,82 @@ namespace Persistence.Api.Translations;
 
 public static class TranslationsApi
 {
+    /// <summary>Where translation jobs live, beside the other translation reads under <c>/api/v1/translation</c>.</summary>
+    public const string JobsPrefix = QueryApi.RoutePrefix + "/jobs";
+
+    /// <summary>The first spelling of the jobs routes, kept as a deprecated alias of <see cref="JobsPrefix"/> for v1.</summary>
     public const string RoutePrefix = "/api/v1/translations";
+
+    public const string StatusParameter = "status";
+    public const string TargetLangParameter = "target_lang";
+    public const string CursorParameter = "cursor";
+    public const string PageSizeParameter = "page_size";
+
+    private static readonly AcceptedQuery ByBusinessIdQuery = new([TargetLangParameter])
+    {
+        DeprecatedNames = new Dictionary<string, string> { ["lang"] = TargetLangParameter },
+    };
+
+    private static readonly AcceptedQuery ListQuery = new([StatusParameter, TargetLangParameter, CursorParameter, PageSizeParameter])
+    {
+        DeprecatedNames = new Dictionary<string, string> { ["lang"] = TargetLangParameter, ["limit"] = PageSizeParameter },
+    };
 
     public static RouteGroupBuilder MapTranslationsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup(RoutePrefix).WithTags("Translations").AnswerUnavailableWhenDatabaseIsDown();
+        var api = app.MapGroup(JobsPrefix).WithTags("Translations").AnswerUnavailableWhenDatabaseIsDown();
+        MapJobRoutes(api, "/by-business-id", deprecatedFrom: null);
 
-        api.MapPost("/", RequestAsync)
-            .Accepts<TranslationRequest>("application/json")
-            .ProducesValidationProblem();
-        api.MapPost("/batch", RequestBatchAsync)
-            .Accepts<TranslationRequestBatch>("application/json")
-            .ProducesValidationProblem();
-        api.MapGet("/", ListAsync);
-        // Catch-all, so that business ids with slashes (docs/intro.title) can be looked up as they are.
-        api.MapGet("/{**businessId}", GetAsync);
-        api.MapPost("/{jobId}/retry", RetryAsync);
-
+        var old = app.MapGroup(RoutePrefix).WithTags("Translations").AnswerUnavailableWhenDatabaseIsDown();
+        MapJobRoutes(old, "", deprecatedFrom: JobsPrefix);
         return api;
     }
 
-    public static async Task<IResult> RequestAsync(
+    /// <summary>The job routes under one prefix; under the old one each also names its successor.</summary>
+    private static void MapJobRoutes(RouteGroupBuilder api, string byBusinessId, string? deprecatedFrom)
+    {
+        // Endpoint names are the operation ids, so the old spelling of each gets a name of its own.
+        RouteHandlerBuilder Alias(RouteHandlerBuilder endpoint, string name, string successor) =>
+            deprecatedFrom is null ? endpoint.WithName(name) : endpoint.WithName(name + "Deprecated").DeprecatedFor(deprecatedFrom + successor);
+
+        Alias(api.MapPost("/", RequestAsync), "requestTranslation", "")
+            .RequiresScope(Scopes.Ingest)
+            .AcceptsQuery()
+            .Accepts<TranslationRequest>("application/json")
+            .WithSummary("Register one text for translation")
+            .WithDescription("Registers one job per target language. Job ids derive from the business id, the content and the language, so sending the same request again registers nothing new and answers the same ids.")
+            .DocumentsBody();
+        Alias(api.MapPost("/batch", RequestBatchAsync), "requestTranslationBatch", "/batch")
+            .RequiresScope(Scopes.Ingest)
+            .AcceptsQuery()
+            .Accepts<TranslationRequestBatch>("application/json")
+            .WithSummary("Register many texts for translation")
+            .WithDescription("All or nothing: one invalid item refuses the batch, and the 400 lists every problem with its item index. Charged by its items against the key's record limit.")
+            .DocumentsBody();
+        Alias(api.MapGet("/", ListAsync), "listTranslationJobs", "")
+            .RequiresScope(Scopes.Read)
+            .AcceptsQuery(ListQuery)
+            .WithSummary("List translation jobs")
+            .WithDescription("Jobs in job id order, keyset-paged: pass next_cursor as cursor for the next page.")
+            .DocumentsInvalidQuery();
+        // Catch-all, so that business ids with slashes (docs/intro.title) can be looked up as they are.
+        Alias(api.MapGet(byBusinessId + "/{**business_id}", GetAsync), "getTranslationsOfBusinessId", "/by-business-id/{**business_id}")
+            .RequiresScope(Scopes.Read)
+            .AcceptsQuery(ByBusinessIdQuery)
+            .WithSummary("The newest job per language of a business id")
+            .WithDescription("The business id is the rest of the path as it is, slashes included (docs/intro.title).")
+            .DocumentsInvalidQuery()
+            .DocumentsNotFound();
+        Alias(api.MapPost("/{job_id}/retry", RetryAsync), "retryTranslationJob", "/{job_id}/retry")
+            .RequiresScope(Scopes.Admin)
+            .AcceptsQuery()
+            .WithSummary("Retry a failed job")
+            .WithDescription("Puts a failed job back to pending with a fresh set of attempts. 409 when the job is not failed.")
+            .DocumentsNotFound()
+            .DocumentsConflict();
+    }
+
+    public static async Task<Results<Accepted<TranslationAccepted>, ProblemHttpResult>> RequestAsync(
         HttpRequest request, TranslationValidator validator, StreamAppender appender, BacklogMonitor backlog, TimeProvider time,
         IOptions<IngestOptions> limits, ILogger<StreamAppender> logger, CancellationToken cancellationToken)
     {
@@ -60,11 +117,12 @@ public static class TranslationsApi
         }
 
         var plan = Plan.Of([read.Batch!], time.GetUtcNow());
-        var failure = await RegisterAsync(plan, appender, request.HttpContext, limits.Value, logger);
-        return failure ?? TypedResults.Accepted((string?)null, plan.Accepted[0]);
+        return await RegisterAsync(plan, appender, request.HttpContext, limits.Value, logger) is { } failure
+            ? failure
+            : TypedResults.Accepted((string?)null, plan.Accepted[0]);
     }
 
-    public static async Task<IResult> RequestBatchAsync(
+    public static async Task<Results<Accepted<TranslationBatchAccepted>, ProblemHttpResult>> RequestBatchAsync(
         HttpRequest request, TranslationValidator validator, StreamAppender appender, BacklogMonitor backlog, TimeProvider time,
         IOptions<IngestOptions> limits, IOptions<TranslationOptions> options, ILogger<StreamAppender> logger,
         CancellationToken cancellationToken)
@@ -98,58 +156,76 @@ public static class TranslationsApi
         }
 
         var plan = Plan.Of([.. items.Select(i => i!)], time.GetUtcNow());
-        var failure = await RegisterAsync(plan, appender, request.HttpContext, limits.Value, logger);
-        return failure ?? TypedResults.Accepted((string?)null, new TranslationBatchAccepted("accepted", items.Count, plan.Accepted));
+        return await RegisterAsync(plan, appender, request.HttpContext, limits.Value, logger) is { } failure
+            ? failure
+            : TypedResults.Accepted((string?)null, new TranslationBatchAccepted("accepted", items.Count, plan.Accepted));
     }
 
     public static async Task<Results<Ok<TranslationState>, ProblemHttpResult>> GetAsync(
-        string businessId, [FromQuery(Name = "lang")] string? lang, TranslationQueries queries, CancellationToken cancellationToken)
+        [FromRoute(Name = "business_id")] string businessId, [FromQuery(Name = TargetLangParameter)] string? targetLang,
+        [FromQuery(Name = "lang")] string? lang, TranslationQueries queries, CancellationToken cancellationToken)
     {
-        if (lang is not null && !RecordValidator.IsLanguageTag(lang))
+        var field = targetLang is null && lang is not null ? "lang" : TargetLangParameter;
+        targetLang ??= lang;
+        if (targetLang is not null && !RecordValidator.IsLanguageTag(targetLang))
         {
-            return Problems.InvalidQuery(new FieldError(null, "lang", "must be a BCP 47 language tag such as en, zh-CN or pt-BR"));
+            return Problems.InvalidQuery(new FieldError(null, field, "must be a BCP 47 language tag such as en, zh-CN or pt-BR"));
         }
 
-        var jobs = await queries.ByBusinessIdAsync(businessId, lang, cancellationToken);
+        var jobs = await queries.ByBusinessIdAsync(businessId, targetLang, cancellationToken);
         return jobs.Count == 0
-            ? Problems.NotFound(lang is null
+            ? Problems.NotFound(targetLang is null
                 ? $"No translation is registered for business id '{businessId}' (or it is still on its way from the queue)."
-                : $"No translation into '{lang}' is registered for business id '{businessId}'.")
+                : $"No translation into '{targetLang}' is registered for business id '{businessId}'.")
             : TypedResults.Ok(new TranslationState(businessId, jobs));
     }
 
     public static async Task<Results<Ok<JobPage>, ProblemHttpResult>> ListAsync(
-        [FromQuery(Name = "status")] string? status, [FromQuery(Name = "lang")] string? lang,
-        [FromQuery(Name = "cursor")] string? cursor, [FromQuery(Name = "limit")] int? limit,
+        [FromQuery(Name = StatusParameter)] string? status, [FromQuery(Name = TargetLangParameter)] string? targetLang,
+        [FromQuery(Name = CursorParameter)] string? cursor, [FromQuery(Name = PageSizeParameter)] string? pageSize,
+        [FromQuery(Name = "lang")] string? lang, [FromQuery(Name = "limit")] string? limit,
         TranslationQueries queries, IOptions<TranslationOptions> options, CancellationToken cancellationToken)
     {
         if (status is not null && !TranslationStatus.All.Contains(status))
         {
-            return Problems.InvalidQuery(new FieldError(null, "status", $"must be one of: {string.Join(", ", TranslationStatus.All)}"));
+            return Problems.InvalidQuery(new FieldError(null, StatusParameter, $"must be one of: {string.Join(", ", TranslationStatus.All)}"));
         }
 
-        if (lang is not null && !RecordValidator.IsLanguageTag(lang))
+        var langField = targetLang is null && lang is not null ? "lang" : TargetLangParameter;
+        targetLang ??= lang;
+        if (targetLang is not null && !RecordValidator.IsLanguageTag(targetLang))
         {
-            return Problems.InvalidQuery(new FieldError(null, "lang", "must be a BCP 47 language tag such as en, zh-CN or pt-BR"));
+            return Problems.InvalidQuery(new FieldError(null, langField, "must be a BCP 47 language tag such as en, zh-CN or pt-BR"));
         }
 
         if (cursor is not null && !TranslationKeys.IsJobId(cursor))
         {
-            return Problems.InvalidQuery(new FieldError(null, "cursor", "must be a next_cursor from an earlier page"));
+            return Problems.InvalidQuery(new FieldError(null, CursorParameter, "must be a next_cursor from an earlier page"));
         }
 
-        if (limit is < 1 || limit > options.Value.MaxPageSize)
+        // Parsed here rather than bound, so "abc" is a 400 naming the parameter like every other bad value.
+        var sizeField = pageSize is null && limit is not null ? "limit" : PageSizeParameter;
+        var sizeText = pageSize ?? limit;
+        var max = options.Value.MaxPageSize;
+        int? size = null;
+        if (sizeText is not null)
         {
-            return Problems.InvalidQuery(new FieldError(null, "limit", $"must be between 1 and {options.Value.MaxPageSize}"));
+            if (!int.TryParse(sizeText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed)
+                || parsed < 1 || parsed > max)
+            {
+                return Problems.InvalidQuery(new FieldError(null, sizeField, $"must be between 1 and {max}"));
+            }
+
+            size = parsed;
         }
 
-        var size = limit ?? options.Value.DefaultPageSize;
-        var jobs = await queries.PageAsync(status, lang, cursor, size, cancellationToken);
-        return TypedResults.Ok(new JobPage(jobs, jobs.Count == size ? jobs[^1].JobId : null));
+        var take = size ?? options.Value.DefaultPageSize;
+        var jobs = await queries.PageAsync(status, targetLang, cursor, take, cancellationToken);
+        return TypedResults.Ok(new JobPage(jobs, jobs.Count == take ? jobs[^1].JobId : null));
     }
 
     public static async Task<Results<Accepted<JobRequeued>, ProblemHttpResult>> RetryAsync(
-        string jobId, TranslationQueries queries, HttpContext context, ILogger<TranslationQueries> logger, CancellationToken cancellationToken)
+        [FromRoute(Name = "job_id")] string jobId, TranslationQueries queries, HttpContext context, ILogger<TranslationQueries> logger, CancellationToken cancellationToken)
     {
         // No job can have another shape, and the ASCII column could not even be compared with most (MySQL would fail).
         if (!TranslationKeys.IsJobId(jobId))
@@ -170,7 +246,7 @@ public static class TranslationsApi
     }
 
     /// <summary>Appends the contents and jobs in one transaction; null on success, else the 503 to answer.</summary>
-    private static async Task<IResult?> RegisterAsync(Plan plan, StreamAppender appender, HttpContext context, IngestOptions limits, ILogger logger)
+    private static async Task<ProblemHttpResult?> RegisterAsync(Plan plan, StreamAppender appender, HttpContext context, IngestOptions limits, ILogger logger)
     {
         try
         {
