@@ -28,6 +28,7 @@ public sealed class BufferedWriterTests(StackFixture stack)
         var writer = host.Services.GetRequiredService<PersistenceWriter>();
 
         var now = DateTimeOffset.UtcNow;
+        Assert.True(writer.TryEnqueueSession(TypedRecords.Session($"{prefix}-s", "processing", now, now, totalTasks: 50)));
         for (var i = 0; i < 50; i++)
         {
             Assert.True(writer.TryEnqueueTask(TypedRecords.Task($"{prefix}-t{i}", $"{prefix}-s", i % 10 == 3 ? "exploded" : "pending", now, now)));
