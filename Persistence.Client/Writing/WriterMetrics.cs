@@ -7,8 +7,12 @@ internal sealed class WriterMetrics : IDisposable
 {
     private readonly Meter _meter;
 
+    // A factory's meters are shared and the factory's to dispose; only a meter of our own is ours.
+    private readonly bool _ownsMeter;
+
     public WriterMetrics(IMeterFactory? factory)
     {
+        _ownsMeter = factory is null;
         _meter = factory?.Create(PersistenceWriter.MeterName) ?? new Meter(PersistenceWriter.MeterName);
         Delivered = _meter.CreateCounter<long>("persistence.client.writer.delivered", "{record}", "Records the API accepted (202).");
         Undelivered = _meter.CreateCounter<long>("persistence.client.writer.undelivered", "{record}", "Records given up: refused by the API for good, or held past the shutdown timeout.");
@@ -27,5 +31,11 @@ internal sealed class WriterMetrics : IDisposable
     public void ObserveQueued(Func<IEnumerable<Measurement<long>>> observe) =>
         _meter.CreateObservableGauge("persistence.client.writer.queued", observe, "{record}", "Records held, not yet sent.");
 
-    public void Dispose() => _meter.Dispose();
+    public void Dispose()
+    {
+        if (_ownsMeter)
+        {
+            _meter.Dispose();
+        }
+    }
 }
