@@ -193,10 +193,10 @@ public sealed class PersistenceClientTests(StackFixture stack) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Dead_letters_are_listed_read_replayed_and_deleted_and_gc_runs_dry()
+    public async Task Dead_letters_are_listed_read_replayed_and_deleted_and_gc_runs_dry_without_touching_other_tests_rows()
     {
         var prefix = Records.Prefix();
-        var ids = await DeadLetterAsync(prefix, 3);
+        var ids = await DeadLetteredTasks.AddAsync(stack.RedisConnectionString, prefix, 3);
 
         var listed = new List<DeadLetter>();
         await foreach (var letter in Client.ListDeadLettersAsync(pageSize: 1))
@@ -214,8 +214,7 @@ public sealed class PersistenceClientTests(StackFixture stack) : IAsyncLifetime
         Assert.True(await Client.DeleteDeadLetterAsync(ids[1]));
         Assert.False(await Client.DeleteDeadLetterAsync(ids[1]));
         Assert.Null(await Client.GetDeadLetterAsync(ids[1]));
-        Assert.True((await Client.ReplayAllDeadLettersAsync()).Replayed >= 1);
-        Assert.Null(await Client.GetDeadLetterAsync(ids[2]));
+        Assert.True(await Client.DeleteDeadLetterAsync(ids[2]));
 
         await Client.FlushAllAsync(TimeSpan.FromSeconds(60));
         Assert.NotNull(await Client.GetTaskAsync($"{prefix}-t0"));
@@ -224,28 +223,6 @@ public sealed class PersistenceClientTests(StackFixture stack) : IAsyncLifetime
         var gc = await Client.CollectGarbageAsync(dryRun: true);
         Assert.True(gc.DryRun);
         Assert.True(gc.Cutoff < DateTimeOffset.UtcNow);
-    }
-
-    /// <summary>Valid task records dead-lettered as the worker does it, for a cause that is gone.</summary>
-    private async Task<List<string>> DeadLetterAsync(string prefix, int count)
-    {
-        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(stack.RedisConnectionString);
-        var ids = new List<string>();
-        for (var i = 0; i < count; i++)
-        {
-            var record = TypedRecords.Task($"{prefix}-t{i}", $"{prefix}-s", "pending", Records.Created, Records.Created);
-            ids.Add((await redis.GetDatabase().StreamAddAsync(PersistenceStreams.DeadLetters,
-            [
-                new(PersistenceStreams.Fields.SourceStream, PersistenceStreams.Tasks),
-                new(PersistenceStreams.Fields.SourceId, $"1-{i}"),
-                new(PersistenceStreams.Fields.Reason, "client test"),
-                new(PersistenceStreams.Fields.Deliveries, 1),
-                new(PersistenceStreams.Fields.DeadLetteredAt, DateTimeOffset.UtcNow.ToString("O")),
-                new(PersistenceStreams.Fields.Record, JsonSerializer.Serialize(record, PersistenceJsonContext.Default.TaskRecord)),
-            ])).ToString());
-        }
-
-        return ids;
     }
 
     private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done)
