@@ -2,6 +2,7 @@ using System.Text.Json;
 using MySqlConnector;
 using Persistence.Contracts;
 using StackExchange.Redis;
+using Translation.Worker.Backup;
 
 namespace Integration.Tests;
 
@@ -90,6 +91,46 @@ public sealed class BackupRestoreTests(BackupDrillFixture stack) : IDisposable
 
         Assert.Equal(1, verified);
         Assert.Contains("streams/dead-letters.jsonl", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_forced_restore_over_live_data_adds_back_only_the_entries_that_are_gone_under_their_first_id()
+    {
+        await PostAsync(Records.Prefix(), tasksFrom: 0, tasks: 20, sessionsFrom: 0, sessions: 1, secondsAfterCreation: 1);
+        var backup = Path.Combine(_backups, "forced");
+        var (backedUp, output) = await RunAsync("backup", "--to", backup);
+        Assert.True(backedUp == 0, output);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.RedisConnectionString);
+        var database = redis.GetDatabase();
+        var lengths = await StreamLengthsAsync();
+        // As trimming would after a flush: the stream has gone past this id, so it cannot be added under it again.
+        var gone = (await database.StreamRangeAsync(PersistenceStreams.Tasks, "-", "+", 1))[0];
+        await database.StreamDeleteAsync(PersistenceStreams.Tasks, [gone.Id]);
+
+        var (restored, report) = await RunAsync("restore", "--from", backup, "--force");
+
+        Assert.True(restored == 0, report);
+        Assert.Contains("1 stream entries added", report, StringComparison.Ordinal);
+        Assert.Equal(lengths, await StreamLengthsAsync());
+        var readded = (await database.StreamRangeAsync(PersistenceStreams.Tasks, "-", "+", 1, Order.Descending))[0];
+        Assert.Equal(gone.Id.ToString(), readded[PersistenceStreams.Fields.ArrivedAs].ToString());
+        Assert.Equal(gone[PersistenceStreams.Fields.Record], readded[PersistenceStreams.Fields.Record]);
+    }
+
+    [Fact]
+    public async Task The_worker_writes_backups_on_its_cron_schedule_into_folders_of_their_own_that_verify()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(150);
+        while (BackupRetention.Complete(stack.ScheduledBackups).Count == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "No scheduled backup appeared.\n" + stack.LogLines(stack.Stack.Workers[0], "ackup"));
+            await Task.Delay(1000);
+        }
+
+        var scheduled = BackupRetention.Complete(stack.ScheduledBackups)[^1];
+        Assert.Matches(@"^\d{8}T\d{6}Z$", Path.GetFileName(scheduled));
+        var (verified, output) = await RunAsync("restore", "--from", scheduled, "--verify");
+        Assert.True(verified == 0, output);
     }
 
     public void Dispose()
