@@ -68,7 +68,7 @@ var workers = Enumerable.Range(0, stack.Workers)
         .WithReference(database).WaitFor(mysql)
         .WithEnvironment("Flush__ConsumerName", StackResources.WorkerInstance(i))
         .WithSettings(stack.WorkerSettings)
-        .WithWorkerCommands(database))
+        .WithWorkerCommands(database, redis, Path.Combine(stack.StateDirectory, "backups")))
     .ToList();
 
 // Every replica is a destination of its own, so YARP balances and health-checks each; several gateway instances

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using MySqlConnector;
 using Persistence.Maintenance.GarbageCollection;
+using Translation.Worker.Backup;
 using Translation.Worker.Migrations;
 
 namespace Translation.Worker;
@@ -9,6 +10,7 @@ namespace Translation.Worker;
 /// <summary>
 /// One-shot operator commands run instead of the worker: <c>migrate [--status]</c> and <c>gc [--dry-run]</c>. They
 /// need only MySQL, so they work while Redis is down, and they exit with a status a deployment script can test.
+/// <c>backup</c> and <c>restore</c> (<see cref="BackupCommand"/>) need Redis as well.
 /// </summary>
 public static class WorkerCommands
 {
@@ -18,11 +20,22 @@ public static class WorkerCommands
     private const string StatusFlag = "--status";
     private const string DryRunFlag = "--dry-run";
 
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is Migrate or CollectGarbage;
+    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is Migrate or CollectGarbage or BackupCommand.Backup or BackupCommand.Restore;
 
     public static async Task<int> RunAsync(string[] args)
     {
         var verb = args[0];
+        if (verb is BackupCommand.Backup or BackupCommand.Restore)
+        {
+            using var stop = new CancellationTokenSource();
+            Console.CancelKeyPress += (_, e) =>
+            {
+                e.Cancel = true;
+                stop.Cancel();
+            };
+            return await BackupCommand.RunAsync(args, stop.Token);
+        }
+
         var flags = args.Skip(1).Where(a => a.StartsWith("--", StringComparison.Ordinal) && !a.Contains('=', StringComparison.Ordinal)).ToList();
         var allowed = verb == Migrate ? StatusFlag : DryRunFlag;
         if (flags.Any(f => f != allowed))

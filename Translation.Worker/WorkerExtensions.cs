@@ -1,5 +1,6 @@
 using Persistence.Contracts;
 using StackExchange.Redis;
+using Translation.Worker.Backup;
 using Translation.Worker.Flushing;
 using Translation.Worker.GarbageCollection;
 using Translation.Worker.Migrations;
@@ -27,6 +28,7 @@ public static class WorkerExtensions
         builder.AddMigrations();
         builder.AddFlushing();
         builder.AddGarbageCollection();
+        builder.AddScheduledBackups();
         builder.AddProcessing();
         return builder;
     }

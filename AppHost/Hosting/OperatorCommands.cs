@@ -13,10 +13,18 @@ public static class OperatorCommands
 
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromMinutes(2) };
 
-    public static IResourceBuilder<ProjectResource> WithWorkerCommands(this IResourceBuilder<ProjectResource> worker, IResourceBuilder<SchemaResource> database)
+    public static IResourceBuilder<ProjectResource> WithWorkerCommands(
+        this IResourceBuilder<ProjectResource> worker, IResourceBuilder<SchemaResource> database, IResourceBuilder<IResourceWithConnectionString> redis, string backupDirectory)
     {
         var assembly = BuildOutput.AssemblyPath(worker.Resource.GetProjectMetadata().ProjectPath);
         return worker
+            .WithCommand("backup", "Back up", async context =>
+            {
+                // A folder per run, named by its UTC start like the worker's scheduled backups, so they sort together.
+                var target = Path.Combine(backupDirectory, DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+                var redisConnection = await redis.Resource.ConnectionStringExpression.GetValueAsync(context.CancellationToken);
+                return await RunWorkerCommandAsync(assembly, database.Resource, ["backup", "--to", target, $"--ConnectionStrings:{redis.Resource.Name}={redisConnection}"], context.CancellationToken);
+            }, ReadOnly("Writes a backup of MySQL and the un-flushed Redis entries to the state folder's backups/.", "Save"))
             .WithCommand("migrate-status", "Migration status", context => RunWorkerCommandAsync(assembly, database.Resource, ["migrate", "--status"], context.CancellationToken), ReadOnly("Lists applied and pending migrations; changes nothing.", "DatabaseSearch"))
             .WithCommand("gc-dry-run", "GC dry run", context => RunWorkerCommandAsync(assembly, database.Resource, ["gc", "--dry-run"], context.CancellationToken), ReadOnly("Counts what garbage collection would delete.", "DeleteDismiss"))
             .WithCommand("gc", "Collect garbage", context => RunWorkerCommandAsync(assembly, database.Resource, ["gc"], context.CancellationToken), new CommandOptions

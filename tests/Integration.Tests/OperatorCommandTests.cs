@@ -18,6 +18,17 @@ public sealed class OperatorCommandTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task A_worker_writes_a_verifiable_backup_into_the_state_folder_on_command()
+    {
+        var result = await stack.Stack.ExecuteAsync(stack.Stack.Workers[0], "backup");
+
+        var folder = Assert.Single(System.Text.RegularExpressions.Regex.Matches(result, @"Backed up to (\S+) in")).Groups[1].Value;
+        Assert.StartsWith(Path.Combine(stack.StateDirectory, "backups"), folder, StringComparison.Ordinal);
+        var (verified, output) = await stack.RunWorkerCommandAsync("restore", "--from", folder, "--verify");
+        Assert.True(verified == 0, output);
+    }
+
+    [Fact]
     public async Task An_API_replica_flushes_on_command_and_reports_the_streams()
     {
         await stack.PostTasksAsync(Records.Tasks(Records.Prefix(), 5));

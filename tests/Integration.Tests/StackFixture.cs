@@ -92,6 +92,18 @@ public class StackFixture : IAsyncLifetime
         return client;
     }
 
+    /// <summary>
+    /// Stops every process of the stack, runs <paramref name="whileDown"/> (which may delete the data folders), and
+    /// starts the stack again on the same state folder, so with the same secrets and key.
+    /// </summary>
+    public async Task RestartStackAsync(Action whileDown)
+    {
+        Gateway.Dispose();
+        await Stack.DisposeAsync();
+        whileDown();
+        await InitializeAsync();
+    }
+
     public async Task DisposeAsync()
     {
         Gateway?.Dispose();

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Security.Cryptography;
+using MySqlConnector;
+using StackExchange.Redis;
+
+namespace Translation.Worker.Backup;
+
+/// <summary>
+/// Writes one backup folder: the Redis streams first, then the MySQL dump. In that order nothing falls between the
+/// two: an entry trimmed after its stream was copied was committed before it was trimmed, so the later snapshot has it.
+/// </summary>
+public sealed class BackupWriter(MySqlDataSource dataSource, IConnectionMultiplexer redis, MySqlTools tools, TimeProvider time)
+{
+    public const string DumpFileName = "mysql.sql";
+
+    public async Task<BackupManifest> WriteAsync(string directory, CancellationToken cancellationToken)
+    {
+        if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any())
+        {
+            throw new InvalidOperationException($"{directory} is not empty; a backup goes into a new or empty folder.");
+        }
+
+        var started = time.GetTimestamp();
+        var createdAt = time.GetUtcNow();
+        Directory.CreateDirectory(Path.Combine(directory, "streams"));
+        var database = redis.GetDatabase();
+        var files = new List<BackupFile>();
+        foreach (var stream in StreamArchive.Streams)
+        {
+            var relative = StreamArchive.FileName(stream);
+            long entries;
+            await using (var output = File.Create(Path.Combine(directory, relative)))
+            {
+                entries = await StreamArchive.WriteAsync(database, stream, output, cancellationToken);
+            }
+
+            files.Add(await DescribeAsync(directory, relative, BackupFile.StreamEntries, cancellationToken) with { Stream = stream, Entries = entries });
+        }
+
+        await tools.DumpAsync(Path.Combine(directory, DumpFileName), cancellationToken);
+        files.Add(await DescribeAsync(directory, DumpFileName, BackupFile.MySqlDump, cancellationToken));
+
+        var manifest = new BackupManifest(
+            BackupManifest.CurrentFormat,
+            createdAt,
+            typeof(BackupWriter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown",
+            await ServerVersionAsync(cancellationToken),
+            await tools.DumpToolVersionAsync(cancellationToken),
+            RedisVersion(),
+            await SchemaVersionAsync(cancellationToken),
+            (long)time.GetElapsedTime(started).TotalMilliseconds,
+            files);
+        await BackupManifest.WriteAsync(directory, manifest, cancellationToken);
+        return manifest;
+    }
+
+    public static async Task<BackupFile> DescribeAsync(string directory, string relative, string kind, CancellationToken cancellationToken)
+    {
+        await using var file = File.OpenRead(Path.Combine(directory, relative));
+        var hash = await SHA256.HashDataAsync(file, cancellationToken);
+        return new BackupFile(relative.Replace('\\', '/'), kind, file.Length, Convert.ToHexStringLower(hash));
+    }
+
+    private async Task<string> ServerVersionAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return connection.ServerVersion;
+    }
+
+    private async Task<int> SchemaVersionAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new MySqlCommand("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", connection);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private string RedisVersion()
+    {
+        var endpoint = redis.GetEndPoints().FirstOrDefault();
+        return endpoint is null ? "unknown" : redis.GetServer(endpoint).Version.ToString();
+    }
+}

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using MySqlConnector;
+
+namespace Translation.Worker.Backup;
+
+/// <summary>
+/// Runs <c>mariadb-dump</c> and the <c>mariadb</c> client against the database of a connection string. The password
+/// goes in an owner-only option file rather than on the command line, where every local user could read it.
+/// </summary>
+public sealed class MySqlTools(BackupOptions options, string connectionString)
+{
+    private readonly MySqlConnectionStringBuilder _connection = new(connectionString);
+
+    public string Database => _connection.Database;
+
+    /// <summary>
+    /// A logical dump in one <c>--single-transaction</c> snapshot: consistent for InnoDB without locking out the
+    /// flushers, and replayable into any later MariaDB or MySQL by the ordinary client.
+    /// </summary>
+    public Task DumpAsync(string outputPath, CancellationToken cancellationToken) =>
+        RunAsync(options.DumpTool,
+            ["--single-transaction", "--quick", "--hex-blob", "--no-tablespaces", "--skip-lock-tables", "--default-character-set=utf8mb4", $"--result-file={outputPath}", Database],
+            input: null, cancellationToken);
+
+    /// <summary>Replays a dump; its DROP/CREATE TABLE statements replace whatever tables the database has.</summary>
+    public async Task ReplayAsync(string dumpPath, CancellationToken cancellationToken)
+    {
+        await using var input = File.OpenRead(dumpPath);
+        await RunAsync(options.ClientTool, ["--default-character-set=utf8mb4", Database], input, cancellationToken);
+    }
+
+    public async Task<string> DumpToolVersionAsync(CancellationToken cancellationToken) =>
+        (await RunAsync(options.DumpTool, ["--version"], input: null, cancellationToken, withCredentials: false)).Trim();
+
+    private async Task<string> RunAsync(string tool, IReadOnlyList<string> arguments, Stream? input, CancellationToken cancellationToken, bool withCredentials = true)
+    {
+        var optionFile = withCredentials ? WriteOptionFile() : null;
+        try
+        {
+            var start = new ProcessStartInfo(tool)
+            {
+                RedirectStandardInput = input is not null,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            if (optionFile is not null)
+            {
+                // Must come first: the tools read it only in that place.
+                start.ArgumentList.Add($"--defaults-extra-file={optionFile}");
+            }
+
+            foreach (var argument in arguments)
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            using var process = Process.Start(start) ?? throw new InvalidOperationException($"{tool} did not start.");
+            var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+            var error = process.StandardError.ReadToEndAsync(cancellationToken);
+            if (input is not null)
+            {
+                await input.CopyToAsync(process.StandardInput.BaseStream, cancellationToken);
+                process.StandardInput.Close();
+            }
+
+            try
+            {
+                await process.WaitForExitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw;
+            }
+
+            return process.ExitCode == 0
+                ? await output
+                : throw new InvalidOperationException($"{Path.GetFileName(tool)} exited with {process.ExitCode}: {(await error).Trim()}");
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new InvalidOperationException($"{tool} could not be run ({ex.Message}); install the MariaDB client tools or set Backup:DumpTool and Backup:ClientTool.", ex);
+        }
+        finally
+        {
+            if (optionFile is not null)
+            {
+                File.Delete(optionFile);
+            }
+        }
+    }
+
+    private string WriteOptionFile()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"backup-{Guid.NewGuid():N}.cnf");
+        var text = new StringBuilder()
+            .AppendLine("[client]")
+            .AppendLine(CultureInfo.InvariantCulture, $"host={_connection.Server}")
+            .AppendLine(CultureInfo.InvariantCulture, $"port={_connection.Port}")
+            .AppendLine(CultureInfo.InvariantCulture, $"user={_connection.UserID}")
+            .AppendLine(CultureInfo.InvariantCulture, $"password=\"{_connection.Password.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"")
+            .AppendLine("protocol=tcp")
+            .ToString();
+        var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var file = new StreamWriter(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), fileOptions))
+        {
+            file.Write(text);
+        }
+
+        return path;
+    }
+}

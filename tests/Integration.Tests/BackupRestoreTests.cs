@@ -1,0 +1,204 @@
+using System.Text.Json;
+using MySqlConnector;
+using Persistence.Contracts;
+using StackExchange.Redis;
+using Translation.Worker.Backup;
+
+namespace Integration.Tests;
+
+/// <summary>
+/// The restore drill: rows in MySQL and entries still un-flushed in Redis are backed up, both data folders are
+/// destroyed, and a fresh stack restored from the backup has every row and every entry, which then flush.
+/// </summary>
+[Collection(BackupDrillDefinition.Name)]
+public sealed class BackupRestoreTests(BackupDrillFixture stack) : IDisposable
+{
+    private static readonly string[] Tables = ["translation_sessions", "translation_tasks"];
+
+    private readonly string _backups = Path.Combine(Path.GetTempPath(), "persistence-backup-" + Guid.NewGuid().ToString("N")[..8]);
+
+    [Fact]
+    public async Task A_backup_restored_into_a_destroyed_stack_brings_back_every_row_and_every_unflushed_entry_which_then_flush()
+    {
+        var prefix = Records.Prefix();
+        // Flushed: 300 tasks and 20 sessions in MySQL.
+        await PostAsync(prefix, tasksFrom: 0, tasks: 300, sessionsFrom: 0, sessions: 20, secondsAfterCreation: 1);
+        await stack.FlushAsync();
+
+        // Un-flushed: with the worker stopped, 200 new tasks, newer states of 50 stored ones, and 10 new sessions stay
+        // in the streams; one dead letter sits beside them.
+        await stack.Stack.StopResourceAsync(stack.Stack.Workers[0]);
+        await PostAsync(prefix, tasksFrom: 300, tasks: 200, sessionsFrom: 20, sessions: 10, secondsAfterCreation: 1);
+        using (var newer = await stack.PostTasksAsync(Enumerable.Range(0, 50).Select(i => Records.Task($"{prefix}-t{i}", $"{prefix}-s0", "completed", 5, "done"))))
+        {
+            Assert.True(newer.IsSuccessStatusCode);
+        }
+
+        await AddDeadLetterAsync(prefix);
+        var tablesBefore = await ChecksumsAsync();
+        var streamsBefore = await StreamLengthsAsync();
+        Assert.True(streamsBefore[PersistenceStreams.Tasks] >= 550, $"tasks stream has {streamsBefore[PersistenceStreams.Tasks]} entries");
+
+        var backup = Path.Combine(_backups, "drill");
+        var (backedUp, backupOutput) = await RunAsync("backup", "--to", backup);
+        Assert.True(backedUp == 0, backupOutput);
+        var (verified, verifyOutput) = await RunAsync("restore", "--from", backup, "--verify");
+        Assert.True(verified == 0, verifyOutput);
+        var (refused, refusal) = await RunAsync("restore", "--from", backup);
+        Assert.Equal(1, refused);
+        Assert.Contains("Refusing to restore", refusal, StringComparison.Ordinal);
+
+        await stack.RestartOnEmptyDataAsync();
+        Assert.Equal(0, await TaskRowsAsync(prefix));
+        // Restored with the worker stopped, the stack must hold exactly what the backup held.
+        await stack.Stack.StopResourceAsync(stack.Stack.Workers[0]);
+        var (restored, restoreOutput) = await RunAsync("restore", "--from", backup);
+        Assert.True(restored == 0, restoreOutput);
+
+        Assert.Equal(tablesBefore, await ChecksumsAsync());
+        Assert.Equal(streamsBefore, await StreamLengthsAsync());
+        Assert.Equal(300, await TaskRowsAsync(prefix));
+
+        // Started again, the worker flushes the restored entries as it would have flushed the originals.
+        await stack.Stack.StartResourceAsync(stack.Stack.Workers[0]);
+        await stack.FlushAsync();
+        await using var db = stack.OpenDatabase();
+        Assert.Equal(500, await TaskRowsAsync(prefix));
+        Assert.Equal(30, await Rows.CountAsync(db, "translation_sessions", "session_id", prefix));
+        await using var updated = new MySqlCommand("SELECT COUNT(*) FROM translation_tasks WHERE task_id LIKE CONCAT(@prefix, '-%') AND status = 'completed' AND translated_text = 'done'", db);
+        updated.Parameters.AddWithValue("@prefix", prefix);
+        Assert.Equal(50L, Convert.ToInt64(await updated.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task Verify_names_the_file_of_a_backup_that_was_altered_after_it_was_written()
+    {
+        await using (var redis = await ConnectionMultiplexer.ConnectAsync(stack.RedisConnectionString))
+        {
+            // At least one entry, so the stream file has a byte to change.
+            await redis.GetDatabase().StreamAddAsync(PersistenceStreams.DeadLetters, PersistenceStreams.Fields.Reason, "verify test");
+        }
+
+        var backup = Path.Combine(_backups, "altered");
+        var (backedUp, output) = await RunAsync("backup", "--to", backup);
+        Assert.True(backedUp == 0, output);
+        var file = Path.Combine(backup, "streams", "dead-letters.jsonl");
+        var bytes = await File.ReadAllBytesAsync(file);
+        bytes[^2] ^= 0x01;
+        await File.WriteAllBytesAsync(file, bytes);
+
+        var (verified, message) = await RunAsync("restore", "--from", backup, "--verify");
+
+        Assert.Equal(1, verified);
+        Assert.Contains("streams/dead-letters.jsonl", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_forced_restore_over_live_data_adds_back_only_the_entries_that_are_gone_under_their_first_id()
+    {
+        await PostAsync(Records.Prefix(), tasksFrom: 0, tasks: 20, sessionsFrom: 0, sessions: 1, secondsAfterCreation: 1);
+        var backup = Path.Combine(_backups, "forced");
+        var (backedUp, output) = await RunAsync("backup", "--to", backup);
+        Assert.True(backedUp == 0, output);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.RedisConnectionString);
+        var database = redis.GetDatabase();
+        var lengths = await StreamLengthsAsync();
+        // As trimming would after a flush: the stream has gone past this id, so it cannot be added under it again.
+        var gone = (await database.StreamRangeAsync(PersistenceStreams.Tasks, "-", "+", 1))[0];
+        await database.StreamDeleteAsync(PersistenceStreams.Tasks, [gone.Id]);
+
+        var (restored, report) = await RunAsync("restore", "--from", backup, "--force");
+
+        Assert.True(restored == 0, report);
+        Assert.Contains("1 stream entries added", report, StringComparison.Ordinal);
+        Assert.Equal(lengths, await StreamLengthsAsync());
+        var readded = (await database.StreamRangeAsync(PersistenceStreams.Tasks, "-", "+", 1, Order.Descending))[0];
+        Assert.Equal(gone.Id.ToString(), readded[PersistenceStreams.Fields.ArrivedAs].ToString());
+        Assert.Equal(gone[PersistenceStreams.Fields.Record], readded[PersistenceStreams.Fields.Record]);
+    }
+
+    [Fact]
+    public async Task The_worker_writes_backups_on_its_cron_schedule_into_folders_of_their_own_that_verify()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(150);
+        while (BackupRetention.Complete(stack.ScheduledBackups).Count == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "No scheduled backup appeared.\n" + stack.LogLines(stack.Stack.Workers[0], "ackup"));
+            await Task.Delay(1000);
+        }
+
+        var scheduled = BackupRetention.Complete(stack.ScheduledBackups)[^1];
+        Assert.Matches(@"^\d{8}T\d{6}Z$", Path.GetFileName(scheduled));
+        var (verified, output) = await RunAsync("restore", "--from", scheduled, "--verify");
+        Assert.True(verified == 0, output);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_backups))
+        {
+            Directory.Delete(_backups, recursive: true);
+        }
+    }
+
+    private Task<(int ExitCode, string Output)> RunAsync(params string[] arguments) =>
+        stack.RunWorkerCommandAsync([.. arguments, $"--ConnectionStrings:{StackResources.Redis}={stack.RedisConnectionString}"]);
+
+    private async Task PostAsync(string prefix, int tasksFrom, int tasks, int sessionsFrom, int sessions, int secondsAfterCreation)
+    {
+        using (var response = await stack.PostTasksAsync(Records.Tasks(prefix, tasks, tasksFrom)))
+        {
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        using (var response = await stack.PostSessionsAsync(Enumerable.Range(sessionsFrom, sessions).Select(i => Records.Session($"{prefix}-s{i}", "processing", secondsAfterCreation))))
+        {
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        }
+    }
+
+    private async Task AddDeadLetterAsync(string prefix)
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.RedisConnectionString);
+        await redis.GetDatabase().StreamAddAsync(PersistenceStreams.DeadLetters,
+        [
+            new(PersistenceStreams.Fields.SourceStream, PersistenceStreams.Tasks),
+            new(PersistenceStreams.Fields.SourceId, "1-0"),
+            new(PersistenceStreams.Fields.Reason, "Delivered 21 times without a commit; it may crash workers."),
+            new(PersistenceStreams.Fields.Record, JsonSerializer.Serialize(Records.Task($"{prefix}-dead", $"{prefix}-s0"))),
+        ]);
+    }
+
+    private async Task<Dictionary<string, long>> ChecksumsAsync()
+    {
+        await using var db = stack.OpenDatabase();
+        await using var command = new MySqlCommand($"CHECKSUM TABLE {string.Join(", ", Tables)} EXTENDED", db);
+        await using var reader = await command.ExecuteReaderAsync();
+        var sums = new Dictionary<string, long>();
+        while (await reader.ReadAsync())
+        {
+            sums[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return sums;
+    }
+
+    private async Task<Dictionary<string, long>> StreamLengthsAsync()
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.RedisConnectionString);
+        var database = redis.GetDatabase();
+        var lengths = new Dictionary<string, long>();
+        foreach (var stream in (string[])[.. PersistenceStreams.Data, PersistenceStreams.DeadLetters])
+        {
+            lengths[stream] = await database.StreamLengthAsync(stream);
+        }
+
+        return lengths;
+    }
+
+    private async Task<long> TaskRowsAsync(string prefix)
+    {
+        await using var db = stack.OpenDatabase();
+        return await Rows.CountAsync(db, "translation_tasks", "task_id", prefix);
+    }
+}
