@@ -19,6 +19,7 @@ public sealed class StreamFlusher<TRecord>(
     MySqlDataSource dataSource,
     SchemaGate schema,
     FlushMetrics metrics,
+    StorageMetrics storage,
     TimeProvider time,
     IOptions<FlushOptions> options,
     IHostApplicationLifetime lifetime,
@@ -29,6 +30,7 @@ public sealed class StreamFlusher<TRecord>(
 
     private readonly FlushOptions _options = options.Value;
     private readonly UpsertWriter<TRecord> _writer = new(table);
+    private readonly RecordColumn<TRecord>? _status = table.Columns.FirstOrDefault(c => c.Name == "status");
     private readonly IDatabase _redis = redis.GetDatabase();
     private RedisRetry? _retry;
     private StreamAcknowledger? _acknowledger;
@@ -263,6 +265,7 @@ public sealed class StreamFlusher<TRecord>(
                 var elapsed = time.GetElapsedTime(started);
                 await Acknowledger.AcknowledgeAsync([.. items.Select(i => i.Entry.Id)], elapsed, cancellationToken);
                 metrics.Committed(table.Stream, items.Count, elapsed);
+                metrics.CommittedStatuses(table.Stream, items.Select(i => _status?.Value(i.Record!) as string));
                 Log.BatchCommitted(logger, table.Stream, items.Count, elapsed.TotalMilliseconds);
                 return;
             }
@@ -314,10 +317,13 @@ public sealed class StreamFlusher<TRecord>(
 
     private async Task CommitAsync(List<FlushItem<TRecord>> items, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await _writer.WriteAsync(connection, transaction, items, _options.MaxStatementBytes, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await storage.MeasureAsync(StorageMetrics.MySql, "upsert", async () =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await _writer.WriteAsync(connection, transaction, items, _options.MaxStatementBytes, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        });
     }
 
     /// <summary>Data errors are properties of the record and would fail forever; everything else is worth retrying.</summary>
