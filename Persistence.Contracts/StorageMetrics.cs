@@ -29,18 +29,18 @@ public sealed class StorageMetrics
         var started = Stopwatch.GetTimestamp();
         var backendTag = new KeyValuePair<string, object?>("backend", backend);
         var operationTag = new KeyValuePair<string, object?>("operation", operation);
+        var failed = true;
         try
         {
-            return await run();
-        }
-        catch
-        {
-            _errors.Add(1, backendTag, operationTag);
-            throw;
+            var result = await run();
+            failed = false;
+            return result;
         }
         finally
         {
             _duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, backendTag, operationTag);
+            // Adding 0 on success exports the error series before the first error: an error rate needs both.
+            _errors.Add(failed ? 1 : 0, backendTag, operationTag);
         }
     }
 

@@ -35,6 +35,7 @@ public sealed class BacklogMonitor : BackgroundService
         var meter = PersistenceTelemetry.CreateMeter(meters);
         meter.CreateObservableGauge("persistence.ingest.backlog", () => _current.Backlog, "{record}", "Records accepted and not yet committed, as last measured.");
         meter.CreateObservableGauge("persistence.ingest.shedding", () => _current.Shedding ? 1 : 0, description: "1 while batches are refused for backpressure.");
+        meter.CreateObservableGauge("persistence.redis.memory_used_ratio", () => _current.MemoryRatio, "1", "Redis used_memory over maxmemory, as last measured; 0 without a maxmemory.");
         _refused = meter.CreateCounter<long>("persistence.ingest.refused", "{batch}", "Batches refused with 503 for backpressure.");
     }
 
