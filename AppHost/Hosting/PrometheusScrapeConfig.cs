@@ -19,15 +19,23 @@ public static class PrometheusScrapeConfig
 
     public static string FilePath(string stateDirectory) => Path.Combine(stateDirectory, FileName);
 
+    /// <summary>The repository's alert rules, loaded too when the stack runs from a checkout.</summary>
+    public static string AlertRules { get; } = Path.Combine(BuildOutput.RepositoryRoot, "deploy", "prometheus", "alerts.yml");
+
     /// <summary>The configuration for <paramref name="rows"/>; instances without an http endpoint yet are left out.</summary>
-    public static string Render(IEnumerable<ResourceRow> rows)
+    public static string Render(IEnumerable<ResourceRow> rows, string? ruleFile = null)
     {
         var text = new StringBuilder()
             .AppendLine("# Written by the AppHost for the stack that runs now; rewritten when it changes.")
             .AppendLine("global:")
             .AppendLine($"  scrape_interval: {ScrapeInterval}")
-            .AppendLine($"  evaluation_interval: {ScrapeInterval}")
-            .AppendLine("scrape_configs:");
+            .AppendLine($"  evaluation_interval: {ScrapeInterval}");
+        if (ruleFile is not null)
+        {
+            text.AppendLine("rule_files:").AppendLine($"  - '{ruleFile.Replace("'", "''", StringComparison.Ordinal)}'");
+        }
+
+        text.AppendLine("scrape_configs:");
         var services = rows.Where(r => r.Kind == "project").ToList();
         foreach (var role in Roles)
         {

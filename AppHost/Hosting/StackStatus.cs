@@ -126,7 +126,8 @@ public sealed partial class StackStatus(
             if (content != _written)
             {
                 OwnerOnlyFile.Write(FilePath(options.StateDirectory), content);
-                OwnerOnlyFile.Write(PrometheusScrapeConfig.FilePath(options.StateDirectory), PrometheusScrapeConfig.Render(Rows()));
+                OwnerOnlyFile.Write(PrometheusScrapeConfig.FilePath(options.StateDirectory), PrometheusScrapeConfig.Render(
+                    Rows(), File.Exists(PrometheusScrapeConfig.AlertRules) ? PrometheusScrapeConfig.AlertRules : null));
                 _written = content;
             }
         }

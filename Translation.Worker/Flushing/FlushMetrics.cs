@@ -33,10 +33,12 @@ public sealed class FlushMetrics
         _batchDuration = meter.CreateHistogram<double>("persistence.flush.duration", "s", "Time to write and commit one batch.");
         _batchSize = meter.CreateHistogram<int>("persistence.flush.batch_size", "{record}", "Records per committed batch.");
 
-        // A counter that never moved is not exported at all; the alert on it and the dashboard need it at 0.
+        // A counter that never moved is not exported at all; the alerts on these and the dashboard need them at 0.
         foreach (var stream in PersistenceStreams.Data)
         {
-            _refusedAfterAcceptance.Add(0, new KeyValuePair<string, object?>("stream", stream));
+            var tag = new KeyValuePair<string, object?>("stream", stream);
+            _deadLettered.Add(0, tag);
+            _refusedAfterAcceptance.Add(0, tag);
         }
     }
 

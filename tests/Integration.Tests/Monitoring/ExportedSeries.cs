@@ -19,6 +19,7 @@ public static class ExportedSeries
         "persistence_ingest_backlog",
         "persistence_ingest_shedding",
         "persistence_dead_letters_stored",
+        "persistence_flush_dead_lettered_total",
         // Flushes.
         "persistence_flush_records_total",
         "persistence_flush_duration_seconds_count",

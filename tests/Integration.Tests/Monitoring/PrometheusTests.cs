@@ -46,6 +46,14 @@ public sealed class PrometheusTests(StackFixture stack, ITestOutputHelper output
         output.WriteLine(string.Join('\n', exported.Order(StringComparer.Ordinal)));
         var missing = ExportedSeries.Names.Where(name => !exported.Contains(name)).ToList();
         Assert.True(missing.Count == 0, $"Not scraped: {string.Join(", ", missing)}");
+
+        // The configuration loads the repository's alert rules, and each evaluates against the live series.
+        var rules = await WaitAsync(prometheus, "/api/v1/rules", data =>
+            data.GetProperty("groups").EnumerateArray().SelectMany(g => g.GetProperty("rules").EnumerateArray())
+                .All(r => r.TryGetProperty("lastEvaluation", out var at) && !at.GetString()!.StartsWith("0001", StringComparison.Ordinal)));
+        var evaluated = rules.GetProperty("groups").EnumerateArray().SelectMany(g => g.GetProperty("rules").EnumerateArray()).ToList();
+        Assert.Equal(6, evaluated.Count);
+        Assert.All(evaluated, r => Assert.Equal("ok", r.GetProperty("health").GetString()));
     }
 
     [Fact]
