@@ -112,7 +112,7 @@ public static class Extensions
 
     /// <summary>
     /// <c>/alive</c>: the process answers. <c>/health</c>: every dependency answers too, so load balancers and the
-    /// orchestrator send traffic only to instances that can serve it.
+    /// orchestrator send traffic only to instances that can serve it. <c>/metrics</c>: Prometheus text format.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
