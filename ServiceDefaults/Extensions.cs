@@ -20,6 +20,9 @@ public static class Extensions
     public const string HealthEndpointPath = "/health";
     public const string AlivenessEndpointPath = "/alive";
 
+    /// <summary>Prometheus scrapes here, on the service's own port beside the health endpoints; no gateway route leads to it.</summary>
+    public const string MetricsEndpointPath = "/metrics";
+
     /// <summary>Health checks with this tag only tell that the process runs; the rest tell it can serve.</summary>
     public const string LiveTag = "live";
 
@@ -60,7 +63,9 @@ public static class Extensions
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter("MySqlConnector")
-                .AddMeter(TelemetryPrefix + "*"))
+                .AddMeter(TelemetryPrefix + "*")
+                // Pull next to the OTLP push: a Prometheus server needs no collector in between.
+                .AddPrometheusExporter())
             .WithTracing(tracing => tracing
                 // Aspire sets OTEL_TRACES_SAMPLER=always_on for its projects, which would trace the children of an
                 // unsampled parent too: every idle poll (UntracedPoll) would be a trace again. A sampler set here wins
@@ -84,13 +89,17 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>A request for <c>/health</c> or <c>/alive</c>, which orchestrators and the gateway send without credentials.</summary>
+    /// <summary>
+    /// A request for <c>/health</c>, <c>/alive</c> or <c>/metrics</c>, which orchestrators, the gateway and Prometheus
+    /// send without credentials, every few seconds.
+    /// </summary>
     public static bool IsHealthProbe(this HttpRequest request) => IsHealthProbe(request.Path);
 
     private static bool IsHealthProbe(Uri? uri) => uri is { IsAbsoluteUri: true } && IsHealthProbe(new PathString(uri.AbsolutePath));
 
     private static bool IsHealthProbe(PathString path) =>
-        path.StartsWithSegments(HealthEndpointPath) || path.StartsWithSegments(AlivenessEndpointPath);
+        path.StartsWithSegments(HealthEndpointPath) || path.StartsWithSegments(AlivenessEndpointPath)
+        || path.StartsWithSegments(MetricsEndpointPath);
 
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
@@ -103,7 +112,7 @@ public static class Extensions
 
     /// <summary>
     /// <c>/alive</c>: the process answers. <c>/health</c>: every dependency answers too, so load balancers and the
-    /// orchestrator send traffic only to instances that can serve it.
+    /// orchestrator send traffic only to instances that can serve it. <c>/metrics</c>: Prometheus text format.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
@@ -113,6 +122,8 @@ public static class Extensions
         {
             Predicate = registration => registration.Tags.Contains(LiveTag),
         }).DisableHttpMetrics().AllowAnonymous();
+        // The scrape says how much traffic there is, never what it carries; it stays out of the request metrics it serves.
+        app.MapPrometheusScrapingEndpoint(MetricsEndpointPath).DisableHttpMetrics().AllowAnonymous();
 
         return app;
     }

@@ -111,6 +111,9 @@ public static class StackBuilderExtensions
         where T : IResourceWithEndpoints =>
         resource.WithEndpoint(endpointName, endpoint => endpoint.TargetHost = "127.0.0.1");
 
+    /// <summary>A folder to run the service assemblies from instead of their projects' build output (coverage).</summary>
+    public const string ServiceAssembliesVariable = "STACK_SERVICE_ASSEMBLIES";
+
     /// <summary>
     /// Runs the project's built assembly as <c>dotnet Project.dll</c> instead of the orchestrator's default
     /// <c>dotnet run --project</c>, which evaluates the project with MSBuild at every start: measured on two cores, the
@@ -125,10 +128,15 @@ public static class StackBuilderExtensions
             return project;
         }
 
-        var assembly = BuildOutput.AssemblyPath(project.Resource.GetProjectMetadata().ProjectPath);
+        var built = BuildOutput.AssemblyPath(project.Resource.GetProjectMetadata().ProjectPath);
+        // Coverage runs point this at the integration tests' output, whose copies of the service assemblies the
+        // coverage collector instruments; the working directory (settings, content root) stays the project's own.
+        var assembly = Environment.GetEnvironmentVariable(ServiceAssembliesVariable) is { Length: > 0 } directory
+            ? Path.Combine(directory, Path.GetFileName(built))
+            : built;
         var lowered = niceness > 0;
         project.WithAnnotation(
-            new ExecutableAnnotation { Command = lowered ? Prerequisites.Find("nice") : BuildOutput.DotnetHost, WorkingDirectory = Path.GetDirectoryName(assembly)! },
+            new ExecutableAnnotation { Command = lowered ? Prerequisites.Find("nice") : BuildOutput.DotnetHost, WorkingDirectory = Path.GetDirectoryName(built)! },
             ResourceAnnotationMutationBehavior.Replace);
         return project.WithArgs(context =>
         {

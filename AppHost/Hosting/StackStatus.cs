@@ -11,7 +11,7 @@ namespace AppHost.Hosting;
 /// <summary>
 /// Keeps <c>&lt;state&gt;/resources.json</c> current (each resource's name, kind, the pid of its real process,
 /// endpoints; connection strings; parameters such as the development key; the dashboard's address), for scripts and
-/// for people, and prints the table of resources once every one of them is healthy.
+/// for people, with the Prometheus scrape configuration beside it (<see cref="PrometheusScrapeConfig"/>), and prints the table of resources once every one of them is healthy.
 /// </summary>
 public sealed partial class StackStatus(
     DistributedApplicationModel model,
@@ -126,6 +126,8 @@ public sealed partial class StackStatus(
             if (content != _written)
             {
                 OwnerOnlyFile.Write(FilePath(options.StateDirectory), content);
+                OwnerOnlyFile.Write(PrometheusScrapeConfig.FilePath(options.StateDirectory), PrometheusScrapeConfig.Render(
+                    Rows(), File.Exists(PrometheusScrapeConfig.AlertRules) ? PrometheusScrapeConfig.AlertRules : null));
                 _written = content;
             }
         }

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Persistence.Api.Monitoring;
 using Persistence.Api.Pipeline;
 using Persistence.Contracts;
 using StackExchange.Redis;
@@ -19,12 +20,14 @@ public sealed class BacklogMonitor : BackgroundService
     private readonly IOptionsMonitor<BackpressureOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger<BacklogMonitor> _logger;
+    private readonly PipelineGauges _gauges;
     private readonly Counter<long> _refused;
     private volatile Snapshot _current = new(0, 0, false);
 
     public BacklogMonitor(
-        IConnectionMultiplexer redis, IOptionsMonitor<BackpressureOptions> options, TimeProvider time, IMeterFactory meters, ILogger<BacklogMonitor> logger)
+        IConnectionMultiplexer redis, IOptionsMonitor<BackpressureOptions> options, TimeProvider time, IMeterFactory meters, PipelineGauges gauges, ILogger<BacklogMonitor> logger)
     {
+        _gauges = gauges;
         _redis = redis;
         _options = options;
         _time = time;
@@ -32,6 +35,7 @@ public sealed class BacklogMonitor : BackgroundService
         var meter = PersistenceTelemetry.CreateMeter(meters);
         meter.CreateObservableGauge("persistence.ingest.backlog", () => _current.Backlog, "{record}", "Records accepted and not yet committed, as last measured.");
         meter.CreateObservableGauge("persistence.ingest.shedding", () => _current.Shedding ? 1 : 0, description: "1 while batches are refused for backpressure.");
+        meter.CreateObservableGauge("persistence.redis.memory_used_ratio", () => _current.MemoryRatio, "1", "Redis used_memory over maxmemory, as last measured; 0 without a maxmemory.");
         _refused = meter.CreateCounter<long>("persistence.ingest.refused", "{batch}", "Batches refused with 503 for backpressure.");
     }
 
@@ -73,11 +77,15 @@ public sealed class BacklogMonitor : BackgroundService
     {
         var database = _redis.GetDatabase();
         long backlog = 0;
+        var streams = new List<StreamProgress>(PersistenceStreams.Data.Count);
         foreach (var stream in PersistenceStreams.Data)
         {
             var progress = await StreamProgress.ReadAsync(database, stream);
+            streams.Add(progress);
             backlog += progress.Uncommitted;
         }
+
+        await _gauges.MeasureAsync(database, streams, _time.GetUtcNow());
 
         var memoryRatio = await MemoryRatioAsync(database);
         var settings = _options.CurrentValue;

@@ -1,3 +1,5 @@
+using Persistence.Api.Monitoring;
+
 namespace Persistence.Api.Backpressure;
 
 public static class BackpressureExtensions
@@ -9,6 +11,7 @@ public static class BackpressureExtensions
             .ValidateDataAnnotations()
             .Validate(options => options.Valid, "Backpressure low-water marks must be below the high-water marks.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<PipelineGauges>();
         builder.Services.AddSingleton<BacklogMonitor>();
         builder.Services.AddHostedService(services => services.GetRequiredService<BacklogMonitor>());
         return builder;

@@ -1,3 +1,4 @@
+using Persistence.Contracts;
 namespace Persistence.Api.Ingest;
 
 public static class IngestExtensions
@@ -9,6 +10,7 @@ public static class IngestExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<RecordValidator>();
+        builder.Services.AddSingleton<StorageMetrics>();
         builder.Services.AddSingleton<StreamAppender>();
         builder.Services.AddHostedService<DurabilityCheck>();
         return builder;

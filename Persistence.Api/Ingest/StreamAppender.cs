@@ -12,7 +12,7 @@ namespace Persistence.Api.Ingest;
 /// is, so a client that saw an error can resend the whole batch. A resend that did land twice is harmless because
 /// the worker's version-guarded upsert makes replays no-ops.
 /// </summary>
-public sealed class StreamAppender(IConnectionMultiplexer redis, IOptions<IngestOptions> options)
+public sealed class StreamAppender(IConnectionMultiplexer redis, IOptions<IngestOptions> options, StorageMetrics storage)
 {
     public Task AppendAsync<T>(string stream, IReadOnlyList<T?> records, JsonTypeInfo<T> typeInfo, string? callerKeyId = null)
         where T : class =>
@@ -59,13 +59,16 @@ public sealed class StreamAppender(IConnectionMultiplexer redis, IOptions<Ingest
             }
         }
 
-        if (!await transaction.ExecuteAsync())
+        await storage.MeasureAsync(StorageMetrics.Redis, "append", async () =>
         {
-            throw new RedisException($"The transaction appending {total} entries to {destination} was not applied.");
-        }
+            if (!await transaction.ExecuteAsync())
+            {
+                throw new RedisException($"The transaction appending {total} entries to {destination} was not applied.");
+            }
 
-        await Task.WhenAll(appends);
-        await WaitUntilDurableAsync();
+            await Task.WhenAll(appends);
+            await WaitUntilDurableAsync();
+        });
     }
 
     /// <summary>

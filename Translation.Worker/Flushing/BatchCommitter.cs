@@ -1,4 +1,5 @@
 using MySqlConnector;
+using Persistence.Contracts;
 
 namespace Translation.Worker.Flushing;
 
@@ -15,11 +16,14 @@ internal sealed class BatchCommitter<TRecord>(
     DeliveryLedger ledger,
     RedisRetry retry,
     FlushMetrics metrics,
+    StorageMetrics storage,
     TimeProvider time,
     FlushOptions options,
     ILogger logger)
     where TRecord : class
 {
+    private readonly RecordColumn<TRecord>? _status = writer.Table.Columns.FirstOrDefault(c => c.Name == "status");
+
     public async Task CommitOrIsolateAsync(List<FlushItem<TRecord>> items, CancellationToken cancellationToken)
     {
         var attempt = 0;
@@ -32,6 +36,7 @@ internal sealed class BatchCommitter<TRecord>(
                 var elapsed = time.GetElapsedTime(started);
                 await acknowledger.AcknowledgeAsync([.. items.Select(i => i.Entry.Id)], elapsed, cancellationToken);
                 metrics.Committed(stream, items.Count, elapsed);
+                metrics.CommittedStatuses(stream, items.Select(i => _status?.Value(i.Record!) as string));
                 Log.BatchCommitted(logger, stream, items.Count, elapsed.TotalMilliseconds);
                 return;
             }
@@ -71,10 +76,13 @@ internal sealed class BatchCommitter<TRecord>(
 
     private async Task CommitAsync(List<FlushItem<TRecord>> items, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await writer.WriteAsync(connection, transaction, items, options.MaxStatementBytes, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await storage.MeasureAsync(StorageMetrics.MySql, "upsert", async () =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await writer.WriteAsync(connection, transaction, items, options.MaxStatementBytes, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        });
     }
 
     /// <summary>Data errors are properties of the record and would fail forever; everything else is worth retrying.</summary>

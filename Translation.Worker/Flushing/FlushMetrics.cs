@@ -8,6 +8,8 @@ public sealed class FlushMetrics
 {
     private readonly Counter<long> _flushed;
     private readonly Counter<long> _deadLettered;
+    private readonly Counter<long> _refusedAfterAcceptance;
+    private readonly Counter<long> _committedByStatus;
     private readonly Counter<long> _reclaimed;
     private readonly Counter<long> _retries;
     private readonly Histogram<double> _batchDuration;
@@ -18,10 +20,26 @@ public sealed class FlushMetrics
         var meter = PersistenceTelemetry.CreateMeter(meterFactory);
         _flushed = meter.CreateCounter<long>("persistence.flush.records", "{record}", "Records committed to MySQL and acknowledged.");
         _deadLettered = meter.CreateCounter<long>("persistence.flush.dead_lettered", "{record}", "Records moved to the dead-letter stream.");
+        _refusedAfterAcceptance = meter.CreateCounter<long>(
+            "persistence.records.refused_after_acceptance",
+            "{record}",
+            "Records the API accepted (202) that were then not stored: dead-lettered as undecodable, rejected by MySQL or poison. Must stay 0.");
+        _committedByStatus = meter.CreateCounter<long>(
+            "persistence.records.committed",
+            "{record}",
+            "Records committed to MySQL, by stream and by the status they carried.");
         _reclaimed = meter.CreateCounter<long>("persistence.flush.reclaimed", "{record}", "Entries taken over from an idle consumer.");
         _retries = meter.CreateCounter<long>("persistence.flush.retries", "{attempt}", "Batch attempts that failed transiently and were retried.");
         _batchDuration = meter.CreateHistogram<double>("persistence.flush.duration", "s", "Time to write and commit one batch.");
         _batchSize = meter.CreateHistogram<int>("persistence.flush.batch_size", "{record}", "Records per committed batch.");
+
+        // A counter that never moved is not exported at all; the alerts on these and the dashboard need them at 0.
+        foreach (var stream in PersistenceStreams.Data)
+        {
+            var tag = new KeyValuePair<string, object?>("stream", stream);
+            _deadLettered.Add(0, tag);
+            _refusedAfterAcceptance.Add(0, tag);
+        }
     }
 
     public void Committed(string stream, int count, TimeSpan duration)
@@ -32,7 +50,22 @@ public sealed class FlushMetrics
         _batchDuration.Record(duration.TotalSeconds, tag);
     }
 
-    public void DeadLettered(string stream) => _deadLettered.Add(1, new KeyValuePair<string, object?>("stream", stream));
+    /// <summary>Each dead letter is a record the API once answered 202 for: both counters move.</summary>
+    public void DeadLettered(string stream)
+    {
+        var tag = new KeyValuePair<string, object?>("stream", stream);
+        _deadLettered.Add(1, tag);
+        _refusedAfterAcceptance.Add(1, tag);
+    }
+
+    /// <summary>Counts the committed records by the status they carried; records without one count as "none".</summary>
+    public void CommittedStatuses(string stream, IEnumerable<string?> statuses)
+    {
+        foreach (var group in statuses.GroupBy(status => status ?? "none", StringComparer.Ordinal))
+        {
+            _committedByStatus.Add(group.Count(), new("stream", stream), new("status", group.Key));
+        }
+    }
 
     public void Reclaimed(string stream, int count) => _reclaimed.Add(count, new KeyValuePair<string, object?>("stream", stream));
 

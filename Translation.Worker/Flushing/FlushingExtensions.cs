@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using MySqlConnector;
+using Persistence.Contracts;
 using StackExchange.Redis;
 using Translation.Worker.Migrations;
 
@@ -15,6 +16,7 @@ public static class FlushingExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<FlushOptions>, FlushOptionsValidator>();
         builder.Services.AddSingleton<FlushMetrics>();
+        builder.Services.AddSingleton<StorageMetrics>();
         // Before the flushers: hosted services stop in reverse order, so the heartbeat outlives their drain.
         builder.Services.AddHostedService<ConsumerHeartbeat>();
         AddFlushers(builder, RecordTables.Sessions);
@@ -45,6 +47,7 @@ public static class FlushingExtensions
             services.GetRequiredService<MySqlDataSource>(),
             services.GetRequiredService<SchemaGate>(),
             services.GetRequiredService<FlushMetrics>(),
+            services.GetRequiredService<StorageMetrics>(),
             services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<IOptions<FlushOptions>>(),
             services.GetRequiredService<IHostApplicationLifetime>(),

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using MySqlConnector;
+using Persistence.Contracts;
 using StackExchange.Redis;
 using Translation.Worker.Migrations;
 
@@ -35,6 +36,7 @@ public sealed class StreamFlusher<TRecord> : BackgroundService
         MySqlDataSource dataSource,
         SchemaGate schema,
         FlushMetrics metrics,
+        StorageMetrics storage,
         TimeProvider time,
         IOptions<FlushOptions> options,
         IHostApplicationLifetime lifetime,
@@ -51,7 +53,7 @@ public sealed class StreamFlusher<TRecord> : BackgroundService
         _trimmer = new StreamTrimmer(stream, database, logger);
         var acknowledger = new StreamAcknowledger(stream, database, _retry, metrics, time, logger);
         var ledger = new DeliveryLedger(stream, database, _options);
-        var committer = new BatchCommitter<TRecord>(stream, new UpsertWriter<TRecord>(table), dataSource, acknowledger, ledger, _retry, metrics, time, _options, logger);
+        var committer = new BatchCommitter<TRecord>(stream, new UpsertWriter<TRecord>(table), dataSource, acknowledger, ledger, _retry, metrics, storage, time, _options, logger);
         _processor = new BatchProcessor<TRecord>(table, committer, acknowledger, ledger, _options, logger);
     }
 

@@ -18,6 +18,8 @@ public sealed class UpsertWriter<TRecord>
     private readonly string _rowPlaceholders;
     private readonly string _suffix;
 
+    public RecordTable<TRecord> Table => _table;
+
     public UpsertWriter(RecordTable<TRecord> table)
     {
         _table = table;

@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Persistence.Api.Ingest;
@@ -14,7 +16,11 @@ public sealed class DurabilityTests(StackFixture stack)
     public async Task Waiting_for_a_replica_that_does_not_exist_times_out_instead_of_claiming_durability()
     {
         await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.RedisConnectionString);
-        var appender = new StreamAppender(redis, Options.Create(new IngestOptions { MinReplicaAcks = 1, DurabilityTimeoutMs = 100 }));
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var appender = new StreamAppender(
+            redis,
+            Options.Create(new IngestOptions { MinReplicaAcks = 1, DurabilityTimeoutMs = 100 }),
+            new StorageMetrics(services.GetRequiredService<IMeterFactory>()));
         var record = new SessionRecord { SessionId = $"{Records.Prefix()}-s", Status = "pending", SourceLang = "en", TargetLangs = ["fr"], CreatedAt = Records.Created, UpdatedAt = Records.Created };
 
         var error = await Assert.ThrowsAsync<DurabilityTimeoutException>(() =>
