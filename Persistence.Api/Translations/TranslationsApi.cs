@@ -59,7 +59,7 @@ public static class TranslationsApi
             return Problems.Invalid($"{errors.Count} problem(s) in the request; nothing was registered.", [.. errors.Select(e => e with { Index = null })]);
         }
 
-        var plan = Plan.Of([read.Batch!], time.GetUtcNow());
+        var plan = Plan.Of([read.Batch!], time.GetUtcNow(), request.HttpContext.CallerKeyId());
         var failure = await RegisterAsync(plan, appender, request.HttpContext, limits.Value, logger);
         return failure ?? TypedResults.Accepted((string?)null, plan.Accepted[0]);
     }
@@ -97,7 +97,7 @@ public static class TranslationsApi
             return Problems.Invalid($"{errors.Count} problem(s) in the batch; nothing of it was registered.", errors);
         }
 
-        var plan = Plan.Of([.. items.Select(i => i!)], time.GetUtcNow());
+        var plan = Plan.Of([.. items.Select(i => i!)], time.GetUtcNow(), request.HttpContext.CallerKeyId());
         var failure = await RegisterAsync(plan, appender, request.HttpContext, limits.Value, logger);
         return failure ?? TypedResults.Accepted((string?)null, new TranslationBatchAccepted("accepted", items.Count, plan.Accepted));
     }
@@ -194,7 +194,7 @@ public static class TranslationsApi
     /// <summary>The stream records a set of valid requests turn into (each content and job once), and the answer.</summary>
     private sealed record Plan(List<TranslationContentRecord> Contents, List<TranslationJobRecord> Jobs, List<TranslationAccepted> Accepted)
     {
-        public static Plan Of(IReadOnlyList<TranslationRequest> requests, DateTimeOffset now)
+        public static Plan Of(IReadOnlyList<TranslationRequest> requests, DateTimeOffset now, string? requestedBy)
         {
             var contents = new Dictionary<string, TranslationContentRecord>(StringComparer.Ordinal);
             var jobs = new Dictionary<string, TranslationJobRecord>(StringComparer.Ordinal);
@@ -223,6 +223,7 @@ public static class TranslationsApi
                         SourceLang = request.SourceLang,
                         TargetLang = target,
                         CreatedAt = now,
+                        RequestedBy = requestedBy,
                     });
                 }
 
