@@ -90,6 +90,12 @@ if (local)
         gateway.WithEnvironment("ApiKeys__File", DevelopmentKey.KeyFile(stack.StateDirectory));
     }
 
+    // Settings the workers reload while running (Processing:Engine); the file need not exist.
+    foreach (var worker in workers)
+    {
+        worker.WithEnvironment("Processing__SettingsFile", WorkerSettings.FilePath(stack.StateDirectory));
+    }
+
     var dashboardToken = builder.Configuration[StackBuilderExtensions.DashboardBrowserTokenKey] ?? "";
     var dashboardApiKey = builder.Configuration[StackBuilderExtensions.DashboardApiKeyKey] ?? "";
     builder.AddLocalSupervision(stack, new StackParameters(apiKey, dashboardToken, dashboardApiKey));

@@ -27,6 +27,7 @@ app.MapQueryApi();
 app.MapRecoveryApi();
 app.MapGarbageCollectionApi();
 app.MapTranslationsApi();
+app.MapTranslationLifecycleApi();
 
 app.Run();
 

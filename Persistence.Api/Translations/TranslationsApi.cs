@@ -149,7 +149,7 @@ public static class TranslationsApi
     }
 
     public static async Task<Results<Accepted<JobRequeued>, ProblemHttpResult>> RetryAsync(
-        string jobId, TranslationQueries queries, HttpContext context, ILogger<TranslationQueries> logger, CancellationToken cancellationToken)
+        string jobId, JobTransitions transitions, HttpContext context, ILogger<TranslationQueries> logger, CancellationToken cancellationToken)
     {
         // No job can have another shape, and the ASCII column could not even be compared with most (MySQL would fail).
         if (!TranslationKeys.IsJobId(jobId))
@@ -157,16 +157,14 @@ public static class TranslationsApi
             return Problems.NotFound($"No job '{jobId}': job ids are {TranslationKeys.JobIdLength} lowercase hexadecimal characters.");
         }
 
-        var outcome = await queries.RequeueFailedAsync(jobId, cancellationToken);
-        if (outcome.Requeued)
+        var outcome = await transitions.RetryFailedAsync(jobId, context.CallerKeyId() ?? ReviewApi.UnknownActor, cancellationToken);
+        if (outcome.Result == TransitionResult.Done)
         {
             Log.JobRequeued(logger, jobId, context.CallerKeyId());
             return TypedResults.Accepted((string?)null, new JobRequeued("requeued", jobId));
         }
 
-        return outcome.Status is null
-            ? Problems.NotFound($"No job '{jobId}'.")
-            : Problems.Conflict($"Job '{jobId}' is {outcome.Status}; only a failed job can be retried.");
+        return ReviewApi.Refusal(jobId, outcome);
     }
 
     /// <summary>Appends the contents and jobs in one transaction; null on success, else the 503 to answer.</summary>
