@@ -65,6 +65,8 @@ var workers = Enumerable.Range(0, stack.Workers)
         .WithReference(redis).WaitFor(redis)
         .WithReference(database).WaitFor(mysql)
         .WithEnvironment("Flush__ConsumerName", StackResources.WorkerInstance(i))
+        // Leases and the audit trail name the worker as the dashboard does.
+        .WithEnvironment("Processing__WorkerName", StackResources.WorkerInstance(i))
         .WithSettings(stack.WorkerSettings)
         .WithWorkerCommands(database))
     .ToList();
