@@ -93,9 +93,10 @@ if (local)
     }
 
     // Settings the workers reload while running (Processing:Engine); the file need not exist.
+    var workerSettings = WorkerSettings.Prepare(stack.StateDirectory);
     foreach (var worker in workers)
     {
-        worker.WithEnvironment("Processing__SettingsFile", WorkerSettings.FilePath(stack.StateDirectory));
+        worker.WithEnvironment("Processing__SettingsFile", workerSettings);
     }
 
     var dashboardToken = builder.Configuration[StackBuilderExtensions.DashboardBrowserTokenKey] ?? "";

@@ -8,4 +8,12 @@ namespace AppHost;
 public static class WorkerSettings
 {
     public static string FilePath(string stateDirectory) => Path.Combine(stateDirectory, "worker", "settings.json");
+
+    /// <summary>The file's path, its folder made, so that the workers watch the folder from the start.</summary>
+    public static string Prepare(string stateDirectory)
+    {
+        var path = FilePath(stateDirectory);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return path;
+    }
 }
