@@ -10,7 +10,7 @@ namespace Translation.Worker.Processing;
 public sealed class EngineSelector(
     DebugEngine debug,
     IServiceProvider services,
-    IOptionsMonitor<ProcessingOptions> processing,
+    IOptionsMonitor<EngineChoice> choice,
     IOptions<OpenAiOptions> openAi,
     ILogger<EngineSelector> logger)
 {
@@ -32,26 +32,7 @@ public sealed class EngineSelector(
 
     private string ConfiguredName()
     {
-        string wanted;
-        try
-        {
-            wanted = processing.CurrentValue.Engine;
-        }
-        catch (OptionsValidationException ex)
-        {
-            wanted = ex.Message;
-            lock (_gate)
-            {
-                if (_refused != wanted)
-                {
-                    _refused = wanted;
-                    ProcessingLog.EngineSwitchRefused(logger, ex.Message, _current ?? EngineNames.Debug);
-                }
-
-                return _current ?? EngineNames.Debug;
-            }
-        }
-
+        var wanted = choice.CurrentValue.Engine ?? EngineNames.Debug;
         lock (_gate)
         {
             if (wanted == _current)
@@ -64,7 +45,10 @@ public sealed class EngineSelector(
                 if (_refused != wanted)
                 {
                     _refused = wanted;
-                    ProcessingLog.EngineSwitchRefused(logger, $"Processing:Engine {wanted} needs Processing:OpenAi:ApiKey", _current ?? EngineNames.Debug);
+                    ProcessingLog.EngineSwitchRefused(
+                        logger,
+                        wanted == EngineNames.OpenAi ? "Processing:Engine openai needs Processing:OpenAi:ApiKey" : $"Processing:Engine must be {EngineNames.Debug} or {EngineNames.OpenAi}, not '{wanted}'",
+                        _current ?? EngineNames.Debug);
                 }
 
                 return _current ?? EngineNames.Debug;

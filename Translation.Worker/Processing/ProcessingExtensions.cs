@@ -36,6 +36,7 @@ public static class ProcessingExtensions
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
+        builder.Services.AddOptions<EngineChoice>().BindConfiguration(ProcessingOptions.SectionName);
         builder.Services.AddSingleton<EngineSelector>();
         builder.Services.AddHostedService<TranslationProcessor>();
         return builder;

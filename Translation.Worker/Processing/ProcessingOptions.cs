@@ -62,6 +62,16 @@ public sealed class ProcessingOptions
     public IReadOnlyList<string> EffectiveLanguages => Languages is { Length: > 0 } configured ? configured : DefaultLanguages;
 }
 
+/// <summary>
+/// <c>Processing:Engine</c> alone, as the settings file has it now. Read through a monitor without validation: a
+/// monitor validates in the reload callback itself, where a bad edit would throw on the file watcher's thread.
+/// <see cref="EngineSelector"/> checks the value instead (and <see cref="ProcessingOptions"/> at start).
+/// </summary>
+public sealed class EngineChoice
+{
+    public string? Engine { get; set; }
+}
+
 public static class EngineNames
 {
     public const string Debug = "debug";
