@@ -12,14 +12,24 @@ public static class DevelopmentKey
 {
     public const string Id = "dev";
 
+    /// <summary>Scopes added after the first development keys were minted (new keys get every scope from new-key).</summary>
+    private static readonly string[] LaterScopes = ["review"];
+
     public static string KeyFile(string stateDirectory) => Path.Combine(stateDirectory, "gateway", "api-keys.json");
 
     public static async Task<string> EnsureAsync(StateSecrets secrets, string stateDirectory)
     {
         var path = KeyFile(stateDirectory);
         var document = File.Exists(path) ? JsonNode.Parse(await File.ReadAllTextAsync(path))!.AsObject() : [];
-        if (secrets.DevelopmentApiKey is { } existing && document["ApiKeys"]?["Keys"]?[Id] is not null)
+        if (secrets.DevelopmentApiKey is { } existing && document["ApiKeys"]?["Keys"]?[Id] is { } current)
         {
+            // A state folder from before a scope existed: the development key keeps having every scope.
+            if (current["Scopes"] is JsonArray scopes && LaterScopes.Where(s => !scopes.Any(n => n?.GetValue<string>() == s)).ToList() is { Count: > 0 } missing)
+            {
+                missing.ForEach(s => scopes.Add(s));
+                OwnerOnlyFile.Write(path, document.ToJsonString(new() { WriteIndented = true }));
+            }
+
             return existing;
         }
 

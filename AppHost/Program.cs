@@ -67,6 +67,8 @@ var workers = Enumerable.Range(0, stack.Workers)
         .WithReference(redis).WaitFor(redis)
         .WithReference(database).WaitFor(mysql)
         .WithEnvironment("Flush__ConsumerName", StackResources.WorkerInstance(i))
+        // Leases and the audit trail name the worker as the dashboard does.
+        .WithEnvironment("Processing__WorkerName", StackResources.WorkerInstance(i))
         .WithSettings(stack.WorkerSettings)
         .WithWorkerCommands(database, redis, Path.Combine(stack.StateDirectory, "backups")))
     .ToList();
@@ -90,6 +92,13 @@ if (local)
     foreach (var gateway in gateways)
     {
         gateway.WithEnvironment("ApiKeys__File", DevelopmentKey.KeyFile(stack.StateDirectory));
+    }
+
+    // Settings the workers reload while running (Processing:Engine); the file need not exist.
+    var workerSettings = WorkerSettings.Prepare(stack.StateDirectory);
+    foreach (var worker in workers)
+    {
+        worker.WithEnvironment("Processing__SettingsFile", workerSettings);
     }
 
     var dashboardToken = builder.Configuration[StackBuilderExtensions.DashboardBrowserTokenKey] ?? "";

@@ -29,6 +29,7 @@ app.MapQueryApi();
 app.MapRecoveryApi();
 app.MapGarbageCollectionApi();
 app.MapTranslationsApi();
+app.MapTranslationLifecycleApi();
 app.MapApiDescription();
 
 app.Run();

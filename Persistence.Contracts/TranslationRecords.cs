@@ -38,6 +38,9 @@ public sealed record TranslationJobRecord
     [JsonPropertyName("source_lang")] public string? SourceLang { get; init; }
     [JsonPropertyName("target_lang")] public string? TargetLang { get; init; }
     [JsonPropertyName("created_at"), JsonConverter(typeof(Rfc3339TimestampConverter))] public DateTimeOffset? CreatedAt { get; init; }
+
+    /// <summary>The id of the key that registered the job, for its audit trail.</summary>
+    [JsonPropertyName("requested_by")] public string? RequestedBy { get; init; }
 }
 
 /// <summary>The states of a translation job, as stored and as answered.</summary>

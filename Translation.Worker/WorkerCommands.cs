@@ -118,8 +118,8 @@ public static class WorkerCommands
 
         var cutoff = report.Cutoff.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         Console.WriteLine(dryRun
-            ? string.Create(CultureInfo.InvariantCulture, $"Dry run: {report.Sessions} sessions and {report.Tasks} tasks ended before {cutoff} would be deleted.")
-            : string.Create(CultureInfo.InvariantCulture, $"Deleted {report.Sessions} sessions and {report.Tasks} tasks ended before {cutoff} in {report.Batches} batch(es), {report.Duration.TotalMilliseconds:F0} ms."));
+            ? string.Create(CultureInfo.InvariantCulture, $"Dry run: {report.Sessions} sessions and {report.Tasks} tasks ended before {cutoff} would be deleted, and {report.JobEvents} translation audit rows.")
+            : string.Create(CultureInfo.InvariantCulture, $"Deleted {report.Sessions} sessions and {report.Tasks} tasks ended before {cutoff} in {report.Batches} batch(es), and {report.JobEvents} translation audit rows, {report.Duration.TotalMilliseconds:F0} ms."));
         return 0;
     }
 }

@@ -12,7 +12,10 @@ public static class Scopes
     /// <summary>Statistics, garbage collection, dead letters.</summary>
     public const string Admin = "admin";
 
+    /// <summary>Approve, reject and re-queue translations.</summary>
+    public const string Review = "review";
+
     public const string ClaimType = "scope";
 
-    public static readonly IReadOnlyList<string> All = [Ingest, Read, Admin];
+    public static readonly IReadOnlyList<string> All = [Ingest, Read, Admin, Review];
 }

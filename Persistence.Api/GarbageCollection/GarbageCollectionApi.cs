@@ -57,7 +57,8 @@ public static class GarbageCollectionApi
         Log.GarbageCollected(logger, dry ? "dry run" : "delete", report.Sessions, report.Tasks, report.Duration.TotalMilliseconds);
         return TypedResults.Ok(new GarbageCollectionResult(
             dry, new DateTimeOffset(DateTime.SpecifyKind(report.Cutoff, DateTimeKind.Utc)), report.Sessions, report.Tasks, report.Batches,
-            (long)report.Duration.TotalMilliseconds));
+            (long)report.Duration.TotalMilliseconds,
+            report.JobEvents));
     }
 }
 
@@ -67,4 +68,5 @@ public sealed record GarbageCollectionResult(
     long Sessions,
     long Tasks,
     int Batches,
-    long DurationMs);
+    long DurationMs,
+    long JobEvents);

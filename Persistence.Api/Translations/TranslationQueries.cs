@@ -13,8 +13,9 @@ public sealed class TranslationQueries(MySqlDataSource dataSource)
     /// <summary>Languages one state answer lists at most; far more than any deployment processes.</summary>
     public const int MaxLanguages = 100;
 
-    private const string JobColumns =
-        "job_id, business_id, source_lang, target_lang, status, result, error, attempts, reused, created_at, updated_at, next_attempt_at";
+    public const string JobColumns =
+        "job_id, business_id, source_lang, target_lang, status, result, error, attempts, reused, created_at, updated_at, next_attempt_at, "
+        + "engine, engine_version, review_status, reviewed_by, reviewed_at, review_note";
 
     /// <summary>
     /// The newest job per target language of a business id (a changed text registers new jobs). Reads one row per
@@ -104,33 +105,7 @@ public sealed class TranslationQueries(MySqlDataSource dataSource)
         return await ReadJobsAsync(command, cancellationToken);
     }
 
-    /// <summary>Puts a failed job back to pending with a fresh set of attempts; null when no such job exists.</summary>
-    public async Task<RequeueOutcome> RequeueFailedAsync(string jobId, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using (var update = new MySqlCommand(
-            """
-            UPDATE translation_jobs
-            SET status = @pending, attempts = 0, error = NULL, next_attempt_at = UTC_TIMESTAMP(6), updated_at = UTC_TIMESTAMP(6)
-            WHERE job_id = @job AND status = @failed
-            """,
-            connection))
-        {
-            update.Parameters.AddWithValue("@pending", TranslationStatus.Pending);
-            update.Parameters.AddWithValue("@failed", TranslationStatus.Failed);
-            update.Parameters.AddWithValue("@job", jobId);
-            if (await update.ExecuteNonQueryAsync(cancellationToken) == 1)
-            {
-                return new RequeueOutcome(true, TranslationStatus.Pending);
-            }
-        }
-
-        await using var read = new MySqlCommand("SELECT status FROM translation_jobs WHERE job_id = @job", connection);
-        read.Parameters.AddWithValue("@job", jobId);
-        return new RequeueOutcome(false, await read.ExecuteScalarAsync(cancellationToken) as string);
-    }
-
-    private static async Task<List<JobState>> ReadJobsAsync(MySqlCommand command, CancellationToken cancellationToken)
+    public static async Task<List<JobState>> ReadJobsAsync(MySqlCommand command, CancellationToken cancellationToken)
     {
         var jobs = new List<JobState>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -148,15 +123,21 @@ public sealed class TranslationQueries(MySqlDataSource dataSource)
                 reader.GetBoolean(8),
                 Utc(reader.GetDateTime(9)),
                 Utc(reader.GetDateTime(10)),
-                reader.GetString(4) is TranslationStatus.Pending ? Utc(reader.GetDateTime(11)) : null));
+                reader.GetString(4) is TranslationStatus.Pending ? Utc(reader.GetDateTime(11)) : null,
+                await reader.IsDBNullAsync(12, cancellationToken) ? null : reader.GetString(12),
+                await reader.IsDBNullAsync(13, cancellationToken) ? null : reader.GetString(13),
+                await reader.IsDBNullAsync(14, cancellationToken)
+                    ? null
+                    : new JobReview(
+                        reader.GetString(14),
+                        await reader.IsDBNullAsync(15, cancellationToken) ? null : reader.GetString(15),
+                        await reader.IsDBNullAsync(16, cancellationToken) ? null : Utc(reader.GetDateTime(16)),
+                        await reader.IsDBNullAsync(17, cancellationToken) ? null : reader.GetString(17))));
         }
 
         return jobs;
     }
 
     // Columns hold UTC (the workers write UTC_TIMESTAMP and the API's UTC clock); the reader returns them unlabelled.
-    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+    public static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 }
-
-/// <summary><see cref="Requeued"/>, or why not: the job's current status, null when it does not exist.</summary>
-public sealed record RequeueOutcome(bool Requeued, string? Status);

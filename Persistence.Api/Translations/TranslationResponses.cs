@@ -8,7 +8,10 @@ public sealed record TranslationAccepted(string Status, string BusinessId, IRead
 
 public sealed record TranslationBatchAccepted(string Status, int Count, IReadOnlyList<TranslationAccepted> Items);
 
-/// <summary>A job as stored: its state, and its result or last error.</summary>
+/// <summary>
+/// A job as stored: its state, its result or last error, the engine (and version: the model, for a model-backed one)
+/// it was last claimed for or whose translation it carries, and what a reviewer decided.
+/// </summary>
 public sealed record JobState(
     string JobId,
     string BusinessId,
@@ -21,7 +24,13 @@ public sealed record JobState(
     bool Reused,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    DateTimeOffset? NextAttemptAt);
+    DateTimeOffset? NextAttemptAt,
+    string? Engine,
+    string? EngineVersion,
+    JobReview? Review);
+
+/// <summary>A reviewer's decision: <c>approved</c> or <c>rejected</c>, by which key, when, and why.</summary>
+public sealed record JobReview(string Status, string? ReviewedBy, DateTimeOffset? ReviewedAt, string? Note);
 
 public sealed record TranslationState(string BusinessId, IReadOnlyList<JobState> Translations);
 
@@ -36,4 +45,11 @@ public sealed record JobRequeued(string Status, string JobId);
 [JsonSerializable(typeof(TranslationState))]
 [JsonSerializable(typeof(JobPage))]
 [JsonSerializable(typeof(JobRequeued))]
+[JsonSerializable(typeof(JobReviewed))]
+[JsonSerializable(typeof(ReviewRequest))]
+[JsonSerializable(typeof(RequeueRequest))]
+[JsonSerializable(typeof(RetranslateRequest))]
+[JsonSerializable(typeof(RetranslationAccepted))]
+[JsonSerializable(typeof(BulkRequeued))]
+[JsonSerializable(typeof(HistoryPage))]
 public sealed partial class TranslationsJsonContext : JsonSerializerContext;

@@ -116,7 +116,7 @@ public static class TranslationsApi
             return Problems.Invalid($"{errors.Count} problem(s) in the request; nothing was registered.", [.. errors.Select(e => e with { Index = null })]);
         }
 
-        var plan = Plan.Of([read.Batch!], time.GetUtcNow());
+        var plan = Plan.Of([read.Batch!], time.GetUtcNow(), request.HttpContext.CallerKeyId());
         return await RegisterAsync(plan, appender, request.HttpContext, limits.Value, logger) is { } failure
             ? failure
             : TypedResults.Accepted((string?)null, plan.Accepted[0]);
@@ -155,7 +155,7 @@ public static class TranslationsApi
             return Problems.Invalid($"{errors.Count} problem(s) in the batch; nothing of it was registered.", errors);
         }
 
-        var plan = Plan.Of([.. items.Select(i => i!)], time.GetUtcNow());
+        var plan = Plan.Of([.. items.Select(i => i!)], time.GetUtcNow(), request.HttpContext.CallerKeyId());
         return await RegisterAsync(plan, appender, request.HttpContext, limits.Value, logger) is { } failure
             ? failure
             : TypedResults.Accepted((string?)null, new TranslationBatchAccepted("accepted", items.Count, plan.Accepted));
@@ -225,7 +225,7 @@ public static class TranslationsApi
     }
 
     public static async Task<Results<Accepted<JobRequeued>, ProblemHttpResult>> RetryAsync(
-        [FromRoute(Name = "job_id")] string jobId, TranslationQueries queries, HttpContext context, ILogger<TranslationQueries> logger, CancellationToken cancellationToken)
+        [FromRoute(Name = "job_id")] string jobId, JobTransitions transitions, HttpContext context, ILogger<TranslationQueries> logger, CancellationToken cancellationToken)
     {
         // No job can have another shape, and the ASCII column could not even be compared with most (MySQL would fail).
         if (!TranslationKeys.IsJobId(jobId))
@@ -233,16 +233,14 @@ public static class TranslationsApi
             return Problems.NotFound($"No job '{jobId}': job ids are {TranslationKeys.JobIdLength} lowercase hexadecimal characters.");
         }
 
-        var outcome = await queries.RequeueFailedAsync(jobId, cancellationToken);
-        if (outcome.Requeued)
+        var outcome = await transitions.RetryFailedAsync(jobId, context.CallerKeyId() ?? ReviewApi.UnknownActor, cancellationToken);
+        if (outcome.Result == TransitionResult.Done)
         {
             Log.JobRequeued(logger, jobId, context.CallerKeyId());
             return TypedResults.Accepted((string?)null, new JobRequeued("requeued", jobId));
         }
 
-        return outcome.Status is null
-            ? Problems.NotFound($"No job '{jobId}'.")
-            : Problems.Conflict($"Job '{jobId}' is {outcome.Status}; only a failed job can be retried.");
+        return ReviewApi.Refusal(jobId, outcome);
     }
 
     /// <summary>Appends the contents and jobs in one transaction; null on success, else the 503 to answer.</summary>
@@ -270,7 +268,7 @@ public static class TranslationsApi
     /// <summary>The stream records a set of valid requests turn into (each content and job once), and the answer.</summary>
     private sealed record Plan(List<TranslationContentRecord> Contents, List<TranslationJobRecord> Jobs, List<TranslationAccepted> Accepted)
     {
-        public static Plan Of(IReadOnlyList<TranslationRequest> requests, DateTimeOffset now)
+        public static Plan Of(IReadOnlyList<TranslationRequest> requests, DateTimeOffset now, string? requestedBy)
         {
             var contents = new Dictionary<string, TranslationContentRecord>(StringComparer.Ordinal);
             var jobs = new Dictionary<string, TranslationJobRecord>(StringComparer.Ordinal);
@@ -299,6 +297,7 @@ public static class TranslationsApi
                         SourceLang = request.SourceLang,
                         TargetLang = target,
                         CreatedAt = now,
+                        RequestedBy = requestedBy,
                     });
                 }
 

@@ -13,6 +13,19 @@ public static class TranslationsExtensions
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, TranslationsJsonContext.Default));
         builder.Services.AddSingleton<TranslationValidator>();
         builder.Services.AddSingleton<TranslationQueries>();
+        builder.Services.AddSingleton<JobTransitions>();
+        builder.Services.AddSingleton<HistoryQueries>();
+        builder.Services.AddSingleton<FailedJobQueries>();
         return builder;
+    }
+
+    /// <summary>The lifecycle routes beside the translation routes: review, forced re-translation, history, failed jobs.</summary>
+    public static IEndpointRouteBuilder MapTranslationLifecycleApi(this IEndpointRouteBuilder app)
+    {
+        app.MapTranslationReviewApi();
+        app.MapRetranslationApi();
+        app.MapTranslationHistoryApi();
+        app.MapFailedTranslationsApi();
+        return app;
     }
 }

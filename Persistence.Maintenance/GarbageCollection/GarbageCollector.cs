@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Options;
 using MySqlConnector;
+using Persistence.Maintenance.Audit;
 
 namespace Persistence.Maintenance.GarbageCollection;
 
@@ -37,7 +38,10 @@ public sealed class GarbageCollector(MySqlDataSource dataSource, TimeProvider ti
             var (sessions, tasks, batches) = dryRun
                 ? await CountAsync(connection, cutoff, cancellationToken)
                 : await DeleteAsync(connection, cutoff, settings, cancellationToken);
-            return new GarbageCollectionReport(dryRun, Completed: true, cutoff, sessions, tasks, batches, time.GetElapsedTime(started));
+            var events = dryRun
+                ? await JobEventCollector.CountAsync(connection, cutoff, cancellationToken)
+                : await JobEventCollector.DeleteAsync(connection, cutoff, settings.TasksPerChunk, cancellationToken);
+            return new GarbageCollectionReport(dryRun, Completed: true, cutoff, sessions, tasks, batches, time.GetElapsedTime(started)) { JobEvents = events };
         }
         finally
         {
@@ -289,4 +293,8 @@ public sealed class GarbageCollector(MySqlDataSource dataSource, TimeProvider ti
 
 /// <summary>What one run found or removed. <see cref="Completed"/> is false when another collector held the lock.</summary>
 public sealed record GarbageCollectionReport(
-    bool DryRun, bool Completed, DateTime Cutoff, long Sessions, long Tasks, int Batches, TimeSpan Duration);
+    bool DryRun, bool Completed, DateTime Cutoff, long Sessions, long Tasks, int Batches, TimeSpan Duration)
+{
+    /// <summary>Translation audit rows older than the cutoff.</summary>
+    public long JobEvents { get; init; }
+}

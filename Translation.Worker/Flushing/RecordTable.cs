@@ -106,6 +106,7 @@ public static class RecordTables
             new("next_attempt_at", r => r.CreatedAt?.UtcDateTime),
             new("created_at", r => r.CreatedAt?.UtcDateTime),
             new("updated_at", r => r.CreatedAt?.UtcDateTime),
+            new("requested_by", r => r.RequestedBy),
         ],
         insertOnly: true);
 

@@ -16,6 +16,9 @@ public sealed class DebugEngine : ITranslationEngine
 
     public string Producer => EngineNames.Debug;
 
+    /// <summary>Bumped whenever <see cref="Translate"/> changes what it answers.</summary>
+    public string Version => "1";
+
     public Task<IReadOnlyList<EngineOutcome>> TranslateAsync(EngineBatch batch, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<EngineOutcome>>(
             [.. batch.Texts.Select(t => t.Text.StartsWith(FailurePrefix, StringComparison.Ordinal)

@@ -11,7 +11,16 @@ public interface ITranslationEngine
     /// </summary>
     string Producer { get; }
 
+    /// <summary>Stored with each job it answers: for a model-backed engine its model, else the engine's own version.</summary>
+    string Version { get; }
+
     Task<IReadOnlyList<EngineOutcome>> TranslateAsync(EngineBatch batch, CancellationToken cancellationToken);
+}
+
+/// <summary>What a job records about the engine it was claimed for.</summary>
+public sealed record EngineIdentity(string Name, string Version, string Producer)
+{
+    public static EngineIdentity Of(ITranslationEngine engine) => new(engine.Name, engine.Version, engine.Producer);
 }
 
 /// <param name="Context">The request's context as canonical JSON, or null.</param>

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using MySqlConnector;
 using Persistence.Contracts;
+using Persistence.Maintenance.Audit;
 
 namespace Translation.Worker.Processing;
 
@@ -16,10 +17,13 @@ public sealed class JobStore(MySqlDataSource dataSource)
     /// Claims up to <paramref name="limit"/> jobs of <paramref name="targetLang"/> that are due: pending ones, and
     /// translating ones whose lease ran out (their next_attempt_at is the lease's end). Rows another worker is
     /// claiming are skipped, not waited for. A job whose lease ran out on its last attempt is failed instead: it keeps
-    /// killing its workers, or they keep dying under it.
+    /// killing its workers, or they keep dying under it. Each claimed job records the engine it is claimed for
+    /// (<paramref name="engineFor"/> of its override), and every change is written to the audit trail in the same
+    /// transaction.
     /// </summary>
     public async Task<ClaimResult> ClaimAsync(
-        string targetLang, string leaseOwner, int limit, int leaseSeconds, int maxAttempts, CancellationToken cancellationToken)
+        string targetLang, string leaseOwner, string actor, int limit, int leaseSeconds, int maxAttempts,
+        Func<string?, EngineIdentity> engineFor, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         // READ COMMITTED: no gap locks, so claiming never blocks the flusher inserting new jobs.
@@ -28,7 +32,7 @@ public sealed class JobStore(MySqlDataSource dataSource)
         var due = new List<(ClaimedJob Job, string Status)>();
         await using (var select = new MySqlCommand(
             """
-            SELECT job_id, business_id, content_hash, source_lang, attempts, status FROM translation_jobs
+            SELECT job_id, business_id, content_hash, source_lang, attempts, status, engine_override, bypass_memory FROM translation_jobs
             WHERE target_lang = @lang AND status IN (@pending, @translating) AND next_attempt_at <= UTC_TIMESTAMP(6)
             -- No ORDER BY: rows come in index order (due time within each status) and the scan stops at the limit.
             -- Sorting would read, and lock, every due row first.
@@ -45,7 +49,10 @@ public sealed class JobStore(MySqlDataSource dataSource)
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                due.Add((new ClaimedJob(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), targetLang, reader.GetInt32(4) + 1), reader.GetString(5)));
+                var engineOverride = await reader.IsDBNullAsync(6, cancellationToken) ? null : reader.GetString(6);
+                due.Add((new ClaimedJob(
+                    reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), targetLang, reader.GetInt32(4) + 1,
+                    engineFor(engineOverride), reader.GetBoolean(7)), reader.GetString(5)));
             }
         }
 
@@ -54,10 +61,10 @@ public sealed class JobStore(MySqlDataSource dataSource)
             return new ClaimResult([], []);
         }
 
-        var abandoned = due.Where(d => d.Status == TranslationStatus.Translating && d.Job.Attempt > maxAttempts).Select(d => d.Job).ToList();
-        var claimed = due.Where(d => !(d.Status == TranslationStatus.Translating && d.Job.Attempt > maxAttempts)).Select(d => d.Job).ToList();
+        var abandoned = due.Where(d => d.Status == TranslationStatus.Translating && d.Job.Attempt > maxAttempts).ToList();
+        var claimed = due.Where(d => !(d.Status == TranslationStatus.Translating && d.Job.Attempt > maxAttempts)).ToList();
 
-        if (claimed.Count > 0)
+        foreach (var byEngine in claimed.GroupBy(c => c.Job.Engine))
         {
             await using var lease = new MySqlCommand { Connection = connection, Transaction = transaction };
             lease.CommandText =
@@ -66,12 +73,16 @@ public sealed class JobStore(MySqlDataSource dataSource)
                 SET status = @translating, lease_owner = @owner,
                     lease_expires_at = UTC_TIMESTAMP(6) + INTERVAL @lease SECOND,
                     next_attempt_at = UTC_TIMESTAMP(6) + INTERVAL @lease SECOND,
-                    attempts = attempts + 1, updated_at = UTC_TIMESTAMP(6)
+                    attempts = attempts + 1, updated_at = UTC_TIMESTAMP(6),
+                    engine = @engine, engine_version = @version, producer = @producer
                 WHERE job_id IN (
-                """ + InList(lease, "j", claimed.Select(c => c.JobId)) + ")";
+                """ + InList(lease, "j", byEngine.Select(c => c.Job.JobId)) + ")";
             lease.Parameters.AddWithValue("@translating", TranslationStatus.Translating);
             lease.Parameters.AddWithValue("@owner", leaseOwner);
             lease.Parameters.AddWithValue("@lease", leaseSeconds);
+            lease.Parameters.AddWithValue("@engine", byEngine.Key.Name);
+            lease.Parameters.AddWithValue("@version", byEngine.Key.Version);
+            lease.Parameters.AddWithValue("@producer", byEngine.Key.Producer);
             await lease.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -84,14 +95,22 @@ public sealed class JobStore(MySqlDataSource dataSource)
                 SET status = @failed, lease_owner = NULL, lease_expires_at = NULL, updated_at = UTC_TIMESTAMP(6),
                     error = CONCAT('The lease expired on attempt ', attempts, ' of ', @max, ': the worker stopped or hung while holding it.')
                 WHERE job_id IN (
-                """ + InList(fail, "j", abandoned.Select(c => c.JobId)) + ")";
+                """ + InList(fail, "j", abandoned.Select(c => c.Job.JobId)) + ")";
             fail.Parameters.AddWithValue("@failed", TranslationStatus.Failed);
             fail.Parameters.AddWithValue("@max", maxAttempts);
             await fail.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        await JobEventLog.AppendAsync(connection, transaction, actor,
+            [
+                .. claimed.Select(c => new JobEvent(c.Job.JobId, c.Job.BusinessId, targetLang, JobEvents.Claimed, c.Status, TranslationStatus.Translating,
+                    $"attempt {c.Job.Attempt} with {c.Job.Engine.Producer}{(c.Job.BypassMemory ? ", memory bypassed" : "")}")),
+                .. abandoned.Select(c => new JobEvent(c.Job.JobId, c.Job.BusinessId, targetLang, JobEvents.Failed, c.Status, TranslationStatus.Failed,
+                    $"the lease expired on the last attempt ({maxAttempts})")),
+            ],
+            cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new ClaimResult(claimed, abandoned);
+        return new ClaimResult([.. claimed.Select(c => c.Job)], [.. abandoned.Select(c => c.Job)]);
     }
 
     /// <summary>Texts and contexts by content hash. A content can lag its job by a moment (separate streams).</summary>
@@ -111,27 +130,31 @@ public sealed class JobStore(MySqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Translations <paramref name="producer"/> already made for these contents into <paramref name="targetLang"/>, by
-    /// content hash. Another engine's (or model's) translation is never an answer: it may be a stand-in.
+    /// Translations memory can answer with for these contents into <paramref name="targetLang"/>, by content hash: an
+    /// approved one first (whoever made it), else <paramref name="producer"/>'s own. Another engine's (or model's)
+    /// unapproved translation is an answer only when <paramref name="anyEngine"/>: it may be a stand-in.
     /// </summary>
-    public async Task<Dictionary<string, string>> MemoryAsync(
-        string targetLang, string producer, IReadOnlyCollection<(string SourceLang, string ContentHash)> keys, CancellationToken cancellationToken)
+    public async Task<Dictionary<string, Remembered>> MemoryAsync(
+        string targetLang, string producer, bool anyEngine, IReadOnlyCollection<(string SourceLang, string ContentHash)> keys,
+        CancellationToken cancellationToken)
     {
-        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        var found = new Dictionary<string, Remembered>(StringComparer.Ordinal);
         var sourceOf = keys.DistinctBy(k => k.ContentHash).ToDictionary(k => k.ContentHash, k => k.SourceLang, StringComparer.Ordinal);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = new MySqlCommand { Connection = connection };
         command.CommandText =
-            "SELECT content_hash, source_lang, translated_text FROM translation_memory WHERE target_lang = @target AND engine = @engine AND content_hash IN ("
-            + InList(command, "h", sourceOf.Keys) + ")";
+            "SELECT content_hash, source_lang, translated_text, engine FROM translation_memory WHERE target_lang = @target "
+            + "AND (engine = @engine OR approved OR @any) AND content_hash IN (" + InList(command, "h", sourceOf.Keys) + ") "
+            + "ORDER BY approved DESC, engine = @engine DESC, created_at DESC";
         command.Parameters.AddWithValue("@target", targetLang);
         command.Parameters.AddWithValue("@engine", producer);
+        command.Parameters.AddWithValue("@any", anyEngine);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             if (sourceOf.TryGetValue(reader.GetString(0), out var sourceLang) && sourceLang == reader.GetString(1))
             {
-                found[reader.GetString(0)] = reader.GetString(2);
+                found.TryAdd(reader.GetString(0), new Remembered(reader.GetString(2), reader.GetString(3)));
             }
         }
 
@@ -139,59 +162,71 @@ public sealed class JobStore(MySqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Stores the outcomes and the new translations in one transaction. Each job changes only while the lease is
-    /// still <paramref name="leaseOwner"/>'s: a worker that lost its lease (it was too slow, another took the job)
-    /// changes nothing. Returns how many jobs were still ours.
+    /// Stores the outcomes, their audit entries and the new translations in one transaction. Each job changes only
+    /// while the lease is still <paramref name="leaseOwner"/>'s: a worker that lost its lease (it was too slow,
+    /// another took the job) changes nothing and records nothing. Returns how many jobs were still ours.
     /// </summary>
     public async Task<int> RecordAsync(
-        string leaseOwner, IReadOnlyList<JobOutcome> outcomes, IReadOnlyList<MemoryEntry> memory, CancellationToken cancellationToken)
+        string leaseOwner, string actor, IReadOnlyList<JobOutcome> outcomes, IReadOnlyList<MemoryEntry> memory, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
 
-        if (memory.Count > 0)
+        // Which jobs are still ours, locked until commit so the answer cannot change before the update.
+        var ours = new HashSet<string>(StringComparer.Ordinal);
+        if (outcomes.Count > 0)
         {
-            await using var remember = new MySqlCommand { Connection = connection, Transaction = transaction };
-            var rows = new StringBuilder();
-            for (var i = 0; i < memory.Count; i++)
+            await using var select = new MySqlCommand { Connection = connection, Transaction = transaction };
+            select.CommandText = "SELECT job_id FROM translation_jobs WHERE lease_owner = @owner AND status = @translating AND job_id IN ("
+                + InList(select, "j", outcomes.Select(o => o.Job.JobId)) + ") FOR UPDATE";
+            select.Parameters.AddWithValue("@owner", leaseOwner);
+            select.Parameters.AddWithValue("@translating", TranslationStatus.Translating);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
             {
-                rows.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@s{i}, @t{i}, @h{i}, @x{i}, @e{i}, UTC_TIMESTAMP(6))");
-                remember.Parameters.AddWithValue($"@s{i}", memory[i].SourceLang);
-                remember.Parameters.AddWithValue($"@t{i}", memory[i].TargetLang);
-                remember.Parameters.AddWithValue($"@h{i}", memory[i].ContentHash);
-                remember.Parameters.AddWithValue($"@x{i}", memory[i].Text);
-                remember.Parameters.AddWithValue($"@e{i}", memory[i].Engine);
+                ours.Add(reader.GetString(0));
             }
-
-            // The first translation of a content by an engine stays: jobs already answered from memory must keep agreeing with it.
-            remember.CommandText =
-                $"INSERT INTO translation_memory (source_lang, target_lang, content_hash, translated_text, engine, created_at) VALUES {rows} "
-                + "ON DUPLICATE KEY UPDATE content_hash = content_hash";
-            await remember.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        // The first translation of a content by an engine stays: jobs already answered from memory must keep agreeing
+        // with it. A forced re-translation replaces it, unless a reviewer approved it.
+        await RememberAsync(connection, transaction, [.. memory.Where(m => !m.Replace)], "content_hash = content_hash", cancellationToken);
+        await RememberAsync(connection, transaction, [.. memory.Where(m => m.Replace)],
+            "translated_text = IF(approved, translated_text, VALUES(translated_text)), created_at = IF(approved, created_at, VALUES(created_at))",
+            cancellationToken);
+
+        var mine = outcomes.Where(o => ours.Contains(o.Job.JobId)).ToList();
         var updated = 0;
-        if (outcomes.Count > 0)
+        if (mine.Count > 0)
         {
             await using var update = new MySqlCommand { Connection = connection, Transaction = transaction };
             update.Parameters.AddWithValue("@owner", leaseOwner);
             update.Parameters.AddWithValue("@translating", TranslationStatus.Translating);
             var sql = new StringBuilder();
-            for (var i = 0; i < outcomes.Count; i++)
+            for (var i = 0; i < mine.Count; i++)
             {
-                var outcome = outcomes[i];
-                update.Parameters.AddWithValue($"@j{i}", outcome.JobId);
+                var outcome = mine[i];
+                var done = outcome.Status == TranslationStatus.Translated;
+                update.Parameters.AddWithValue($"@j{i}", outcome.Job.JobId);
                 update.Parameters.AddWithValue($"@s{i}", outcome.Status);
                 update.Parameters.AddWithValue($"@r{i}", (object?)outcome.Result ?? DBNull.Value);
                 update.Parameters.AddWithValue($"@e{i}", (object?)outcome.Error ?? DBNull.Value);
                 update.Parameters.AddWithValue($"@u{i}", outcome.Reused);
                 update.Parameters.AddWithValue($"@d{i}", (long)outcome.RetryAfter.TotalMicroseconds);
                 update.Parameters.AddWithValue($"@a{i}", outcome.RefundAttempt ? 1 : 0);
+                update.Parameters.AddWithValue($"@c{i}", done);
+                update.Parameters.AddWithValue($"@pn{i}", (object?)outcome.Provenance?.Name ?? DBNull.Value);
+                update.Parameters.AddWithValue($"@pv{i}", (object?)outcome.Provenance?.Version ?? DBNull.Value);
+                update.Parameters.AddWithValue($"@pp{i}", (object?)outcome.Provenance?.Producer ?? DBNull.Value);
+                // A finished translation ends what a re-queue asked for (another engine, a fresh answer).
                 sql.Append(CultureInfo.InvariantCulture, $"""
                     UPDATE translation_jobs
                     SET status = @s{i}, result = @r{i}, error = @e{i}, reused = @u{i}, attempts = attempts - @a{i},
                         lease_owner = NULL, lease_expires_at = NULL,
-                        next_attempt_at = UTC_TIMESTAMP(6) + INTERVAL @d{i} MICROSECOND, updated_at = UTC_TIMESTAMP(6)
+                        next_attempt_at = UTC_TIMESTAMP(6) + INTERVAL @d{i} MICROSECOND, updated_at = UTC_TIMESTAMP(6),
+                        engine = COALESCE(@pn{i}, engine), engine_version = IF(@pn{i} IS NULL, engine_version, @pv{i}),
+                        producer = COALESCE(@pp{i}, producer),
+                        engine_override = IF(@c{i}, NULL, engine_override), bypass_memory = IF(@c{i}, FALSE, bypass_memory)
                     WHERE job_id = @j{i} AND lease_owner = @owner AND status = @translating;
 
                     """);
@@ -199,10 +234,39 @@ public sealed class JobStore(MySqlDataSource dataSource)
 
             update.CommandText = sql.ToString();
             updated = await update.ExecuteNonQueryAsync(cancellationToken);
+            await JobEventLog.AppendAsync(connection, transaction, actor,
+                [.. mine.Select(o => new JobEvent(o.Job.JobId, o.Job.BusinessId, o.Job.TargetLang, o.Event, TranslationStatus.Translating, o.Status, o.Detail))],
+                cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
         return updated;
+    }
+
+    private static async Task RememberAsync(
+        MySqlConnection connection, MySqlTransaction transaction, IReadOnlyList<MemoryEntry> memory, string onDuplicate, CancellationToken cancellationToken)
+    {
+        if (memory.Count == 0)
+        {
+            return;
+        }
+
+        await using var remember = new MySqlCommand { Connection = connection, Transaction = transaction };
+        var rows = new StringBuilder();
+        for (var i = 0; i < memory.Count; i++)
+        {
+            rows.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@s{i}, @t{i}, @h{i}, @x{i}, @e{i}, UTC_TIMESTAMP(6))");
+            remember.Parameters.AddWithValue($"@s{i}", memory[i].SourceLang);
+            remember.Parameters.AddWithValue($"@t{i}", memory[i].TargetLang);
+            remember.Parameters.AddWithValue($"@h{i}", memory[i].ContentHash);
+            remember.Parameters.AddWithValue($"@x{i}", memory[i].Text);
+            remember.Parameters.AddWithValue($"@e{i}", memory[i].Engine);
+        }
+
+        remember.CommandText =
+            $"INSERT INTO translation_memory (source_lang, target_lang, content_hash, translated_text, engine, created_at) VALUES {rows} "
+            + "ON DUPLICATE KEY UPDATE " + onDuplicate;
+        await remember.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static string InList(MySqlCommand command, string prefix, IEnumerable<string> values)
@@ -221,26 +285,46 @@ public sealed class JobStore(MySqlDataSource dataSource)
 }
 
 /// <param name="Attempt">This claim's attempt number (attempts after the claim).</param>
-public sealed record ClaimedJob(string JobId, string BusinessId, string ContentHash, string SourceLang, string TargetLang, int Attempt);
+/// <param name="Engine">The engine the job is claimed for.</param>
+/// <param name="BypassMemory">Ask the engine even if memory knows the text (a forced re-translation).</param>
+public sealed record ClaimedJob(
+    string JobId, string BusinessId, string ContentHash, string SourceLang, string TargetLang, int Attempt, EngineIdentity Engine, bool BypassMemory);
 
 /// <param name="Abandoned">Jobs failed at claim time because their last lease ran out.</param>
 public sealed record ClaimResult(IReadOnlyList<ClaimedJob> Claimed, IReadOnlyList<ClaimedJob> Abandoned);
 
-/// <summary>What to store for a claimed job: its next status, result or error, and when it is due again.</summary>
-public sealed record JobOutcome(string JobId, string Status, string? Result, string? Error, bool Reused, TimeSpan RetryAfter, bool RefundAttempt)
+/// <summary>A remembered translation and the producer that made it.</summary>
+public sealed record Remembered(string Text, string Producer);
+
+/// <summary>
+/// What to store for a claimed job: its next status, result or error, when it is due again, and its audit entry.
+/// <see cref="Provenance"/> replaces the engine recorded at claim time (an approved translation another engine made).
+/// </summary>
+public sealed record JobOutcome(
+    ClaimedJob Job, string Status, string? Result, string? Error, bool Reused, TimeSpan RetryAfter, bool RefundAttempt, string Event, string? Detail,
+    EngineIdentity? Provenance = null)
 {
-    public static JobOutcome Translated(string jobId, string text, bool reused) =>
-        new(jobId, TranslationStatus.Translated, text, null, reused, TimeSpan.Zero, false);
+    public static JobOutcome Translated(ClaimedJob job, string text) =>
+        new(job, TranslationStatus.Translated, text, null, false, TimeSpan.Zero, false, JobEvents.Translated, $"by {job.Engine.Producer}");
 
-    public static JobOutcome Retry(string jobId, string error, TimeSpan delay) =>
-        new(jobId, TranslationStatus.Pending, null, error, false, delay, false);
+    public static JobOutcome FromMemory(ClaimedJob job, Remembered remembered) =>
+        new(job, TranslationStatus.Translated, remembered.Text, null, true, TimeSpan.Zero, false, JobEvents.Translated,
+            $"from memory ({remembered.Producer})", remembered.Producer == job.Engine.Producer ? null : ProducerIdentity(remembered.Producer));
 
-    public static JobOutcome Failed(string jobId, string error) =>
-        new(jobId, TranslationStatus.Failed, null, error, false, TimeSpan.Zero, false);
+    public static JobOutcome Retry(ClaimedJob job, string error, TimeSpan delay) =>
+        new(job, TranslationStatus.Pending, null, error, false, delay, false, JobEvents.Retried, error);
 
-    /// <summary>Not attempted at all (its content has not landed yet): back to pending without using an attempt.</summary>
-    public static JobOutcome Deferred(string jobId, TimeSpan delay) =>
-        new(jobId, TranslationStatus.Pending, null, null, false, delay, true);
+    public static JobOutcome Failed(ClaimedJob job, string error) =>
+        new(job, TranslationStatus.Failed, null, error, false, TimeSpan.Zero, false, JobEvents.Failed, error);
+
+    /// <summary>Not attempted at all (its content has not landed yet, the worker is stopping): back to pending without using an attempt.</summary>
+    public static JobOutcome Deferred(ClaimedJob job, TimeSpan delay, string why) =>
+        new(job, TranslationStatus.Pending, null, null, false, delay, true, JobEvents.Released, why);
+
+    /// <summary>A memory key (<c>debug</c>, <c>openai:model</c>) as engine and version.</summary>
+    private static EngineIdentity ProducerIdentity(string producer) =>
+        producer.Split(':', 2) is [var name, var version] ? new(name, version, producer) : new(producer, "", producer);
 }
 
-public sealed record MemoryEntry(string SourceLang, string TargetLang, string ContentHash, string Text, string Engine);
+/// <param name="Replace">A forced re-translation: replaces what the engine had remembered (unless approved).</param>
+public sealed record MemoryEntry(string SourceLang, string TargetLang, string ContentHash, string Text, string Engine, bool Replace);

@@ -24,6 +24,8 @@ public sealed class OpenAiEngine(HttpClient http, IOptions<OpenAiOptions> option
 
     public string Producer => $"{EngineNames.OpenAi}:{_options.Model}";
 
+    public string Version => _options.Model;
+
     public async Task<IReadOnlyList<EngineOutcome>> TranslateAsync(EngineBatch batch, CancellationToken cancellationToken)
     {
         var groups = batch.Texts.Chunk(_options.MaxTextsPerCall).ToList();

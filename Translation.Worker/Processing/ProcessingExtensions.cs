@@ -6,6 +6,12 @@ public static class ProcessingExtensions
 {
     public static IHostApplicationBuilder AddProcessing(this IHostApplicationBuilder builder)
     {
+        // Settings an operator changes while the worker runs (Processing:Engine): read now and again on each change.
+        if (builder.Configuration[ProcessingOptions.SettingsFileKey] is { Length: > 0 } settingsFile)
+        {
+            builder.Configuration.AddJsonFile(Path.GetFullPath(settingsFile), optional: true, reloadOnChange: true);
+        }
+
         builder.Services.AddOptions<ProcessingOptions>()
             .BindConfiguration(ProcessingOptions.SectionName)
             .ValidateDataAnnotations()
@@ -30,10 +36,8 @@ public static class ProcessingExtensions
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
-        builder.Services.AddSingleton<ITranslationEngine>(services =>
-            services.GetRequiredService<IOptions<ProcessingOptions>>().Value.Engine == EngineNames.OpenAi
-                ? services.GetRequiredService<OpenAiEngine>()
-                : services.GetRequiredService<DebugEngine>());
+        builder.Services.AddOptions<EngineChoice>().BindConfiguration(ProcessingOptions.SectionName);
+        builder.Services.AddSingleton<EngineSelector>();
         builder.Services.AddHostedService<TranslationProcessor>();
         return builder;
     }

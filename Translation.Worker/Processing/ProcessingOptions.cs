@@ -7,6 +7,12 @@ public sealed class ProcessingOptions
 {
     public const string SectionName = "Processing";
 
+    /// <summary>
+    /// A JSON file of settings watched while the worker runs (a change to Processing:Engine applies to the next
+    /// claims); the local stack points it at <c>worker/settings.json</c> in its state folder.
+    /// </summary>
+    public const string SettingsFileKey = "Processing:SettingsFile";
+
     public static IReadOnlyList<string> DefaultLanguages { get; } = ["zh-CN", "fr", "de", "ja"];
 
     /// <summary>Target languages this worker processes, one loop each. Unset means <see cref="DefaultLanguages"/>.</summary>
@@ -47,7 +53,23 @@ public sealed class ProcessingOptions
     [StringLength(150, MinimumLength = 1)]
     public string WorkerName { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
 
+    /// <summary>
+    /// Whether memory may answer with another engine's translation. Off, a switch of engine never serves the old
+    /// engine's output as the new one's; approved translations are reused either way.
+    /// </summary>
+    public bool ReuseOtherEngines { get; set; }
+
     public IReadOnlyList<string> EffectiveLanguages => Languages is { Length: > 0 } configured ? configured : DefaultLanguages;
+}
+
+/// <summary>
+/// <c>Processing:Engine</c> alone, as the settings file has it now. Read through a monitor without validation: a
+/// monitor validates in the reload callback itself, where a bad edit would throw on the file watcher's thread.
+/// <see cref="EngineSelector"/> checks the value instead (and <see cref="ProcessingOptions"/> at start).
+/// </summary>
+public sealed class EngineChoice
+{
+    public string? Engine { get; set; }
 }
 
 public static class EngineNames

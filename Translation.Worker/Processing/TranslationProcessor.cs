@@ -11,7 +11,7 @@ namespace Translation.Worker.Processing;
 /// </summary>
 public sealed class TranslationProcessor(
     JobStore store,
-    ITranslationEngine engine,
+    EngineSelector engines,
     SchemaGate schema,
     ProcessingMetrics metrics,
     TimeProvider time,
@@ -32,7 +32,7 @@ public sealed class TranslationProcessor(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await schema.WaitAsync(stoppingToken);
-        Log.ProcessorStarted(logger, string.Join(", ", _options.EffectiveLanguages), engine.Name, _options.WorkerName);
+        Log.ProcessorStarted(logger, string.Join(", ", _options.EffectiveLanguages), engines.Current.Producer, _options.WorkerName);
         await Task.WhenAll(_options.EffectiveLanguages.Select(lang => RunAsync(lang, stoppingToken)));
     }
 
@@ -71,8 +71,12 @@ public sealed class TranslationProcessor(
         var owner = $"{_options.WorkerName}/{Interlocked.Increment(ref _claims)}";
         // Most claims find nothing; traced, each idle claim would be a trace of its own. What a claim finds is traced
         // below, under a span of its own.
+        // The engine is looked up per claim, so a reloaded Processing:Engine applies from the next one.
+        var configured = EngineIdentity.Of(engines.Current);
         var claim = await UntracedPoll.RunAsync(
-            () => store.ClaimAsync(lang, owner, _options.BatchSize, _options.LeaseSeconds, _options.MaxAttempts, cancellationToken));
+            () => store.ClaimAsync(
+                lang, owner, _options.WorkerName, _options.BatchSize, _options.LeaseSeconds, _options.MaxAttempts,
+                engineOverride => engineOverride is null ? configured : EngineIdentity.Of(engines.For(engineOverride)), cancellationToken));
         if (claim.Abandoned.Count > 0)
         {
             metrics.Failed(lang, claim.Abandoned.Count);
@@ -97,7 +101,7 @@ public sealed class TranslationProcessor(
         {
             // Stopping: hand the jobs back now rather than leaving them to wait out the lease.
             using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5), time);
-            await store.RecordAsync(owner, [.. jobs.Select(j => JobOutcome.Deferred(j.JobId, TimeSpan.Zero))], [], grace.Token);
+            await store.RecordAsync(owner, _options.WorkerName, [.. jobs.Select(j => JobOutcome.Deferred(j, TimeSpan.Zero, "the worker stopped"))], [], grace.Token);
             Log.JobsReleased(logger, lang, jobs.Count);
             throw;
         }
@@ -108,31 +112,56 @@ public sealed class TranslationProcessor(
     private async Task CompleteAsync(string lang, string owner, IReadOnlyList<ClaimedJob> jobs, CancellationToken cancellationToken)
     {
         var contents = await store.ContentsAsync([.. jobs.Select(j => j.ContentHash).Distinct(StringComparer.Ordinal)], cancellationToken);
-        var ready = jobs.Where(j => contents.ContainsKey(j.ContentHash)).ToList();
-        var outcomes = jobs.Where(j => !contents.ContainsKey(j.ContentHash)).Select(j => JobOutcome.Deferred(j.JobId, ContentWait)).ToList();
-
-        var memory = ready.Count == 0
-            ? []
-            : await store.MemoryAsync(lang, engine.Producer, [.. ready.Select(j => (j.SourceLang, j.ContentHash))], cancellationToken);
-        var reused = ready.Where(j => memory.ContainsKey(j.ContentHash)).ToList();
-        outcomes.AddRange(reused.Select(j => JobOutcome.Translated(j.JobId, memory[j.ContentHash], reused: true)));
-
+        var outcomes = jobs.Where(j => !contents.ContainsKey(j.ContentHash))
+            .Select(j => JobOutcome.Deferred(j, ContentWait, "its content has not landed yet")).ToList();
         var remembered = new List<MemoryEntry>();
-        var toTranslate = ready.Where(j => !memory.ContainsKey(j.ContentHash)).ToList();
-        var translated = 0;
-        var retried = 0;
-        var failed = 0;
+        var counts = new Counts();
+        // Usually one group: jobs re-queued to another engine go to that one.
+        foreach (var byEngine in jobs.Where(j => contents.ContainsKey(j.ContentHash)).GroupBy(j => j.Engine))
+        {
+            var engine = engines.For(byEngine.Key.Name);
+            var ready = byEngine.ToList();
+            var askMemory = ready.Where(j => !j.BypassMemory).ToList();
+            var memory = askMemory.Count == 0
+                ? []
+                : await store.MemoryAsync(lang, engine.Producer, _options.ReuseOtherEngines, [.. askMemory.Select(j => (j.SourceLang, j.ContentHash))], cancellationToken);
+            var reused = askMemory.Where(j => memory.ContainsKey(j.ContentHash)).ToList();
+            outcomes.AddRange(reused.Select(j => JobOutcome.FromMemory(j, memory[j.ContentHash])));
+            counts.Reused += reused.Count;
+            var toTranslate = ready.Where(j => j.BypassMemory || !memory.ContainsKey(j.ContentHash)).ToList();
+            await TranslateJobsAsync(engine, lang, toTranslate, contents, outcomes, remembered, counts, cancellationToken);
+        }
+
+        var stored = await store.RecordAsync(owner, _options.WorkerName, outcomes, remembered, cancellationToken);
+        if (stored < outcomes.Count)
+        {
+            metrics.LeaseLost(lang, outcomes.Count - stored);
+            Log.LeaseLost(logger, lang, outcomes.Count - stored);
+        }
+
+        metrics.Translated(lang, counts.Translated);
+        metrics.Reused(lang, counts.Reused);
+        metrics.Retried(lang, counts.Retried);
+        metrics.Failed(lang, counts.Failed);
+        Log.BatchProcessed(logger, lang, jobs.Count, counts.Translated, counts.Reused, counts.Retried, counts.Failed);
+    }
+
+    private async Task TranslateJobsAsync(
+        ITranslationEngine engine, string lang, List<ClaimedJob> toTranslate, Dictionary<string, EngineText> contents,
+        List<JobOutcome> outcomes, List<MemoryEntry> remembered, Counts counts, CancellationToken cancellationToken)
+    {
         foreach (var bySource in toTranslate.GroupBy(j => j.SourceLang, StringComparer.Ordinal))
         {
             // Each content once, however many business ids in the batch asked for it.
             var hashes = bySource.Select(j => j.ContentHash).Distinct(StringComparer.Ordinal).ToList();
-            var results = await TranslateAsync(new EngineBatch(bySource.Key, lang, [.. hashes.Select(h => contents[h])]), cancellationToken);
+            var forced = bySource.Where(j => j.BypassMemory).Select(j => j.ContentHash).ToHashSet(StringComparer.Ordinal);
+            var results = await TranslateAsync(engine, new EngineBatch(bySource.Key, lang, [.. hashes.Select(h => contents[h])]), cancellationToken);
             var byHash = hashes.Zip(results).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
             foreach (var (hash, result) in byHash)
             {
                 if (result.Text is { } text)
                 {
-                    remembered.Add(new MemoryEntry(bySource.Key, lang, hash, text, engine.Producer));
+                    remembered.Add(new MemoryEntry(bySource.Key, lang, hash, text, engine.Producer, forced.Contains(hash)));
                 }
             }
 
@@ -141,42 +170,29 @@ public sealed class TranslationProcessor(
                 var result = byHash[job.ContentHash];
                 if (result.Text is { } text)
                 {
-                    outcomes.Add(JobOutcome.Translated(job.JobId, text, reused: false));
-                    translated++;
+                    outcomes.Add(JobOutcome.Translated(job, text));
+                    counts.Translated++;
                 }
                 else if (job.Attempt >= _options.MaxAttempts)
                 {
-                    outcomes.Add(JobOutcome.Failed(job.JobId, $"Attempt {job.Attempt} of {_options.MaxAttempts} failed: {result.Error}"));
+                    outcomes.Add(JobOutcome.Failed(job, $"Attempt {job.Attempt} of {_options.MaxAttempts} failed: {result.Error}"));
                     Log.JobFailed(logger, job.JobId, lang, job.Attempt, result.Error ?? "");
-                    failed++;
+                    counts.Failed++;
                 }
                 else
                 {
                     var delay = Backoff.Delay(
                         job.Attempt, TimeSpan.FromMilliseconds(_options.RetryBaseDelayMs), TimeSpan.FromMilliseconds(_options.RetryMaxDelayMs), Random.Shared.NextDouble());
-                    outcomes.Add(JobOutcome.Retry(job.JobId, $"Attempt {job.Attempt} of {_options.MaxAttempts} failed: {result.Error}", delay));
+                    outcomes.Add(JobOutcome.Retry(job, $"Attempt {job.Attempt} of {_options.MaxAttempts} failed: {result.Error}", delay));
                     Log.JobRetrying(logger, job.JobId, lang, job.Attempt, delay.TotalMilliseconds, result.Error ?? "");
-                    retried++;
+                    counts.Retried++;
                 }
             }
         }
-
-        var stored = await store.RecordAsync(owner, outcomes, remembered, cancellationToken);
-        if (stored < outcomes.Count)
-        {
-            metrics.LeaseLost(lang, outcomes.Count - stored);
-            Log.LeaseLost(logger, lang, outcomes.Count - stored);
-        }
-
-        metrics.Translated(lang, translated);
-        metrics.Reused(lang, reused.Count);
-        metrics.Retried(lang, retried);
-        metrics.Failed(lang, failed);
-        Log.BatchProcessed(logger, lang, jobs.Count, translated, reused.Count, retried, failed);
     }
 
     /// <summary>The engine's outcomes, or the same error for every text when the call as a whole failed.</summary>
-    private async Task<IReadOnlyList<EngineOutcome>> TranslateAsync(EngineBatch batch, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<EngineOutcome>> TranslateAsync(ITranslationEngine engine, EngineBatch batch, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         try
@@ -198,5 +214,16 @@ public sealed class TranslationProcessor(
         {
             metrics.EngineCall(engine.Name, batch.TargetLang, time.GetElapsedTime(started));
         }
+    }
+
+    private sealed class Counts
+    {
+        public int Translated { get; set; }
+
+        public int Reused { get; set; }
+
+        public int Retried { get; set; }
+
+        public int Failed { get; set; }
     }
 }

@@ -1,0 +1,85 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Persistence.Api.Callers;
+using Persistence.Api.Ingest;
+using Persistence.Api.Queries;
+using Persistence.Contracts;
+
+namespace Persistence.Api.Translations;
+
+/// <summary>
+/// The failed jobs with their errors and attempts (<c>GET /api/v1/failed-translations</c>), and their re-queue in
+/// bulk with the same filters (<c>POST /api/v1/failed-translations/requeue</c>), bounded per call.
+/// </summary>
+public static class FailedJobsApi
+{
+    public const string RoutePrefix = "/api/v1/failed-translations";
+
+    private const string CursorKind = "f1";
+    private const string Engine = "engine";
+    private const string Since = "since";
+    private const string Until = "until";
+    private const string MaxJobs = "max_jobs";
+    private const string ToEngine = "to_engine";
+
+    public static RouteGroupBuilder MapFailedTranslationsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup(RoutePrefix).WithTags("Translations").AnswerUnavailableWhenDatabaseIsDown();
+        api.MapGet("/", ListAsync);
+        api.MapPost("/requeue", RequeueAsync);
+        return api;
+    }
+
+    public static async Task<Results<Ok<JobPage>, ProblemHttpResult>> ListAsync(
+        HttpRequest request, FailedJobQueries queries, IOptions<TranslationOptions> options, CancellationToken cancellationToken)
+    {
+        var query = new LifecycleQuery(request.Query, LifecycleQuery.Lang, Engine, Since, Until, LifecycleQuery.PageSize, LifecycleQuery.Cursor);
+        var filter = Filter(query);
+        var size = query.PageSizeOr(options.Value.DefaultPageSize, options.Value.MaxPageSize);
+        (DateTime, string)? before = null;
+        if (query.CursorOf(CursorKind) is { } position && (before = FailedJobQueries.ParsePosition(position)) is null)
+        {
+            query.Errors.Add(new(null, LifecycleQuery.Cursor, "is not a cursor this endpoint issued; pass next_cursor unchanged"));
+        }
+
+        if (query.Errors.Count > 0)
+        {
+            return Problems.InvalidQuery(query.Errors);
+        }
+
+        var jobs = await queries.PageAsync(filter, before, size, cancellationToken);
+        return TypedResults.Ok(new JobPage(jobs, jobs.Count == size ? LifecycleCursor.Encode(CursorKind, FailedJobQueries.Position(jobs[^1])) : null));
+    }
+
+    public static async Task<Results<Accepted<BulkRequeued>, ProblemHttpResult>> RequeueAsync(
+        HttpRequest request, JobTransitions transitions, IOptions<TranslationOptions> options, ILogger<JobTransitions> logger,
+        CancellationToken cancellationToken)
+    {
+        var query = new LifecycleQuery(request.Query, LifecycleQuery.Lang, Engine, Since, Until, MaxJobs, ToEngine);
+        var filter = Filter(query);
+        var toEngine = query.Choice(ToEngine, TranslationEngines.All);
+        var max = options.Value.MaxPageSize;
+        var limit = max;
+        if (query.Text(MaxJobs) is { } text && (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > max))
+        {
+            query.Errors.Add(new FieldError(null, MaxJobs, $"must be an integer from 1 to {max}"));
+        }
+
+        if (query.Errors.Count > 0)
+        {
+            return Problems.InvalidQuery(query.Errors);
+        }
+
+        var actor = request.HttpContext.CallerKeyId() ?? ReviewApi.UnknownActor;
+        var requeued = await transitions.RequeueFailedAsync(filter, limit, toEngine, actor, cancellationToken);
+        TranslationLog.FailedJobsRequeued(logger, requeued.Count, actor);
+        // As many as the limit: more may match, and the caller repeats the call until fewer come back.
+        return TypedResults.Accepted((string?)null, new BulkRequeued("requeued", requeued.Count, requeued.Count == limit, requeued));
+    }
+
+    private static FailedJobFilter Filter(LifecycleQuery query) =>
+        new(query.Language(), query.Choice(Engine, TranslationEngines.All), query.Timestamp(Since), query.Timestamp(Until));
+}
+
+/// <param name="More">The limit was reached: more failed jobs may match.</param>
+public sealed record BulkRequeued(string Status, int Count, bool More, IReadOnlyList<JobReference> Jobs);
