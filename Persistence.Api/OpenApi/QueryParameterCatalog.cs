@@ -62,6 +62,11 @@ public sealed class QueryParameterCatalog(
             },
             "dry_run" => new("true counts what would be deleted without deleting it.") { Choices = ["true", "false"] },
             "lang" => new("Deprecated spelling of target_lang.") { Example = "fr" },
+            "engine" => new("Only jobs last claimed by this engine.") { Choices = [.. Persistence.Contracts.TranslationEngines.All] },
+            "to_engine" => new("The engine the re-queued jobs go to; unset keeps each job's own.") { Choices = [.. Persistence.Contracts.TranslationEngines.All] },
+            "since" => new("Only jobs that failed at or after this instant (RFC 3339 with offset).") { Format = "date-time" },
+            "until" => new("Only jobs that failed before this instant (RFC 3339 with offset).") { Format = "date-time" },
+            "max_jobs" => new("At most this many jobs in one call; the answer's more says whether to call again.", "integer") { Minimum = 1 },
             "limit" => PageSize(translations.Value.DefaultPageSize, translations.Value.MaxPageSize) with { Description = "Deprecated spelling of page_size." },
             _ => null,
         };

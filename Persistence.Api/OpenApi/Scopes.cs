@@ -9,6 +9,7 @@ public static class Scopes
     public const string Ingest = "ingest";
     public const string Read = "read";
     public const string Admin = "admin";
+    public const string Review = "review";
 }
 
 /// <summary>Endpoint metadata: the scope a key needs for this route.</summary>

@@ -1,7 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Persistence.Api.Callers;
+using Persistence.Api.Http;
 using Persistence.Api.Ingest;
+using Persistence.Api.OpenApi;
 using Persistence.Api.Queries;
 using Persistence.Contracts;
 
@@ -13,7 +16,7 @@ namespace Persistence.Api.Translations;
 /// </summary>
 public static class FailedJobsApi
 {
-    public const string RoutePrefix = "/api/v1/failed-translations";
+    public const string RoutePrefix = QueryApi.RoutePrefix + "/failed-jobs";
 
     private const string CursorKind = "f1";
     private const string Engine = "engine";
@@ -25,8 +28,20 @@ public static class FailedJobsApi
     public static RouteGroupBuilder MapFailedTranslationsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup(RoutePrefix).WithTags("Translations").AnswerUnavailableWhenDatabaseIsDown();
-        api.MapGet("/", ListAsync);
-        api.MapPost("/requeue", RequeueAsync);
+        api.MapGet("/", ListAsync)
+            .WithName("listFailedTranslationJobs")
+            .RequiresScope(Scopes.Read)
+            .AcceptsQuery(LifecycleQuery.Lang, Engine, Since, Until, LifecycleQuery.PageSize, LifecycleQuery.Cursor)
+            .WithSummary("List failed translation jobs")
+            .WithDescription("Failed jobs with their last error and attempts, newest first, filtered by language, engine and failure time; keyset-paged.")
+            .DocumentsInvalidQuery();
+        api.MapPost("/requeue", RequeueAsync)
+            .WithName("requeueFailedTranslationJobs")
+            .RequiresScope(Scopes.Admin)
+            .AcceptsQuery(LifecycleQuery.Lang, Engine, Since, Until, MaxJobs, ToEngine)
+            .WithSummary("Re-queue failed jobs in bulk")
+            .WithDescription("Up to max_jobs of the failed jobs the filters select go back to pending, optionally for another engine; more says whether to call again.")
+            .DocumentsInvalidQuery();
         return api;
     }
 

@@ -1,6 +1,9 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Persistence.Api.Http;
+using Persistence.Api.OpenApi;
 using Persistence.Api.Queries;
 
 namespace Persistence.Api.Translations;
@@ -12,19 +15,27 @@ namespace Persistence.Api.Translations;
 /// </summary>
 public static class HistoryApi
 {
-    public const string RoutePrefix = "/api/v1/translation-history";
+    public const string RoutePrefix = QueryApi.RoutePrefix + "/history";
 
     private const string CursorKind = "h1";
 
     public static RouteGroupBuilder MapTranslationHistoryApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup(RoutePrefix).WithTags("Translations").AnswerUnavailableWhenDatabaseIsDown();
-        api.MapGet("/{**businessId}", GetAsync);
+        // Its own prefix, not /jobs/by-business-id/{id}/history: business ids may contain '/', so "a/history" could
+        // name either the history of "a" or the jobs of "a/history".
+        api.MapGet("/{**business_id}", GetAsync)
+            .WithName("getTranslationHistory")
+            .RequiresScope(Scopes.Read)
+            .AcceptsQuery(LifecycleQuery.Lang, LifecycleQuery.PageSize, LifecycleQuery.Cursor)
+            .WithSummary("The audit trail of a business id")
+            .WithDescription("Every state change of its jobs (requested, claimed, translated, failed, retried, approved, rejected, re-queued) with actor, time and old and new status, oldest first, keyset-paged.")
+            .DocumentsInvalidQuery();
         return api;
     }
 
     public static async Task<Results<Ok<HistoryPage>, ProblemHttpResult>> GetAsync(
-        string? businessId, HttpRequest request, HistoryQueries queries, IOptions<TranslationOptions> options, CancellationToken cancellationToken)
+        [FromRoute(Name = "business_id")] string? businessId, HttpRequest request, HistoryQueries queries, IOptions<TranslationOptions> options, CancellationToken cancellationToken)
     {
         var query = new LifecycleQuery(request.Query, LifecycleQuery.Lang, LifecycleQuery.PageSize, LifecycleQuery.Cursor);
         var lang = query.Language();

@@ -13,7 +13,7 @@ public sealed class LifecycleQuery
 {
     public const string PageSize = "page_size";
     public const string Cursor = "cursor";
-    public const string Lang = "lang";
+    public const string Lang = "target_lang";
 
     private readonly IQueryCollection _query;
 

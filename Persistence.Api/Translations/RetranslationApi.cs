@@ -1,12 +1,15 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Persistence.Api.Callers;
+using Persistence.Api.Http;
 using Persistence.Api.Ingest;
+using Persistence.Api.OpenApi;
 using Persistence.Api.Queries;
 
 namespace Persistence.Api.Translations;
 
 /// <summary>
-/// <c>POST /api/v1/translations/retranslate</c>: the newest job of a business id (per language, or only the
+/// <c>POST /api/v1/translation/jobs/retranslate</c>: the newest job of a business id (per language, or only the
 /// languages named) goes to the engine again even when memory has the text. The business id is in the body, so ids
 /// with '/' need no care in the path.
 /// </summary>
@@ -14,8 +17,16 @@ public static class RetranslationApi
 {
     public static RouteGroupBuilder MapRetranslationApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup(TranslationsApi.RoutePrefix).WithTags("Translations").AnswerUnavailableWhenDatabaseIsDown();
-        api.MapPost("/retranslate", RetranslateAsync).Accepts<RetranslateRequest>("application/json");
+        var api = app.MapGroup(TranslationsApi.JobsPrefix).WithTags("Translations").AnswerUnavailableWhenDatabaseIsDown();
+        api.MapPost("/retranslate", RetranslateAsync)
+            .WithName("retranslate")
+            .RequiresScope(Scopes.Admin)
+            .AcceptsQuery()
+            .Accepts<RetranslateRequest>("application/json")
+            .WithSummary("Translate a business id again")
+            .WithDescription("The newest job of the business id, per language or only the languages named, goes to the engine again even when memory has the text. Approved jobs are skipped and reported.")
+            .DocumentsBody()
+            .DocumentsNotFound();
         return api;
     }
 

@@ -1,8 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Persistence.Api.Callers;
+using Persistence.Api.Http;
 using Persistence.Api.Ingest;
+using Persistence.Api.OpenApi;
 using Persistence.Api.Queries;
 using Persistence.Contracts;
 using Persistence.Maintenance.Audit;
@@ -21,14 +24,39 @@ public static class ReviewApi
 
     public static RouteGroupBuilder MapTranslationReviewApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup(TranslationsApi.RoutePrefix).WithTags("Translations").AnswerUnavailableWhenDatabaseIsDown();
-        api.MapPost("/{jobId}/approve", (string jobId, HttpRequest request, JobTransitions transitions, ILogger<JobTransitions> logger, CancellationToken cancellationToken) =>
+        var api = app.MapGroup(TranslationsApi.JobsPrefix).WithTags("Translations").AnswerUnavailableWhenDatabaseIsDown();
+        api.MapPost("/{job_id}/approve", ([FromRoute(Name = "job_id")] string jobId, HttpRequest request, JobTransitions transitions, ILogger<JobTransitions> logger, CancellationToken cancellationToken) =>
             ReviewAsync(jobId, ReviewStatus.Approved, request, transitions, logger, cancellationToken))
-            .Accepts<ReviewRequest>("application/json");
-        api.MapPost("/{jobId}/reject", (string jobId, HttpRequest request, JobTransitions transitions, ILogger<JobTransitions> logger, CancellationToken cancellationToken) =>
+            .WithName("approveTranslationJob")
+            .RequiresScope(Scopes.Review)
+            .AcceptsQuery()
+            .Accepts<ReviewRequest>("application/json")
+            .WithSummary("Approve a translated job")
+            .WithDescription("Records the reviewer (the key id), the time and an optional note. Translation memory then prefers this text, and no automatic re-translation replaces it.")
+            .DocumentsBody()
+            .DocumentsNotFound()
+            .DocumentsConflict();
+        api.MapPost("/{job_id}/reject", ([FromRoute(Name = "job_id")] string jobId, HttpRequest request, JobTransitions transitions, ILogger<JobTransitions> logger, CancellationToken cancellationToken) =>
             ReviewAsync(jobId, ReviewStatus.Rejected, request, transitions, logger, cancellationToken))
-            .Accepts<ReviewRequest>("application/json");
-        api.MapPost("/{jobId}/requeue", RequeueAsync).Accepts<RequeueRequest>("application/json");
+            .WithName("rejectTranslationJob")
+            .RequiresScope(Scopes.Review)
+            .AcceptsQuery()
+            .Accepts<ReviewRequest>("application/json")
+            .WithSummary("Reject a translated job")
+            .WithDescription("Records the reviewer, the time and an optional note, and takes the text out of translation memory. A rejected job can be re-queued.")
+            .DocumentsBody()
+            .DocumentsNotFound()
+            .DocumentsConflict();
+        api.MapPost("/{job_id}/requeue", RequeueAsync)
+            .WithName("requeueTranslationJob")
+            .RequiresScope(Scopes.Review)
+            .AcceptsQuery()
+            .Accepts<RequeueRequest>("application/json")
+            .WithSummary("Re-queue a rejected or failed job")
+            .WithDescription("Back to pending with fresh attempts, optionally for another engine; the engine is asked afresh, without translation memory.")
+            .DocumentsBody()
+            .DocumentsNotFound()
+            .DocumentsConflict();
         return api;
     }
 
@@ -65,7 +93,7 @@ public static class ReviewApi
     }
 
     public static async Task<Results<Accepted<JobRequeued>, ProblemHttpResult>> RequeueAsync(
-        string jobId, HttpRequest request, JobTransitions transitions, ILogger<JobTransitions> logger, CancellationToken cancellationToken)
+        [FromRoute(Name = "job_id")] string jobId, HttpRequest request, JobTransitions transitions, ILogger<JobTransitions> logger, CancellationToken cancellationToken)
     {
         if (!TranslationKeys.IsJobId(jobId))
         {

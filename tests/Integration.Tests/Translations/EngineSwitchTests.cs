@@ -89,12 +89,12 @@ public sealed class EngineSwitchTests(EngineSwitchStackFixture stack)
         Assert.Contains($"openai:{FakeChatCompletions.Model}", claim.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
         // A rejected translation can go to another engine than the configured one.
-        using (var rejected = await _steps.PostAsync($"/api/v1/translations/{job}/reject", new { note = "try the other engine" }))
+        using (var rejected = await _steps.PostAsync($"/api/v1/translation/jobs/{job}/reject", new { note = "try the other engine" }))
         {
             Assert.Equal(HttpStatusCode.OK, rejected.StatusCode);
         }
 
-        using (var requeued = await _steps.PostAsync($"/api/v1/translations/{job}/requeue", new { engine = "debug" }))
+        using (var requeued = await _steps.PostAsync($"/api/v1/translation/jobs/{job}/requeue", new { engine = "debug" }))
         {
             Assert.Equal(HttpStatusCode.Accepted, requeued.StatusCode);
         }

@@ -36,7 +36,7 @@ public sealed class FailedJobsTests(StackFixture stack)
         do
         {
             var page = await stack.Gateway.GetFromJsonAsync<JsonElement>(
-                $"/api/v1/failed-translations?lang=de&engine=debug&since={since}&page_size=2" + (cursor is null ? "" : $"&cursor={cursor}"));
+                $"/api/v1/translation/failed-jobs?target_lang=de&engine=debug&since={since}&page_size=2" + (cursor is null ? "" : $"&cursor={cursor}"));
             var items = page.GetProperty("items").EnumerateArray().Select(e => e.Clone()).ToList();
             Assert.True(items.Count <= 2);
             seen.AddRange(items);
@@ -60,20 +60,20 @@ public sealed class FailedJobsTests(StackFixture stack)
         });
         var times = seen.Select(j => j.GetProperty("updated_at").GetDateTimeOffset()).ToList();
         Assert.Equal(times.OrderDescending(), times);
-        var future = await stack.Gateway.GetFromJsonAsync<JsonElement>($"/api/v1/failed-translations?lang=de&until={since}&page_size=1000");
+        var future = await stack.Gateway.GetFromJsonAsync<JsonElement>($"/api/v1/translation/failed-jobs?target_lang=de&until={since}&page_size=1000");
         Assert.DoesNotContain(future.GetProperty("items").EnumerateArray(), j => german.Contains(j.GetProperty("job_id").GetString()!));
 
         // Re-queueing in bulk is an admin's act; the view needs only read.
         var readOnly = await new ApiKeyFile(stack).AddAsync($"reader-{prefix}", [Scopes.Read]);
         using (var reader = stack.CreateClient(readOnly))
         {
-            using var view = await reader.GetAsync("/api/v1/failed-translations?lang=de&page_size=1");
+            using var view = await reader.GetAsync("/api/v1/translation/failed-jobs?target_lang=de&page_size=1");
             Assert.Equal(HttpStatusCode.OK, view.StatusCode);
-            using var forbidden = await reader.PostAsync("/api/v1/failed-translations/requeue?lang=de", null);
+            using var forbidden = await reader.PostAsync("/api/v1/translation/failed-jobs/requeue?target_lang=de", null);
             Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
         }
 
-        using (var invalid = await _steps.PostAsync("/api/v1/failed-translations/requeue?lang=de&to_engine=babelfish&max_jobs=0&status=failed"))
+        using (var invalid = await _steps.PostAsync("/api/v1/translation/failed-jobs/requeue?target_lang=de&to_engine=babelfish&max_jobs=0&status=failed"))
         {
             Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
             var fields = (await invalid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateArray()
@@ -85,7 +85,7 @@ public sealed class FailedJobsTests(StackFixture stack)
         var requeued = new List<string>();
         while (true)
         {
-            using var response = await _steps.PostAsync($"/api/v1/failed-translations/requeue?lang=de&engine=debug&since={since}&max_jobs=2");
+            using var response = await _steps.PostAsync($"/api/v1/translation/failed-jobs/requeue?target_lang=de&engine=debug&since={since}&max_jobs=2");
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
             var body = await response.Content.ReadFromJsonAsync<JsonElement>();
             requeued.AddRange(body.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("job_id").GetString()!));

@@ -12,7 +12,7 @@ public sealed class TranslationSteps(StackFixture stack, HttpClient? client = nu
     /// <summary>Registers one text and returns the job id per target language.</summary>
     public async Task<Dictionary<string, string>> RequestAsync(string businessId, string text, params string[] targets)
     {
-        using var response = await Client.PostAsJsonAsync("/api/v1/translations", new { business_id = businessId, text, source_lang = "en", target_langs = targets });
+        using var response = await Client.PostAsJsonAsync("/api/v1/translation/jobs", new { business_id = businessId, text, source_lang = "en", target_langs = targets });
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         return body.GetProperty("jobs").EnumerateArray()
@@ -26,7 +26,7 @@ public sealed class TranslationSteps(StackFixture stack, HttpClient? client = nu
         var last = "";
         while (true)
         {
-            using var response = await Client.GetAsync($"/api/v1/translations/{businessId}?lang={lang}");
+            using var response = await Client.GetAsync($"/api/v1/translation/jobs/by-business-id/{businessId}?target_lang={lang}");
             if (response.StatusCode == HttpStatusCode.OK)
             {
                 var job = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("translations")[0];
@@ -52,8 +52,8 @@ public sealed class TranslationSteps(StackFixture stack, HttpClient? client = nu
         string? cursor = null;
         do
         {
-            var query = $"page_size={pageSize}" + (lang is null ? "" : $"&lang={lang}") + (cursor is null ? "" : $"&cursor={cursor}");
-            using var response = await Client.GetAsync($"/api/v1/translation-history/{businessId}?{query}");
+            var query = $"page_size={pageSize}" + (lang is null ? "" : $"&target_lang={lang}") + (cursor is null ? "" : $"&cursor={cursor}");
+            using var response = await Client.GetAsync($"/api/v1/translation/history/{businessId}?{query}");
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
             var page = await response.Content.ReadFromJsonAsync<JsonElement>();
             Assert.Equal(businessId, page.GetProperty("business_id").GetString());
