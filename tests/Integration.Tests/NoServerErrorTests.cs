@@ -40,7 +40,7 @@ public sealed class NoServerErrorTests(StackFixture stack, ITestOutputHelper out
     private static readonly string[] ParameterNames =
     [
         "status", "from", "to", "source_lang", "target_lang", "batch_id", "sort", "order", "page", "page_size", "cursor",
-        "consistency", "timeout_ms", "lang", "limit", "dry_run", "x", "",
+        "consistency", "timeout_ms", "lang", "limit", "dry_run", "engine", "since", "until", "max_jobs", "to_engine", "x", "",
     ];
 
     [Fact]
@@ -126,7 +126,7 @@ public sealed class NoServerErrorTests(StackFixture stack, ITestOutputHelper out
     private static FuzzRequest Build(Random random, int index)
     {
         var segment = () => Uri.EscapeDataString(Pick(random, NastyValues));
-        var (method, path, bodyKind) = random.Next(20) switch
+        var (method, path, bodyKind) = random.Next(27) switch
         {
             0 => (HttpMethod.Post, "/api/v1/persistence/sessions/batch", "sessions"),
             1 => (HttpMethod.Post, "/api/v1/persistence/tasks/batch", "tasks"),
@@ -147,6 +147,13 @@ public sealed class NoServerErrorTests(StackFixture stack, ITestOutputHelper out
             16 => (HttpMethod.Get, "/api/v1/translations", null),
             17 => (HttpMethod.Get, $"/api/v1/translations/{segment()}/{segment()}", null),
             18 => (HttpMethod.Post, $"/api/v1/translations/{segment()}/retry", null),
+            19 => (HttpMethod.Post, $"/api/v1/translation/jobs/{segment()}/{Pick(random, ["approve", "reject", "requeue"])}", "review"),
+            20 => (HttpMethod.Post, "/api/v1/translation/jobs/retranslate", "review"),
+            21 => (HttpMethod.Get, $"/api/v1/translation/history/{segment()}/{segment()}", null),
+            22 => (HttpMethod.Get, "/api/v1/translation/failed-jobs", null),
+            23 => (HttpMethod.Post, "/api/v1/translation/failed-jobs/requeue", null),
+            24 => (HttpMethod.Get, $"/api/v1/translation/jobs/by-business-id/{segment()}", null),
+            25 => (HttpMethod.Post, "/api/v1/translation/tasks/batch", "tasks"),
             _ => (HttpMethod.Get, "/api/v1/translations/" + segment(), null),
         };
 
@@ -221,6 +228,7 @@ public sealed class NoServerErrorTests(StackFixture stack, ITestOutputHelper out
         {
             "sessions" => ["session_id", "status", "source_lang", "target_langs", "total_tasks", "completed_tasks", "failed_tasks", "metadata", "created_at", "updated_at"],
             "tasks" => ["task_id", "session_id", "batch_id", "status", "source_lang", "target_lang", "source_text", "translated_text", "error", "attempts", "metadata", "created_at", "updated_at"],
+            "review" => ["note", "engine", "business_id", "target_langs"],
             _ => ["business_id", "text", "source_lang", "target_langs", "context"],
         };
         var members = new List<string>();
