@@ -25,14 +25,10 @@ public sealed partial class PersistenceClient
     /// A business id's newest job per target language, or only <paramref name="lang"/>'s (<c>GET /api/v1/translation/jobs/by-business-id/{business_id}</c>,
     /// read scope); null while nothing is registered (registration is asynchronous: <see cref="FlushAllAsync"/> waits for it).
     /// </summary>
-    public Task<TranslationState?> GetTranslationAsync(string businessId, string? lang = null, CancellationToken cancellationToken = default)
-    {
-        // Slashes are part of business ids (docs/intro.title) and of the route, so each segment is escaped on its own.
-        var path = string.Join('/', businessId.Split('/').Select(QueryString.Segment));
-        return GetOrNullAsync(
-            new QueryString($"{PersistenceRoutes.JobsByBusinessId}/{path}").Add(PersistenceRoutes.TargetLanguage, lang).ToString(),
+    public Task<TranslationState?> GetTranslationAsync(string businessId, string? lang = null, CancellationToken cancellationToken = default) =>
+        GetOrNullAsync(
+            new QueryString($"{PersistenceRoutes.JobsByBusinessId}/{BusinessIdPath(businessId)}").Add(PersistenceRoutes.TargetLanguage, lang).ToString(),
             ClientJsonContext.Default.TranslationState, cancellationToken);
-    }
 
     /// <summary>Every job matching <paramref name="query"/>, in job id order, page by page (<c>GET /api/v1/translation/jobs</c>, read scope).</summary>
     public IAsyncEnumerable<JobState> ListTranslationJobsAsync(TranslationJobQuery? query = null, CancellationToken cancellationToken = default)
@@ -57,4 +53,7 @@ public sealed partial class PersistenceClient
     public Task<JobRequeued> RetryTranslationJobAsync(string jobId, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, $"{PersistenceRoutes.Jobs}/{QueryString.Segment(jobId)}/retry", null,
             ClientJsonContext.Default.JobRequeued, cancellationToken);
+
+    // Slashes are part of business ids (docs/intro.title) and of the routes, so each segment is escaped on its own.
+    private static string BusinessIdPath(string businessId) => string.Join('/', businessId.Split('/').Select(QueryString.Segment));
 }

@@ -74,6 +74,31 @@ public sealed class JobState
 
     /// <summary>When a retry is due, while it waits for one.</summary>
     public DateTimeOffset? NextAttemptAt { get; init; }
+
+    /// <summary>The engine it was last claimed for, or whose translation it carries (<c>debug</c>, <c>openai</c>).</summary>
+    public string? Engine { get; init; }
+
+    /// <summary>The engine's version: the model, for a model-backed engine.</summary>
+    public string? EngineVersion { get; init; }
+
+    /// <summary>What a reviewer decided; null while nobody has.</summary>
+    public JobReview? Review { get; init; }
+}
+
+/// <summary>A reviewer's decision on a job.</summary>
+public sealed class JobReview
+{
+    /// <summary><c>approved</c> or <c>rejected</c>.</summary>
+    public string Status { get; init; } = "";
+
+    /// <summary>The key id of the reviewer.</summary>
+    public string? ReviewedBy { get; init; }
+
+    /// <summary>When the decision was made.</summary>
+    public DateTimeOffset? ReviewedAt { get; init; }
+
+    /// <summary>The reviewer's note.</summary>
+    public string? Note { get; init; }
 }
 
 /// <summary>A business id's newest job per target language.</summary>
@@ -86,7 +111,7 @@ public sealed class TranslationState
     public IReadOnlyList<JobState> Translations { get; init; } = [];
 }
 
-/// <summary>A failed job put back to pending.</summary>
+/// <summary>A failed (or rejected) job put back to pending.</summary>
 public sealed class JobRequeued
 {
     /// <summary>Always <c>requeued</c>.</summary>

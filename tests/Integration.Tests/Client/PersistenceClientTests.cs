@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Gateway.ApiKeys;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Persistence.Client;
@@ -190,6 +191,123 @@ public sealed class PersistenceClientTests(StackFixture stack) : IAsyncLifetime
         Assert.Equal(("requeued", failedJob), (requeued.Status, requeued.JobId));
         var unknown = await Assert.ThrowsAsync<PersistenceApiException>(() => Client.RetryTranslationJobAsync(new string('0', 32)));
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task Translated_jobs_are_approved_rejected_requeued_and_retranslated_and_the_history_shows_each_step_with_its_actor()
+    {
+        var prefix = Records.Prefix();
+        var businessId = $"client/{prefix}/review";
+        await Client.RequestTranslationAsync(new TranslationRequest { BusinessId = businessId, Text = "Review me", SourceLang = "en", TargetLangs = ["fr", "de"] });
+        await Client.FlushAllAsync(TimeSpan.FromSeconds(60));
+        var translated = await EventuallyAsync(
+            () => Client.GetTranslationAsync(businessId), state => state is { Translations: [{ Status: "translated" }, { Status: "translated" }] });
+        Assert.All(translated!.Translations, j => Assert.Equal(("translated", "debug", null), (j.Status, j.Engine, j.Review)));
+        var fr = translated.Translations.Single(j => j.TargetLang == "fr").JobId;
+        var de = translated.Translations.Single(j => j.TargetLang == "de").JobId;
+
+        // A key with nothing but review (and read) may judge; its id is what the review and the trail record.
+        var reviewerId = $"reviewer-{prefix}";
+        var reviewerKey = await new ApiKeyFile(stack).AddAsync(reviewerId, [Scopes.Review, Scopes.Read]);
+        using var reviewerHost = ClientHost.Build(stack.GatewayEndpoints[0], reviewerKey);
+        var reviewer = reviewerHost.Services.GetRequiredService<PersistenceClient>();
+
+        var approved = await reviewer.ApproveTranslationJobAsync(fr, "checked by a native speaker");
+        Assert.Equal((fr, "translated", "approved", reviewerId, "checked by a native speaker"),
+            (approved.JobId, approved.Status, approved.Review, approved.ReviewedBy, approved.Note));
+        var rejected = await reviewer.RejectTranslationJobAsync(de);
+        Assert.Equal(("rejected", reviewerId, null), (rejected.Review, rejected.ReviewedBy, rejected.Note));
+        var notRejected = await Assert.ThrowsAsync<PersistenceApiException>(() => reviewer.RequeueTranslationJobAsync(fr));
+        Assert.Equal(HttpStatusCode.Conflict, notRejected.StatusCode);
+        var badEngine = await Assert.ThrowsAsync<PersistenceApiException>(() => reviewer.RequeueTranslationJobAsync(de, "babelfish"));
+        Assert.Contains(badEngine.Errors, e => e.Field == "engine");
+        var requeued = await reviewer.RequeueTranslationJobAsync(de, "debug");
+        Assert.Equal(("requeued", de), (requeued.Status, requeued.JobId));
+
+        var review = (await Client.GetTranslationAsync(businessId, "fr"))!.Translations[0].Review;
+        Assert.Equal(("approved", reviewerId, "checked by a native speaker"), (review!.Status, review.ReviewedBy, review.Note));
+        Assert.NotNull(review.ReviewedAt);
+        await EventuallyAsync(() => Client.GetTranslationAsync(businessId, "de"), state => state?.Translations.SingleOrDefault()?.Status == "translated");
+
+        // Forced re-translation leaves the approved text alone and says why.
+        var again = await Client.RetranslateAsync(businessId);
+        Assert.Equal(("accepted", businessId), (again.Status, again.BusinessId));
+        Assert.Equal([de], again.Requeued.Select(j => j.JobId));
+        Assert.Contains("approved", Assert.Single(again.Skipped, j => j.JobId == fr).Reason, StringComparison.Ordinal);
+
+        // Two entries a page, oldest first, every step once, with who took it.
+        var history = await ToListAsync(Client.ListTranslationHistoryAsync(businessId, pageSize: 2));
+        Assert.Equal(history.Count, history.Select(e => e.EventId).Distinct().Count());
+        var order = history.Select(e => long.Parse(e.EventId, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(order.Order(), order);
+        var approval = Assert.Single(history, e => e is { Event: "approved" });
+        Assert.Equal((fr, reviewerId, "checked by a native speaker"), (approval.JobId, approval.Actor, approval.Detail));
+        var deEvents = history.Where(e => e.JobId == de).Select(e => e.Event).ToList();
+        Assert.Equal(["requested", "rejected", "requeued", "retranslate"], deEvents.Where(e => e is "requested" or "rejected" or "requeued" or "retranslate"));
+        Assert.Equal(reviewerId, history.Single(e => e is { Event: "requeued" }).Actor);
+        Assert.All(await ToListAsync(Client.ListTranslationHistoryAsync(businessId, "fr")), e => Assert.Equal("fr", e.TargetLang));
+        var unknown = await Assert.ThrowsAsync<PersistenceApiException>(() => ToListAsync(Client.ListTranslationHistoryAsync($"client/{prefix}/nothing")));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task Failed_jobs_are_listed_by_filter_and_requeued_in_bulk_until_no_more_match()
+    {
+        var prefix = Records.Prefix();
+        var since = DateTimeOffset.UtcNow.AddSeconds(-1);
+        // A language no other test fails in, so the bulk re-queue below touches only this test's jobs.
+        var accepted = await Client.RequestTranslationsAsync(
+        [
+            .. Enumerable.Range(0, 3).Select(i => new TranslationRequest
+            {
+                BusinessId = $"client/{prefix}/failing{i}", Text = $"debug:fail {prefix} {i}", SourceLang = "en", TargetLangs = ["ja"],
+            }),
+        ]);
+        var failing = accepted.Items.Select(a => a.Jobs[0].JobId).ToList();
+        await Client.FlushAllAsync(TimeSpan.FromSeconds(60));
+        for (var i = 0; i < 3; i++)
+        {
+            await EventuallyAsync(() => Client.GetTranslationAsync($"client/{prefix}/failing{i}"), state => state?.Translations.SingleOrDefault()?.Status == "failed");
+        }
+
+        var filter = new FailedJobFilter { Lang = "ja", Engine = "debug", Since = since };
+        var listed = await ToListAsync(Client.ListFailedTranslationJobsAsync(filter, pageSize: 2));
+        Assert.Equal(failing.Order(), listed.Select(j => j.JobId).Order());
+        Assert.All(listed, j =>
+        {
+            Assert.Equal(("failed", "ja", "debug", StackFixture.MaxAttempts), (j.Status, j.TargetLang, j.Engine, j.Attempts));
+            Assert.Contains("debug engine refuses", j.Error, StringComparison.Ordinal);
+        });
+        foreach (var other in new[]
+        {
+            new FailedJobFilter { Lang = "ja", Until = since },
+            new FailedJobFilter { Lang = "ja", Since = DateTimeOffset.UtcNow.AddSeconds(1) },
+            new FailedJobFilter { Lang = "fr", Since = since },
+            new FailedJobFilter { Lang = "ja", Engine = "openai" },
+        })
+        {
+            Assert.DoesNotContain(await ToListAsync(Client.ListFailedTranslationJobsAsync(other, pageSize: 1000)), j => failing.Contains(j.JobId));
+        }
+
+        var refused = await Assert.ThrowsAsync<PersistenceApiException>(() => Client.RequeueFailedTranslationJobsAsync(filter, maxJobs: 0, toEngine: "babelfish"));
+        Assert.Equal(["max_jobs", "to_engine"], refused.Errors.Select(e => e.Field).Order());
+
+        var requeued = new List<string>();
+        BulkRequeued call;
+        do
+        {
+            call = await Client.RequeueFailedTranslationJobsAsync(filter, maxJobs: 2, toEngine: "debug");
+            Assert.Equal("requeued", call.Status);
+            Assert.Equal(call.Count, call.Jobs.Count);
+            Assert.True(call.Count <= 2);
+            requeued.AddRange(call.Jobs.Select(j => j.JobId));
+        }
+        while (call.More);
+
+        Assert.Equal(failing.Order(), requeued.Order());
+        Assert.Contains(
+            await ToListAsync(Client.ListTranslationHistoryAsync($"client/{prefix}/failing0")),
+            e => e is { Event: "requeued", FromStatus: "failed", ToStatus: "pending" } && e.Actor == AppHost.DevelopmentKey.Id);
     }
 
     [Fact]
