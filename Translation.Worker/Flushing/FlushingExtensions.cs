@@ -29,7 +29,7 @@ public static class FlushingExtensions
     private static void AddFlushers<TRecord>(IHostApplicationBuilder builder, RecordTable<TRecord> table)
         where TRecord : class
     {
-        var count = builder.Configuration.GetValue(FlushOptions.SectionName + ":" + nameof(FlushOptions.FlushersPerStream), 1);
+        var count = builder.Configuration.GetValue(FlushOptions.SectionName + ":" + nameof(FlushOptions.FlushersPerStream), FlushOptions.DefaultFlushersPerStream);
         for (var index = 0; index < Math.Clamp(count, 1, 16); index++)
         {
             var slot = index;

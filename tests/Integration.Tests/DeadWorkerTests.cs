@@ -187,6 +187,8 @@ public sealed class DeadWorkerStackFixture : StackFixture
         "--workers", "2",
         "--gateways", "1",
         "--no-restart",
+        // One consumer per worker, so a worker's resource name is its only consumer's name.
+        "--worker-setting", "Flush__FlushersPerStream=1",
         "--worker-setting", $"Flush__MaxDeliveries={MaxDeliveries}",
         "--worker-setting", $"Flush__DrainTimeoutMs={DrainTimeoutMs}",
         .. StackOptions.DefaultKeyRateLimits(requestsPerSecond: 10_000, requestBurst: 20_000, recordsPerSecond: 1_000_000, recordBurst: 2_000_000),

@@ -115,6 +115,8 @@ public sealed class UnnamedWorkerTests(DeadWorkerStackFixture stack)
             start.Environment["ConnectionStrings__" + StackResources.Redis] = stack.RedisConnectionString;
             start.Environment["ConnectionStrings__" + StackResources.Database] = stack.DatabaseConnectionString;
             start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+            // One consumer, so the process's name is the one that holds its entries.
+            start.Environment["Flush__FlushersPerStream"] = "1";
             var worker = new UnnamedWorker(Process.Start(start)!);
             worker._process.OutputDataReceived += worker.Append;
             worker._process.ErrorDataReceived += worker.Append;
