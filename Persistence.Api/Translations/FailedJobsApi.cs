@@ -48,7 +48,7 @@ public static class FailedJobsApi
     public static async Task<Results<Ok<JobPage>, ProblemHttpResult>> ListAsync(
         HttpRequest request, FailedJobQueries queries, IOptions<TranslationOptions> options, CancellationToken cancellationToken)
     {
-        var query = new LifecycleQuery(request.Query, LifecycleQuery.Lang, Engine, Since, Until, LifecycleQuery.PageSize, LifecycleQuery.Cursor);
+        var query = new LifecycleQuery(request.Query);
         var filter = Filter(query);
         var size = query.PageSizeOr(options.Value.DefaultPageSize, options.Value.MaxPageSize);
         (DateTime, string)? before = null;
@@ -70,7 +70,7 @@ public static class FailedJobsApi
         HttpRequest request, JobTransitions transitions, IOptions<TranslationOptions> options, ILogger<JobTransitions> logger,
         CancellationToken cancellationToken)
     {
-        var query = new LifecycleQuery(request.Query, LifecycleQuery.Lang, Engine, Since, Until, MaxJobs, ToEngine);
+        var query = new LifecycleQuery(request.Query);
         var filter = Filter(query);
         var toEngine = query.Choice(ToEngine, TranslationEngines.All);
         var max = options.Value.MaxPageSize;

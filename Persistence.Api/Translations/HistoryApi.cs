@@ -37,7 +37,7 @@ public static class HistoryApi
     public static async Task<Results<Ok<HistoryPage>, ProblemHttpResult>> GetAsync(
         [FromRoute(Name = "business_id")] string? businessId, HttpRequest request, HistoryQueries queries, IOptions<TranslationOptions> options, CancellationToken cancellationToken)
     {
-        var query = new LifecycleQuery(request.Query, LifecycleQuery.Lang, LifecycleQuery.PageSize, LifecycleQuery.Cursor);
+        var query = new LifecycleQuery(request.Query);
         var lang = query.Language();
         var size = query.PageSizeOr(options.Value.DefaultPageSize, options.Value.MaxPageSize);
         long after = 0;

@@ -6,8 +6,8 @@ namespace Persistence.Api.Translations;
 
 /// <summary>
 /// Reads the query string of a lifecycle route, collecting a problem per parameter (each naming it) rather than
-/// stopping at the first. Parameters the route does not know are refused: a misspelt filter would otherwise widen
-/// the answer, or a bulk re-queue, silently.
+/// stopping at the first. Parameters the route does not take never get here: the route's <c>AcceptsQuery</c>
+/// filter refuses them first, as on every route.
 /// </summary>
 public sealed class LifecycleQuery
 {
@@ -17,14 +17,7 @@ public sealed class LifecycleQuery
 
     private readonly IQueryCollection _query;
 
-    public LifecycleQuery(IQueryCollection query, params string[] known)
-    {
-        _query = query;
-        foreach (var key in query.Keys.Where(k => !known.Contains(k, StringComparer.Ordinal)))
-        {
-            Errors.Add(new(null, key, $"is not a parameter of this endpoint; known: {string.Join(", ", known)}"));
-        }
-    }
+    public LifecycleQuery(IQueryCollection query) => _query = query;
 
     public List<FieldError> Errors { get; } = [];
 
