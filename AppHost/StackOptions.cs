@@ -1,4 +1,5 @@
 using System.Globalization;
+using Persistence.Contracts;
 
 namespace AppHost;
 
@@ -10,10 +11,12 @@ namespace AppHost;
 public sealed class StackOptions
 {
     public const string Usage =
-        "Options: --gateway-port N --replicas N --workers N --gateways N --redis-fsync always|everysec --redis-maxmemory SIZE "
+        "Options: --gateway-port N --replicas N --workers N --gateways N --shards N --redis-fsync always|everysec --redis-maxmemory SIZE "
         + "--flush-niceness 0-19 --state-dir PATH --quiet --no-dashboard --no-restart "
         + "--api-setting KEY=VALUE --worker-setting KEY=VALUE --gateway-setting KEY=VALUE "
         + "(and Aspire's own: --publisher manifest --output-path FILE, or any --Section:Key VALUE)";
+
+    private const string ShardsSetting = StreamLayoutOptions.SectionName + "__" + nameof(StreamLayoutOptions.Shards);
 
     /// <summary>Aspire's options that take a value; everything else unknown is refused, so a typo is not ignored.</summary>
     private static readonly HashSet<string> AspireOptions = ["--publisher", "--output-path", "--operation", "--step", "--environment"];
@@ -82,6 +85,14 @@ public sealed class StackOptions
                 case "--replicas": options.Replicas = Math.Max(1, Number()); break;
                 case "--workers": options.Workers = Math.Max(1, Number()); break;
                 case "--gateways": options.Gateways = Math.Max(1, Number()); break;
+                case "--shards":
+                    var shards = Number() is var count and >= 1 and <= StreamShards.MaxCount
+                        ? count.ToString(CultureInfo.InvariantCulture)
+                        : throw new ArgumentException($"--shards is 1 to {StreamShards.MaxCount}.");
+                    // The seed of a new state folder's layout; on an existing one the worker's reshard command changes it.
+                    options.ApiSettings[ShardsSetting] = shards;
+                    options.WorkerSettings[ShardsSetting] = shards;
+                    break;
                 case "--redis-fsync":
                     options.RedisAppendFsync = Value() switch
                     {

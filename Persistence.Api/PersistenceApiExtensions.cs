@@ -8,6 +8,7 @@ using Persistence.Api.OpenApi;
 using Persistence.Api.Pipeline;
 using Persistence.Api.Queries;
 using Persistence.Api.Recovery;
+using Persistence.Api.Streams;
 using Persistence.Api.Translations;
 using Persistence.Contracts;
 using Persistence.Maintenance.GarbageCollection;
@@ -47,6 +48,7 @@ public static class PersistenceApiExtensions
         builder.Services.AddSingleton(TimeProvider.System);
 
         builder.AddInternalCallers();
+        builder.AddStreamLayout();
         builder.AddIngest();
         builder.AddBackpressure();
         builder.AddDeadLetters();

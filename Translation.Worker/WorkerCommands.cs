@@ -4,13 +4,15 @@ using MySqlConnector;
 using Persistence.Maintenance.GarbageCollection;
 using Translation.Worker.Backup;
 using Translation.Worker.Migrations;
+using Translation.Worker.Sharding;
 
 namespace Translation.Worker;
 
 /// <summary>
 /// One-shot operator commands run instead of the worker: <c>migrate [--status]</c> and <c>gc [--dry-run]</c>. They
 /// need only MySQL, so they work while Redis is down, and they exit with a status a deployment script can test.
-/// <c>backup</c> and <c>restore</c> (<see cref="BackupCommand"/>) need Redis as well.
+/// <c>backup</c> and <c>restore</c> (<see cref="BackupCommand"/>) need Redis as well, <c>reshard</c>
+/// (<see cref="ReshardCommand"/>) Redis alone.
 /// </summary>
 public static class WorkerCommands
 {
@@ -20,12 +22,12 @@ public static class WorkerCommands
     private const string StatusFlag = "--status";
     private const string DryRunFlag = "--dry-run";
 
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is Migrate or CollectGarbage or BackupCommand.Backup or BackupCommand.Restore;
+    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is Migrate or CollectGarbage or BackupCommand.Backup or BackupCommand.Restore or ReshardCommand.Reshard;
 
     public static async Task<int> RunAsync(string[] args)
     {
         var verb = args[0];
-        if (verb is BackupCommand.Backup or BackupCommand.Restore)
+        if (verb is BackupCommand.Backup or BackupCommand.Restore or ReshardCommand.Reshard)
         {
             using var stop = new CancellationTokenSource();
             Console.CancelKeyPress += (_, e) =>
@@ -33,7 +35,9 @@ public static class WorkerCommands
                 e.Cancel = true;
                 stop.Cancel();
             };
-            return await BackupCommand.RunAsync(args, stop.Token);
+            return verb == ReshardCommand.Reshard
+                ? await ReshardCommand.RunAsync(args, stop.Token)
+                : await BackupCommand.RunAsync(args, stop.Token);
         }
 
         var flags = args.Skip(1).Where(a => a.StartsWith("--", StringComparison.Ordinal) && !a.Contains('=', StringComparison.Ordinal)).ToList();

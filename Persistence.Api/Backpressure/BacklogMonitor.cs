@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Persistence.Api.Monitoring;
 using Persistence.Api.Pipeline;
+using Persistence.Api.Streams;
 using Persistence.Contracts;
 using StackExchange.Redis;
 
@@ -21,13 +22,15 @@ public sealed class BacklogMonitor : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<BacklogMonitor> _logger;
     private readonly PipelineGauges _gauges;
+    private readonly StreamLayoutMonitor _layout;
     private readonly Counter<long> _refused;
     private volatile Snapshot _current = new(0, 0, false);
 
     public BacklogMonitor(
-        IConnectionMultiplexer redis, IOptionsMonitor<BackpressureOptions> options, TimeProvider time, IMeterFactory meters, PipelineGauges gauges, ILogger<BacklogMonitor> logger)
+        IConnectionMultiplexer redis, StreamLayoutMonitor layout, IOptionsMonitor<BackpressureOptions> options, TimeProvider time, IMeterFactory meters, PipelineGauges gauges, ILogger<BacklogMonitor> logger)
     {
         _gauges = gauges;
+        _layout = layout;
         _redis = redis;
         _options = options;
         _time = time;
@@ -76,14 +79,8 @@ public sealed class BacklogMonitor : BackgroundService
     public async Task RefreshAsync()
     {
         var database = _redis.GetDatabase();
-        long backlog = 0;
-        var streams = new List<StreamProgress>(PersistenceStreams.Data.Count);
-        foreach (var stream in PersistenceStreams.Data)
-        {
-            var progress = await StreamProgress.ReadAsync(database, stream);
-            streams.Add(progress);
-            backlog += progress.Uncommitted;
-        }
+        var streams = await StreamProgress.ReadAllAsync(database, _layout.DataStreams);
+        var backlog = streams.Sum(p => p.Uncommitted);
 
         await _gauges.MeasureAsync(database, streams, _time.GetUtcNow());
 

@@ -1,33 +1,54 @@
 using System.Diagnostics.Metrics;
 using System.Text.Json;
+using Persistence.Api.Streams;
 using Persistence.Contracts;
 using StackExchange.Redis;
 
 namespace Persistence.Api.DeadLetters;
 
 /// <summary>
-/// Reads the dead-letter stream and moves entries back to the stream they came from. A replay appends the original
-/// record (with its trace context, caller and the id it first arrived under) and deletes the dead letter atomically,
-/// so an entry is never in both places or in neither. The worker's version guard makes a replay of something already superseded a no-op.
+/// Reads the dead-letter stream and moves entries back to the stream they came from, into the shard the record's id
+/// belongs to in today's layout. A replay appends the original record (with its trace context, caller and the id it
+/// first arrived under) and deletes the dead letter. On one Redis both happen in one script, so an entry is never in
+/// both places or in neither. On a cluster the shard and the dead letters sit in different slots: the append comes
+/// first and the delete second, so a failure between them leaves the entry in both places, never in neither, and the
+/// worker's version guard makes the second replay (like any replay of something already superseded) a no-op.
 /// </summary>
 public sealed class DeadLetterStore
 {
     // Deletes the dead letter and appends its record in one step, and appends only if the delete found it, so two
     // operators replaying at once put the record back once.
+    // KEYS: dead letters, target shard, its seal key. A sealed shard refuses, like an ingest append.
     private const string MoveScript = """
+        if redis.call('EXISTS', KEYS[3]) == 1 then
+          return redis.error_reply('SEALED ' .. KEYS[2])
+        end
         if redis.call('XDEL', KEYS[1], ARGV[1]) == 1 then
           return redis.call('XADD', KEYS[2], '*', unpack(ARGV, 2))
         end
         return false
         """;
 
+    // The cluster's first half of a move: KEYS: target shard, its seal key.
+    private const string AppendScript = """
+        if redis.call('EXISTS', KEYS[2]) == 1 then
+          return redis.error_reply('SEALED ' .. KEYS[1])
+        end
+        return redis.call('XADD', KEYS[1], '*', unpack(ARGV))
+        """;
+
+    private readonly IConnectionMultiplexer _multiplexer;
+    private readonly StreamLayoutMonitor _layout;
+
     private readonly IDatabase _redis;
     private readonly ILogger<DeadLetterStore> _logger;
     private readonly Counter<long> _replayed;
     private readonly Counter<long> _discarded;
 
-    public DeadLetterStore(IConnectionMultiplexer redis, IMeterFactory meters, ILogger<DeadLetterStore> logger)
+    public DeadLetterStore(IConnectionMultiplexer redis, StreamLayoutMonitor layout, IMeterFactory meters, ILogger<DeadLetterStore> logger)
     {
+        _multiplexer = redis;
+        _layout = layout;
         _redis = redis.GetDatabase();
         _logger = logger;
         var meter = PersistenceTelemetry.CreateMeter(meters);
@@ -110,8 +131,8 @@ public sealed class DeadLetterStore
 
     private async Task<bool> ReplayEntryAsync(StreamEntry entry)
     {
-        var source = (string?)entry[PersistenceStreams.Fields.SourceStream];
-        if (source is null || !PersistenceStreams.Data.Contains(source) || entry[PersistenceStreams.Fields.Record].IsNull)
+        var source = Destination(entry);
+        if (source is null)
         {
             // Not something a stream can take back (e.g. written by hand); leave it for an operator to delete.
             Log.DeadLetterNotReplayable(_logger, entry.Id.ToString());
@@ -140,8 +161,7 @@ public sealed class DeadLetterStore
             arguments[2 + (i * 2)] = fields[i].Value;
         }
 
-        var appended = await _redis.ScriptEvaluateAsync(MoveScript, [PersistenceStreams.DeadLetters, source], arguments);
-        if (appended.IsNull)
+        if (!await MoveAsync(entry.Id, source, arguments))
         {
             return false;
         }
@@ -149,6 +169,62 @@ public sealed class DeadLetterStore
         _replayed.Add(1);
         Log.DeadLetterReplayed(_logger, entry.Id.ToString(), source);
         return true;
+    }
+
+    private async Task<bool> MoveAsync(RedisValue id, string target, RedisValue[] arguments)
+    {
+        RedisKey seal = StreamShards.SealKey(target);
+        if (!_multiplexer.GetServers().Any(s => s.ServerType == ServerType.Cluster))
+        {
+            return !(await _redis.ScriptEvaluateAsync(MoveScript, [PersistenceStreams.DeadLetters, target, seal], arguments)).IsNull;
+        }
+
+        await _redis.ScriptEvaluateAsync(AppendScript, [target, seal], arguments[1..]);
+        return await _redis.StreamDeleteAsync(PersistenceStreams.DeadLetters, [id]) == 1;
+    }
+
+    /// <summary>
+    /// Where a dead letter goes back to: a sessions or tasks record to the shard its id hashes to now (the layout may
+    /// have changed since it failed), a translation record to its stream; null for what no stream can take back.
+    /// </summary>
+    private string? Destination(StreamEntry entry)
+    {
+        var stream = StreamShards.StreamOf((string?)entry[PersistenceStreams.Fields.SourceStream] ?? "");
+        var record = entry[PersistenceStreams.Fields.Record];
+        if (stream is null || record.IsNull)
+        {
+            return null;
+        }
+
+        if (!StreamShards.Sharded.Contains(stream))
+        {
+            return stream;
+        }
+
+        if (_layout.Current is not { Switching: false } layout)
+        {
+            throw new RedisException($"The stream layout is {_layout.Current?.ToString() ?? "not yet known"}; replay once it settles.");
+        }
+
+        return layout.Active.For(stream, RecordId(record, stream == PersistenceStreams.Sessions ? "session_id" : "task_id"));
+    }
+
+    /// <summary>The record's id, or null when it is not JSON with one: a poison record's shard does not matter.</summary>
+    private static string? RecordId(RedisValue record, string property)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse((byte[])record!);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty(property, out var id)
+                && id.ValueKind == JsonValueKind.String
+                ? id.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static DeadLetter Describe(StreamEntry entry)

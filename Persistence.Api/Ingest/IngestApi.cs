@@ -5,6 +5,7 @@ using Persistence.Api.Backpressure;
 using Persistence.Api.Callers;
 using Persistence.Api.Http;
 using Persistence.Api.OpenApi;
+using Persistence.Api.Streams;
 using Persistence.Contracts;
 using StackExchange.Redis;
 
@@ -46,20 +47,20 @@ public static class IngestApi
     }
 
     public static Task<Results<Accepted<AcceptedBatch>, ProblemHttpResult>> AcceptSessionsAsync(
-        HttpRequest request, RecordValidator validator, StreamAppender appender, BacklogMonitor backlog, IOptions<IngestOptions> options,
-        ILogger<StreamAppender> logger, CancellationToken cancellationToken) =>
+        HttpRequest request, RecordValidator validator, StreamAppender appender, StreamLayoutMonitor layout, BacklogMonitor backlog,
+        IOptions<IngestOptions> options, ILogger<StreamAppender> logger, CancellationToken cancellationToken) =>
         AcceptAsync(
             request, PersistenceJsonContext.Default.SessionBatch, batch => batch.Sessions, "sessions",
-            validator.Validate, PersistenceStreams.Sessions, PersistenceJsonContext.Default.SessionRecord,
-            appender, backlog, options.Value, logger, cancellationToken);
+            validator.Validate, PersistenceStreams.Sessions, r => r.SessionId, PersistenceJsonContext.Default.SessionRecord,
+            appender, layout, backlog, options.Value, logger, cancellationToken);
 
     public static Task<Results<Accepted<AcceptedBatch>, ProblemHttpResult>> AcceptTasksAsync(
-        HttpRequest request, RecordValidator validator, StreamAppender appender, BacklogMonitor backlog, IOptions<IngestOptions> options,
-        ILogger<StreamAppender> logger, CancellationToken cancellationToken) =>
+        HttpRequest request, RecordValidator validator, StreamAppender appender, StreamLayoutMonitor layout, BacklogMonitor backlog,
+        IOptions<IngestOptions> options, ILogger<StreamAppender> logger, CancellationToken cancellationToken) =>
         AcceptAsync(
             request, PersistenceJsonContext.Default.TaskBatch, batch => batch.Tasks, "tasks",
-            validator.Validate, PersistenceStreams.Tasks, PersistenceJsonContext.Default.TaskRecord,
-            appender, backlog, options.Value, logger, cancellationToken);
+            validator.Validate, PersistenceStreams.Tasks, r => r.TaskId, PersistenceJsonContext.Default.TaskRecord,
+            appender, layout, backlog, options.Value, logger, cancellationToken);
 
     private static async Task<Results<Accepted<AcceptedBatch>, ProblemHttpResult>> AcceptAsync<TBatch, TRecord>(
         HttpRequest request,
@@ -68,8 +69,10 @@ public static class IngestApi
         string itemsField,
         Func<IReadOnlyList<TRecord?>, IReadOnlyList<FieldError>> validate,
         string stream,
+        Func<TRecord, string?> recordId,
         JsonTypeInfo<TRecord> recordType,
         StreamAppender appender,
+        StreamLayoutMonitor layout,
         BacklogMonitor backlog,
         IngestOptions options,
         ILogger logger,
@@ -106,9 +109,25 @@ public static class IngestApi
             return Problems.Invalid($"{errors.Count} problem(s) in the batch; nothing of it was accepted.", errors);
         }
 
+        // Checked after validation, so a client learns of a bad batch at once, not after the switch.
+        if (layout.Current is not { Switching: false } current)
+        {
+            return Problems.Unavailable(
+                request.HttpContext,
+                options.RetryAfterSeconds,
+                $"The stream layout is {layout.Current?.ToString() ?? "not yet known"}; nothing of the batch was accepted. Retry the same batch.");
+        }
+
         try
         {
-            await appender.AppendAsync(stream, items, recordType, request.HttpContext.CallerKeyId());
+            await appender.AppendAsync(StreamBatch.Sharded(current.Active, stream, items, recordId, recordType), request.HttpContext.CallerKeyId());
+        }
+        catch (StreamSealedException ex)
+        {
+            // This replica's view of the layout is up to one poll old; the seal caught it.
+            Log.AppendFailed(logger, ex.Stream, items.Count, ex);
+            return Problems.Unavailable(
+                request.HttpContext, options.RetryAfterSeconds, "The stream layout is being switched; nothing of the batch was accepted. Retry the same batch.");
         }
         catch (DurabilityTimeoutException ex)
         {

@@ -8,17 +8,15 @@ using StackExchange.Redis;
 namespace Persistence.Api.Ingest;
 
 /// <summary>
-/// Appends a validated batch to its stream as one MULTI/EXEC transaction: either every record is in Redis or none
-/// is, so a client that saw an error can resend the whole batch. A resend that did land twice is harmless because
-/// the worker's version-guarded upsert makes replays no-ops.
+/// Appends validated batches to their streams. On one Redis every stream of a request is written by one script
+/// call: either every record is in Redis or none is, so a client that saw an error can resend the whole batch. A
+/// Redis Cluster runs one call per hash slot, side by side, each whole or nothing; a failure there may leave some
+/// shards appended, and the 503 asks for a resend, which the worker's version-guarded upsert turns into no-ops for
+/// the records that did land.
 /// </summary>
 public sealed class StreamAppender(IConnectionMultiplexer redis, IOptions<IngestOptions> options, StorageMetrics storage)
 {
-    public Task AppendAsync<T>(string stream, IReadOnlyList<T?> records, JsonTypeInfo<T> typeInfo, string? callerKeyId = null)
-        where T : class =>
-        AppendAsync([StreamBatch.Of(stream, records, typeInfo)], callerKeyId);
-
-    /// <summary>Appends to several streams in one transaction, for records that only make sense together.</summary>
+    /// <summary>Appends to several streams at once, for records that only make sense together.</summary>
     public async Task AppendAsync(IReadOnlyList<StreamBatch> batches, string? callerKeyId = null)
     {
         var total = batches.Sum(b => b.Payloads.Count);
@@ -30,66 +28,55 @@ public sealed class StreamAppender(IConnectionMultiplexer redis, IOptions<Ingest
         activity?.SetTag(PersistenceTelemetry.Tags.BatchCount, total);
 
         var context = Activity.Current;
-        var traceParent = context?.IdFormat == ActivityIdFormat.W3C ? context.Id : null;
-        var traceState = TraceStateBound.Apply(context?.TraceStateString);
+        var entry = new EntryContext(
+            context?.IdFormat == ActivityIdFormat.W3C ? context.Id : null,
+            TraceStateBound.Apply(context?.TraceStateString),
+            callerKeyId);
 
-        var transaction = redis.GetDatabase().CreateTransaction();
-        var appends = new List<Task<RedisValue>>(total);
-        foreach (var batch in batches)
-        {
-            foreach (var payload in batch.Payloads)
-            {
-                var fields = new List<NameValueEntry>(4) { new(PersistenceStreams.Fields.Record, payload) };
-                if (traceParent is not null)
-                {
-                    fields.Add(new(PersistenceStreams.Fields.TraceParent, traceParent));
-                }
-
-                if (!string.IsNullOrEmpty(traceState))
-                {
-                    fields.Add(new(PersistenceStreams.Fields.TraceState, traceState));
-                }
-
-                if (callerKeyId is not null)
-                {
-                    fields.Add(new(PersistenceStreams.Fields.Caller, callerKeyId));
-                }
-
-                appends.Add(transaction.StreamAddAsync(batch.Stream, [.. fields]));
-            }
-        }
+        var database = redis.GetDatabase();
+        var calls = OnCluster()
+            ? [.. batches.GroupBy(b => redis.HashSlot(b.Stream)).Select(g => (IReadOnlyList<StreamBatch>)[.. g])]
+            : new[] { batches };
 
         await storage.MeasureAsync(StorageMetrics.Redis, "append", async () =>
         {
-            if (!await transaction.ExecuteAsync())
+            var appended = await Task.WhenAll(calls.Select(call => AppendScript.RunAsync(database, call, entry)));
+            if (appended.Sum() != total)
             {
-                throw new RedisException($"The transaction appending {total} entries to {destination} was not applied.");
+                throw new RedisException($"Redis reports {appended.Sum()} of the {total} entries bound for {destination} appended.");
             }
 
-            await Task.WhenAll(appends);
-            await WaitUntilDurableAsync();
+            await Task.WhenAll(calls.Select(call => WaitUntilDurableAsync(call[0].Stream)));
         });
     }
 
+    private bool OnCluster() => redis.GetServers().Any(s => s.ServerType == ServerType.Cluster);
+
     /// <summary>
-    /// Strict mode. Both commands only wait: a timeout leaves the batch stored on the primary, and the client, told
-    /// 503, resends it, which the worker's version guard turns into a no-op.
+    /// Strict mode. Both commands wait on the node that holds <paramref name="stream"/> for the writes sent to it
+    /// so far. They only wait: a timeout leaves the batch stored on the primary, and the client, told 503, resends
+    /// it, which the worker's version guard turns into a no-op.
     /// </summary>
-    private async Task WaitUntilDurableAsync()
+    private async Task WaitUntilDurableAsync(string stream)
     {
         var settings = options.Value;
-        var database = redis.GetDatabase();
+        if (!settings.WaitForFsync && settings.MinReplicaAcks == 0)
+        {
+            return;
+        }
+
+        var node = redis.GetServer((RedisKey)stream);
         if (settings.WaitForFsync)
         {
-            var acks = (long[])(await database.ExecuteAsync("WAITAOF", 1, settings.MinReplicaAcks, settings.DurabilityTimeoutMs))!;
+            var acks = (long[])(await node.ExecuteAsync("WAITAOF", 1, settings.MinReplicaAcks, settings.DurabilityTimeoutMs))!;
             if (acks[0] < 1 || acks[1] < settings.MinReplicaAcks)
             {
                 throw new DurabilityTimeoutException($"Within {settings.DurabilityTimeoutMs} ms the batch was fsynced by {acks[0]} of 1 primary and {acks[1]} of {settings.MinReplicaAcks} replicas.");
             }
         }
-        else if (settings.MinReplicaAcks > 0)
+        else
         {
-            var replicas = (long)(await database.ExecuteAsync("WAIT", settings.MinReplicaAcks, settings.DurabilityTimeoutMs))!;
+            var replicas = (long)(await node.ExecuteAsync("WAIT", settings.MinReplicaAcks, settings.DurabilityTimeoutMs))!;
             if (replicas < settings.MinReplicaAcks)
             {
                 throw new DurabilityTimeoutException($"Within {settings.DurabilityTimeoutMs} ms {replicas} of {settings.MinReplicaAcks} replicas acknowledged the batch.");
@@ -98,10 +85,24 @@ public sealed class StreamAppender(IConnectionMultiplexer redis, IOptions<Ingest
     }
 }
 
-/// <summary>Serialized records bound for one stream.</summary>
+/// <summary>Serialized records bound for one stream, in arrival order.</summary>
 public sealed record StreamBatch(string Stream, IReadOnlyList<byte[]> Payloads)
 {
     public static StreamBatch Of<T>(string stream, IReadOnlyList<T?> records, JsonTypeInfo<T> typeInfo)
         where T : class =>
         new(stream, [.. records.Select(r => JsonSerializer.SerializeToUtf8Bytes(r!, typeInfo))]);
+
+    /// <summary>
+    /// Splits a sharded stream's records by the shard each id hashes to, keeping their order within each shard, which
+    /// is all the order the worker needs: states of one record never go to two shards.
+    /// </summary>
+    public static IReadOnlyList<StreamBatch> Sharded<T>(
+        StreamShards shards, string stream, IReadOnlyList<T?> records, Func<T, string?> id, JsonTypeInfo<T> typeInfo)
+        where T : class =>
+        [
+            .. records
+                .Select(r => (Shard: shards.For(stream, id(r!)), Payload: JsonSerializer.SerializeToUtf8Bytes(r!, typeInfo)))
+                .GroupBy(r => r.Shard)
+                .Select(g => new StreamBatch(g.Key, [.. g.Select(r => r.Payload)])),
+        ];
 }

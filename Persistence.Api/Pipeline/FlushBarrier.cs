@@ -9,14 +9,14 @@ namespace Persistence.Api.Pipeline;
 /// the workers (which acknowledge only after commit) are past it. Any replica can therefore answer. After the first
 /// look, waiters share the replica's <see cref="FlushProgressPoller"/>.
 /// </summary>
-public sealed class FlushBarrier(IConnectionMultiplexer redis, FlushProgressPoller poller, TimeProvider time)
+public sealed class FlushBarrier(FlushProgressPoller poller, TimeProvider time)
 {
     public async Task<FlushOutcome> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
 
         // The first look is the waiter's own: it fixes the targets and, when nothing is outstanding, answers at once.
-        var progress = await FlushProgressPoller.ReadAsync(redis.GetDatabase());
+        var progress = await poller.ReadAsync();
         var targets = progress.ToDictionary(p => p.Stream, p => p.LastGeneratedId);
 
         using var timeoutSource = new CancellationTokenSource(timeout, time);
@@ -24,7 +24,7 @@ public sealed class FlushBarrier(IConnectionMultiplexer redis, FlushProgressPoll
 
         while (true)
         {
-            if (progress.All(p => p.HasCommittedThrough(targets[p.Stream])))
+            if (progress.All(p => !targets.TryGetValue(p.Stream, out var target) || p.HasCommittedThrough(target)))
             {
                 return new FlushOutcome(true, time.GetElapsedTime(started), targets, progress);
             }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Persistence.Api.Streams;
 using Persistence.Contracts;
 using StackExchange.Redis;
 
@@ -9,7 +10,8 @@ namespace Persistence.Api.Pipeline;
 /// waiting on the flush barrier or a strong read cost Redis what one does, instead of a thousand polls every 20 ms.
 /// It polls only while someone waits.
 /// </summary>
-public sealed class FlushProgressPoller(IConnectionMultiplexer redis, TimeProvider time, IOptions<PipelineOptions> options)
+public sealed class FlushProgressPoller(
+    IConnectionMultiplexer redis, StreamLayoutMonitor layout, TimeProvider time, IOptions<PipelineOptions> options)
 {
     private readonly Lock _gate = new();
     private Task<IReadOnlyList<StreamProgress>>? _round;
@@ -30,16 +32,12 @@ public sealed class FlushProgressPoller(IConnectionMultiplexer redis, TimeProvid
         return round.WaitAsync(cancellationToken);
     }
 
-    public static async Task<IReadOnlyList<StreamProgress>> ReadAsync(IDatabaseAsync database)
-    {
-        var progress = new List<StreamProgress>(PersistenceStreams.Data.Count);
-        foreach (var stream in PersistenceStreams.Data)
-        {
-            progress.Add(await StreamProgress.ReadAsync(database, stream));
-        }
-
-        return progress;
-    }
+    /// <summary>
+    /// The layout is read afresh, not taken from the replica's last poll: a barrier must see every shard that may
+    /// hold an entry accepted before it started, whichever replica accepted it.
+    /// </summary>
+    public async Task<IReadOnlyList<StreamProgress>> ReadAsync() =>
+        await StreamProgress.ReadAllAsync(redis.GetDatabase(), (await layout.RefreshAsync()).DataStreams);
 
     private async Task<IReadOnlyList<StreamProgress>> RunRoundAsync()
     {
@@ -47,7 +45,7 @@ public sealed class FlushProgressPoller(IConnectionMultiplexer redis, TimeProvid
         {
             // Not cancelled by any one waiter: the others still need the round.
             await Task.Delay(TimeSpan.FromMilliseconds(options.Value.FlushPollIntervalMs), time);
-            return await ReadAsync(redis.GetDatabase());
+            return await ReadAsync();
         }
         finally
         {

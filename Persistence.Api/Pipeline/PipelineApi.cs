@@ -6,6 +6,7 @@ using Persistence.Api.Backpressure;
 using Persistence.Api.Http;
 using Persistence.Api.Ingest;
 using Persistence.Api.OpenApi;
+using Persistence.Api.Streams;
 using Persistence.Contracts;
 using StackExchange.Redis;
 
@@ -78,7 +79,7 @@ public static class PipelineApi
     }
 
     public static async Task<Results<Ok<PipelineStats>, ProblemHttpResult>> GetStatsAsync(
-        HttpContext context, IConnectionMultiplexer redis, BacklogMonitor backlog, IOptions<IngestOptions> ingest, ILogger<FlushBarrier> logger)
+        HttpContext context, IConnectionMultiplexer redis, StreamLayoutMonitor layout, BacklogMonitor backlog, IOptions<IngestOptions> ingest, ILogger<FlushBarrier> logger)
     {
         var database = redis.GetDatabase();
         try
@@ -86,9 +87,9 @@ public static class PipelineApi
             var counters = (await database.HashGetAllAsync(PersistenceStreams.Stats))
                 .ToDictionary(e => e.Name.ToString(), e => e.Value);
             var streams = new List<StreamStats>();
-            foreach (var stream in PersistenceStreams.Data)
+            foreach (var progress in await StreamProgress.ReadAllAsync(database, layout.DataStreams))
             {
-                var progress = await StreamProgress.ReadAsync(database, stream);
+                var stream = progress.Stream;
                 streams.Add(new StreamStats(
                     stream,
                     progress.Length,

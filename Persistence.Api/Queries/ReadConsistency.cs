@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using Persistence.Api.Ingest;
 using Persistence.Api.Pipeline;
+using Persistence.Api.Streams;
 using Persistence.Contracts;
 using StackExchange.Redis;
 
@@ -14,6 +15,7 @@ namespace Persistence.Api.Queries;
 /// </summary>
 public sealed class ReadConsistency(
     IConnectionMultiplexer redis,
+    StreamLayoutMonitor layout,
     FlushBarrier barrier,
     TimeProvider time,
     IOptions<PipelineOptions> pipeline,
@@ -83,10 +85,10 @@ public sealed class ReadConsistency(
     {
         var database = redis.GetDatabase();
         var now = (ulong)time.GetUtcNow().ToUnixTimeMilliseconds();
-        var result = new List<FlushPosition>(PersistenceStreams.Data.Count);
-        foreach (var stream in PersistenceStreams.Data)
+        var result = new List<FlushPosition>();
+        foreach (var progress in await StreamProgress.ReadAllAsync(database, layout.DataStreams))
         {
-            var progress = await StreamProgress.ReadAsync(database, stream);
+            var stream = progress.Stream;
             var oldest = await OldestUncommittedAsync(database, progress);
             // Entry ids start with Redis's clock in milliseconds, which on one host is the API's clock too.
             var lag = oldest is { } id && now > id.Milliseconds ? (long)(now - id.Milliseconds) : 0;

@@ -16,7 +16,9 @@ public sealed record BackupManifest(
     [property: JsonPropertyName("redis_server_version")] string RedisServerVersion,
     [property: JsonPropertyName("schema_version")] int SchemaVersion,
     [property: JsonPropertyName("duration_ms")] long DurationMilliseconds,
-    [property: JsonPropertyName("files")] IReadOnlyList<BackupFile> Files)
+    [property: JsonPropertyName("files")] IReadOnlyList<BackupFile> Files,
+    [property: JsonPropertyName("stream_shards")] int StreamShards = 1,
+    [property: JsonPropertyName("stream_shards_next")] int? NextStreamShards = null)
 {
     public const string FileName = "manifest.json";
     public const int CurrentFormat = 1;

@@ -28,6 +28,8 @@ public sealed class BackupRestorer(MySqlDataSource dataSource, IConnectionMultip
         await tools.ReplayAsync(Path.Combine(directory, manifest.Files.Single(f => f.Kind == BackupFile.MySqlDump).Path), cancellationToken);
 
         var database = redis.GetDatabase();
+        // The backup's layout, before its entries: the workers start flushing its shards as soon as they see it.
+        await StreamLayout.RestoreAsync(database, manifest.StreamShards, manifest.NextStreamShards);
         var streams = new Dictionary<string, (long, long)>();
         foreach (var file in manifest.Files.Where(f => f.Kind == BackupFile.StreamEntries))
         {
@@ -63,7 +65,7 @@ public sealed class BackupRestorer(MySqlDataSource dataSource, IConnectionMultip
         }
 
         var database = redis.GetDatabase();
-        foreach (var stream in StreamArchive.Streams)
+        foreach (var stream in StreamArchive.Streams(await StreamLayout.ReadAsync(database, StreamShards.DefaultCount)))
         {
             if (await database.StreamLengthAsync(stream) is var length and > 0)
             {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Security.Cryptography;
 using MySqlConnector;
+using Persistence.Contracts;
 using StackExchange.Redis;
 
 namespace Translation.Worker.Backup;
@@ -26,7 +27,8 @@ public sealed class BackupWriter(MySqlDataSource dataSource, IConnectionMultiple
         Directory.CreateDirectory(Path.Combine(directory, "streams"));
         var database = redis.GetDatabase();
         var files = new List<BackupFile>();
-        foreach (var stream in StreamArchive.Streams)
+        var layout = await StreamLayout.ReadAsync(database, StreamShards.DefaultCount);
+        foreach (var stream in StreamArchive.Streams(layout))
         {
             var relative = StreamArchive.FileName(stream);
             long entries;
@@ -50,7 +52,9 @@ public sealed class BackupWriter(MySqlDataSource dataSource, IConnectionMultiple
             RedisVersion(),
             await SchemaVersionAsync(cancellationToken),
             (long)time.GetElapsedTime(started).TotalMilliseconds,
-            files);
+            files,
+            layout.Active.Count,
+            layout.Next?.Count);
         await BackupManifest.WriteAsync(directory, manifest, cancellationToken);
         return manifest;
     }

@@ -15,10 +15,18 @@ public static class StreamArchive
     private const int PageSize = 1000;
 
     /// <summary>The streams a backup keeps: what is not yet in MySQL, and what was refused on the way there.</summary>
-    public static IReadOnlyList<string> Streams { get; } = [.. PersistenceStreams.Data, PersistenceStreams.DeadLetters];
+    public static IReadOnlyList<string> Streams(StreamLayout layout) => [.. layout.DataStreams, PersistenceStreams.DeadLetters];
 
-    /// <summary><c>{persistence}:sessions</c> becomes <c>streams/sessions.jsonl</c>.</summary>
-    public static string FileName(string stream) => Path.Combine("streams", stream[(stream.LastIndexOf(':') + 1)..] + ".jsonl");
+    /// <summary>
+    /// <c>{persistence}:sessions</c> becomes <c>streams/sessions.jsonl</c>, and its shard
+    /// <c>{persistence:s1of4}:sessions</c> <c>streams/sessions.s1of4.jsonl</c>.
+    /// </summary>
+    public static string FileName(string stream)
+    {
+        var name = stream[(stream.LastIndexOf(':') + 1)..];
+        var shard = stream.StartsWith("{persistence:", StringComparison.Ordinal) ? "." + stream[13..stream.IndexOf('}', StringComparison.Ordinal)] : "";
+        return Path.Combine("streams", name + shard + ".jsonl");
+    }
 
     /// <summary>
     /// Copies every entry still in the stream, delivered or not: an entry is trimmed only after its record is

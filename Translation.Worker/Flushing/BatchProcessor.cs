@@ -9,6 +9,7 @@ namespace Translation.Worker.Flushing;
 /// </summary>
 internal sealed class BatchProcessor<TRecord>(
     RecordTable<TRecord> table,
+    string stream,
     BatchCommitter<TRecord> committer,
     StreamAcknowledger acknowledger,
     DeliveryLedger ledger,
@@ -40,7 +41,7 @@ internal sealed class BatchProcessor<TRecord>(
             if (entry.IsNull || entry.Values.Length == 0)
             {
                 // Deleted from the stream by someone else while pending: there is nothing left to write.
-                Log.EntryVanished(logger, table.Stream, entry.Id.ToString());
+                Log.EntryVanished(logger, stream, entry.Id.ToString());
                 await acknowledger.AcknowledgeVanishedAsync(entry.Id, cancellationToken);
                 continue;
             }
@@ -67,7 +68,7 @@ internal sealed class BatchProcessor<TRecord>(
 
         // Every flusher locks rows in the same (key) order, so flushers of one stream never deadlock on each other.
         items.Sort((a, b) => string.CompareOrdinal(table.Key(a.Record!), table.Key(b.Record!)));
-        using var activity = BatchActivity.Start(items, table.Stream);
+        using var activity = BatchActivity.Start(items, stream);
         await committer.CommitOrIsolateAsync(items, cancellationToken);
     }
 }

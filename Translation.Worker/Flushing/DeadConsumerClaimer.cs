@@ -12,12 +12,13 @@ namespace Translation.Worker.Flushing;
 internal sealed class DeadConsumerClaimer(string stream, IDatabase redis, FlushOptions options, ILogger logger)
 {
     /// <summary>
-    /// Removes a consumer only if it is still without heartbeat and holds no entry at that very moment: XGROUP
-    /// DELCONSUMER drops whatever it holds from the group, and those entries would never be flushed.
+    /// Removes a consumer only if it holds no entry at that very moment: XGROUP DELCONSUMER drops whatever it holds
+    /// from the group, and those entries would never be flushed. The heartbeat was checked just before, outside the
+    /// script: on a Redis Cluster the heartbeat keys and a shard sit in different slots. Should the consumer have come
+    /// back in between, removing it loses nothing (it holds nothing), and its next read adds it again.
     /// </summary>
     private static readonly LuaScript ForgetScript = LuaScript.Prepare(
         """
-        if redis.call('EXISTS', @alive) == 1 then return -1 end
         if #redis.call('XPENDING', @stream, @group, '-', '+', 1, @consumer) > 0 then return -1 end
         return redis.call('XGROUP', 'DELCONSUMER', @stream, @group, @consumer)
         """);
@@ -77,7 +78,6 @@ internal sealed class DeadConsumerClaimer(string stream, IDatabase redis, FlushO
         {
             var removed = await redis.ScriptEvaluateAsync(ForgetScript, new
             {
-                alive = ConsumerHeartbeat.Key(consumer),
                 stream = (RedisKey)stream,
                 group = PersistenceStreams.ConsumerGroup,
                 consumer,

@@ -44,7 +44,7 @@ public sealed class FlushMetrics
 
     public void Committed(string stream, int count, TimeSpan duration)
     {
-        var tag = new KeyValuePair<string, object?>("stream", stream);
+        var tag = new KeyValuePair<string, object?>("stream", Label(stream));
         _flushed.Add(count, tag);
         _batchSize.Record(count, tag);
         _batchDuration.Record(duration.TotalSeconds, tag);
@@ -53,7 +53,7 @@ public sealed class FlushMetrics
     /// <summary>Each dead letter is a record the API once answered 202 for: both counters move.</summary>
     public void DeadLettered(string stream)
     {
-        var tag = new KeyValuePair<string, object?>("stream", stream);
+        var tag = new KeyValuePair<string, object?>("stream", Label(stream));
         _deadLettered.Add(1, tag);
         _refusedAfterAcceptance.Add(1, tag);
     }
@@ -63,11 +63,14 @@ public sealed class FlushMetrics
     {
         foreach (var group in statuses.GroupBy(status => status ?? "none", StringComparer.Ordinal))
         {
-            _committedByStatus.Add(group.Count(), new("stream", stream), new("status", group.Key));
+            _committedByStatus.Add(group.Count(), new("stream", Label(stream)), new("status", group.Key));
         }
     }
 
-    public void Reclaimed(string stream, int count) => _reclaimed.Add(count, new KeyValuePair<string, object?>("stream", stream));
+    public void Reclaimed(string stream, int count) => _reclaimed.Add(count, new KeyValuePair<string, object?>("stream", Label(stream)));
 
-    public void Retried(string stream) => _retries.Add(1, new KeyValuePair<string, object?>("stream", stream));
+    public void Retried(string stream) => _retries.Add(1, new KeyValuePair<string, object?>("stream", Label(stream)));
+
+    /// <summary>Series are labelled by stream, not by shard: a layout switch must not rename what alerts and panels follow.</summary>
+    private static string Label(string shard) => StreamShards.StreamOf(shard) ?? shard;
 }

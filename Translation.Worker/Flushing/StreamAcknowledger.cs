@@ -15,6 +15,20 @@ internal sealed class StreamAcknowledger(string stream, IDatabase redis, RedisRe
 {
     private const int DeadLetterAttempts = 5;
 
+    /// <summary>How long the mark that an entry was dead-lettered outlives the step; far longer than a redelivery takes.</summary>
+    private static readonly TimeSpan MarkLifetime = TimeSpan.FromDays(7);
+
+    // KEYS: the dead letters, the mark of this entry. The mark turns a second attempt (after a failure between this and
+    // the acknowledgement) into a no-op. "#!lua" makes a full Redis refuse the script before it writes anything.
+    private const string DeadLetterLua = """
+        #!lua
+        if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[1]) then
+          redis.call('XADD', KEYS[1], '*', unpack(ARGV, 2))
+          return 1
+        end
+        return 0
+        """;
+
     private long _unrecordedFlushed;
     private long _unrecordedDeadLettered;
 
@@ -46,8 +60,10 @@ internal sealed class StreamAcknowledger(string stream, IDatabase redis, RedisRe
         retry.RunAsync("acknowledge vanished entry", () => redis.StreamAcknowledgeAsync(stream, PersistenceStreams.ConsumerGroup, id), cancellationToken);
 
     /// <summary>
-    /// Copies the entry to the dead-letter stream and acknowledges it, together. Returns false when Redis refuses
-    /// (it is full, or down): the entry then stays pending rather than holding up the entries behind it.
+    /// Copies the entry to the dead-letter stream once, then acknowledges it. Not one transaction: on a Redis Cluster
+    /// a shard and the dead letters sit in different slots. A failure between the two leaves the entry pending with
+    /// its dead letter written and marked, so the retry only acknowledges. Returns false when Redis refuses (it is
+    /// full, or down): the entry then stays pending rather than holding up the entries behind it.
     /// </summary>
     public async Task<bool> DeadLetterAsync(StreamEntry entry, string reason, long deliveries, CancellationToken cancellationToken)
     {
@@ -66,13 +82,16 @@ internal sealed class StreamAcknowledger(string stream, IDatabase redis, RedisRe
         {
             await retry.RunAsync("dead-letter record", async () =>
             {
-                var transaction = redis.CreateTransaction();
-                _ = transaction.StreamAddAsync(PersistenceStreams.DeadLetters, [.. fields]);
-                _ = transaction.StreamAcknowledgeAsync(stream, PersistenceStreams.ConsumerGroup, entry.Id);
-                if (!await transaction.ExecuteAsync())
+                var arguments = new RedisValue[1 + (fields.Count * 2)];
+                arguments[0] = (long)MarkLifetime.TotalMilliseconds;
+                for (var i = 0; i < fields.Count; i++)
                 {
-                    throw new RedisException($"Redis did not execute the dead-letter transaction of {entry.Id}.");
+                    arguments[1 + (i * 2)] = fields[i].Name;
+                    arguments[2 + (i * 2)] = fields[i].Value;
                 }
+
+                await redis.ScriptEvaluateAsync(DeadLetterLua, [PersistenceStreams.DeadLetters, DeadLetterMark(entry.Id)], arguments);
+                await redis.StreamAcknowledgeAsync(stream, PersistenceStreams.ConsumerGroup, entry.Id);
             }, cancellationToken, DeadLetterAttempts);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
@@ -86,6 +105,8 @@ internal sealed class StreamAcknowledger(string stream, IDatabase redis, RedisRe
         await RecordAsync([]);
         return true;
     }
+
+    private RedisKey DeadLetterMark(RedisValue id) => $"{PersistenceStreams.DeadLetters}:written:{stream}:{id}";
 
     private async Task RecordAsync(HashEntry[] latest)
     {

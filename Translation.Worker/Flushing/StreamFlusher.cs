@@ -16,6 +16,7 @@ public sealed class StreamFlusher<TRecord> : BackgroundService
     where TRecord : class
 {
     private readonly RecordTable<TRecord> _table;
+    private readonly string _stream;
     private readonly SchemaGate _schema;
     private readonly FlushMetrics _metrics;
     private readonly TimeProvider _time;
@@ -31,6 +32,7 @@ public sealed class StreamFlusher<TRecord> : BackgroundService
 
     public StreamFlusher(
         RecordTable<TRecord> table,
+        string stream,
         int slot,
         IConnectionMultiplexer redis,
         MySqlDataSource dataSource,
@@ -45,7 +47,7 @@ public sealed class StreamFlusher<TRecord> : BackgroundService
         (_table, _schema, _metrics, _time, _lifetime, _logger) = (table, schema, metrics, time, lifetime, logger);
         _options = options.Value.ForConsumer(options.Value.ConsumerNames()[slot]);
         var database = redis.GetDatabase();
-        var stream = table.Stream;
+        _stream = stream;
         _retry = new RedisRetry(stream, _options, time, logger);
         _reader = new StreamGroupReader(stream, database, _options, time);
         _deadConsumers = new DeadConsumerClaimer(stream, database, _options, logger);
@@ -54,7 +56,7 @@ public sealed class StreamFlusher<TRecord> : BackgroundService
         var acknowledger = new StreamAcknowledger(stream, database, _retry, metrics, time, logger);
         var ledger = new DeliveryLedger(stream, database, _options);
         var committer = new BatchCommitter<TRecord>(stream, new UpsertWriter<TRecord>(table), dataSource, acknowledger, ledger, _retry, metrics, storage, time, _options, logger);
-        _processor = new BatchProcessor<TRecord>(table, committer, acknowledger, ledger, _options, logger);
+        _processor = new BatchProcessor<TRecord>(table, stream, committer, acknowledger, ledger, _options, logger);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -66,14 +68,14 @@ public sealed class StreamFlusher<TRecord> : BackgroundService
         var stopRequested = stopping.Token;
         await _schema.WaitAsync(stopRequested);
         await _retry.RunAsync("create consumer group", _reader.EnsureGroupAsync, stopRequested);
-        Log.FlusherStarted(_logger, _table.Stream, _options.ConsumerName);
+        Log.FlusherStarted(_logger, _stream, _options.ConsumerName);
 
         // Shutdown stops the reading at once; the batch in hand gets DrainTimeoutMs to commit and be acknowledged, so
         // a rolling restart does not leave work waiting for a take-over.
         using var drain = new CancellationTokenSource();
         await using var drainOnStop = stopRequested.Register(() =>
         {
-            Log.Draining(_logger, _table.Stream, _options.DrainTimeoutMs);
+            Log.Draining(_logger, _stream, _options.DrainTimeoutMs);
             drain.CancelAfter(TimeSpan.FromMilliseconds(_options.DrainTimeoutMs));
         });
         var batchToken = drain.Token;
@@ -100,7 +102,7 @@ public sealed class StreamFlusher<TRecord> : BackgroundService
                     resumeOwnPending = own.Length > 0;
                     if (resumeOwnPending)
                     {
-                        Log.ResumingOwnPending(_logger, _table.Stream, own.Length);
+                        Log.ResumingOwnPending(_logger, _stream, own.Length);
                         await _processor.ProcessRedeliveredAsync(own, batchToken);
                         continue;
                     }
@@ -112,7 +114,7 @@ public sealed class StreamFlusher<TRecord> : BackgroundService
                     nextDeadCheck = _time.GetUtcNow().AddMilliseconds(_options.DeadConsumerCheckIntervalMs);
                     if (orphaned.Count > 0)
                     {
-                        _metrics.Reclaimed(_table.Stream, orphaned.Count);
+                        _metrics.Reclaimed(_stream, orphaned.Count);
                         await _processor.ProcessRedeliveredAsync(orphaned, batchToken);
                         continue;
                     }
@@ -122,7 +124,7 @@ public sealed class StreamFlusher<TRecord> : BackgroundService
                 {
                     await foreach (var stale in _staleEntries.ClaimAsync())
                     {
-                        _metrics.Reclaimed(_table.Stream, stale.Count);
+                        _metrics.Reclaimed(_stream, stale.Count);
                         await _processor.ProcessRedeliveredAsync(stale, batchToken);
                     }
 
@@ -162,7 +164,7 @@ public sealed class StreamFlusher<TRecord> : BackgroundService
             {
                 failures++;
                 var delay = _retry.Backoff(failures);
-                Log.LoopFailed(_logger, _table.Stream, delay.TotalMilliseconds, ex);
+                Log.LoopFailed(_logger, _stream, delay.TotalMilliseconds, ex);
                 await Task.Delay(delay, _time, stopRequested).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
@@ -172,7 +174,7 @@ public sealed class StreamFlusher<TRecord> : BackgroundService
             await DrainPrefetchedAsync(prefetched, batchToken);
         }
 
-        Log.FlusherStopped(_logger, _table.Stream);
+        Log.FlusherStopped(_logger, _stream);
     }
 
     /// <summary>On shutdown, commits the batch read ahead, so nothing is left pending under this consumer's name.</summary>
@@ -185,7 +187,7 @@ public sealed class StreamFlusher<TRecord> : BackgroundService
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Left pending: this consumer resumes it on restart, or another worker takes it over.
-            Log.ReadAheadLeftPending(_logger, _table.Stream, ex);
+            Log.ReadAheadLeftPending(_logger, _stream, ex);
         }
     }
 }

@@ -37,7 +37,8 @@ public sealed class BackupRestoreTests(BackupDrillFixture stack) : IDisposable
         await AddDeadLetterAsync(prefix);
         var tablesBefore = await ChecksumsAsync();
         var streamsBefore = await StreamLengthsAsync();
-        Assert.True(streamsBefore[PersistenceStreams.Tasks] >= 550, $"tasks stream has {streamsBefore[PersistenceStreams.Tasks]} entries");
+        var tasksBefore = streamsBefore.Where(s => StreamShards.StreamOf(s.Key) == PersistenceStreams.Tasks).Sum(s => s.Value);
+        Assert.True(tasksBefore >= 550, $"the tasks shards have {tasksBefore} entries");
 
         var backup = Path.Combine(_backups, "drill");
         var (backedUp, backupOutput) = await RunAsync("backup", "--to", backup);
@@ -104,15 +105,16 @@ public sealed class BackupRestoreTests(BackupDrillFixture stack) : IDisposable
         var database = redis.GetDatabase();
         var lengths = await StreamLengthsAsync();
         // As trimming would after a flush: the stream has gone past this id, so it cannot be added under it again.
-        var gone = (await database.StreamRangeAsync(PersistenceStreams.Tasks, "-", "+", 1))[0];
-        await database.StreamDeleteAsync(PersistenceStreams.Tasks, [gone.Id]);
+        var shard = (await stack.ShardsAsync(PersistenceStreams.Tasks))[0];
+        var gone = (await database.StreamRangeAsync(shard, "-", "+", 1))[0];
+        await database.StreamDeleteAsync(shard, [gone.Id]);
 
         var (restored, report) = await RunAsync("restore", "--from", backup, "--force");
 
         Assert.True(restored == 0, report);
         Assert.Contains("1 stream entries added", report, StringComparison.Ordinal);
         Assert.Equal(lengths, await StreamLengthsAsync());
-        var readded = (await database.StreamRangeAsync(PersistenceStreams.Tasks, "-", "+", 1, Order.Descending))[0];
+        var readded = (await database.StreamRangeAsync(shard, "-", "+", 1, Order.Descending))[0];
         Assert.Equal(gone.Id.ToString(), readded[PersistenceStreams.Fields.ArrivedAs].ToString());
         Assert.Equal(gone[PersistenceStreams.Fields.Record], readded[PersistenceStreams.Fields.Record]);
     }
@@ -188,7 +190,8 @@ public sealed class BackupRestoreTests(BackupDrillFixture stack) : IDisposable
         await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.RedisConnectionString);
         var database = redis.GetDatabase();
         var lengths = new Dictionary<string, long>();
-        foreach (var stream in (string[])[.. PersistenceStreams.Data, PersistenceStreams.DeadLetters])
+        var layout = await StreamLayout.ReadAsync(database, StreamShards.DefaultCount);
+        foreach (var stream in (string[])[.. layout.DataStreams, PersistenceStreams.DeadLetters])
         {
             lengths[stream] = await database.StreamLengthAsync(stream);
         }

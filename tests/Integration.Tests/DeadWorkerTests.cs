@@ -187,7 +187,8 @@ public sealed class DeadWorkerStackFixture : StackFixture
         "--workers", "2",
         "--gateways", "1",
         "--no-restart",
-        // One consumer per worker, so a worker's resource name is its only consumer's name.
+        // One stream and one consumer per worker, so a worker's resource name is its only consumer's name.
+        "--shards", "1",
         "--worker-setting", "Flush__FlushersPerStream=1",
         "--worker-setting", $"Flush__MaxDeliveries={MaxDeliveries}",
         "--worker-setting", $"Flush__DrainTimeoutMs={DrainTimeoutMs}",

@@ -112,8 +112,12 @@ public sealed class DrainTests(IsolatedStackFixture stack)
             // Nothing is left pending under its name: the batch in hand was committed and acknowledged, not abandoned
             // for another worker to reclaim after the idle timeout.
             await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.RedisConnectionString);
-            var pending = await redis.GetDatabase().StreamPendingAsync(PersistenceStreams.Tasks, PersistenceStreams.ConsumerGroup);
-            Assert.DoesNotContain(pending.Consumers, c => c.Name == draining && c.PendingMessageCount > 0);
+            foreach (var shard in await stack.ShardsAsync(PersistenceStreams.Tasks))
+            {
+                var pending = await redis.GetDatabase().StreamPendingAsync(shard, PersistenceStreams.ConsumerGroup);
+                Assert.DoesNotContain(pending.Consumers, c => c.Name == draining && c.PendingMessageCount > 0);
+            }
+
             Assert.True(await Rows.CountAsync(db, "translation_tasks", "task_id", prefix) < total, "The worker finished before the stop; the test proves nothing.");
         }
         finally

@@ -23,8 +23,10 @@ public sealed class DurabilityTests(StackFixture stack)
             new StorageMetrics(services.GetRequiredService<IMeterFactory>()));
         var record = new SessionRecord { SessionId = $"{Records.Prefix()}-s", Status = "pending", SourceLang = "en", TargetLangs = ["fr"], CreatedAt = Records.Created, UpdatedAt = Records.Created };
 
-        var error = await Assert.ThrowsAsync<DurabilityTimeoutException>(() =>
-            appender.AppendAsync(PersistenceStreams.Sessions, [record], PersistenceJsonContext.Default.SessionRecord));
+        var layout = await StreamLayout.ReadAsync(redis.GetDatabase(), StreamShards.DefaultCount);
+
+        var error = await Assert.ThrowsAsync<DurabilityTimeoutException>(() => appender.AppendAsync(
+            StreamBatch.Sharded(layout.Active, PersistenceStreams.Sessions, [record], r => r.SessionId, PersistenceJsonContext.Default.SessionRecord)));
 
         Assert.Contains("0 of 1 replicas", error.Message, StringComparison.Ordinal);
     }

@@ -288,8 +288,7 @@ public sealed class GatewaySecurityTests(StackFixture stack)
         using var response = await stack.Gateway.SendAsync(request);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
 
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.RedisConnectionString);
-        var recent = await redis.GetDatabase().StreamRangeAsync(PersistenceStreams.Tasks, "-", "+", count: 50, messageOrder: Order.Descending);
+        var recent = await stack.RecentEntriesAsync(PersistenceStreams.Tasks, 50);
         var entry = recent.Single(e => ((string?)e[PersistenceStreams.Fields.Record])!.Contains(prefix, StringComparison.Ordinal));
         Assert.Equal(DevelopmentKey.Id, (string?)entry[PersistenceStreams.Fields.Caller]);
     }

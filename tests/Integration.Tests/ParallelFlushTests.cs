@@ -44,9 +44,12 @@ public sealed class ParallelFlushTests(StackFixture stack)
         Assert.Equal(new Dictionary<string, long> { ["completed"] = RecordCount }, counts);
 
         await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.RedisConnectionString);
-        var consumers = (await redis.GetDatabase().StreamConsumerInfoAsync(PersistenceStreams.Tasks, PersistenceStreams.ConsumerGroup))
-            .Select(c => c.Name.ToString())
-            .ToHashSet();
+        var consumers = new HashSet<string>();
+        foreach (var shard in await stack.ShardsAsync(PersistenceStreams.Tasks))
+        {
+            consumers.UnionWith((await redis.GetDatabase().StreamConsumerInfoAsync(shard, PersistenceStreams.ConsumerGroup)).Select(c => c.Name.ToString()));
+        }
+
         var expected = stack.Stack.Workers
             .SelectMany(w => Enumerable.Range(0, StackFixture.FlushersPerStream).Select(i => i == 0 ? w : $"{w}#{i}"))
             .ToHashSet();

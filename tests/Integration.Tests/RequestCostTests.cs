@@ -72,8 +72,7 @@ public sealed class RequestCostTests(StackFixture stack)
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         }
 
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.RedisConnectionString);
-        var entries = (await redis.GetDatabase().StreamRangeAsync(PersistenceStreams.Tasks, "-", "+", 2000, Order.Descending))
+        var entries = (await stack.RecentEntriesAsync(PersistenceStreams.Tasks, 2000))
             .Where(e => ((string?)e[PersistenceStreams.Fields.Record])?.Contains(prefix, StringComparison.Ordinal) == true)
             .ToList();
         Assert.Equal(20, entries.Count);

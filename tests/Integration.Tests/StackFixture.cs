@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using AppHost;
 using MySqlConnector;
+using Persistence.Contracts;
 using Stack.Testing;
 using StackExchange.Redis;
 
@@ -151,10 +152,51 @@ public class StackFixture : IAsyncLifetime
         },
     };
 
-    /// <summary>Entries ever added to a stream (XINFO's entries-added): unaffected by trimming.</summary>
-    public async Task<long> EntriesAddedAsync(string stream)
+    /// <summary>The shards of a sessions or tasks stream in the stack's active layout; any other stream alone.</summary>
+    public async Task<IReadOnlyList<string>> ShardsAsync(string stream)
+    {
+        if (!StreamShards.Sharded.Contains(stream))
+        {
+            return [stream];
+        }
+
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(RedisConnectionString);
+        return (await StreamLayout.ReadAsync(redis.GetDatabase(), StreamShards.DefaultCount)).Active.Of(stream);
+    }
+
+    /// <summary>The newest <paramref name="perShard"/> entries of each shard of a stream.</summary>
+    public async Task<IReadOnlyList<StreamEntry>> RecentEntriesAsync(string stream, int perShard)
     {
         await using var redis = await ConnectionMultiplexer.ConnectAsync(RedisConnectionString);
+        var entries = new List<StreamEntry>();
+        foreach (var shard in await ShardsAsync(stream))
+        {
+            entries.AddRange(await redis.GetDatabase().StreamRangeAsync(shard, "-", "+", perShard, Order.Descending));
+        }
+
+        return entries;
+    }
+
+    /// <summary>Entries ever added to a stream, all its shards together (XINFO's entries-added): unaffected by trimming.</summary>
+    public async Task<long> EntriesAddedAsync(string stream)
+    {
+        long total = 0;
+        foreach (var shard in await ShardsAsync(stream))
+        {
+            total += await EntriesAddedToShardAsync(shard);
+        }
+
+        return total;
+    }
+
+    private async Task<long> EntriesAddedToShardAsync(string stream)
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(RedisConnectionString);
+        if (!await redis.GetDatabase().KeyExistsAsync(stream))
+        {
+            return 0;
+        }
+
         var info = await redis.GetDatabase().ExecuteAsync("XINFO", "STREAM", stream);
         var fields = (RedisResult[])info!;
         for (var i = 0; i < fields.Length - 1; i += 2)

@@ -1,7 +1,6 @@
-using Persistence.Contracts;
 using StackExchange.Redis;
 
-namespace Persistence.Api.Pipeline;
+namespace Persistence.Contracts;
 
 /// <summary>Where one stream stands: what was appended, what the consumer group took, what it still holds.</summary>
 public sealed record StreamProgress(
@@ -26,6 +25,10 @@ public sealed record StreamProgress(
     public bool HasCommittedThrough(StreamId target) =>
         target == StreamId.Zero
         || (GroupExists && LastDeliveredId >= target && (Pending == 0 || LowestPendingId > target));
+
+    /// <summary>Reads the streams side by side: with many shards, one after another would multiply the round trips.</summary>
+    public static Task<StreamProgress[]> ReadAllAsync(IDatabaseAsync redis, IEnumerable<string> streams) =>
+        Task.WhenAll(streams.Select(stream => ReadAsync(redis, stream)));
 
     public static async Task<StreamProgress> ReadAsync(IDatabaseAsync redis, string stream)
     {

@@ -1,0 +1,75 @@
+using System.Globalization;
+using StackExchange.Redis;
+
+namespace Persistence.Contracts;
+
+/// <summary>
+/// The shard layout every process follows, kept in Redis rather than in each process's configuration, so producers
+/// and consumers cannot disagree about where a record goes. During a switch (<see cref="Next"/> set) the API refuses
+/// sessions and tasks, the workers drain <see cref="Active"/>, and only then does <see cref="Next"/> become active:
+/// a record's old states are all committed before its new shard takes any, so the switch cannot reorder them.
+/// </summary>
+public sealed record StreamLayout(StreamShards Active, StreamShards? Next)
+{
+    public const string Key = "{persistence}:layout";
+    private const string ActiveField = "shards";
+    private const string NextField = "next";
+
+    public bool Switching => Next is not null;
+
+    /// <summary>Every stream the workers flush and the pipeline reports on: both layouts' shards while switching.</summary>
+    public IReadOnlyList<string> DataStreams { get; } =
+    [
+        .. Active.All,
+        .. Next?.All ?? [],
+        PersistenceStreams.TranslationContents,
+        PersistenceStreams.TranslationJobs,
+    ];
+
+    /// <summary>Reads the layout; the first process ever to ask records <paramref name="seedShards"/> as the layout.</summary>
+    public static async Task<StreamLayout> ReadAsync(IDatabaseAsync redis, int seedShards)
+    {
+        var values = await redis.HashGetAsync(Key, [ActiveField, NextField]);
+        if (values[0].IsNull)
+        {
+            // Written only when missing: a Redis over its maxmemory refuses HSETNX, and the layout must stay readable.
+            _ = await redis.HashSetAsync(Key, ActiveField, seedShards, When.NotExists);
+            values = await redis.HashGetAsync(Key, [ActiveField, NextField]);
+        }
+
+        return new(new StreamShards(Count(values[0])), values[1].IsNull ? null : new StreamShards(Count(values[1])));
+    }
+
+    /// <summary>Starts a switch to <paramref name="shards"/>: from now on appends of sessions and tasks are refused.</summary>
+    public static Task BeginSwitchAsync(IDatabaseAsync redis, int shards) => redis.HashSetAsync(Key, NextField, shards);
+
+    /// <summary>Ends a switch: <see cref="Next"/> becomes the active layout.</summary>
+    public static async Task CompleteSwitchAsync(IDatabaseAsync redis, StreamShards next)
+    {
+        await redis.HashSetAsync(Key, ActiveField, next.Count);
+        await redis.HashDeleteAsync(Key, NextField);
+    }
+
+    /// <summary>Puts back a backup's layout, switch included, in place of whatever the target recorded.</summary>
+    public static async Task RestoreAsync(IDatabaseAsync redis, int shards, int? next)
+    {
+        await redis.HashSetAsync(Key, ActiveField, shards);
+        if (next is { } count)
+        {
+            await redis.HashSetAsync(Key, NextField, count);
+        }
+        else
+        {
+            await redis.HashDeleteAsync(Key, NextField);
+        }
+    }
+
+    public override string ToString() => Switching
+        ? string.Create(CultureInfo.InvariantCulture, $"{Active.Count} shards, switching to {Next!.Count}")
+        : string.Create(CultureInfo.InvariantCulture, $"{Active.Count} shards");
+
+    private static int Count(RedisValue value) =>
+        int.TryParse(value.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count is >= 1 and <= StreamShards.MaxCount
+            ? count
+            : throw new InvalidOperationException($"The stream layout in Redis ({Key}) holds '{value}', not a shard count from 1 to {StreamShards.MaxCount}.");
+}
