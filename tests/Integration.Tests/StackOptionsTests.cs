@@ -36,6 +36,17 @@ public sealed class StackOptionsTests
     }
 
     [Fact]
+    public void Shards_seed_the_layout_of_the_API_and_the_worker_alike_and_stay_within_the_limit()
+    {
+        var options = StackOptions.Parse(["--shards", "4"]);
+
+        Assert.Equal("4", options.ApiSettings["Streams__Shards"]);
+        Assert.Equal("4", options.WorkerSettings["Streams__Shards"]);
+        Assert.Contains("--shards is 1 to 64", Assert.Throws<ArgumentException>(() => StackOptions.Parse(["--shards", "65"])).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => StackOptions.Parse(["--shards", "0"]));
+    }
+
+    [Fact]
     public void Aspire_s_own_options_pass_through_and_a_typo_is_refused_with_the_list_of_options()
     {
         var options = StackOptions.Parse(["--publisher", "manifest", "--output-path", "out.json", "--Parameters:x", "1"]);
