@@ -11,7 +11,7 @@ public sealed partial record DatabaseTuning(string BufferPool)
 {
     public const string DefaultBufferPool = "1G";
 
-    /// <summary>Several seconds of the flush path's redo at full speed between checkpoints (96M by default: about one).</summary>
+    /// <summary>Room between checkpoints for sustained flushing (MariaDB's default is 96M); crash recovery replays at most this.</summary>
     public const string RedoLog = "512M";
 
     public static DatabaseTuning Default { get; } = new(DefaultBufferPool);
