@@ -42,8 +42,8 @@ IResourceBuilder<IResourceWithConnectionString> redis = local
     : builder.AddRedis(StackResources.Redis, password: redisPassword).WithDurability(durability).WithDataVolume();
 
 IResourceBuilder<IResourceWithConnectionString> mysql = local
-    ? builder.AddMariaDbServer(StackResources.MySql, "persistence", mysqlPassword, mysqlRootPassword, stack.StateDirectory, stack.FlushNiceness)
-    : builder.AddMySqlContainer(StackResources.MySql, "persistence", mysqlPassword, mysqlRootPassword);
+    ? builder.AddMariaDbServer(StackResources.MySql, "persistence", mysqlPassword, mysqlRootPassword, stack.StateDirectory, stack.FlushNiceness, stack.DatabaseTuning)
+    : builder.AddMySqlContainer(StackResources.MySql, "persistence", mysqlPassword, mysqlRootPassword, stack.DatabaseTuning);
 var database = mysql.AddSchema(StackResources.Database, "persistence");
 
 var apis = Enumerable.Range(0, stack.Replicas)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AppHost.Hosting;
 using Persistence.Contracts;
 
 namespace AppHost;
@@ -12,7 +13,7 @@ public sealed class StackOptions
 {
     public const string Usage =
         "Options: --gateway-port N --replicas N --workers N --gateways N --shards N --redis-fsync always|everysec --redis-maxmemory SIZE "
-        + "--flush-niceness 0-19 --state-dir PATH --quiet --no-dashboard --no-restart "
+        + "--flush-niceness 0-19 --mysql-buffer-pool SIZE --state-dir PATH --quiet --no-dashboard --no-restart "
         + "--api-setting KEY=VALUE --worker-setting KEY=VALUE --gateway-setting KEY=VALUE "
         + "(and Aspire's own: --publisher manifest --output-path FILE, or any --Section:Key VALUE)";
 
@@ -47,6 +48,11 @@ public sealed class StackOptions
     /// only has to keep up on average, as the stream buffers the rest. 0 gives all processes the same share.
     /// </summary>
     public int FlushNiceness { get; set; } = 10;
+
+    /// <summary>InnoDB's buffer pool (<c>--mysql-buffer-pool 4G</c>): the rows and indexes MySQL keeps in memory.</summary>
+    public string MySqlBufferPool { get; set; } = DatabaseTuning.DefaultBufferPool;
+
+    public DatabaseTuning DatabaseTuning => new(MySqlBufferPool);
 
     public string StateDirectory { get; set; } = Path.Combine(BuildOutput.RepositoryRoot, ".state");
 
@@ -104,6 +110,11 @@ public sealed class StackOptions
                 case "--redis-maxmemory": options.RedisMaxMemory = Value(); break;
                 case "--flush-niceness":
                     options.FlushNiceness = Number() is var niceness and <= 19 ? niceness : throw new ArgumentException("--flush-niceness is 0 to 19.");
+                    break;
+                case "--mysql-buffer-pool":
+                    options.MySqlBufferPool = Value() is var size && DatabaseTuning.IsSize(size)
+                        ? size
+                        : throw new ArgumentException("--mysql-buffer-pool is a size such as 512M or 4G.");
                     break;
                 case "--state-dir": options.StateDirectory = Path.GetFullPath(Value()); break;
                 case "--quiet": options.EchoLogs = false; break;

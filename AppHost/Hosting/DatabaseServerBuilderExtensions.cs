@@ -23,7 +23,8 @@ public static class DatabaseServerBuilderExtensions
         IResourceBuilder<ParameterResource> password,
         IResourceBuilder<ParameterResource> rootPassword,
         string stateDirectory,
-        int niceness = 0)
+        int niceness = 0,
+        DatabaseTuning? tuning = null)
     {
         var root = Path.Combine(stateDirectory, name);
         var dataDirectory = Path.Combine(root, "data");
@@ -82,7 +83,8 @@ public static class DatabaseServerBuilderExtensions
                     $"--pid-file={Path.Combine(root, "mariadbd.pid")}",
                     $"--init-file={initFile}",
                     "--skip-name-resolve",
-                    .. ServerSettings])
+                    .. ServerSettings,
+                    .. (tuning ?? DatabaseTuning.Default).Arguments(mariaDb: true)])
                 {
                     context.Args.Add(argument);
                 }
@@ -102,7 +104,8 @@ public static class DatabaseServerBuilderExtensions
         string name,
         string user,
         IResourceBuilder<ParameterResource> password,
-        IResourceBuilder<ParameterResource> rootPassword)
+        IResourceBuilder<ParameterResource> rootPassword,
+        DatabaseTuning? tuning = null)
     {
         var resource = new MySqlContainerResource(name, user, password.Resource);
         return builder.AddResource(resource)
@@ -113,7 +116,7 @@ public static class DatabaseServerBuilderExtensions
             .WithEnvironment("MYSQL_USER", user)
             .WithEnvironment("MYSQL_PASSWORD", password)
             .WithVolume($"{name}-data", "/var/lib/mysql")
-            .WithArgs([.. ServerSettings]);
+            .WithArgs([.. ServerSettings, .. (tuning ?? DatabaseTuning.Default).Arguments(mariaDb: false)]);
     }
 
     /// <summary>A database on the server, reached as <c>ConnectionStrings__{name}</c>.</summary>
@@ -129,16 +132,11 @@ public static class DatabaseServerBuilderExtensions
         return server.ApplicationBuilder.AddResource(new SchemaResource(name, databaseName, server.Resource));
     }
 
-    /// <summary>
-    /// The server settings the flush path was measured with, the same for the local process and the container.
-    /// <c>innodb_flush_log_at_trx_commit=1</c> keeps every committed flush through a server crash.
-    /// </summary>
+    /// <summary>The server settings beside InnoDB's (<see cref="DatabaseTuning"/>), the same for the local process and the container.</summary>
     private static IEnumerable<string> ServerSettings =>
     [
         "--character-set-server=utf8mb4",
         "--collation-server=utf8mb4_bin",
-        "--innodb-buffer-pool-size=256M",
-        "--innodb-flush-log-at-trx-commit=1",
         "--max-connections=500",
         "--max-allowed-packet=64M",
     ];

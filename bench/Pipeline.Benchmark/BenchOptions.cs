@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Pipeline.Benchmark;
 
 /// <summary>
-/// The command line: <c>[--quick] [--duration S] [--phase S] [--warmup S] [--perf-maps] [--flush-niceness N] [--out DIR] [--scale 1x1,2x1,…|none] [--no-naive]
+/// The command line: <c>[--quick] [--duration S] [--phase S] [--warmup S] [--perf-maps] [--flush-niceness N] [--upsert-connections N] [--preload-rows N,M] [--mysql-buffer-pool SIZE] [--out DIR] [--scale 1x1,2x1,…|none] [--no-naive]
 /// [--gateway-setting KEY=VALUE] [--api-setting KEY=VALUE] [--worker-setting KEY=VALUE] [--only SECTIONS] [--batches 1,100,1000] [--targets gateway,direct]</c>.
 /// </summary>
 public sealed class BenchOptions
@@ -46,14 +46,48 @@ public sealed class BenchOptions
     /// The sections to run (<c>--only kestrel,ceilings,ingest,e2e,lag,naive,scale</c>): a change to one hop is measured
     /// in minutes instead of a quarter of an hour. Targets are judged only on the sections that ran.
     /// </summary>
-    public HashSet<string> Sections { get; } = [.. AllSections];
+    public HashSet<string> Sections { get; } = [.. AllSections.Except(OptInSections)];
+
+    /// <summary>Sections only <c>--only</c> runs: the upsert shapes take minutes and answer a design question, not a figure of the pipeline.</summary>
+    public static IReadOnlyList<string> OptInSections { get; } = ["shapes"];
 
     public List<int> BatchSizes { get; } = [1, 100, 1000];
 
     /// <summary>Where the ingest phases send: <c>gateway</c>, <c>direct</c> (to the replicas) or both.</summary>
     public List<string> IngestTargets { get; } = ["gateway", "direct"];
 
-    public static IReadOnlyList<string> AllSections { get; } = ["kestrel", "ceilings", "ingest", "e2e", "lag", "naive", "scale"];
+    public static IReadOnlyList<string> AllSections { get; } = ["kestrel", "ceilings", "shapes", "ingest", "e2e", "lag", "naive", "scale"];
+
+    /// <summary>
+    /// Connections of the multi-connection upsert ceiling (<c>--upsert-connections N</c>); unset, as many as the
+    /// flush path of the main stack uses: workers × flushers per stream × shards of the one stream the load writes.
+    /// </summary>
+    public int? UpsertConnections { get; set; }
+
+    /// <summary>Row counts to fill translation_tasks up to, one end-to-end run after each (<c>--preload-rows 1000000,20000000</c>).</summary>
+    public List<long> PreloadRows { get; } = [];
+
+    /// <summary>The stack's InnoDB buffer pool (<c>--mysql-buffer-pool SIZE</c>); unset keeps AppHost's default.</summary>
+    public string? MySqlBufferPool { get; set; }
+
+    /// <summary>Setting names read for the flush path's width, as the worker reads them (its options' defaults otherwise).</summary>
+    public const string FlushersSetting = "Flush__FlushersPerStream";
+
+    public const string ShardsSetting = "Streams__Shards";
+
+    /// <summary>Translation.Worker's FlushOptions.FlushersPerStream default, not referenced to keep the worker out of the client.</summary>
+    public const int DefaultFlushersPerStream = 2;
+
+    /// <summary>MySQL connections the main stack's flush path writes the tasks stream with.</summary>
+    public int FlushConnections
+    {
+        get
+        {
+            int Setting(string key, int fallback) =>
+                WorkerSettings.TryGetValue(key, out var v) && int.TryParse(v, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : fallback;
+            return Workers * Setting(FlushersSetting, DefaultFlushersPerStream) * Setting(ShardsSetting, 1);
+        }
+    }
 
     public bool Runs(string section) => Sections.Contains(section);
 
@@ -85,6 +119,14 @@ public sealed class BenchOptions
                         : throw new ArgumentException("--flush-niceness is 0 to 19.");
                     break;
                 case "--no-naive": options.Sections.Remove("naive"); break;
+                case "--upsert-connections": options.UpsertConnections = Number(); break;
+                case "--preload-rows":
+                    options.PreloadRows.Clear();
+                    options.PreloadRows.AddRange(Value().Split(',').Select(n => long.TryParse(n, CultureInfo.InvariantCulture, out var rows) && rows > 0
+                        ? rows
+                        : throw new ArgumentException("--preload-rows takes positive row counts, e.g. 1000000,20000000.")).Order());
+                    break;
+                case "--mysql-buffer-pool": options.MySqlBufferPool = Value(); break;
                 case "--gateway-setting": AddSetting(options.GatewaySettings, args[i], Value()); break;
                 case "--api-setting": AddSetting(options.ApiSettings, args[i], Value()); break;
                 case "--worker-setting": AddSetting(options.WorkerSettings, args[i], Value()); break;
@@ -130,8 +172,13 @@ public sealed class BenchOptions
 
                     break;
                 default:
-                    throw new ArgumentException($"Unknown option {args[i]}. Options: --quick --duration S --phase S --warmup S --perf-maps --out DIR --replicas N --workers N --flush-niceness N --scale 1x1,2x1,…|none --no-naive --gateway-setting KEY=VALUE --api-setting KEY=VALUE --worker-setting KEY=VALUE --only SECTIONS --batches 1,100,1000 --targets gateway,direct");
+                    throw new ArgumentException($"Unknown option {args[i]}. Options: --quick --duration S --phase S --warmup S --perf-maps --out DIR --replicas N --workers N --flush-niceness N --scale 1x1,2x1,…|none --no-naive --upsert-connections N --preload-rows N,M --mysql-buffer-pool SIZE --gateway-setting KEY=VALUE --api-setting KEY=VALUE --worker-setting KEY=VALUE --only SECTIONS --batches 1,100,1000 --targets gateway,direct");
             }
+        }
+
+        if (options.PreloadRows.Count > 0 && !options.Runs("e2e"))
+        {
+            throw new ArgumentException("--preload-rows is read by the end-to-end runs, so it needs e2e.");
         }
 
         if (options.Runs("lag") && !options.Runs("e2e"))

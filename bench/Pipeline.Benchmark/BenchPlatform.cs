@@ -59,6 +59,7 @@ public sealed class BenchPlatform : IAsyncDisposable
             .. StackOptions.BackpressureWaterMarks(highWaterEntries: 100_000_000, lowWaterEntries: 90_000_000),
             "--api-setting", "Backpressure__HighWaterMemoryRatio=0.98",
             "--api-setting", "Backpressure__LowWaterMemoryRatio=0.97",
+            .. (bench.MySqlBufferPool is { } pool ? (string[])["--mysql-buffer-pool", pool] : []),
             .. Settings("--gateway-setting", bench.GatewaySettings),
             .. Settings("--api-setting", bench.ApiSettings),
             .. Settings("--worker-setting", bench.WorkerSettings),

@@ -69,4 +69,48 @@ public static class Ceilings
         // Only the time in MySQL counts: building the rows is the benchmark's cost, not the database's.
         return new Ceiling($"MariaDB upsert, {batch} rows", records / writing.TotalSeconds, "one connection, one transaction per statement, new keys");
     }
+
+    /// <summary>
+    /// The same upsert on <paramref name="connections"/> connections at once, each writing its own new keys into one
+    /// table as the flushers do: the ceiling of a flush path with that many MySQL connections. Wall time counts, since
+    /// the statements overlap.
+    /// </summary>
+    public static async Task<Ceiling> MySqlParallelAsync(
+        string connectionString, Payloads payloads, int batch, int connections, TimeSpan duration, UpsertShape shape = UpsertShape.Text)
+    {
+        const string Table = "bench_tasks";
+        var builder = new MySqlConnectionStringBuilder(connectionString) { AllowLoadLocalInfile = shape == UpsertShape.BulkCopy };
+        await using (var setup = new MySqlConnection(builder.ConnectionString))
+        {
+            await setup.OpenAsync();
+            await Upsert.CreateScratchTableAsync(setup, Table, CancellationToken.None);
+        }
+
+        long records = 0;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, connections).Select(async _ =>
+        {
+            await using var connection = new MySqlConnection(builder.ConnectionString);
+            await connection.OpenAsync();
+            for (var i = 0; clock.Elapsed < duration || i < 3; i++)
+            {
+                await Upsert.WriteAsync(connection, Table, payloads.Rows(batch), shape, CancellationToken.None);
+                Interlocked.Add(ref records, batch);
+            }
+        }));
+        var rate = records / clock.Elapsed.TotalSeconds;
+        await using (var cleanup = new MySqlConnection(builder.ConnectionString))
+        {
+            await cleanup.OpenAsync();
+            await Upsert.DropAsync(cleanup, Table);
+        }
+
+        return new Ceiling(
+            $"{ParallelPrefix}{batch} rows, {connections} connections{(shape == UpsertShape.Text ? "" : $", {shape}")}",
+            rate,
+            "one transaction per statement per connection, new keys, wall time");
+    }
+
+    /// <summary>What the names of the multi-connection ceilings start with (the one-connection ones start "MariaDB upsert").</summary>
+    public const string ParallelPrefix = "MariaDB parallel upsert, ";
 }

@@ -4,6 +4,15 @@ using MySqlConnector;
 
 namespace Pipeline.Benchmark;
 
+/// <summary>How the rows travel: SQL text with the values inlined by the client, a prepared statement (binary
+/// protocol), or LOAD DATA into a staging table and one INSERT … SELECT.</summary>
+public enum UpsertShape
+{
+    Text,
+    Prepared,
+    BulkCopy,
+}
+
 /// <summary>
 /// The worker's statement shape (Translation.Worker/Flushing/UpsertWriter.cs), written out again here rather than
 /// referenced so the ceiling and the naive API measure MySQL, not the worker's code: a multi-row <c>INSERT … ON
@@ -36,9 +45,20 @@ public static class Upsert
     }
 
     /// <summary>Writes the rows in one transaction and one statement, as the worker does for a batch that fits.</summary>
-    public static async Task WriteAsync(MySqlConnection connection, string table, IReadOnlyList<TaskRow> rows, CancellationToken cancellationToken)
+    public static Task WriteAsync(MySqlConnection connection, string table, IReadOnlyList<TaskRow> rows, CancellationToken cancellationToken) =>
+        WriteAsync(connection, table, rows, UpsertShape.Text, cancellationToken);
+
+    /// <summary>Writes the rows in one transaction in the given statement shape (the same guard in each).</summary>
+    public static async Task WriteAsync(MySqlConnection connection, string table, IReadOnlyList<TaskRow> rows, UpsertShape shape, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (shape == UpsertShape.BulkCopy)
+        {
+            await StagedUpsert.WriteAsync(connection, transaction, table, Columns, rows, RowVersion, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return;
+        }
+
         var sql = new StringBuilder(64 + (rows.Count * (Placeholders.Length + 2)) + Suffix.Length);
         sql.Append("INSERT INTO ").Append(table).Append(" (").Append(string.Join(", ", Columns)).Append(") VALUES ");
         await using var command = new MySqlCommand { Connection = connection, Transaction = transaction };
@@ -57,12 +77,18 @@ public static class Upsert
         }
 
         command.CommandText = sql.Append(Suffix).ToString();
+        if (shape == UpsertShape.Prepared)
+        {
+            // Prepared once per connection and text: MySqlConnector keeps the server-side statement in its cache.
+            await command.PrepareAsync(cancellationToken);
+        }
+
         await command.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
     // updated_at in µs, then zeros where the worker puts the stream entry id: same length and ordering, no stream.
-    private static byte[] RowVersion(DateTime updatedAt)
+    internal static byte[] RowVersion(DateTime updatedAt)
     {
         var bytes = new byte[24];
         BinaryPrimitives.WriteUInt64BigEndian(bytes, (ulong)((updatedAt.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMicrosecond));

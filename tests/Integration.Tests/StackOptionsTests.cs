@@ -25,11 +25,12 @@ public sealed class StackOptionsTests
         var defaults = StackOptions.Parse([]);
         var options = StackOptions.Parse([
             "--gateway-port", "9000", "--gateways", "2", "--redis-fsync", "always", "--redis-maxmemory", "1gb",
-            "--flush-niceness", "0", "--state-dir", "/tmp/somewhere", "--api-setting", "Ingest__MaxItems=10",
+            "--flush-niceness", "0", "--mysql-buffer-pool", "4G", "--state-dir", "/tmp/somewhere", "--api-setting", "Ingest__MaxItems=10",
             "--worker-setting", "Flush__BatchSize=500", "--gateway-setting", "RateLimits__Requests__PerSecond=5"]);
 
         Assert.Equal((8000, 3, 1, 1, "everysec", "4gb", 10, true, true, true), (defaults.GatewayPort, defaults.Replicas, defaults.Workers, defaults.Gateways, defaults.RedisAppendFsync, defaults.RedisMaxMemory, defaults.FlushNiceness, defaults.EchoLogs, defaults.Dashboard, defaults.RestartOnCrash));
         Assert.Equal((9000, 2, "always", "1gb", 0, "/tmp/somewhere"), (options.GatewayPort, options.Gateways, options.RedisAppendFsync, options.RedisMaxMemory, options.FlushNiceness, options.StateDirectory));
+        Assert.Equal(("1G", "4G"), (defaults.MySqlBufferPool, options.MySqlBufferPool));
         Assert.Equal("10", options.ApiSettings["Ingest__MaxItems"]);
         Assert.Equal("500", options.WorkerSettings["Flush__BatchSize"]);
         Assert.Equal("5", options.GatewaySettings["RateLimits__Requests__PerSecond"]);
@@ -53,11 +54,13 @@ public sealed class StackOptionsTests
         var typo = Assert.Throws<ArgumentException>(() => StackOptions.Parse(["--replica", "2"]));
         var missing = Assert.Throws<ArgumentException>(() => StackOptions.Parse(["--replicas", "--quiet"]));
         var badFsync = Assert.Throws<ArgumentException>(() => StackOptions.Parse(["--redis-fsync", "never"]));
+        var badPool = Assert.Throws<ArgumentException>(() => StackOptions.Parse(["--mysql-buffer-pool", "lots"]));
 
         Assert.Equal(["--publisher", "manifest", "--output-path", "out.json", "--Parameters:x", "1"], options.AspireArguments);
         Assert.Contains("Unknown option --replica.", typo.Message, StringComparison.Ordinal);
         Assert.Contains("--replicas N", typo.Message, StringComparison.Ordinal);
         Assert.Equal("--replicas needs a value.", missing.Message);
         Assert.Equal("--redis-fsync is always or everysec.", badFsync.Message);
+        Assert.Equal("--mysql-buffer-pool is a size such as 512M or 4G.", badPool.Message);
     }
 }

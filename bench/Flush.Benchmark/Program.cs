@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Flush.Benchmark.DecodeBenchmarks).Assembly).Run(args);
