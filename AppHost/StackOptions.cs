@@ -38,6 +38,15 @@ public sealed class StackOptions
     /// <summary>Redis <c>maxmemory</c> (e.g. <c>4gb</c>); past it writes fail instead of evicting anything.</summary>
     public string RedisMaxMemory { get; set; } = "4gb";
 
+    /// <summary>The fewest masters <c>redis-cli --cluster create</c> builds a cluster of (it needs a majority to fail a node over).</summary>
+    public const int MinimumClusterNodes = 3;
+
+    /// <summary>
+    /// Redis Cluster masters to run instead of the single Redis (0: the single Redis). Each node gets the persistence
+    /// settings above, <see cref="RedisMaxMemory"/> included, so the cluster holds up to that much per node.
+    /// </summary>
+    public int RedisClusterNodes { get; set; }
+
     /// <summary>
     /// CPU niceness of the flush path, MariaDB and the workers (0 to 19, added to AppHost's own, which the ingest path
     /// keeps). On one machine they compete for the cores with the ingest path, whose callers are waiting; the flush
@@ -91,6 +100,12 @@ public sealed class StackOptions
                     };
                     break;
                 case "--redis-maxmemory": options.RedisMaxMemory = Value(); break;
+                case "--redis-cluster":
+                    var nodes = Number();
+                    options.RedisClusterNodes = nodes >= MinimumClusterNodes
+                        ? nodes
+                        : throw new ArgumentException($"--redis-cluster needs at least {MinimumClusterNodes} masters (redis-cli --cluster create builds none smaller); got {nodes}. Leave the option out for the single Redis.");
+                    break;
                 case "--flush-niceness":
                     options.FlushNiceness = Number() is var niceness and <= 19 ? niceness : throw new ArgumentException("--flush-niceness is 0 to 19.");
                     break;
