@@ -10,7 +10,7 @@ namespace AppHost;
 public sealed class StackOptions
 {
     public const string Usage =
-        "Options: --gateway-port N --replicas N --workers N --gateways N --redis-fsync always|everysec --redis-maxmemory SIZE "
+        "Options: --gateway-port N --replicas N --workers N --gateways N --redis-fsync always|everysec --redis-maxmemory SIZE --redis-cluster N "
         + "--flush-niceness 0-19 --state-dir PATH --quiet --no-dashboard --no-restart "
         + "--api-setting KEY=VALUE --worker-setting KEY=VALUE --gateway-setting KEY=VALUE "
         + "(and Aspire's own: --publisher manifest --output-path FILE, or any --Section:Key VALUE)";

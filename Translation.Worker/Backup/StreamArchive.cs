@@ -17,8 +17,20 @@ public static class StreamArchive
     /// <summary>The streams a backup keeps: what is not yet in MySQL, and what was refused on the way there.</summary>
     public static IReadOnlyList<string> Streams { get; } = [.. PersistenceStreams.Data, PersistenceStreams.DeadLetters];
 
-    /// <summary><c>{persistence}:sessions</c> becomes <c>streams/sessions.jsonl</c>.</summary>
-    public static string FileName(string stream) => Path.Combine("streams", stream[(stream.LastIndexOf(':') + 1)..] + ".jsonl");
+    /// <summary>
+    /// <c>{persistence}:sessions</c> becomes <c>streams/sessions.jsonl</c>; a stream split into shards, each under a hash
+    /// tag of its own such as <c>{persistence:s0of4}:sessions</c>, gets a file per shard, <c>streams/sessions.s0of4.jsonl</c>.
+    /// </summary>
+    public static string FileName(string stream)
+    {
+        var name = stream[(stream.LastIndexOf(':') + 1)..];
+        var open = stream.IndexOf('{', StringComparison.Ordinal);
+        var close = open < 0 ? -1 : stream.IndexOf('}', open + 1);
+        var tag = close > open ? stream[(open + 1)..close] : "";
+        var shard = tag.IndexOf(':', StringComparison.Ordinal) is var colon and >= 0 ? "." + tag[(colon + 1)..] : "";
+        var file = string.Concat((name + shard).Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
+        return Path.Combine("streams", file + ".jsonl");
+    }
 
     /// <summary>
     /// Copies every entry still in the stream, delivered or not: an entry is trimmed only after its record is

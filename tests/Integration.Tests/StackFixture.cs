@@ -155,7 +155,7 @@ public class StackFixture : IAsyncLifetime
     public async Task<long> EntriesAddedAsync(string stream)
     {
         await using var redis = await ConnectionMultiplexer.ConnectAsync(RedisConnectionString);
-        var info = await redis.GetDatabase().ExecuteAsync("XINFO", "STREAM", stream);
+        var info = await redis.GetDatabase().ExecuteAsync("XINFO", "STREAM", (RedisKey)stream);
         var fields = (RedisResult[])info!;
         for (var i = 0; i < fields.Length - 1; i += 2)
         {
