@@ -13,6 +13,9 @@ public static class RedisClusterPorts
 {
     public const string FileName = "ports";
 
+    private const int LowestPort = 20_000;
+    private const int EphemeralPorts = 32_768;
+
     public static IReadOnlyList<(int Port, int BusPort)> LoadOrAllocate(string directory, int nodes)
     {
         var file = Path.Combine(directory, FileName);
@@ -43,17 +46,30 @@ public static class RedisClusterPorts
         return known.Take(nodes).ToList();
     }
 
+    /// <summary>
+    /// A free port below Linux's ephemeral range (32768 and up), where the kernel picks the local ports of outgoing
+    /// connections: one of those taking a chosen port before its node binds it would keep that node from starting.
+    /// </summary>
     private static int Listen(List<TcpListener> listeners, HashSet<int> taken)
     {
         while (true)
         {
-            var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            listeners.Add(listener);
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            if (taken.Add(port))
+            var port = Random.Shared.Next(LowestPort, EphemeralPorts);
+            if (!taken.Add(port))
             {
+                continue;
+            }
+
+            var listener = new TcpListener(IPAddress.Loopback, port);
+            try
+            {
+                listener.Start();
+                listeners.Add(listener);
                 return port;
+            }
+            catch (SocketException)
+            {
+                listener.Dispose();
             }
         }
     }
