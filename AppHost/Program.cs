@@ -37,9 +37,18 @@ var mysqlRootPassword = builder.AddGeneratedSecret("mysql-root-password", secret
 var internalCredential = builder.AddGeneratedSecret("internal-credential", secrets?.InternalCredential);
 
 var durability = new RedisDurability(stack.RedisAppendFsync, stack.RedisMaxMemory);
-IResourceBuilder<IResourceWithConnectionString> redis = local
-    ? builder.AddRedisServer(StackResources.Redis, redisPassword, Path.Combine(stack.StateDirectory, StackResources.Redis), durability)
-    : builder.AddRedis(StackResources.Redis, password: redisPassword).WithDurability(durability).WithDataVolume();
+if (!local && stack.RedisClusterNodes > 0)
+{
+    // The manifest describes one Redis container; a deployment's cluster is the platform's to provide.
+    await Console.Error.WriteLineAsync("--redis-cluster runs the local stack only; the published manifest has a single Redis.");
+    return 2;
+}
+
+IResourceBuilder<IResourceWithConnectionString> redis = !local
+    ? builder.AddRedis(StackResources.Redis, password: redisPassword).WithDurability(durability).WithDataVolume()
+    : stack.RedisClusterNodes > 0
+        ? builder.AddRedisCluster(StackResources.Redis, redisPassword, Path.Combine(stack.StateDirectory, "redis-cluster"), durability, stack.RedisClusterNodes)
+        : builder.AddRedisServer(StackResources.Redis, redisPassword, Path.Combine(stack.StateDirectory, StackResources.Redis), durability);
 
 IResourceBuilder<IResourceWithConnectionString> mysql = local
     ? builder.AddMariaDbServer(StackResources.MySql, "persistence", mysqlPassword, mysqlRootPassword, stack.StateDirectory, stack.FlushNiceness, stack.DatabaseTuning)

@@ -12,7 +12,7 @@ namespace AppHost;
 public sealed class StackOptions
 {
     public const string Usage =
-        "Options: --gateway-port N --replicas N --workers N --gateways N --shards N --redis-fsync always|everysec --redis-maxmemory SIZE "
+        "Options: --gateway-port N --replicas N --workers N --gateways N --shards N --redis-fsync always|everysec --redis-maxmemory SIZE --redis-cluster N "
         + "--flush-niceness 0-19 --mysql-buffer-pool SIZE --state-dir PATH --quiet --no-dashboard --no-restart "
         + "--api-setting KEY=VALUE --worker-setting KEY=VALUE --gateway-setting KEY=VALUE "
         + "(and Aspire's own: --publisher manifest --output-path FILE, or any --Section:Key VALUE)";
@@ -41,6 +41,15 @@ public sealed class StackOptions
 
     /// <summary>Redis <c>maxmemory</c> (e.g. <c>4gb</c>); past it writes fail instead of evicting anything.</summary>
     public string RedisMaxMemory { get; set; } = "4gb";
+
+    /// <summary>The fewest masters <c>redis-cli --cluster create</c> builds a cluster of (it needs a majority to fail a node over).</summary>
+    public const int MinimumClusterNodes = 3;
+
+    /// <summary>
+    /// Redis Cluster masters to run instead of the single Redis (0: the single Redis). Each node gets the persistence
+    /// settings above, <see cref="RedisMaxMemory"/> included, so the cluster holds up to that much per node.
+    /// </summary>
+    public int RedisClusterNodes { get; set; }
 
     /// <summary>
     /// CPU niceness of the flush path, MariaDB and the workers (0 to 19, added to AppHost's own, which the ingest path
@@ -108,6 +117,12 @@ public sealed class StackOptions
                     };
                     break;
                 case "--redis-maxmemory": options.RedisMaxMemory = Value(); break;
+                case "--redis-cluster":
+                    var nodes = Number();
+                    options.RedisClusterNodes = nodes >= MinimumClusterNodes
+                        ? nodes
+                        : throw new ArgumentException($"--redis-cluster needs at least {MinimumClusterNodes} masters (redis-cli --cluster create builds none smaller); got {nodes}. Leave the option out for the single Redis.");
+                    break;
                 case "--flush-niceness":
                     options.FlushNiceness = Number() is var niceness and <= 19 ? niceness : throw new ArgumentException("--flush-niceness is 0 to 19.");
                     break;

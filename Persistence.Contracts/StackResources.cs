@@ -7,6 +7,7 @@ namespace Persistence.Contracts;
 /// </summary>
 public static class StackResources
 {
+    /// <summary>The Redis the services connect to: the single server, or with <c>--redis-cluster N</c> the cluster, whose nodes are <see cref="RedisNode"/>.</summary>
     public const string Redis = "redis";
 
     /// <summary>The MySQL (MariaDB locally) server.</summary>
@@ -23,6 +24,9 @@ public static class StackResources
 
     /// <summary>The first gateway; further instances are <c>gateway-{i}</c>.</summary>
     public const string Gateway = "gateway";
+
+    /// <summary>Master <c>i</c> of the Redis Cluster: <c>redis-{i}</c>.</summary>
+    public static string RedisNode(int index) => $"{Redis}-{index}";
 
     public static string ApiReplica(int index) => $"{Api}-{index}";
 

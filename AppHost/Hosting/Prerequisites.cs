@@ -10,6 +10,8 @@ public static class Prerequisites
     private static readonly (string Program, string Package)[] Servers =
     [
         ("redis-server", "redis-server"),
+        // Forms the Redis Cluster (--redis-cluster); Debian's redis-server depends on it anyway.
+        ("redis-cli", "redis-tools"),
         ("mariadbd", "mariadb-server"),
         ("mariadb-install-db", "mariadb-server"),
     ];

@@ -67,7 +67,7 @@ public sealed partial class StackStatus(
         }
     }
 
-    private IEnumerable<IResource> Shown() => model.Resources.Where(r => r is RedisServerResource or MariaDbServerResource or SchemaResource or ProjectResource);
+    private IEnumerable<IResource> Shown() => model.Resources.Where(r => r is RedisClusterResource or RedisServerResource or MariaDbServerResource or SchemaResource or ProjectResource);
 
     internal IReadOnlyList<ResourceRow> Rows() => [.. Shown().Select(resource =>
     {
@@ -83,6 +83,7 @@ public sealed partial class StackStatus(
 
     private static string KindOf(IResource resource) => resource switch
     {
+        RedisClusterResource => "redis-cluster",
         RedisServerResource => "redis",
         MariaDbServerResource => "mysql",
         SchemaResource => "database",
@@ -102,7 +103,7 @@ public sealed partial class StackStatus(
         try
         {
             var connectionStrings = new JsonObject();
-            foreach (var resource in model.Resources.OfType<IResourceWithConnectionString>().Where(r => r is RedisServerResource or SchemaResource))
+            foreach (var resource in model.Resources.OfType<IResourceWithConnectionString>().Where(r => r.Name == Persistence.Contracts.StackResources.Redis || r is SchemaResource))
             {
                 connectionStrings[resource.Name] = await resource.ConnectionStringExpression.GetValueAsync(cancellationToken);
             }

@@ -38,7 +38,7 @@ public sealed class BacklogMonitor : BackgroundService
         var meter = PersistenceTelemetry.CreateMeter(meters);
         meter.CreateObservableGauge("persistence.ingest.backlog", () => _current.Backlog, "{record}", "Records accepted and not yet committed, as last measured.");
         meter.CreateObservableGauge("persistence.ingest.shedding", () => _current.Shedding ? 1 : 0, description: "1 while batches are refused for backpressure.");
-        meter.CreateObservableGauge("persistence.redis.memory_used_ratio", () => _current.MemoryRatio, "1", "Redis used_memory over maxmemory, as last measured; 0 without a maxmemory.");
+        meter.CreateObservableGauge("persistence.redis.memory_used_ratio", () => _current.MemoryRatio, "1", "Redis used_memory over maxmemory, as last measured (of the fullest master on a cluster); 0 without a maxmemory.");
         _refused = meter.CreateCounter<long>("persistence.ingest.refused", "{batch}", "Batches refused with 503 for backpressure.");
     }
 
@@ -84,7 +84,7 @@ public sealed class BacklogMonitor : BackgroundService
 
         await _gauges.MeasureAsync(database, streams, _time.GetUtcNow());
 
-        var memoryRatio = await MemoryRatioAsync(database);
+        var memoryRatio = await MemoryRatioAsync();
         var settings = _options.CurrentValue;
         var previous = _current;
         var shedding = previous.Shedding
@@ -124,10 +124,27 @@ public sealed class BacklogMonitor : BackgroundService
         }
     }
 
-    private static async Task<double> MemoryRatioAsync(IDatabase database)
+    /// <summary>
+    /// The fullest master's used_memory over its maxmemory. On a Redis Cluster each master has a maxmemory of its own
+    /// and refuses writes to its slots once it is full while the others still take theirs, so the one nearest its limit
+    /// decides; a single Redis is its own only master.
+    /// </summary>
+    private async Task<double> MemoryRatioAsync()
     {
-        // Through a script: the client library reserves a plain INFO for admin connections, which this is not.
-        var info = (string?)await database.ScriptEvaluateAsync("return redis.call('INFO', 'memory')") ?? "";
+        var fullest = 0.0;
+        foreach (var server in _redis.GetServers().Where(s => !s.IsReplica))
+        {
+            // Through a script sent to that server: the client library reserves a plain INFO for admin connections,
+            // which this is not, and a keyless script through the database would reach just one node of a cluster.
+            var info = (string?)await server.ExecuteAsync("EVAL", "return redis.call('INFO', 'memory')", 0) ?? "";
+            fullest = Math.Max(fullest, MemoryRatio(info));
+        }
+
+        return fullest;
+    }
+
+    private static double MemoryRatio(string info)
+    {
         long used = 0, max = 0;
         foreach (var line in info.Split('\n', StringSplitOptions.TrimEntries))
         {

@@ -79,9 +79,13 @@ public sealed class BackupWriter(MySqlDataSource dataSource, IConnectionMultiple
         return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// The version of every master the streams were read from, lowest first: one for a single Redis or a cluster of one
+    /// version, several for a cluster upgraded node by node.
+    /// </summary>
     private string RedisVersion()
     {
-        var endpoint = redis.GetEndPoints().FirstOrDefault();
-        return endpoint is null ? "unknown" : redis.GetServer(endpoint).Version.ToString();
+        var versions = redis.GetServers().Where(s => !s.IsReplica).Select(s => s.Version).Distinct().Order().ToList();
+        return versions.Count == 0 ? "unknown" : string.Join(", ", versions);
     }
 }

@@ -18,14 +18,18 @@ public static class StreamArchive
     public static IReadOnlyList<string> Streams(StreamLayout layout) => [.. layout.DataStreams, PersistenceStreams.DeadLetters];
 
     /// <summary>
-    /// <c>{persistence}:sessions</c> becomes <c>streams/sessions.jsonl</c>, and its shard
-    /// <c>{persistence:s1of4}:sessions</c> <c>streams/sessions.s1of4.jsonl</c>.
+    /// <c>{persistence}:sessions</c> becomes <c>streams/sessions.jsonl</c>; a stream split into shards, each under a hash
+    /// tag of its own such as <c>{persistence:s0of4}:sessions</c>, gets a file per shard, <c>streams/sessions.s0of4.jsonl</c>.
     /// </summary>
     public static string FileName(string stream)
     {
         var name = stream[(stream.LastIndexOf(':') + 1)..];
-        var shard = stream.StartsWith("{persistence:", StringComparison.Ordinal) ? "." + stream[13..stream.IndexOf('}', StringComparison.Ordinal)] : "";
-        return Path.Combine("streams", name + shard + ".jsonl");
+        var open = stream.IndexOf('{', StringComparison.Ordinal);
+        var close = open < 0 ? -1 : stream.IndexOf('}', open + 1);
+        var tag = close > open ? stream[(open + 1)..close] : "";
+        var shard = tag.IndexOf(':', StringComparison.Ordinal) is var colon and >= 0 ? "." + tag[(colon + 1)..] : "";
+        var file = string.Concat((name + shard).Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
+        return Path.Combine("streams", file + ".jsonl");
     }
 
     /// <summary>

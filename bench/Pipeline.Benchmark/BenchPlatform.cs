@@ -112,8 +112,17 @@ public sealed class BenchPlatform : IAsyncDisposable
     public async Task<string> RedisForksAsync()
     {
         await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Redis + ",allowAdmin=true");
-        var info = (await redis.GetServers()[0].InfoAsync()).SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value);
-        return $"Redis during the run: {info.GetValueOrDefault("aof_rewrites")} AOF rewrites, {info.GetValueOrDefault("total_forks")} forks, the last one {info.GetValueOrDefault("latest_fork_usec")} µs";
+        // Each master of a cluster rewrites its own file; a client waits on the one that holds its keys.
+        var masters = redis.GetServers().Where(s => !s.IsReplica).ToList();
+        var lines = new List<string>();
+        foreach (var server in masters)
+        {
+            var info = (await server.InfoAsync()).SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value);
+            lines.Add($"{info.GetValueOrDefault("aof_rewrites")} AOF rewrites, {info.GetValueOrDefault("total_forks")} forks, the last one {info.GetValueOrDefault("latest_fork_usec")} µs"
+                + (masters.Count > 1 ? $" on {server.EndPoint}" : ""));
+        }
+
+        return "Redis during the run: " + string.Join("; ", lines);
     }
 
     /// <summary>Rows whose id starts with the run's prefix: with one new id per record, it must equal the 202s.</summary>

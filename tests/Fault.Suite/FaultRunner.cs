@@ -230,11 +230,19 @@ public sealed class FaultRunner(FaultOptions options, TextWriter log) : IAsyncDi
     private async Task HoldRedisFullUntilSheddingAsync(CancellationToken cancellationToken)
     {
         await using var redis = await ConnectionMultiplexer.ConnectAsync(App.RedisConnectionString + ",allowAdmin=true");
-        var server = redis.GetServers()[0];
-        var configured = (await server.ConfigGetAsync("maxmemory")).Single().Value;
-        var used = long.Parse(
-            (await server.InfoAsync("memory")).SelectMany(g => g).Single(p => p.Key == "used_memory").Value, CultureInfo.InvariantCulture);
-        await server.ConfigSetAsync("maxmemory", Math.Max(1024 * 1024, used - (512 * 1024)));
+        // Every master of a cluster, as each refuses the writes to its own slots once it is full.
+        var masters = redis.GetServers().Where(s => !s.IsReplica).ToList();
+        var configured = new List<(IServer Server, string Value)>();
+        long used = 0;
+        foreach (var master in masters)
+        {
+            configured.Add((master, (await master.ConfigGetAsync("maxmemory")).Single().Value));
+            var usedHere = long.Parse(
+                (await master.InfoAsync("memory")).SelectMany(g => g).Single(p => p.Key == "used_memory").Value, CultureInfo.InvariantCulture);
+            used = Math.Max(used, usedHere);
+            await master.ConfigSetAsync("maxmemory", Math.Max(1024 * 1024, usedHere - (512 * 1024)));
+        }
+
         try
         {
             var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -254,7 +262,10 @@ public sealed class FaultRunner(FaultOptions options, TextWriter log) : IAsyncDi
         }
         finally
         {
-            await server.ConfigSetAsync("maxmemory", configured);
+            foreach (var (master, value) in configured)
+            {
+                await master.ConfigSetAsync("maxmemory", value);
+            }
         }
     }
 

@@ -66,6 +66,18 @@ public sealed partial class ManifestTests
         Assert.DoesNotMatch(LongHexOrKey(), text);
     }
 
+    [Fact]
+    public async Task Publishing_with_a_redis_cluster_is_refused_since_the_manifest_has_a_single_Redis()
+    {
+        var output = Path.Combine(Path.GetTempPath(), "manifest-" + Guid.NewGuid().ToString("N")[..8], "aspire-manifest.json");
+
+        var (exitCode, log) = await RunAppHostAsync("--publisher", "manifest", "--output-path", output, "--redis-cluster", "3");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--redis-cluster runs the local stack only", log, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
+
     /// <summary>What a generated password (48 hex digits) or an API key (<c>id.secret</c>) looks like in the local stack.</summary>
     [GeneratedRegex("[0-9a-f]{32,}|dev\\.[A-Za-z0-9_-]{20,}")]
     private static partial Regex LongHexOrKey();

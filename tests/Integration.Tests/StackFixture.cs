@@ -197,7 +197,7 @@ public class StackFixture : IAsyncLifetime
             return 0;
         }
 
-        var info = await redis.GetDatabase().ExecuteAsync("XINFO", "STREAM", stream);
+        var info = await redis.GetDatabase().ExecuteAsync("XINFO", "STREAM", (RedisKey)stream);
         var fields = (RedisResult[])info!;
         for (var i = 0; i < fields.Length - 1; i += 2)
         {

@@ -63,4 +63,20 @@ public sealed class StackOptionsTests
         Assert.Equal("--redis-fsync is always or everysec.", badFsync.Message);
         Assert.Equal("--mysql-buffer-pool is a size such as 512M or 4G.", badPool.Message);
     }
+
+    [Fact]
+    public void Redis_cluster_runs_three_or_more_masters_and_fewer_are_refused_with_the_reason()
+    {
+        var two = Assert.Throws<ArgumentException>(() => StackOptions.Parse(["--redis-cluster", "2"]));
+        var missing = Assert.Throws<ArgumentException>(() => StackOptions.Parse(["--redis-cluster", "--quiet"]));
+
+        Assert.Equal(0, StackOptions.Parse([]).RedisClusterNodes);
+        Assert.Equal(3, StackOptions.Parse(["--redis-cluster", "3"]).RedisClusterNodes);
+        Assert.Equal(6, StackOptions.Parse(["--redis-cluster", "6", "--quiet"]).RedisClusterNodes);
+        Assert.Equal(
+            "--redis-cluster needs at least 3 masters (redis-cli --cluster create builds none smaller); got 2. Leave the option out for the single Redis.",
+            two.Message);
+        Assert.Equal("--redis-cluster needs a value.", missing.Message);
+        Assert.Contains("--redis-cluster N", StackOptions.Usage, StringComparison.Ordinal);
+    }
 }
