@@ -49,16 +49,16 @@ public static class IngestApi
         HttpRequest request, RecordValidator validator, StreamAppender appender, BacklogMonitor backlog, IOptions<IngestOptions> options,
         ILogger<StreamAppender> logger, CancellationToken cancellationToken) =>
         AcceptAsync(
-            request, PersistenceJsonContext.Default.SessionBatch, batch => batch.Sessions, "sessions",
-            validator.Validate, PersistenceStreams.Sessions, PersistenceJsonContext.Default.SessionRecord,
+            request, IngestJson.Strict.SessionBatch, batch => batch.Sessions, "sessions",
+            validator.Validate, PersistenceStreams.Sessions,
             appender, backlog, options.Value, logger, cancellationToken);
 
     public static Task<Results<Accepted<AcceptedBatch>, ProblemHttpResult>> AcceptTasksAsync(
         HttpRequest request, RecordValidator validator, StreamAppender appender, BacklogMonitor backlog, IOptions<IngestOptions> options,
         ILogger<StreamAppender> logger, CancellationToken cancellationToken) =>
         AcceptAsync(
-            request, PersistenceJsonContext.Default.TaskBatch, batch => batch.Tasks, "tasks",
-            validator.Validate, PersistenceStreams.Tasks, PersistenceJsonContext.Default.TaskRecord,
+            request, IngestJson.Strict.TaskBatch, batch => batch.Tasks, "tasks",
+            validator.Validate, PersistenceStreams.Tasks,
             appender, backlog, options.Value, logger, cancellationToken);
 
     private static async Task<Results<Accepted<AcceptedBatch>, ProblemHttpResult>> AcceptAsync<TBatch, TRecord>(
@@ -68,7 +68,6 @@ public static class IngestApi
         string itemsField,
         Func<IReadOnlyList<TRecord?>, IReadOnlyList<FieldError>> validate,
         string stream,
-        JsonTypeInfo<TRecord> recordType,
         StreamAppender appender,
         BacklogMonitor backlog,
         IngestOptions options,
@@ -83,7 +82,7 @@ public static class IngestApi
             return refusal;
         }
 
-        var read = await BatchReader.ReadAsync(request, batchType, options.MaxBodyBytes, options.MaxBatchItems, cancellationToken);
+        var read = await BatchReader.ReadWithItemsAsync(request, batchType, itemsField, options.MaxBodyBytes, options.MaxBatchItems, cancellationToken);
         if (read.IsTooLarge)
         {
             return Problems.TooLarge(read.Error!.Message);
@@ -108,7 +107,8 @@ public static class IngestApi
 
         try
         {
-            await appender.AppendAsync(stream, items, recordType, request.HttpContext.CallerKeyId());
+            // The bytes as read: each deserializes, with the worker's contract, to the record just validated.
+            await appender.AppendAsync([new StreamBatch(stream, read.Items!)], request.HttpContext.CallerKeyId());
         }
         catch (DurabilityTimeoutException ex)
         {

@@ -98,7 +98,7 @@ public sealed class StreamAppender(IConnectionMultiplexer redis, IOptions<Ingest
     }
 }
 
-/// <summary>Serialized records bound for one stream.</summary>
+/// <summary>Serialized records bound for one stream: serialized here (<see cref="Of"/>), or as read and validated.</summary>
 public sealed record StreamBatch(string Stream, IReadOnlyList<byte[]> Payloads)
 {
     public static StreamBatch Of<T>(string stream, IReadOnlyList<T?> records, JsonTypeInfo<T> typeInfo)
