@@ -20,6 +20,8 @@ public static class RateLimitExtensions
             // The client reads its connection string on first use, here the first request: a missing one must stop
             // the start instead.
             _ = ConnectionStrings.Require(builder.Configuration, RedisConnectionName);
+            // Tracing of the bucket calls is off in appsettings.json (Aspire:StackExchange:Redis:DisableTracing): a
+            // profiling session and a span for the one script call of every request, ~4 % of the gateway's CPU.
             builder.AddRedisClient(
                 RedisConnectionName,
                 // Failing open, a Redis outage must not make the gateway look unhealthy and take all traffic away.

@@ -22,8 +22,21 @@ public static partial class BatchReader
     /// Reads a batch of at most <paramref name="maxItems"/> records, read the way the gateway charged it
     /// (<see cref="BatchBody"/>): the body is checked and its items counted before one record is built.
     /// </summary>
-    public static async Task<BatchReadResult<T>> ReadAsync<T>(
+    public static Task<BatchReadResult<T>> ReadAsync<T>(
         HttpRequest request, JsonTypeInfo<T> typeInfo, long maxBodyBytes, int maxItems, CancellationToken cancellationToken)
+        where T : class => ReadAsync(request, typeInfo, null, maxBodyBytes, maxItems, cancellationToken);
+
+    /// <summary>
+    /// Reads a batch as <see cref="ReadAsync{T}(HttpRequest, JsonTypeInfo{T}, long, int, CancellationToken)"/> does and
+    /// keeps the bytes of each item of its <paramref name="itemsProperty"/> array as sent (<see cref="RawItems"/>), so
+    /// what is appended is what was read and validated, not a second serialization of it.
+    /// </summary>
+    public static Task<BatchReadResult<T>> ReadWithItemsAsync<T>(
+        HttpRequest request, JsonTypeInfo<T> typeInfo, string itemsProperty, long maxBodyBytes, int maxItems, CancellationToken cancellationToken)
+        where T : class => ReadAsync(request, typeInfo, itemsProperty, maxBodyBytes, maxItems, cancellationToken);
+
+    private static async Task<BatchReadResult<T>> ReadAsync<T>(
+        HttpRequest request, JsonTypeInfo<T> typeInfo, string? itemsProperty, long maxBodyBytes, int maxItems, CancellationToken cancellationToken)
         where T : class
     {
         if (request.ContentLength > maxBodyBytes)
@@ -50,27 +63,7 @@ public static partial class BatchReader
                 return TooLarge<T>($"The body exceeds the limit of {maxBodyBytes} bytes.");
             }
 
-            var body = buffer.AsSpan(0, length);
-            var reading = BatchBody.Read(body, maxItems);
-            switch (reading.Problem)
-            {
-                case BatchBodyProblem.ByteOrderMark:
-                    return Invalid<T>(new FieldError(null, "", "The body starts with a UTF-8 byte order mark; send UTF-8 without one."));
-                case BatchBodyProblem.DuplicateProperty:
-                    return Invalid<T>(new FieldError(null, reading.Property!, "appears more than once at the top level of the body; send it once."));
-                case BatchBodyProblem.TooManyItems:
-                    return TooLarge<T>($"The batch has more than {maxItems} {reading.Property}; the limit is {maxItems}.");
-                default:
-                    // Malformed bodies too: the serializer names the item and field of what is wrong.
-                    var batch = JsonSerializer.Deserialize(body, typeInfo);
-                    return batch is null
-                        ? Invalid<T>(new FieldError(null, "", "The body must be a JSON object, not null."))
-                        : new BatchReadResult<T>(batch, null, false);
-            }
-        }
-        catch (JsonException ex)
-        {
-            return Invalid<T>(Describe(ex));
+            return Parse(buffer.AsSpan(0, length), typeInfo, itemsProperty, maxItems);
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -82,6 +75,35 @@ public static partial class BatchReader
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
+        }
+    }
+
+    /// <summary>The reading of a whole body: the batch, each item's bytes when <paramref name="itemsProperty"/> is given, or why not.</summary>
+    internal static BatchReadResult<T> Parse<T>(ReadOnlySpan<byte> body, JsonTypeInfo<T> typeInfo, string? itemsProperty, int maxItems)
+        where T : class
+    {
+        var reading = BatchBody.Read(body, maxItems);
+        switch (reading.Problem)
+        {
+            case BatchBodyProblem.ByteOrderMark:
+                return Invalid<T>(new FieldError(null, "", "The body starts with a UTF-8 byte order mark; send UTF-8 without one."));
+            case BatchBodyProblem.DuplicateProperty:
+                return Invalid<T>(new FieldError(null, reading.Property!, "appears more than once at the top level of the body; send it once."));
+            case BatchBodyProblem.TooManyItems:
+                return TooLarge<T>($"The batch has more than {maxItems} {reading.Property}; the limit is {maxItems}.");
+        }
+
+        try
+        {
+            // Malformed bodies too: the serializer names the item and field of what is wrong.
+            var batch = JsonSerializer.Deserialize(body, typeInfo);
+            return batch is null
+                ? Invalid<T>(new FieldError(null, "", "The body must be a JSON object, not null."))
+                : new BatchReadResult<T>(batch, null, false, itemsProperty is null ? null : RawItems.Capture(body, itemsProperty));
+        }
+        catch (JsonException ex)
+        {
+            return Invalid<T>(Describe(ex));
         }
     }
 
@@ -155,5 +177,6 @@ public static partial class BatchReader
     private static partial Regex ItemPath();
 }
 
-public sealed record BatchReadResult<T>(T? Batch, FieldError? Error, bool IsTooLarge)
+/// <summary>A read batch, or why not; <see cref="Items"/> holds each item's bytes as sent, when asked for.</summary>
+public sealed record BatchReadResult<T>(T? Batch, FieldError? Error, bool IsTooLarge, IReadOnlyList<byte[]>? Items = null)
     where T : class;

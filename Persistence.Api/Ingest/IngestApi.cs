@@ -50,16 +50,16 @@ public static class IngestApi
         HttpRequest request, RecordValidator validator, StreamAppender appender, StreamLayoutMonitor layout, BacklogMonitor backlog,
         IOptions<IngestOptions> options, ILogger<StreamAppender> logger, CancellationToken cancellationToken) =>
         AcceptAsync(
-            request, PersistenceJsonContext.Default.SessionBatch, batch => batch.Sessions, "sessions",
-            validator.Validate, PersistenceStreams.Sessions, r => r.SessionId, PersistenceJsonContext.Default.SessionRecord,
+            request, IngestJson.Strict.SessionBatch, batch => batch.Sessions, "sessions",
+            validator.Validate, PersistenceStreams.Sessions, r => r.SessionId,
             appender, layout, backlog, options.Value, logger, cancellationToken);
 
     public static Task<Results<Accepted<AcceptedBatch>, ProblemHttpResult>> AcceptTasksAsync(
         HttpRequest request, RecordValidator validator, StreamAppender appender, StreamLayoutMonitor layout, BacklogMonitor backlog,
         IOptions<IngestOptions> options, ILogger<StreamAppender> logger, CancellationToken cancellationToken) =>
         AcceptAsync(
-            request, PersistenceJsonContext.Default.TaskBatch, batch => batch.Tasks, "tasks",
-            validator.Validate, PersistenceStreams.Tasks, r => r.TaskId, PersistenceJsonContext.Default.TaskRecord,
+            request, IngestJson.Strict.TaskBatch, batch => batch.Tasks, "tasks",
+            validator.Validate, PersistenceStreams.Tasks, r => r.TaskId,
             appender, layout, backlog, options.Value, logger, cancellationToken);
 
     private static async Task<Results<Accepted<AcceptedBatch>, ProblemHttpResult>> AcceptAsync<TBatch, TRecord>(
@@ -70,7 +70,6 @@ public static class IngestApi
         Func<IReadOnlyList<TRecord?>, IReadOnlyList<FieldError>> validate,
         string stream,
         Func<TRecord, string?> recordId,
-        JsonTypeInfo<TRecord> recordType,
         StreamAppender appender,
         StreamLayoutMonitor layout,
         BacklogMonitor backlog,
@@ -86,7 +85,7 @@ public static class IngestApi
             return refusal;
         }
 
-        var read = await BatchReader.ReadAsync(request, batchType, options.MaxBodyBytes, options.MaxBatchItems, cancellationToken);
+        var read = await BatchReader.ReadWithItemsAsync(request, batchType, itemsField, options.MaxBodyBytes, options.MaxBatchItems, cancellationToken);
         if (read.IsTooLarge)
         {
             return Problems.TooLarge(read.Error!.Message);
@@ -120,7 +119,7 @@ public static class IngestApi
 
         try
         {
-            await appender.AppendAsync(StreamBatch.Sharded(current.Active, stream, items, recordId, recordType), request.HttpContext.CallerKeyId());
+            await appender.AppendAsync(StreamBatch.Sharded(current.Active, stream, items, recordId, read.Items!), request.HttpContext.CallerKeyId());
         }
         catch (StreamSealedException ex)
         {

@@ -85,7 +85,7 @@ public sealed class StreamAppender(IConnectionMultiplexer redis, IOptions<Ingest
     }
 }
 
-/// <summary>Serialized records bound for one stream, in arrival order.</summary>
+/// <summary>Serialized records bound for one stream: serialized here (<see cref="Of"/>), or as read and validated.</summary>
 public sealed record StreamBatch(string Stream, IReadOnlyList<byte[]> Payloads)
 {
     public static StreamBatch Of<T>(string stream, IReadOnlyList<T?> records, JsonTypeInfo<T> typeInfo)
@@ -93,15 +93,16 @@ public sealed record StreamBatch(string Stream, IReadOnlyList<byte[]> Payloads)
         new(stream, [.. records.Select(r => JsonSerializer.SerializeToUtf8Bytes(r!, typeInfo))]);
 
     /// <summary>
-    /// Splits a sharded stream's records by the shard each id hashes to, keeping their order within each shard, which
-    /// is all the order the worker needs: states of one record never go to two shards.
+    /// Splits a sharded stream's records (with their bytes as read, one per record) by the shard each id hashes to,
+    /// keeping their order within each shard, which is all the order the worker needs: states of one record never go
+    /// to two shards.
     /// </summary>
     public static IReadOnlyList<StreamBatch> Sharded<T>(
-        StreamShards shards, string stream, IReadOnlyList<T?> records, Func<T, string?> id, JsonTypeInfo<T> typeInfo)
+        StreamShards shards, string stream, IReadOnlyList<T?> records, Func<T, string?> id, IReadOnlyList<byte[]> payloads)
         where T : class =>
         [
             .. records
-                .Select(r => (Shard: shards.For(stream, id(r!)), Payload: JsonSerializer.SerializeToUtf8Bytes(r!, typeInfo)))
+                .Select((r, i) => (Shard: shards.For(stream, id(r!)), Payload: payloads[i]))
                 .GroupBy(r => r.Shard)
                 .Select(g => new StreamBatch(g.Key, [.. g.Select(r => r.Payload)])),
         ];

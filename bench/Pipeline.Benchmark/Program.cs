@@ -298,6 +298,12 @@ try
         report.Targets.Add(new TargetCheck($"end-to-end ≥ 70% of the multi-connection MariaDB upsert ceiling ({upsertConnections} connections)", Invariant($"{e2eRate:N0} of {parallelCeiling.RecordsPerSecond:N0} records/s = {e2eRate / parallelCeiling.RecordsPerSecond:P0}"), e2eRate >= 0.7 * parallelCeiling.RecordsPerSecond));
     }
 
+    if (ingest.TryGetValue(("gateway", 1), out var gateway1) && ingest.TryGetValue(("direct", 1), out var direct1))
+    {
+        var share = gateway1.Max.RequestsPerSecond / direct1.Max.RequestsPerSecond;
+        report.Targets.Add(new TargetCheck("single-record requests through the gateway ≥ 50% of the rate straight to the replicas", Invariant($"{gateway1.Max.RequestsPerSecond:N0} of {direct1.Max.RequestsPerSecond:N0} req/s = {share:P0}, {share / 0.5:F2}× the target"), share >= 0.5));
+    }
+
     if (ingest.TryGetValue(("gateway", 100), out var gateway100))
     {
         report.Targets.Add(new TargetCheck("ingest p99 < 10 ms at 50% of max, 100-record batches through the gateway", Invariant($"p99 {gateway100.Half.P99Ms:F1} ms at {gateway100.Half.OfferedRequestsPerSecond:N0} req/s"), gateway100.Half.P99Ms < 10));

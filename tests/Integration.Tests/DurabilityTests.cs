@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -26,7 +27,7 @@ public sealed class DurabilityTests(StackFixture stack)
         var layout = await StreamLayout.ReadAsync(redis.GetDatabase(), StreamShards.DefaultCount);
 
         var error = await Assert.ThrowsAsync<DurabilityTimeoutException>(() => appender.AppendAsync(
-            StreamBatch.Sharded(layout.Active, PersistenceStreams.Sessions, [record], r => r.SessionId, PersistenceJsonContext.Default.SessionRecord)));
+            StreamBatch.Sharded(layout.Active, PersistenceStreams.Sessions, [record], r => r.SessionId, [JsonSerializer.SerializeToUtf8Bytes(record, PersistenceJsonContext.Default.SessionRecord)])));
 
         Assert.Contains("0 of 1 replicas", error.Message, StringComparison.Ordinal);
     }

@@ -13,6 +13,14 @@ public sealed class FlushItemTests
     private static StreamEntry Entry(params NameValueEntry[] values) => new("1700000000000-3", values);
 
     [Fact]
+    public void Records_are_decoded_with_the_shared_contract_the_API_tests_its_stored_bytes_against()
+    {
+        // Persistence.Api.Tests.RawItemsTests decodes the bytes the API appends with these type infos.
+        Assert.Same(PersistenceJsonContext.Default.TaskRecord, RecordTables.Tasks.TypeInfo);
+        Assert.Same(PersistenceJsonContext.Default.SessionRecord, RecordTables.Sessions.TypeInfo);
+    }
+
+    [Fact]
     public void Decodes_the_record_and_the_request_trace_as_parent()
     {
         const string traceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";

@@ -1,0 +1,28 @@
+using Gateway.RateLimits;
+using Microsoft.AspNetCore.Http;
+
+namespace Gateway.Tests;
+
+public sealed class RateLimitMiddlewareTests
+{
+    [Theory]
+    [InlineData(410L, null, false)]
+    [InlineData(0L, null, false)]
+    [InlineData(RateLimitMiddleware.SmallBodyBytes, null, false)]
+    [InlineData(RateLimitMiddleware.SmallBodyBytes + 1, null, true)]
+    [InlineData(null, null, true)]
+    [InlineData(410L, "100-continue", true)]
+    [InlineData(410L, "100-Continue", true)]
+    public void Only_a_small_declared_body_that_does_not_wait_for_100_Continue_is_read_before_the_buckets_are_asked(
+        long? contentLength, string? expect, bool asksFirst)
+    {
+        var request = new DefaultHttpContext().Request;
+        request.ContentLength = contentLength;
+        if (expect is not null)
+        {
+            request.Headers.Expect = expect;
+        }
+
+        Assert.Equal(asksFirst, RateLimitMiddleware.AsksBeforeReading(request));
+    }
+}
