@@ -56,13 +56,16 @@ public sealed class BenchOptions
     /// <summary>Where the ingest phases send: <c>gateway</c>, <c>direct</c> (to the replicas) or both.</summary>
     public List<string> IngestTargets { get; } = ["gateway", "direct"];
 
-    public static IReadOnlyList<string> AllSections { get; } = ["kestrel", "ceilings", "shapes", "ingest", "e2e", "lag", "naive", "scale"];
+    public static IReadOnlyList<string> AllSections { get; } = ["kestrel", "ceilings", "shapes", "ingest", "e2e", "lag", "naive", "scale", "shards"];
 
     /// <summary>
     /// Connections of the multi-connection upsert ceiling (<c>--upsert-connections N</c>); unset, as many as the
     /// flush path of the main stack uses: workers × flushers per stream × shards of the one stream the load writes.
     /// </summary>
     public int? UpsertConnections { get; set; }
+
+    /// <summary>Shard counts of the shard curve (<c>--shard-curve 1,2,4,8</c>): a fresh stack and one end-to-end run each.</summary>
+    public List<int> ShardCurve { get; } = [1, 2, 4, 8];
 
     /// <summary>Row counts to fill translation_tasks up to, one end-to-end run after each (<c>--preload-rows 1000000,20000000</c>).</summary>
     public List<long> PreloadRows { get; } = [];
@@ -85,7 +88,7 @@ public sealed class BenchOptions
         {
             int Setting(string key, int fallback) =>
                 WorkerSettings.TryGetValue(key, out var v) && int.TryParse(v, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : fallback;
-            return Workers * Setting(FlushersSetting, DefaultFlushersPerStream) * Setting(ShardsSetting, 1);
+            return Workers * Setting(FlushersSetting, DefaultFlushersPerStream) * Setting(ShardsSetting, Persistence.Contracts.StreamShards.DefaultCount);
         }
     }
 
@@ -158,6 +161,10 @@ public sealed class BenchOptions
                     options.IngestTargets.Clear();
                     options.IngestTargets.AddRange(Value().Split(','));
                     break;
+                case "--shard-curve":
+                    options.ShardCurve.Clear();
+                    options.ShardCurve.AddRange(Value().Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)));
+                    break;
                 case "--scale":
                     var value = Value();
                     options.Scale.Clear();
@@ -172,7 +179,7 @@ public sealed class BenchOptions
 
                     break;
                 default:
-                    throw new ArgumentException($"Unknown option {args[i]}. Options: --quick --duration S --phase S --warmup S --perf-maps --out DIR --replicas N --workers N --flush-niceness N --scale 1x1,2x1,…|none --no-naive --upsert-connections N --preload-rows N,M --mysql-buffer-pool SIZE --gateway-setting KEY=VALUE --api-setting KEY=VALUE --worker-setting KEY=VALUE --only SECTIONS --batches 1,100,1000 --targets gateway,direct");
+                    throw new ArgumentException($"Unknown option {args[i]}. Options: --quick --duration S --phase S --warmup S --perf-maps --out DIR --replicas N --workers N --flush-niceness N --scale 1x1,2x1,…|none --shard-curve 1,2,4,8 --no-naive --upsert-connections N --preload-rows N,M --mysql-buffer-pool SIZE --gateway-setting KEY=VALUE --api-setting KEY=VALUE --worker-setting KEY=VALUE --only SECTIONS --batches 1,100,1000 --targets gateway,direct");
             }
         }
 

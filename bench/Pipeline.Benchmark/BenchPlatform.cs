@@ -46,7 +46,7 @@ public sealed class BenchPlatform : IAsyncDisposable
 
     private IEnumerable<string> Resources => [Persistence.Contracts.StackResources.Redis, Persistence.Contracts.StackResources.MySql, .. _app.ApiReplicas, .. _app.Workers, .. _app.Gateways];
 
-    public static async Task<BenchPlatform> StartAsync(int replicas, int workers, BenchOptions bench)
+    public static async Task<BenchPlatform> StartAsync(int replicas, int workers, BenchOptions bench, int? shards = null)
     {
         var state = Path.Combine(Path.GetTempPath(), "pipeline-bench-" + Guid.NewGuid().ToString("N")[..8]);
         var flushNiceness = bench.FlushNiceness ?? new StackOptions().FlushNiceness;
@@ -63,6 +63,8 @@ public sealed class BenchPlatform : IAsyncDisposable
             .. Settings("--gateway-setting", bench.GatewaySettings),
             .. Settings("--api-setting", bench.ApiSettings),
             .. Settings("--worker-setting", bench.WorkerSettings),
+            // After the settings, so a curve's shard count wins over a Streams__Shards given for the whole run.
+            .. (shards is { } count ? (string[])["--shards", count.ToString(CultureInfo.InvariantCulture)] : []),
         ];
         // Whatever did start is stopped again when the stack fails to start.
         var app = await StackInstance.StartAsync(arguments, state);
