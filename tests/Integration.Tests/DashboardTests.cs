@@ -80,8 +80,11 @@ public sealed class DashboardTests(IsolatedStackFixture stack)
 
         var description = string.Join(", ", spans.Select(s => $"{s.Service}: {s.Span}"));
         Assert.Contains(spans, s => s.Service == StackResources.Gateway && s.Span.StartsWith("POST", StringComparison.Ordinal));
-        Assert.Contains(spans, s => StackResources.IsOf(StackResources.Api, s.Service) && s.Span == "publish {persistence}:tasks");
-        Assert.True(spans.Any(s => StackResources.IsOf(StackResources.Worker, s.Service) && s.Span == "process {persistence}:tasks"), description);
+        // Named by the shards the records went to: the tasks shards of the stack's layout.
+        var shards = await stack.ShardsAsync(PersistenceStreams.Tasks);
+        Assert.Contains(spans, s => StackResources.IsOf(StackResources.Api, s.Service) && s.Span.StartsWith("publish ", StringComparison.Ordinal)
+            && s.Span["publish ".Length..].Split(',').All(shards.Contains));
+        Assert.True(spans.Any(s => StackResources.IsOf(StackResources.Worker, s.Service) && shards.Any(shard => s.Span == "process " + shard)), description);
         Assert.True(spans.Any(s => StackResources.IsOf(StackResources.Worker, s.Service) && s.Span == "Commit"), description);
     }
 
