@@ -82,6 +82,8 @@ public sealed class FaultRunner(FaultOptions options, TextWriter log) : IAsyncDi
     [
         "--replicas", "2",
         "--workers", "2",
+        // Sharded, so the faults hit records spread over several streams and consumers.
+        "--shards", "2",
         "--gateway-port", _gatewayPort.ToString(CultureInfo.InvariantCulture),
         "--worker-setting", "Flush__ClaimIdleTimeMs=1500",
         "--worker-setting", "Flush__ClaimIntervalMs=500",

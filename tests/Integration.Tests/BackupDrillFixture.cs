@@ -9,6 +9,8 @@ public sealed class BackupDrillFixture : StackFixture
     protected override IEnumerable<string> StackArguments =>
     [
         "--replicas", "1", "--workers", "1", "--gateways", "1",
+        // Sharded, so the backup carries several shards and the restore puts the layout back.
+        "--shards", "2",
         // Acknowledged entries stay in the streams too, so the backup also carries entries MySQL already has.
         "--worker-setting", "Flush__TrimIntervalMs=600000",
         // Every minute, keeping one, so a test sees a scheduled backup and its retention within a minute or two.

@@ -24,6 +24,9 @@ public class StackFixture : IAsyncLifetime
     public const int BackpressureHighWater = 60_000;
     public const int FlushersPerStream = 2;
 
+    /// <summary>Shards of the sessions and tasks streams: more than the default one, so every test routes records.</summary>
+    public const int Shards = 2;
+
     /// <summary>Attempts of a translation job before it fails (the workers' Processing:MaxAttempts).</summary>
     public const int MaxAttempts = 3;
 
@@ -39,6 +42,7 @@ public class StackFixture : IAsyncLifetime
         "--replicas", Invariant(Replicas),
         "--workers", Invariant(Workers),
         "--gateways", Invariant(Gateways),
+        "--shards", Invariant(Shards),
         // Take over a dead worker's entries within seconds rather than the production default of 30 s.
         "--worker-setting", "Flush__ClaimIdleTimeMs=1500",
         "--worker-setting", "Flush__ClaimIntervalMs=500",
