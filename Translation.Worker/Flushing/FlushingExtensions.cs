@@ -1,8 +1,5 @@
 using Microsoft.Extensions.Options;
-using MySqlConnector;
 using Persistence.Contracts;
-using StackExchange.Redis;
-using Translation.Worker.Migrations;
 
 namespace Translation.Worker.Flushing;
 
