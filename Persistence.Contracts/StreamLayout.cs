@@ -64,6 +64,12 @@ public sealed record StreamLayout(StreamShards Active, StreamShards? Next)
         }
     }
 
+    /// <summary>Two reads of one layout are equal: what identifies it is its shard counts, not the objects read.</summary>
+    public bool Equals(StreamLayout? other) =>
+        other is not null && Active.Count == other.Active.Count && Next?.Count == other.Next?.Count;
+
+    public override int GetHashCode() => HashCode.Combine(Active.Count, Next?.Count);
+
     public override string ToString() => Switching
         ? string.Create(CultureInfo.InvariantCulture, $"{Active.Count} shards, switching to {Next!.Count}")
         : string.Create(CultureInfo.InvariantCulture, $"{Active.Count} shards");

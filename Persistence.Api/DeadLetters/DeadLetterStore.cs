@@ -174,7 +174,7 @@ public sealed class DeadLetterStore
     private async Task<bool> MoveAsync(RedisValue id, string target, RedisValue[] arguments)
     {
         RedisKey seal = StreamShards.SealKey(target);
-        if (!_multiplexer.GetServers().Any(s => s.ServerType == ServerType.Cluster))
+        if (!_multiplexer.IsCluster())
         {
             return !(await _redis.ScriptEvaluateAsync(MoveScript, [PersistenceStreams.DeadLetters, target, seal], arguments)).IsNull;
         }

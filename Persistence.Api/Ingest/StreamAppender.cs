@@ -34,7 +34,7 @@ public sealed class StreamAppender(IConnectionMultiplexer redis, IOptions<Ingest
             callerKeyId);
 
         var database = redis.GetDatabase();
-        var calls = OnCluster()
+        var calls = redis.IsCluster()
             ? [.. batches.GroupBy(b => redis.HashSlot(b.Stream)).Select(g => (IReadOnlyList<StreamBatch>)[.. g])]
             : new[] { batches };
 
@@ -49,8 +49,6 @@ public sealed class StreamAppender(IConnectionMultiplexer redis, IOptions<Ingest
             await Task.WhenAll(calls.Select(call => WaitUntilDurableAsync(call[0].Stream)));
         });
     }
-
-    private bool OnCluster() => redis.GetServers().Any(s => s.ServerType == ServerType.Cluster);
 
     /// <summary>
     /// Strict mode. Both commands wait on the node that holds <paramref name="stream"/> for the writes sent to it

@@ -25,8 +25,7 @@ public sealed partial class StreamLayoutMonitor(
     {
         var layout = await StreamLayout.ReadAsync(redis.GetDatabase(), options.Value.Shards);
         var previous = Interlocked.Exchange(ref _current, layout);
-        // Logged on a change only; the layout's description is its identity (shard counts, switch or not).
-        if (previous?.ToString() != layout.ToString())
+        if (previous is null || !previous.Equals(layout))
         {
             LayoutRead(logger, layout.ToString());
         }

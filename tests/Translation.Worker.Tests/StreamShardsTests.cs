@@ -58,6 +58,17 @@ public sealed class StreamShardsTests
     public void A_shard_name_leads_back_to_its_stream(string shard, string? stream) => Assert.Equal(stream, StreamShards.StreamOf(shard));
 
     [Fact]
+    public void Two_reads_of_one_layout_are_equal_and_a_switch_is_another_layout()
+    {
+        var active = new StreamLayout(new StreamShards(2), null);
+
+        Assert.Equal(active, new StreamLayout(new StreamShards(2), null));
+        Assert.Equal(active.GetHashCode(), new StreamLayout(new StreamShards(2), null).GetHashCode());
+        Assert.NotEqual(active, new StreamLayout(new StreamShards(2), new StreamShards(4)));
+        Assert.NotEqual(active, new StreamLayout(new StreamShards(4), null));
+    }
+
+    [Fact]
     public void A_switching_layout_names_both_layouts_shards_so_the_old_ones_drain()
     {
         var layout = new StreamLayout(new StreamShards(2), new StreamShards(4));
