@@ -143,8 +143,11 @@ public sealed class LifecycleBenchmark(BenchPlatform stack, BenchOptions options
             ratio >= factor));
 
         var rho = pipeline.Rho;
-        report.Figures.Add(new Figure("lifecycle", Invariant($"{name}, pipeline, rows written per state change (rho)"), rho, "rows", "target 0.5", 0.5));
-        report.Figures.Add(new Figure("lifecycle", Invariant($"{name}, naive, rows written per state change (rho)"), naive.Rho, "rows"));
+        report.Figures.Add(new Figure("lifecycle", Invariant($"{name}, pipeline, rows written per state change (rho {rho:F3})"), rho, "rows", "target 0.5", 0.5));
+        report.Figures.Add(new Figure("lifecycle", Invariant($"{name}, naive, rows written per state change (rho {naive.Rho:F3})"), naive.Rho, "rows"));
+        // rho counts a changed row twice (tried as an insert, then updated): Handler_write alone is the rows handed over.
+        report.Figures.Add(new Figure("lifecycle", Invariant($"{name}, pipeline, rows handed to the engine per state change (Handler_write, {pipeline.WritesPerChange:F3})"), pipeline.WritesPerChange, "rows", $"naive, batch {batch}", naive.WritesPerChange));
+        report.Figures.Add(new Figure("lifecycle", Invariant($"{name}, naive, rows handed to the engine per state change (Handler_write, {naive.WritesPerChange:F3})"), naive.WritesPerChange, "rows"));
         report.Targets.Add(new TargetCheck($"{name}: rows written per state change (rho) ≤ 0.5", Invariant($"rho {rho:F3} (naive {naive.Rho:F3}), {rho / 0.5:F2}× the ceiling"), rho <= 0.5));
 
         foreach (var (design, result) in (ReadOnlySpan<(string, Maximum)>)[("pipeline", pipeline), ("naive", naive)])
@@ -196,6 +199,8 @@ public sealed class LifecycleBenchmark(BenchPlatform stack, BenchOptions options
     private sealed record Maximum(long Changes, double Rate, ServerCounters Rows, IReadOnlyDictionary<string, double> CpuSeconds)
     {
         public double Rho => (double)(Rows.HandlerWrite + Rows.HandlerUpdate) / Changes;
+
+        public double WritesPerChange => (double)Rows.HandlerWrite / Changes;
 
         public double MicrosPerChange(double seconds) => seconds * 1e6 / Changes;
     }
