@@ -31,7 +31,8 @@ class PersistenceApiError(Exception):
         retry_after: Optional[float] = None,
         problem: Optional[Mapping[str, object]] = None,
     ) -> None:
-        super().__init__(f"{status} {title or 'error'}: {detail or '(no detail)'}")
+        named = "; ".join(f"{'' if e.index is None else f'[{e.index}] '}{e.field}: {e.message}" for e in list(errors)[:10])
+        super().__init__(f"{status} {title or 'error'}: {detail or '(no detail)'}" + (f" ({named})" if named else ""))
         self.status = status
         self.title = title
         self.detail = detail
