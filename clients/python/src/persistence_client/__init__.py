@@ -6,6 +6,8 @@ writer for hot paths. The three calls of a back end::
     await persistence_client.flush_all()
 """
 
+import logging
+
 from .client import API_KEY_VARIABLE, URL_VARIABLE, PersistenceClient, RestoreStream
 from .batch_queue import WriterCounters
 from .errors import FieldProblem, PersistenceApiError
@@ -19,6 +21,9 @@ from .writer import PersistenceWriter
 from .writer_options import FullMode, UndeliveredReason, UndeliveredRecords, WriterOptions
 
 __version__ = "1.0.0"
+
+# A library logs only where its application configured logging (persistence_client.writer: resends, records given up).
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
     "API_KEY_VARIABLE", "URL_VARIABLE", "BatchAccepted", "FieldProblem", "FlushResult", "FullMode", "JobReference",
