@@ -9,6 +9,8 @@ import writer_faults
 from persistence_client import PersistenceApiError, PersistenceWriter, WriterOptions
 
 
+@support.needs_stack
+@support.needs_control
 class GatewayOutageTests(unittest.IsolatedAsyncioTestCase):
     async def test_nothing_is_lost_or_duplicated_while_the_gateway_is_stopped_and_started_again(self):
         p = support.prefix()

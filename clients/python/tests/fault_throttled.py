@@ -13,6 +13,7 @@ from persistence_client import PersistenceApiError, PersistenceWriter, WriterOpt
 THROTTLED_KEY = os.environ.get("PERSISTENCE_THROTTLED_API_KEY")
 
 
+@support.needs_stack
 @unittest.skipUnless(THROTTLED_KEY, "needs PERSISTENCE_THROTTLED_API_KEY, a key limited to about 1,000 records a second")
 class ThrottledKeyTests(unittest.IsolatedAsyncioTestCase):
     async def test_nothing_is_lost_or_duplicated_when_the_key_is_throttled_and_retry_after_is_honoured(self):

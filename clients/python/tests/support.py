@@ -24,6 +24,11 @@ needs_stack = unittest.skipUnless(
     URL and API_KEY, "needs a running stack: set PERSISTENCE_URL and PERSISTENCE_API_KEY (see clients/python/README.md)")
 
 
+needs_control = unittest.skipUnless(
+    os.environ.get("PERSISTENCE_CONTROL") == "stdio",
+    "needs the .NET driver to act on the stack (tests/Integration.Tests/Python sets PERSISTENCE_CONTROL=stdio)")
+
+
 def client(api_key: str | None = None, **options) -> PersistenceClient:
     return PersistenceClient(URL, api_key or API_KEY, **options)
 
