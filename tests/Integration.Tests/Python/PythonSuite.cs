@@ -84,7 +84,7 @@ internal static class PythonSuite
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"The Python suite ({pattern}) ran past its deadline.\n{output}\n{(error.IsCompleted ? error.Result : "")}");
+            throw new TimeoutException($"The Python suite ({pattern}) ran past its deadline.\n{output}");
         }
 
         return new PythonRun(process.ExitCode, output.ToString(), await error);

@@ -200,7 +200,9 @@ class BatchQueue:
                 return
             except PersistenceApiError as error:
                 if error.is_transient:
-                    wait = min(error.retry_after, self._options.max_retry_delay) if error.retry_after is not None else self._backoff(attempt)
+                    # Retry-After as asked, within the cap (and never a busy loop on "0").
+                    wait = (max(0.05, min(error.retry_after, self._options.max_retry_delay))
+                            if error.retry_after is not None else self._backoff(attempt))
                     reason = str(error.status)
                 elif error.status == 413 and len(batch) > 1:
                     # Too many bytes for one request: each half goes on its own.
