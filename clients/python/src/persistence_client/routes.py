@@ -1,0 +1,25 @@
+"""The paths of the API as the gateway serves them: the one place the package spells them (checked against the
+OpenAPI document by ``tests/test_contract.py``)."""
+
+SESSIONS_BATCH = "api/v1/persistence/sessions/batch"
+TASKS_BATCH = "api/v1/persistence/tasks/batch"
+FLUSH = "api/v1/persistence/flush"
+STATS = "api/v1/persistence/stats"
+SESSIONS = "api/v1/translation/sessions"
+SESSION = "api/v1/translation/sessions/{session_id}"
+SESSION_TASKS = "api/v1/translation/sessions/{session_id}/tasks"
+TASK = "api/v1/translation/tasks/{task_id}"
+INCOMPLETE_SESSIONS = "api/v1/translation/recovery/incomplete-sessions"
+RESTORE = "api/v1/translation/recovery/restore/{session_id}"
+JOBS = "api/v1/translation/jobs"
+JOBS_BATCH = "api/v1/translation/jobs/batch"
+JOBS_BY_BUSINESS_ID = "api/v1/translation/jobs/by-business-id/{business_id}"
+JOB_RETRY = "api/v1/translation/jobs/{job_id}/retry"
+OPENAPI = "openapi/v1.json"
+
+# Query parameters: the paging vocabulary is the API's own.
+PAGE = "page"
+PAGE_SIZE = "page_size"
+CURSOR = "cursor"
+CONSISTENCY = "consistency"
+TIMEOUT_MS = "timeout_ms"
