@@ -2,9 +2,16 @@ using System.Diagnostics;
 
 namespace AppHost.Hosting;
 
-/// <summary>Finds the Redis and MariaDB servers, installing them from Debian's packages when it can.</summary>
+/// <summary>
+/// Finds the programs the stack needs (the Redis and MariaDB servers) and those the tests need (Chromium, Prometheus),
+/// installing what is missing from Debian's packages when it runs as root; otherwise it stops with the one install
+/// line to run.
+/// </summary>
 public static class Prerequisites
 {
+    /// <summary>One install at a time in this process: apt-get holds a lock and refuses a second one.</summary>
+    private static readonly SemaphoreSlim Installing = new(1, 1);
+
     private static readonly string[] ExtraDirectories = ["/usr/sbin", "/usr/local/sbin", "/sbin"];
 
     private static readonly (string Program, string Package)[] Servers =
@@ -16,9 +23,34 @@ public static class Prerequisites
         ("mariadb-install-db", "mariadb-server"),
     ];
 
-    public static async Task EnsureInstalledAsync(CancellationToken cancellationToken)
+    /// <summary>The Redis and MariaDB servers the AppHost runs.</summary>
+    public static Task EnsureInstalledAsync(CancellationToken cancellationToken) =>
+        EnsureInstalledAsync(Servers, cancellationToken);
+
+    /// <summary>Each program by its path, installing the packages of those missing first.</summary>
+    public static async Task<IReadOnlyList<string>> EnsureInstalledAsync(
+        IReadOnlyList<(string Program, string Package)> needed, CancellationToken cancellationToken)
     {
-        var missing = Servers.Where(s => TryFind(s.Program) is null).Select(s => s.Package).Distinct().ToList();
+        await Installing.WaitAsync(cancellationToken);
+        try
+        {
+            await InstallMissingAsync(needed, cancellationToken);
+        }
+        finally
+        {
+            Installing.Release();
+        }
+
+        return [.. needed.Select(n => Find(n.Program))];
+    }
+
+    /// <summary>The packages holding the programs not found, each once.</summary>
+    public static IReadOnlyList<string> MissingPackages(IReadOnlyList<(string Program, string Package)> needed) =>
+        [.. needed.Where(n => TryFind(n.Program) is null).Select(n => n.Package).Distinct()];
+
+    private static async Task InstallMissingAsync(IReadOnlyList<(string Program, string Package)> needed, CancellationToken cancellationToken)
+    {
+        var missing = MissingPackages(needed);
         if (missing.Count == 0)
         {
             return;
@@ -42,8 +74,9 @@ public static class Prerequisites
 
         try
         {
-            await RunAsync("apt-get", "update", cancellationToken);
-            await RunAsync("apt-get", $"install -y --no-install-recommends {packages}", cancellationToken);
+            // Another apt-get (a second test run, an operator) may hold the lock for a while: wait for it.
+            await RunAsync("apt-get", "-o DPkg::Lock::Timeout=600 update", cancellationToken);
+            await RunAsync("apt-get", $"-o DPkg::Lock::Timeout=600 install -y --no-install-recommends {packages}", cancellationToken);
         }
         finally
         {

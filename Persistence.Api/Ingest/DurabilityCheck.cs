@@ -7,7 +7,7 @@ namespace Persistence.Api.Ingest;
 /// Refuses to start in fsync strict mode against a Redis without <c>WAITAOF</c> (before 7.2): every batch would
 /// otherwise be answered 503 forever.
 /// </summary>
-public sealed class DurabilityCheck(IConnectionMultiplexer redis, IOptions<IngestOptions> options, ILogger<DurabilityCheck> logger) : IHostedService
+public sealed class DurabilityCheck(DurableConnection durable, IOptions<IngestOptions> options, ILogger<DurabilityCheck> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -18,7 +18,7 @@ public sealed class DurabilityCheck(IConnectionMultiplexer redis, IOptions<Inges
 
         try
         {
-            await redis.GetDatabase().ExecuteAsync("WAITAOF", 0, 0, 0);
+            await (await durable.GetAsync()).GetDatabase().ExecuteAsync("WAITAOF", 0, 0, 0);
         }
         catch (RedisServerException ex) when (ex.Message.Contains("unknown command", StringComparison.OrdinalIgnoreCase))
         {

@@ -11,6 +11,7 @@ public static class IngestExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<RecordValidator>();
         builder.Services.AddSingleton<StorageMetrics>();
+        builder.Services.AddSingleton<DurableConnection>();
         builder.Services.AddSingleton<StreamAppender>();
         builder.Services.AddHostedService<DurabilityCheck>();
         return builder;

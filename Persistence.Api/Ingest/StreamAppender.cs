@@ -14,7 +14,7 @@ namespace Persistence.Api.Ingest;
 /// shards appended, and the 503 asks for a resend, which the worker's version-guarded upsert turns into no-ops for
 /// the records that did land.
 /// </summary>
-public sealed class StreamAppender(IConnectionMultiplexer redis, IOptions<IngestOptions> options, StorageMetrics storage)
+public sealed class StreamAppender(IConnectionMultiplexer shared, DurableConnection durable, IOptions<IngestOptions> options, StorageMetrics storage)
 {
     /// <summary>Appends to several streams at once, for records that only make sense together.</summary>
     public async Task AppendAsync(IReadOnlyList<StreamBatch> batches, string? callerKeyId = null)
@@ -33,6 +33,10 @@ public sealed class StreamAppender(IConnectionMultiplexer redis, IOptions<Ingest
             TraceStateBound.Apply(context?.TraceStateString),
             callerKeyId);
 
+        // Strict mode waits on the connection that wrote (see DurableConnection), so it writes there too.
+        var settings = options.Value;
+        var strict = settings.WaitForFsync || settings.MinReplicaAcks > 0;
+        var redis = strict ? await durable.GetAsync() : shared;
         var database = redis.GetDatabase();
         var calls = redis.IsCluster()
             ? [.. batches.GroupBy(b => redis.HashSlot(b.Stream)).Select(g => (IReadOnlyList<StreamBatch>)[.. g])]
@@ -46,23 +50,20 @@ public sealed class StreamAppender(IConnectionMultiplexer redis, IOptions<Ingest
                 throw new RedisException($"Redis reports {appended.Sum()} of the {total} entries bound for {destination} appended.");
             }
 
-            await Task.WhenAll(calls.Select(call => WaitUntilDurableAsync(call[0].Stream)));
+            if (strict)
+            {
+                await Task.WhenAll(calls.Select(call => WaitUntilDurableAsync(redis, settings, call[0].Stream)));
+            }
         });
     }
 
     /// <summary>
-    /// Strict mode. Both commands wait on the node that holds <paramref name="stream"/> for the writes sent to it
-    /// so far. They only wait: a timeout leaves the batch stored on the primary, and the client, told 503, resends
-    /// it, which the worker's version guard turns into a no-op.
+    /// Strict mode. Both commands wait on the node that holds <paramref name="stream"/> for the writes this
+    /// connection sent to it so far. They only wait: a timeout leaves the batch stored on the primary, and the client,
+    /// told 503, resends it, which the worker's version guard turns into a no-op.
     /// </summary>
-    private async Task WaitUntilDurableAsync(string stream)
+    private static async Task WaitUntilDurableAsync(IConnectionMultiplexer redis, IngestOptions settings, string stream)
     {
-        var settings = options.Value;
-        if (!settings.WaitForFsync && settings.MinReplicaAcks == 0)
-        {
-            return;
-        }
-
         var node = redis.GetServer((RedisKey)stream);
         if (settings.WaitForFsync)
         {

@@ -186,7 +186,7 @@ public sealed class ApiDescriptionTests(StackFixture stack)
         await using var browser = await playwright.Chromium.LaunchAsync(new()
         {
             // Debian's Chromium, as the dashboard test runs it: never downloaded, no sandbox as root, no calls home.
-            ExecutablePath = "/usr/bin/chromium",
+            ExecutablePath = await TestPrograms.ChromiumAsync(),
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });

@@ -11,9 +11,6 @@ namespace Integration.Tests;
 [Collection(IsolatedStackDefinition.Name)]
 public sealed class DashboardTests(IsolatedStackFixture stack)
 {
-    /// <summary>Debian's Chromium: a browser is never downloaded.</summary>
-    private const string Chromium = "/usr/bin/chromium";
-
     [Fact]
     public async Task The_dashboard_lists_every_resource_as_running_and_a_screenshot_is_kept()
     {
@@ -27,7 +24,7 @@ public sealed class DashboardTests(IsolatedStackFixture stack)
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new()
         {
-            ExecutablePath = Chromium,
+            ExecutablePath = await TestPrograms.ChromiumAsync(),
             Headless = true,
             // As root, without a sandbox; and no calls home, which this machine's closed network refuses.
             Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],

@@ -9,8 +9,6 @@ namespace Integration.Tests.Monitoring;
 /// <summary>Debian's real Prometheus server, on a free loopback port with a throw-away database, for one test.</summary>
 public sealed class PrometheusServer : IAsyncDisposable
 {
-    public const string Binary = "/usr/bin/prometheus";
-
     private readonly Process _process;
     private readonly string _storage;
 
@@ -26,11 +24,12 @@ public sealed class PrometheusServer : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static PrometheusServer Start(string configFile)
+    public static async Task<PrometheusServer> StartAsync(string configFile)
     {
+        var binary = await TestPrograms.PrometheusAsync();
         var storage = Path.Combine(Path.GetTempPath(), "prometheus-it-" + Guid.NewGuid().ToString("N")[..8]);
         var address = new Uri($"http://127.0.0.1:{FreePort()}/");
-        var start = new ProcessStartInfo(Binary)
+        var start = new ProcessStartInfo(binary)
         {
             ArgumentList =
             {

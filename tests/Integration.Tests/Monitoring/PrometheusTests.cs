@@ -25,7 +25,7 @@ public sealed class PrometheusTests(StackFixture stack, ITestOutputHelper output
 
         var config = PrometheusScrapeConfig.FilePath(stack.StateDirectory);
         Assert.True(File.Exists(config), $"{config} was not written.");
-        await using var prometheus = PrometheusServer.Start(config);
+        await using var prometheus = await PrometheusServer.StartAsync(config);
 
         var expectedTargets = StackFixture.Replicas + StackFixture.Workers + StackFixture.Gateways;
         var targets = await WaitAsync(prometheus, "/api/v1/targets?state=active", data =>
