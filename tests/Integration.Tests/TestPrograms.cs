@@ -15,6 +15,13 @@ internal static class TestPrograms
     /// <summary>The real Prometheus server, to scrape the stack with the configuration the AppHost writes.</summary>
     public static Task<string> PrometheusAsync() => FindAsync("prometheus", "prometheus");
 
+    /// <summary>
+    /// The Python interpreter the Python client's suite runs on, with pip, setuptools and wheel (Debian's python3-pip
+    /// depends on both) for its wheel-building test.
+    /// </summary>
+    public static async Task<string> PythonAsync() =>
+        (await Prerequisites.EnsureInstalledAsync([("python3", "python3"), ("pip3", "python3-pip")], CancellationToken.None))[0];
+
     private static async Task<string> FindAsync(string program, string package) =>
         (await Prerequisites.EnsureInstalledAsync([(program, package)], CancellationToken.None))[0];
 }

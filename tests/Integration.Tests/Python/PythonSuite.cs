@@ -21,7 +21,7 @@ internal static class PythonSuite
         StackFixture stack, string pattern, IReadOnlyDictionary<string, string>? environment = null,
         Func<string, Task>? control = null, TimeSpan? timeout = null)
     {
-        var startInfo = new ProcessStartInfo("python3")
+        var startInfo = new ProcessStartInfo(await TestPrograms.PythonAsync())
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
