@@ -1,5 +1,6 @@
 using Gateway.ApiKeys;
 using Gateway.Hardening;
+using Gateway.Jwt;
 using Gateway.Proxy;
 using Gateway.RateLimits;
 
@@ -13,6 +14,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddRequestHardening();
 builder.AddApiKeys();
+builder.AddJwtBearerTokens();
 builder.AddRateLimits();
 builder.AddPersistenceProxy();
 
@@ -27,3 +29,6 @@ app.MapPersistenceProxy();
 
 app.Run();
 return 0;
+
+/// <summary>Named for the in-process gateway of the tests (WebApplicationFactory).</summary>
+public partial class Program;
