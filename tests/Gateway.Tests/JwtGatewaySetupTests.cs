@@ -75,7 +75,9 @@ public sealed class JwtGatewaySetupTests : IAsyncLifetime, IDisposable
         {
             ["keys"] = new JsonArray(new JsonObject
             {
-                ["kty"] = "EC", ["crv"] = "P-256", ["kid"] = "leaked",
+                ["kty"] = "EC",
+                ["crv"] = "P-256",
+                ["kid"] = "leaked",
                 ["x"] = System.Buffers.Text.Base64Url.EncodeToString(parameters.Q.X),
                 ["y"] = System.Buffers.Text.Base64Url.EncodeToString(parameters.Q.Y),
                 ["d"] = System.Buffers.Text.Base64Url.EncodeToString(parameters.D),
