@@ -9,6 +9,11 @@ if (args is [NewKeyCommand.Name, ..])
     return NewKeyCommand.Run(args[1..], Console.Out, Console.Error);
 }
 
+if (args is [RotateKeyCommand.Name, ..])
+{
+    return RotateKeyCommand.Run(args[1..], Console.Out, Console.Error);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
