@@ -4,8 +4,8 @@ using System.Text.Json.Nodes;
 namespace AppHost;
 
 /// <summary>
-/// The development API key (every scope), minted on the first run by the gateway's own <c>new-key</c> command. Its
-/// hash goes into the gateway's key file in the state folder, where more keys can be added while the stack runs; the
+/// The development API key (every scope, no expiry: it never leaves the local state folder), minted on the first run
+/// by the gateway's own <c>new-key</c> command. Its hash goes into the gateway's key file in the state folder, where more keys can be added while the stack runs; the
 /// key itself stays in <c>secrets.json</c>.
 /// </summary>
 public static class DevelopmentKey
@@ -50,7 +50,7 @@ public static class DevelopmentKey
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         var (exitCode, output, error) = await ChildProcess.RunAsync(
             BuildOutput.DotnetHost,
-            [BuildOutput.AssemblyPath(new Projects.Gateway().ProjectPath), "new-key", "--id", Id, "--name", "local development", "--json"],
+            [BuildOutput.AssemblyPath(new Projects.Gateway().ProjectPath), "new-key", "--id", Id, "--name", "local development", "--no-expiry", "--json"],
             cancellationToken: timeout.Token);
         return exitCode == 0 && JsonNode.Parse(output) is { } minted
             ? minted

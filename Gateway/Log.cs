@@ -24,4 +24,13 @@ internal static partial class Log
 
     [LoggerMessage(7, LogLevel.Information, "Replica {Destination} failed before answering ({Failure}); trying one of {Remaining} others")]
     public static partial void RetryingElsewhere(ILogger logger, string destination, string failure, int remaining);
+
+    [LoggerMessage(20, LogLevel.Information, "Loaded {Count} JWT signing keys from {Path}")]
+    public static partial void SigningKeysLoaded(ILogger logger, int count, string path);
+
+    [LoggerMessage(21, LogLevel.Error, "Kept the JWT signing keys in force; the changed file is not usable: {Problem}")]
+    public static partial void SigningKeysIgnored(ILogger logger, string problem);
+
+    [LoggerMessage(22, LogLevel.Information, "Refused a bearer token from {RemoteAddress} to {Path}: {Reason}")]
+    public static partial void TokenRefused(ILogger logger, string remoteAddress, string path, string reason);
 }

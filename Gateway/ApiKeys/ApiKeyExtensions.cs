@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Gateway.ApiKeys;
 
@@ -17,6 +18,9 @@ public static class ApiKeyExtensions
         builder.Services.AddSingleton<ApiKeyStore>();
         // Built at start so a broken key entry stops the gateway before it serves anything.
         builder.Services.AddHostedService(services => new EagerStart<ApiKeyStore>(services.GetRequiredService<ApiKeyStore>()));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ApiKeyExpiryGauge>();
+        builder.Services.AddHostedService(services => new EagerStart<ApiKeyExpiryGauge>(services.GetRequiredService<ApiKeyExpiryGauge>()));
 
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, configureOptions: null);

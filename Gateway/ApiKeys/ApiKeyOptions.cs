@@ -37,6 +37,12 @@ public sealed class ApiKeyDefinition
 
     public DateTimeOffset? ExpiresAt { get; set; }
 
+    /// <summary>
+    /// The successor <c>rotate-key</c> issued. The key works until <see cref="ExpiresAt"/>, the end of its grace
+    /// period, and is left out of the expiry gauge: its end is planned, not a warning.
+    /// </summary>
+    public string? ReplacedBy { get; set; }
+
     /// <summary>Overrides <see cref="RateLimitOptions.Requests"/> for this key.</summary>
     public BucketLimit? Requests { get; set; }
 

@@ -7,7 +7,11 @@ namespace Gateway.ApiKeys;
 /// <summary>A key as checked at run time: hash and salt decoded once, scopes as a set.</summary>
 public sealed record ApiKey(
     string Id, string Name, byte[] Salt, byte[] Hash, FrozenSet<string> Scopes, bool Revoked, DateTimeOffset? ExpiresAt,
-    BucketLimit? Requests, BucketLimit? Records);
+    BucketLimit? Requests, BucketLimit? Records)
+{
+    /// <summary>The successor of a rotated key (<see cref="ApiKeyDefinition.ReplacedBy"/>).</summary>
+    public string? ReplacedBy { get; init; }
+}
 
 public enum KeyCheck
 {
@@ -51,6 +55,9 @@ public sealed class ApiKeyStore : IDisposable
     }
 
     public int Count => _keys.Count;
+
+    /// <summary>The keys in force now (as of the last reload).</summary>
+    public IEnumerable<ApiKey> Keys => _keys.Values;
 
     public KeyCheck Check(string presented, DateTimeOffset now, out ApiKey? key)
     {
@@ -104,7 +111,8 @@ public sealed class ApiKeyStore : IDisposable
                 definition.Revoked,
                 definition.ExpiresAt,
                 definition.Requests,
-                definition.Records);
+                definition.Records)
+            { ReplacedBy = definition.ReplacedBy };
         }
 
         return (keys.ToFrozenDictionary(StringComparer.Ordinal), errors);

@@ -4,9 +4,11 @@ using System.Text.Json.Nodes;
 namespace Gateway.ApiKeys;
 
 /// <summary>
-/// <c>dotnet run --project Gateway -- new-key --id ID [--scopes ingest,read,admin] [--name NAME] [--json]</c>: makes a
-/// key, prints it once, and prints the configuration entry (salt and hash only) to add to the gateway's key file.
-/// With <c>--json</c> both come as one JSON object (<c>key</c>, <c>configuration</c>) for scripts and the AppHost.
+/// <c>dotnet run --project Gateway -- new-key --id ID [--scopes ingest,read,admin] [--name NAME]
+/// [--expires-in-days 90 | --no-expiry] [--json]</c>: makes a key, prints it once, and prints the configuration entry
+/// (salt, hash and expiry only) to add to the gateway's key file. A key expires after
+/// <see cref="KeyEntry.DefaultLifetimeDays"/> days unless told otherwise; <c>rotate-key</c> issues its successor. With
+/// <c>--json</c> both come as one JSON object (<c>key</c>, <c>configuration</c>) for scripts and the AppHost.
 /// </summary>
 public static class NewKeyCommand
 {
@@ -14,9 +16,10 @@ public static class NewKeyCommand
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
+    public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error, DateTimeOffset? now = null)
     {
         string? id = null;
+        int? lifetimeDays = KeyEntry.DefaultLifetimeDays;
         string? name = null;
         var scopes = Scopes.All.ToList();
         var json = false;
@@ -28,9 +31,11 @@ public static class NewKeyCommand
                 case "--id" when value is not null: id = value; i++; break;
                 case "--name" when value is not null: name = value; i++; break;
                 case "--json": json = true; break;
+                case "--no-expiry": lifetimeDays = null; break;
+                case "--expires-in-days" when int.TryParse(value, out var days) && days > 0: lifetimeDays = days; i++; break;
                 case "--scopes" when value is not null: scopes = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; i++; break;
                 default:
-                    error.WriteLine($"Usage: {Name} --id ID [--scopes {string.Join(',', Scopes.All)}] [--name NAME] [--json]");
+                    error.WriteLine($"Usage: {Name} --id ID [--scopes {string.Join(',', Scopes.All)}] [--name NAME] [--expires-in-days DAYS | --no-expiry] [--json]");
                     return 2;
             }
         }
@@ -41,22 +46,11 @@ public static class NewKeyCommand
             return 2;
         }
 
-        var (key, salt, hash) = ApiKeySecrets.Create(id);
+        DateTimeOffset? expiresAt = lifetimeDays is { } lifetime ? (now ?? DateTimeOffset.UtcNow).AddDays(lifetime) : null;
+        var (key, definition) = KeyEntry.Create(id, name ?? id, scopes, expiresAt);
         var entry = new JsonObject
         {
-            [ApiKeyOptions.SectionName] = new JsonObject
-            {
-                ["Keys"] = new JsonObject
-                {
-                    [id] = new JsonObject
-                    {
-                        ["Name"] = name ?? id,
-                        ["Salt"] = salt,
-                        ["Hash"] = hash,
-                        ["Scopes"] = new JsonArray([.. scopes.Select(s => (JsonNode)s)]),
-                    },
-                },
-            },
+            [ApiKeyOptions.SectionName] = new JsonObject { ["Keys"] = new JsonObject { [id] = definition } },
         };
         if (json)
         {
