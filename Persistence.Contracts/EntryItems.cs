@@ -56,5 +56,6 @@ public static class EntryItems
 
     /// <summary>The records an entry holds: its count field, or one for an entry of the single-record format.</summary>
     public static long CountOf(StreamEntry entry) =>
-        entry[PersistenceStreams.Fields.Count] is { IsNull: false } count && count.TryParse(out long n) ? n : 1;
+        !entry.IsNull && entry.Values is not null
+        && entry[PersistenceStreams.Fields.Count] is { IsNull: false } count && count.TryParse(out long n) ? n : 1;
 }
