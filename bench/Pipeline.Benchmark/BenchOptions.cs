@@ -4,7 +4,8 @@ namespace Pipeline.Benchmark;
 
 /// <summary>
 /// The command line: <c>[--quick] [--duration S] [--phase S] [--warmup S] [--perf-maps] [--flush-niceness N] [--upsert-connections N] [--preload-rows N,M] [--mysql-buffer-pool SIZE] [--out DIR] [--scale 1x1,2x1,…|none] [--no-naive]
-/// [--gateway-setting KEY=VALUE] [--api-setting KEY=VALUE] [--worker-setting KEY=VALUE] [--only SECTIONS] [--batches 1,100,1000] [--targets gateway,direct]</c>.
+/// [--gateway-setting KEY=VALUE] [--api-setting KEY=VALUE] [--worker-setting KEY=VALUE] [--only SECTIONS] [--batches 1,100,1000] [--targets gateway,direct]
+/// [--lifecycle-batches 100,1000] [--lifecycle-sessions N] [--lifecycle-writers N] [--lifecycle-preload N]</c>.
 /// </summary>
 public sealed class BenchOptions
 {
@@ -48,15 +49,33 @@ public sealed class BenchOptions
     /// </summary>
     public HashSet<string> Sections { get; } = [.. AllSections.Except(OptInSections)];
 
-    /// <summary>Sections only <c>--only</c> runs: the upsert shapes take minutes and answer a design question, not a figure of the pipeline.</summary>
-    public static IReadOnlyList<string> OptInSections { get; } = ["shapes"];
+    /// <summary>
+    /// Sections only <c>--only</c> runs: the upsert shapes take minutes and answer a design question, not a figure of the
+    /// pipeline; the lifecycle workload takes three phases of <see cref="Duration"/> and more per batch size.
+    /// </summary>
+    public static IReadOnlyList<string> OptInSections { get; } = ["shapes", "lifecycle"];
 
     public List<int> BatchSizes { get; } = [1, 100, 1000];
 
     /// <summary>Where the ingest phases send: <c>gateway</c>, <c>direct</c> (to the replicas) or both.</summary>
     public List<string> IngestTargets { get; } = ["gateway", "direct"];
 
-    public static IReadOnlyList<string> AllSections { get; } = ["kestrel", "ceilings", "shapes", "ingest", "e2e", "lag", "naive", "scale", "shards"];
+    public static IReadOnlyList<string> AllSections { get; } = ["kestrel", "ceilings", "shapes", "ingest", "e2e", "lag", "naive", "scale", "shards", "lifecycle"];
+
+    /// <summary>The SDK writer's batch sizes the lifecycle runs with (<c>--lifecycle-batches</c>): the seed's 100, and 1,000.</summary>
+    public List<int> LifecycleBatches { get; } = [100, 1000];
+
+    /// <summary>
+    /// Lifecycle sessions running at once in a maximum (<c>--lifecycle-sessions N</c>): about 300 state changes a second
+    /// each, so 160 offer some 50,000, above what either design commits here; the writers' full queues hold the rest back.
+    /// </summary>
+    public int LifecycleSessions { get; set; } = 160;
+
+    /// <summary>Back ends sending the lifecycle, one SDK writer each (<c>--lifecycle-writers N</c>).</summary>
+    public int LifecycleWriters { get; set; } = 4;
+
+    /// <summary>Task rows in translation_tasks and the naive API's copy before each lifecycle maximum (<c>--lifecycle-preload N</c>), a session row per 640.</summary>
+    public long LifecyclePreload { get; set; } = 1_000_000;
 
     /// <summary>
     /// Connections of the multi-connection upsert ceiling (<c>--upsert-connections N</c>); unset, as many as the
@@ -161,6 +180,19 @@ public sealed class BenchOptions
                     options.IngestTargets.Clear();
                     options.IngestTargets.AddRange(Value().Split(','));
                     break;
+                case "--lifecycle-batches":
+                    options.LifecycleBatches.Clear();
+                    options.LifecycleBatches.AddRange(Value().Split(',').Select(b => int.TryParse(b, CultureInfo.InvariantCulture, out var n) && n is > 0 and <= 5000
+                        ? n
+                        : throw new ArgumentException("--lifecycle-batches takes batch sizes of 1 to 5,000, e.g. 100,1000.")));
+                    break;
+                case "--lifecycle-sessions": options.LifecycleSessions = Number(); break;
+                case "--lifecycle-writers": options.LifecycleWriters = Number(); break;
+                case "--lifecycle-preload":
+                    options.LifecyclePreload = long.TryParse(Value(), CultureInfo.InvariantCulture, out var preload) && preload >= 0
+                        ? preload
+                        : throw new ArgumentException("--lifecycle-preload takes a row count, 0 or more.");
+                    break;
                 case "--shard-curve":
                     options.ShardCurve.Clear();
                     options.ShardCurve.AddRange(Value().Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)));
@@ -179,7 +211,7 @@ public sealed class BenchOptions
 
                     break;
                 default:
-                    throw new ArgumentException($"Unknown option {args[i]}. Options: --quick --duration S --phase S --warmup S --perf-maps --out DIR --replicas N --workers N --flush-niceness N --scale 1x1,2x1,…|none --shard-curve 1,2,4,8 --no-naive --upsert-connections N --preload-rows N,M --mysql-buffer-pool SIZE --gateway-setting KEY=VALUE --api-setting KEY=VALUE --worker-setting KEY=VALUE --only SECTIONS --batches 1,100,1000 --targets gateway,direct");
+                    throw new ArgumentException($"Unknown option {args[i]}. Options: --quick --duration S --phase S --warmup S --perf-maps --out DIR --replicas N --workers N --flush-niceness N --scale 1x1,2x1,…|none --shard-curve 1,2,4,8 --no-naive --upsert-connections N --preload-rows N,M --mysql-buffer-pool SIZE --gateway-setting KEY=VALUE --api-setting KEY=VALUE --worker-setting KEY=VALUE --only SECTIONS --batches 1,100,1000 --targets gateway,direct --lifecycle-batches 100,1000 --lifecycle-sessions N --lifecycle-writers N --lifecycle-preload N");
             }
         }
 

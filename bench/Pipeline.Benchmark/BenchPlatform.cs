@@ -21,6 +21,8 @@ public sealed class BenchPlatform : IAsyncDisposable
 
     private BenchPlatform(StackInstance app, string state, int flushNiceness, Target gateway, Target direct)
     {
+        GatewayAddress = app.GatewayEndpoint();
+        GatewayHeaders = new Dictionary<string, string> { ["X-API-Key"] = app.ApiKey };
         _app = app;
         _state = state;
         _flushNiceness = flushNiceness;
@@ -29,6 +31,11 @@ public sealed class BenchPlatform : IAsyncDisposable
     }
 
     public Target Gateway { get; }
+
+    /// <summary>The gateway's address and the headers a client sends it, for clients other than <see cref="Gateway"/>'s.</summary>
+    public Uri GatewayAddress { get; }
+
+    public IReadOnlyDictionary<string, string> GatewayHeaders { get; }
 
     /// <summary>Straight to the replicas, round robin, with the credential the gateway would add.</summary>
     public Target Direct { get; }

@@ -244,6 +244,12 @@ try
         }
     }
 
+    // The lifecycle workload (issue 24): its own ids and its own checks, so it leaves the loss check below to the rest.
+    if (options.Runs("lifecycle"))
+    {
+        await new Pipeline.Benchmark.Lifecycle.LifecycleBenchmark(stack, options, report, Log).RunAsync();
+    }
+
     // 6. No loss: every 202 of this stack is one row.
     await stack.DrainAsync(TimeSpan.FromMinutes(15));
     var rows = await stack.CountRowsAsync(payloads.IdPrefix);

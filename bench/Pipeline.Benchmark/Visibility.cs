@@ -8,9 +8,10 @@ namespace Pipeline.Benchmark;
 /// Visibility lag: the first record of every measured batch is remembered with the moment its 202 arrived, and a
 /// poller asks MySQL every <see cref="PollInterval"/> which remembered ids are now rows. A record's lag is the time
 /// from its 202 to the end of the first query that returned it, so it over-states the true lag by at most one poll
-/// interval plus one query; no clock other than this process's monotonic one is involved.
+/// interval plus one query; no clock other than this process's monotonic one is involved. A <c>condition</c> (SQL
+/// ending in <c>AND</c>) makes a row count as seen only in a given state, e.g. a task completed.
 /// </summary>
-public sealed class Visibility(string connectionString, Stopwatch clock) : IAsyncDisposable
+public sealed class Visibility(string connectionString, Stopwatch clock, string condition = "") : IAsyncDisposable
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
 
@@ -87,7 +88,7 @@ public sealed class Visibility(string connectionString, Stopwatch clock) : IAsyn
             if (ids.Count > 0)
             {
                 await using var command = new MySqlCommand { Connection = connection };
-                command.CommandText = "SELECT task_id FROM translation_tasks WHERE task_id IN (" + string.Join(",", ids.Select((_, i) => "@p" + i)) + ")";
+                command.CommandText = "SELECT task_id FROM translation_tasks WHERE " + condition + "task_id IN (" + string.Join(",", ids.Select((_, i) => "@p" + i)) + ")";
                 for (var i = 0; i < ids.Count; i++)
                 {
                     command.Parameters.AddWithValue("@p" + i, ids[i]);
