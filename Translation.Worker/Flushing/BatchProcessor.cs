@@ -46,7 +46,6 @@ internal sealed class BatchProcessor<TRecord>(
         var settled = new List<RedisValue>(entries.Count);
         var tally = new FlushTally();
         var items = new List<FlushItem<TRecord>>(entries.Count);
-        long records = 0;
         foreach (var entry in entries)
         {
             if (entry.IsNull || entry.Values.Length == 0)
@@ -61,7 +60,6 @@ internal sealed class BatchProcessor<TRecord>(
             var deliveries = deliveriesOf(entry.Id.ToString());
             foreach (var decoded in FlushItem<TRecord>.DecodeAll(entry, table))
             {
-                records++;
                 var item = decoded with { Deliveries = deliveries };
                 var problem = item.Problem
                     ?? (deliveries > options.MaxDeliveries ? $"Delivered {deliveries} times without a commit; it may crash workers." : null);
@@ -88,7 +86,7 @@ internal sealed class BatchProcessor<TRecord>(
 
         settled.RemoveAll(tally.Unsettled.Contains);
         var elapsed = time.GetElapsedTime(started);
-        await acknowledger.AcknowledgeAsync(settled, records, elapsed, cancellationToken);
+        await acknowledger.AcknowledgeAsync(settled, tally.Applied + tally.Superseded, elapsed, cancellationToken);
         if (tally.Applied + tally.Superseded > 0)
         {
             metrics.Committed(stream, tally.Applied, tally.Superseded, elapsed);

@@ -36,7 +36,7 @@ internal sealed class StreamAcknowledger(string stream, IDatabase redis, RedisRe
     /// Acknowledges the entries of a read once every record in them is committed, superseded by a committed state or
     /// dead-lettered; throws when Redis stays unreachable, and the entries stay pending.
     /// </summary>
-    public async Task AcknowledgeAsync(IReadOnlyList<RedisValue> ids, long records, TimeSpan elapsed, CancellationToken cancellationToken)
+    public async Task AcknowledgeAsync(IReadOnlyList<RedisValue> ids, long committed, TimeSpan elapsed, CancellationToken cancellationToken)
     {
         if (ids.Count == 0)
         {
@@ -55,7 +55,7 @@ internal sealed class StreamAcknowledger(string stream, IDatabase redis, RedisRe
             Log.AcknowledgedFewer(logger, stream, acknowledged, ids.Count);
         }
 
-        _unrecordedFlushed += records;
+        _unrecordedFlushed += committed;
         await RecordAsync(
         [
             new HashEntry(PersistenceStreams.StatsFields.LastFlushAt(stream), time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)),
