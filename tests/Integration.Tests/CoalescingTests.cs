@@ -108,9 +108,18 @@ public sealed class CoalescingTests(StackFixture stack)
     /// <summary>Rows InnoDB inserted or updated, server-wide: the database work the flush path causes.</summary>
     private static async Task<long> RowWritesAsync(MySqlConnection db)
     {
-        await using var command = new MySqlCommand(
-            "SELECT SUM(VARIABLE_VALUE) FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME IN ('INNODB_ROWS_INSERTED', 'INNODB_ROWS_UPDATED')", db);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        await using var command = new MySqlCommand("SHOW GLOBAL STATUS WHERE Variable_name IN ('Innodb_rows_inserted', 'Innodb_rows_updated')", db);
+        await using var reader = await command.ExecuteReaderAsync();
+        var sum = 0L;
+        var found = 0;
+        while (await reader.ReadAsync())
+        {
+            sum += long.Parse(reader.GetString(1), System.Globalization.CultureInfo.InvariantCulture);
+            found++;
+        }
+
+        Assert.Equal(2, found);
+        return sum;
     }
 
     private static async Task<long> StatusCountAsync(MySqlConnection db, string prefix, string status)
