@@ -34,7 +34,7 @@ public sealed class CoalescingTests(StackFixture stack)
         var written = await RowWritesAsync(db) - before;
         Assert.Equal(Keys, await StatusCountAsync(db, prefix, "completed"));
         // 1,000 state changes without coalescing; a little room for what else the stack writes meanwhile.
-        Assert.InRange(written, Keys, Keys + 50);
+        Assert.InRange(written, Keys, Keys + 100);
     }
 
     [Fact]
@@ -105,10 +105,10 @@ public sealed class CoalescingTests(StackFixture stack)
         Assert.Equal(poison, ours[1][PersistenceStreams.Fields.Record].ToString());
     }
 
-    /// <summary>Rows InnoDB inserted or updated, server-wide: the database work the flush path causes.</summary>
+    /// <summary>Row writes and updates the server's handlers made (MariaDB has no Innodb_rows_* counters): the flush path's database work.</summary>
     private static async Task<long> RowWritesAsync(MySqlConnection db)
     {
-        await using var command = new MySqlCommand("SHOW GLOBAL STATUS WHERE Variable_name IN ('Innodb_rows_inserted', 'Innodb_rows_updated')", db);
+        await using var command = new MySqlCommand("SHOW GLOBAL STATUS WHERE Variable_name IN ('Handler_write', 'Handler_update')", db);
         await using var reader = await command.ExecuteReaderAsync();
         var sum = 0L;
         var found = 0;
