@@ -32,10 +32,15 @@ public sealed class StateSecrets
 
     public static StateSecrets LoadOrCreate(string stateDirectory)
     {
-        // The folder holds the data and these secrets: nobody else may list or enter it.
+        // The folder holds the data and these secrets: one the stack creates is made so nobody else may list or enter
+        // it. One given that exists already is the operator's (it may be a home or a shared folder) and keeps its
+        // mode; the secrets file in it is owner-only either way.
         const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-        Directory.CreateDirectory(stateDirectory, ownerOnly);
-        File.SetUnixFileMode(stateDirectory, ownerOnly);
+        if (!Directory.Exists(stateDirectory))
+        {
+            Directory.CreateDirectory(stateDirectory, ownerOnly);
+        }
+
         var path = Path.Combine(stateDirectory, FileName);
         var secrets = File.Exists(path)
             ? JsonSerializer.Deserialize<StateSecrets>(File.ReadAllText(path)) ?? throw new InvalidDataException($"{path} is empty.")

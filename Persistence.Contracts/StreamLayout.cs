@@ -26,14 +26,20 @@ public sealed record StreamLayout(StreamShards Active, StreamShards? Next)
         PersistenceStreams.TranslationJobs,
     ];
 
-    /// <summary>Reads the layout; the first process ever to ask records <paramref name="seedShards"/> as the layout.</summary>
+    /// <summary>
+    /// Reads the layout. When none is recorded, the streams decide: in a Redis without any sessions or tasks stream
+    /// the first process to ask records <paramref name="seedShards"/>; in one that already holds the streams of one
+    /// layout (a deployment that predates the key has the one-shard names), that layout is recorded, so no entry is
+    /// left in a stream nobody reads. Streams of several layouts and no key is refused: only an operator knows which.
+    /// </summary>
     public static async Task<StreamLayout> ReadAsync(IDatabaseAsync redis, int seedShards)
     {
         var values = await redis.HashGetAsync(Key, [ActiveField, NextField]);
         if (values[0].IsNull)
         {
+            var seed = await FoundLayoutAsync(redis) ?? seedShards;
             // Written only when missing: a Redis over its maxmemory refuses HSETNX, and the layout must stay readable.
-            _ = await redis.HashSetAsync(Key, ActiveField, seedShards, When.NotExists);
+            _ = await redis.HashSetAsync(Key, ActiveField, seed, When.NotExists);
             values = await redis.HashGetAsync(Key, [ActiveField, NextField]);
         }
 
@@ -73,6 +79,25 @@ public sealed record StreamLayout(StreamShards Active, StreamShards? Next)
     public override string ToString() => Switching
         ? string.Create(CultureInfo.InvariantCulture, $"{Active.Count} shards, switching to {Next!.Count}")
         : string.Create(CultureInfo.InvariantCulture, $"{Active.Count} shards");
+
+    /// <summary>The shard count whose sessions or tasks streams exist, or null when none do.</summary>
+    private static async Task<int?> FoundLayoutAsync(IDatabaseAsync redis)
+    {
+        // One call per shard: a shard's sessions and tasks share its hash tag, and so its cluster slot.
+        var probes = Enumerable.Range(1, StreamShards.MaxCount)
+            .SelectMany(count => Enumerable.Range(0, count).Select(index => (Count: count, Exists: redis.KeyExistsAsync(
+                [.. StreamShards.Sharded.Select(s => (RedisKey)StreamShards.Name(s, index, count))]))))
+            .ToList();
+        await Task.WhenAll(probes.Select(p => p.Exists));
+        var found = probes.Where(p => p.Exists.Result > 0).Select(p => p.Count).Distinct().Order().ToList();
+        return found.Count switch
+        {
+            0 => null,
+            1 => found[0],
+            _ => throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                $"The stream layout key {Key} is missing and streams of {string.Join(" and ", found)} shards exist; record the active one (HSET {Key} {ActiveField} N) before starting the stack.")),
+        };
+    }
 
     private static int Count(RedisValue value) =>
         int.TryParse(value.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count is >= 1 and <= StreamShards.MaxCount

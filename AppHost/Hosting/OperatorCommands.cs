@@ -23,7 +23,10 @@ public static class OperatorCommands
                 // A folder per run, named by its UTC start like the worker's scheduled backups, so they sort together.
                 var target = Path.Combine(backupDirectory, DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture));
                 var redisConnection = await redis.Resource.ConnectionStringExpression.GetValueAsync(context.CancellationToken);
-                return await RunWorkerCommandAsync(assembly, database.Resource, ["backup", "--to", target, $"--ConnectionStrings:{redis.Resource.Name}={redisConnection}"], context.CancellationToken);
+                // By environment, not on the command line, where any local user could read the password.
+                return await RunWorkerCommandAsync(
+                    assembly, database.Resource, ["backup", "--to", target], context.CancellationToken,
+                    new() { [$"ConnectionStrings__{redis.Resource.Name}"] = redisConnection ?? "" });
             }, ReadOnly("Writes a backup of MySQL and the un-flushed Redis entries to the state folder's backups/.", "Save"))
             .WithCommand("migrate-status", "Migration status", context => RunWorkerCommandAsync(assembly, database.Resource, ["migrate", "--status"], context.CancellationToken), ReadOnly("Lists applied and pending migrations; changes nothing.", "DatabaseSearch"))
             .WithCommand("gc-dry-run", "GC dry run", context => RunWorkerCommandAsync(assembly, database.Resource, ["gc", "--dry-run"], context.CancellationToken), ReadOnly("Counts what garbage collection would delete.", "DeleteDismiss"))
@@ -60,9 +63,10 @@ public static class OperatorCommands
     private static ResourceCommandState WhenRunning(UpdateCommandStateContext context) =>
         context.ResourceSnapshot.State?.Text == KnownResourceStates.Running ? ResourceCommandState.Enabled : ResourceCommandState.Disabled;
 
-    private static async Task<ExecuteCommandResult> RunWorkerCommandAsync(string assembly, SchemaResource database, string[] arguments, CancellationToken cancellationToken)
+    private static async Task<ExecuteCommandResult> RunWorkerCommandAsync(
+        string assembly, SchemaResource database, string[] arguments, CancellationToken cancellationToken, Dictionary<string, string>? settings = null)
     {
-        var environment = new Dictionary<string, string>
+        var environment = new Dictionary<string, string>(settings ?? [])
         {
             [$"ConnectionStrings__{database.Name}"] = await database.ConnectionStringExpression.GetValueAsync(cancellationToken) ?? "",
             ["DOTNET_ENVIRONMENT"] = "Production",

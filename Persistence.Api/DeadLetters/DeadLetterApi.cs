@@ -98,7 +98,14 @@ public static class DeadLetterApi
             return refusal;
         }
 
-        return await store.ReplayAsync(streamId) ? TypedResults.Ok(new ReplayResult("replayed", 1, 0)) : NotFound(id);
+        try
+        {
+            return await store.ReplayAsync(streamId) ? TypedResults.Ok(new ReplayResult("replayed", 1, 0)) : NotFound(id);
+        }
+        catch (StreamSealedException)
+        {
+            return Sealed(context, ingest.Value.RetryAfterSeconds, "The dead letter stays where it is.");
+        }
     }
 
     public static async Task<Results<Ok<ReplayResult>, ProblemHttpResult>> ReplayAllAsync(
@@ -109,8 +116,22 @@ public static class DeadLetterApi
             return refusal;
         }
 
-        return TypedResults.Ok(await store.ReplayAllAsync(cancellationToken));
+        try
+        {
+            return TypedResults.Ok(await store.ReplayAllAsync(cancellationToken));
+        }
+        catch (StreamSealedException)
+        {
+            return Sealed(context, ingest.Value.RetryAfterSeconds, "Those replayed before it are back in their streams; the rest stay dead letters.");
+        }
     }
+
+    /// <summary>
+    /// A shard switch or a restore has sealed the stream a dead letter goes back to: a wait, not a server error.
+    /// </summary>
+    private static ProblemHttpResult Sealed(HttpContext context, int retryAfterSeconds, string outcome) =>
+        Problems.Unavailable(context, retryAfterSeconds,
+            $"The stream the record goes back to is sealed (a shard layout switch or a restore is under way). {outcome} Retry the replay later.");
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(DeadLetterStore store, string id)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Text.Json;
+using Persistence.Api.Ingest;
 using Persistence.Api.Streams;
 using Persistence.Contracts;
 using StackExchange.Redis;
@@ -174,12 +175,20 @@ public sealed class DeadLetterStore
     private async Task<bool> MoveAsync(RedisValue id, string target, RedisValue[] arguments)
     {
         RedisKey seal = StreamShards.SealKey(target);
-        if (!_multiplexer.IsCluster())
+        try
         {
-            return !(await _redis.ScriptEvaluateAsync(MoveScript, [PersistenceStreams.DeadLetters, target, seal], arguments)).IsNull;
+            if (!_multiplexer.IsCluster())
+            {
+                return !(await _redis.ScriptEvaluateAsync(MoveScript, [PersistenceStreams.DeadLetters, target, seal], arguments)).IsNull;
+            }
+
+            await _redis.ScriptEvaluateAsync(AppendScript, [target, seal], arguments[1..]);
+        }
+        catch (RedisServerException ex) when (ex.Message.StartsWith(Ingest.AppendScript.SealedError, StringComparison.Ordinal))
+        {
+            throw new StreamSealedException(target, ex);
         }
 
-        await _redis.ScriptEvaluateAsync(AppendScript, [target, seal], arguments[1..]);
         return await _redis.StreamDeleteAsync(PersistenceStreams.DeadLetters, [id]) == 1;
     }
 
@@ -203,7 +212,7 @@ public sealed class DeadLetterStore
 
         if (_layout.Current is not { Switching: false } layout)
         {
-            throw new RedisException($"The stream layout is {_layout.Current?.ToString() ?? "not yet known"}; replay once it settles.");
+            throw new StreamSealedException(stream, new InvalidOperationException($"The stream layout is {_layout.Current?.ToString() ?? "not yet known"}."));
         }
 
         return layout.Active.For(stream, RecordId(record, stream == PersistenceStreams.Sessions ? "session_id" : "task_id"));

@@ -126,7 +126,7 @@ public static class IngestApi
             // This replica's view of the layout is up to one poll old; the seal caught it.
             Log.AppendFailed(logger, ex.Stream, items.Count, ex);
             return Problems.Unavailable(
-                request.HttpContext, options.RetryAfterSeconds, "The stream layout is being switched; nothing of the batch was accepted. Retry the same batch.");
+                request.HttpContext, options.RetryAfterSeconds, "The stream is sealed (a shard layout switch or a restore is under way); nothing of the batch was accepted. Retry the same batch.");
         }
         catch (DurabilityTimeoutException ex)
         {

@@ -2,6 +2,7 @@ using System.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using MySqlConnector;
+using Persistence.Api.Callers;
 using Persistence.Api.Http;
 using Persistence.Api.Ingest;
 using Persistence.Api.OpenApi;
@@ -63,21 +64,23 @@ public static class RecoveryApi
             return Problems.InvalidQuery(errors);
         }
 
-        if (slots.TryTake() is not { } slot)
+        // The consistency wait comes first and holds no slot: a slot is for the read and the transfer alone.
+        var check = await consistency.PrepareAsync(context, level, cancellationToken);
+        if (check.Problem is { } problem)
         {
-            return Problems.Unavailable(
-                context, ingest.Value.RetryAfterSeconds, $"This replica is streaming {slots.Limit} restores already; retry later.");
+            return problem;
+        }
+
+        if (slots.TryTake(context.CallerKeyId(), out var keyShareFull) is not { } slot)
+        {
+            return Problems.Unavailable(context, ingest.Value.RetryAfterSeconds, keyShareFull
+                ? $"This API key is streaming {slots.PerKeyLimit} restores from this replica already; retry later."
+                : $"This replica is streaming {slots.Limit} restores already; retry later.");
         }
 
         MySqlConnection? connection = null;
         try
         {
-            var check = await consistency.PrepareAsync(context, level, cancellationToken);
-            if (check.Problem is { } problem)
-            {
-                slot.Dispose();
-                return problem;
-            }
 
             connection = await dataSource.OpenConnectionAsync(cancellationToken);
             var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);

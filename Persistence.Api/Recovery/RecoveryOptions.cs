@@ -15,6 +15,13 @@ public sealed class RecoveryOptions
     public int MaxConcurrentRestores { get; set; } = 4;
 
     /// <summary>
+    /// Restores one API key may stream at once on a replica (at most <see cref="MaxConcurrentRestores"/>): a caller
+    /// reading slowly keeps its own share busy, not every slot.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxRestoresPerKey { get; set; } = 2;
+
+    /// <summary>
     /// Seconds a restore may take, however slowly the client reads; past it the transfer is cut (the package then
     /// lacks its closing <c>"complete": true</c>) and the connection and snapshot are released.
     /// </summary>

@@ -255,6 +255,12 @@ public static class TranslationsApi
                 ],
                 context.CallerKeyId());
         }
+        catch (StreamSealedException ex)
+        {
+            // A restore has taken the stack out of service; the same request succeeds once it is back.
+            Log.AppendFailed(logger, ex.Stream, plan.Jobs.Count, ex);
+            return Problems.Unavailable(context, limits.RetryAfterSeconds, "The translation streams are sealed (a restore is under way); nothing of the request was accepted. Retry the same request.");
+        }
         catch (Exception ex) when (ex is RedisException or RedisTimeoutException or TimeoutException)
         {
             Log.AppendFailed(logger, PersistenceStreams.TranslationJobs, plan.Jobs.Count, ex);

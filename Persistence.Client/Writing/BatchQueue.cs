@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
@@ -8,11 +10,16 @@ namespace Persistence.Client.Writing;
 /// <summary>
 /// One record kind's bounded queue and its single sending loop: batches by size and time, resends a batch until it is
 /// accepted (the API is idempotent, so a resend of a batch that did land is harmless), and accounts for every record
-/// it took as either delivered or given up.
+/// it took as either delivered or given up. A record is serialized when it is taken: what the queue holds is a copy
+/// that owns its JSON (a caller may dispose the document a <see cref="JsonElement"/> came from), whose size counts
+/// against <see cref="PersistenceWriterOptions.CapacityBytes"/>; one that cannot be serialized is reported rejected
+/// at once instead of blocking every record behind it.
 /// </summary>
 internal sealed class BatchQueue<T>
+    where T : class
 {
-    private readonly Channel<T> _channel;
+    private readonly Channel<(T Record, int Bytes)> _channel;
+    private readonly JsonTypeInfo<T> _json;
     private readonly string _kind;
     private readonly PersistenceWriterOptions _options;
     private readonly Func<IReadOnlyList<T>, CancellationToken, Task> _send;
@@ -22,15 +29,18 @@ internal sealed class BatchQueue<T>
     private readonly KeyValuePair<string, object?> _tag;
     private readonly ILogger _logger;
     private TaskCompletionSource _settledSignal = NewSignal();
+    private TaskCompletionSource _roomSignal = NewSignal();
+    private long _queuedBytes;
     private long _taken;
     private long _settled;
     private Task _loop = Task.CompletedTask;
 
     public BatchQueue(
-        string kind, PersistenceWriterOptions options, Func<IReadOnlyList<T>, CancellationToken, Task> send,
+        string kind, PersistenceWriterOptions options, JsonTypeInfo<T> json, Func<IReadOnlyList<T>, CancellationToken, Task> send,
         Action<IReadOnlyList<T>, UndeliveredReason, Exception?> giveUp, TimeProvider time, WriterMetrics metrics, ILogger logger)
     {
         _kind = kind;
+        _json = json;
         _options = options;
         _send = send;
         _giveUp = giveUp;
@@ -38,7 +48,7 @@ internal sealed class BatchQueue<T>
         _metrics = metrics;
         _logger = logger;
         _tag = new("kind", kind);
-        _channel = Channel.CreateBounded<T>(new BoundedChannelOptions(options.Capacity)
+        _channel = Channel.CreateBounded<(T, int)>(new BoundedChannelOptions(options.Capacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
@@ -50,9 +60,17 @@ internal sealed class BatchQueue<T>
 
     public void Start(CancellationToken abandon) => _loop = Task.Run(() => RunAsync(abandon), CancellationToken.None);
 
+    /// <summary>Bytes of serialized records queued (not those in flight).</summary>
+    public long QueuedBytes => Volatile.Read(ref _queuedBytes);
+
     public bool TryEnqueue(T record)
     {
-        if (TryTake(record))
+        if (Detach(record) is not { } copy)
+        {
+            return true;
+        }
+
+        if (HasByteRoom(copy.Bytes) && TryTake(copy))
         {
             return true;
         }
@@ -63,7 +81,12 @@ internal sealed class BatchQueue<T>
 
     public async ValueTask<bool> EnqueueAsync(T record, CancellationToken cancellationToken)
     {
-        if (TryTake(record))
+        if (Detach(record) is not { } copy)
+        {
+            return true;
+        }
+
+        if (HasByteRoom(copy.Bytes) && TryTake(copy))
         {
             return true;
         }
@@ -74,36 +97,91 @@ internal sealed class BatchQueue<T>
             return false;
         }
 
+        // Room in bytes first, then in records (the channel's own wait).
+        while (!HasByteRoom(copy.Bytes))
+        {
+            var room = Volatile.Read(ref _roomSignal).Task;
+            if (HasByteRoom(copy.Bytes))
+            {
+                break;
+            }
+
+            await Task.WhenAny(room, _channel.Reader.Completion).WaitAsync(cancellationToken);
+            if (_channel.Reader.Completion.IsCompleted)
+            {
+                _metrics.Refused.Add(1, _tag);
+                return false;
+            }
+        }
+
         Interlocked.Increment(ref _taken);
+        Interlocked.Add(ref _queuedBytes, copy.Bytes);
         try
         {
-            await _channel.Writer.WriteAsync(record, cancellationToken);
+            await _channel.Writer.WriteAsync(copy, cancellationToken);
             return true;
         }
         catch (ChannelClosedException)
         {
             Interlocked.Decrement(ref _taken);
+            Interlocked.Add(ref _queuedBytes, -copy.Bytes);
             _metrics.Refused.Add(1, _tag);
             return false;
         }
         catch
         {
             Interlocked.Decrement(ref _taken);
+            Interlocked.Add(ref _queuedBytes, -copy.Bytes);
             throw;
         }
     }
 
-    private bool TryTake(T record)
+    private bool TryTake((T Record, int Bytes) copy)
     {
         // Counted before the write: the loop may deliver (and settle) the record before TryWrite returns.
         Interlocked.Increment(ref _taken);
-        if (_channel.Writer.TryWrite(record))
+        Interlocked.Add(ref _queuedBytes, copy.Bytes);
+        if (_channel.Writer.TryWrite(copy))
         {
             return true;
         }
 
         Interlocked.Decrement(ref _taken);
+        Interlocked.Add(ref _queuedBytes, -copy.Bytes);
         return false;
+    }
+
+    /// <summary>A record larger than the whole bound still goes into an empty queue, or it could never be sent.</summary>
+    private bool HasByteRoom(int bytes)
+    {
+        var queued = Volatile.Read(ref _queuedBytes);
+        return queued == 0 || queued + bytes <= _options.CapacityBytes;
+    }
+
+    /// <summary>
+    /// The record as the API will read it, owning its JSON, with its size; null when it cannot be serialized (a
+    /// disposed document, a value JSON cannot hold), which is then reported rejected, taken and settled at once.
+    /// </summary>
+    private (T Record, int Bytes)? Detach(T record)
+    {
+        try
+        {
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(record, _json);
+            return (JsonSerializer.Deserialize(bytes, _json) ?? record, bytes.Length);
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException or JsonException or NotSupportedException or ArgumentException)
+        {
+            Interlocked.Increment(ref _taken);
+            GiveUp([record], UndeliveredReason.Rejected, ex);
+            return null;
+        }
+    }
+
+    private T Take((T Record, int Bytes) queued)
+    {
+        Interlocked.Add(ref _queuedBytes, -queued.Bytes);
+        Interlocked.Exchange(ref _roomSignal, NewSignal()).TrySetResult();
+        return queued.Record;
     }
 
     /// <summary>Waits until every record taken before the call is delivered or given up.</summary>
@@ -146,10 +224,24 @@ internal sealed class BatchQueue<T>
                     return;
                 }
 
-                if (!await DeliverAsync(batch, abandon))
+                var settledBefore = Volatile.Read(ref _settled);
+                try
                 {
-                    GiveUpQueued([]);
-                    return;
+                    if (!await DeliverAsync(batch, abandon))
+                    {
+                        GiveUpQueued([]);
+                        return;
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !abandon.IsCancellationRequested)
+                {
+                    // Never expected; yet a loop that faults would deliver and report nothing again. The batch's
+                    // unsettled part (its settled part is always a prefix) is reported and the loop goes on.
+                    var unsettled = batch.Skip((int)Math.Min(batch.Count, Volatile.Read(ref _settled) - settledBefore)).ToList();
+                    if (unsettled.Count > 0)
+                    {
+                        GiveUp(unsettled, UndeliveredReason.Rejected, ex);
+                    }
                 }
             }
         }
@@ -162,9 +254,9 @@ internal sealed class BatchQueue<T>
     /// <summary>After the shutdown timeout: what is in hand and what is queued are reported, not silently dropped.</summary>
     private void GiveUpQueued(List<T> inHand)
     {
-        while (_channel.Reader.TryRead(out var record))
+        while (_channel.Reader.TryRead(out var queued))
         {
-            inHand.Add(record);
+            inHand.Add(Take(queued));
         }
 
         if (inHand.Count > 0)
@@ -179,9 +271,9 @@ internal sealed class BatchQueue<T>
         var started = _time.GetTimestamp();
         while (batch.Count < _options.MaxBatchSize)
         {
-            if (_channel.Reader.TryRead(out var record))
+            if (_channel.Reader.TryRead(out var queued))
             {
-                batch.Add(record);
+                batch.Add(Take(queued));
                 continue;
             }
 
@@ -224,7 +316,9 @@ internal sealed class BatchQueue<T>
             }
             catch (PersistenceApiException ex) when (ex.IsTransient)
             {
-                wait = ex.RetryAfter ?? Backoff(attempt);
+                // Any Retry-After is believed up to MaxRetryDelay: a server (or proxy) asking for days would otherwise
+                // hold the batch, and everything queued behind it, that long.
+                wait = ex.RetryAfter is { } asked ? Clamp(asked) : Backoff(attempt);
                 reason = ((int)ex.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
             catch (PersistenceApiException ex) when (ex.StatusCode == HttpStatusCode.RequestEntityTooLarge && batch.Count > 1)
@@ -248,6 +342,12 @@ internal sealed class BatchQueue<T>
             }
             catch (PersistenceApiException ex)
             {
+                GiveUp(batch, UndeliveredReason.Rejected, ex);
+                return true;
+            }
+            catch (Exception ex) when (IsClientSide(ex))
+            {
+                // Resending cannot help a record this process cannot serialize.
                 GiveUp(batch, UndeliveredReason.Rejected, ex);
                 return true;
             }
@@ -288,6 +388,13 @@ internal sealed class BatchQueue<T>
             ? [.. indices.Select(i => i!.Value)]
             : null;
     }
+
+    private static bool IsClientSide(Exception ex) =>
+        ex is ObjectDisposedException or JsonException or NotSupportedException
+        || ex.InnerException is ObjectDisposedException or JsonException or NotSupportedException;
+
+    private TimeSpan Clamp(TimeSpan asked) =>
+        asked < TimeSpan.Zero ? TimeSpan.Zero : asked > _options.MaxRetryDelay ? _options.MaxRetryDelay : asked;
 
     private TimeSpan Backoff(int attempt)
     {

@@ -47,10 +47,10 @@ public sealed class PersistenceWriter : IAsyncDisposable
         time ??= TimeProvider.System;
         _abandon = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         _sessions = new BatchQueue<SessionRecord>(
-            "sessions", options, (batch, ct) => client().PersistSessionsAsync(batch, ct),
+            "sessions", options, PersistenceJsonContext.Default.SessionRecord, (batch, ct) => client().PersistSessionsAsync(batch, ct),
             (records, reason, error) => Report(new UndeliveredRecords(records, [], reason, error)), time, _metrics, _logger);
         _tasks = new BatchQueue<TaskRecord>(
-            "tasks", options, (batch, ct) => client().PersistTasksAsync(batch, ct),
+            "tasks", options, PersistenceJsonContext.Default.TaskRecord, (batch, ct) => client().PersistTasksAsync(batch, ct),
             (records, reason, error) => Report(new UndeliveredRecords([], records, reason, error)), time, _metrics, _logger);
         _metrics.ObserveQueued(() =>
         [

@@ -22,6 +22,12 @@ public sealed class PersistenceWriterOptions
     /// <summary>Records held per kind (sessions, tasks) before <see cref="FullMode"/> applies; besides them, one batch is in flight per kind.</summary>
     public int Capacity { get; set; } = 100_000;
 
+    /// <summary>
+    /// Bytes of serialized records held per kind before <see cref="FullMode"/> applies, whichever of this and
+    /// <see cref="Capacity"/> is reached first: records with large metadata fill memory long before their count does.
+    /// </summary>
+    public long CapacityBytes { get; set; } = 64L * 1024 * 1024;
+
     /// <summary>Whether an enqueue into a full queue waits or is refused.</summary>
     public BufferFullMode FullMode { get; set; } = BufferFullMode.Wait;
 
@@ -31,7 +37,7 @@ public sealed class PersistenceWriterOptions
     /// <summary>The first wait before a resend when the answer named none (<c>Retry-After</c> is honoured when given); it doubles per attempt.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>The longest wait between two sends of a batch.</summary>
+    /// <summary>The longest wait between two sends of a batch, a longer <c>Retry-After</c> included.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Called, on the writer's own task, with records the writer gave up on; exceptions it throws are logged and ignored.</summary>

@@ -21,6 +21,11 @@ internal sealed class PersistenceWriterOptionsValidator : IValidateOptions<Persi
             failures.Add($"PersistenceClient:Writer:Capacity ({options.Capacity}) must be at least MaxBatchSize ({options.MaxBatchSize}).");
         }
 
+        if (options.CapacityBytes < 1)
+        {
+            failures.Add($"PersistenceClient:Writer:CapacityBytes must be positive; it is {options.CapacityBytes}.");
+        }
+
         if (options.MaxBatchDelay <= TimeSpan.Zero)
         {
             failures.Add("PersistenceClient:Writer:MaxBatchDelay must be positive.");

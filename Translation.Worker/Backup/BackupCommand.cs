@@ -47,7 +47,12 @@ public static class BackupCommand
             var report = await host.Services.GetRequiredService<BackupRestorer>().RestoreAsync(directory, force, cancellationToken);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Restored the backup of {report.Manifest.CreatedAt:yyyy-MM-dd'T'HH:mm:ss'Z'} in {report.Duration.TotalMilliseconds:F0} ms: "
-                + $"{report.Streams.Values.Sum(s => s.Added)} stream entries added, {report.Streams.Values.Sum(s => s.Present)} already present."));
+                + $"{report.Streams.Values.Sum(s => s.Added)} stream entries added, {report.Streams.Values.Sum(s => s.Present)} already present; layout: {report.Layout}."));
+            if (report.Layout.Next is { } next)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"The old shards still hold entries: start the workers, then run reshard --to {next.Count} to drain them; sessions and tasks are refused (503) until then."));
+            }
             return 0;
         }
         catch (Exception ex) when (ex is BackupInvalidException or InvalidOperationException or OptionsValidationException or IOException or UnauthorizedAccessException)

@@ -14,6 +14,7 @@ public static class BackupExtensions
             services.GetRequiredService<IConfiguration>().GetConnectionString(WorkerExtensions.DatabaseConnectionName)
                 ?? throw new InvalidOperationException($"ConnectionStrings:{WorkerExtensions.DatabaseConnectionName} is not set.")));
         builder.Services.AddSingleton<BackupWriter>();
+        builder.Services.AddSingleton<ServiceSeal>();
         builder.Services.AddSingleton<BackupRestorer>();
         return builder;
     }

@@ -27,7 +27,7 @@ public sealed record BackupManifest(
     {
         // Written under another name and renamed, so a manifest is never half there.
         var path = Path.Combine(directory, FileName);
-        await using (var file = File.Create(path + ".tmp"))
+        await using (var file = OwnerOnly.Create(path + ".tmp"))
         {
             await JsonSerializer.SerializeAsync(file, manifest, BackupJsonContext.Default.BackupManifest, cancellationToken);
         }

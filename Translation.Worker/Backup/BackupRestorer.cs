@@ -4,43 +4,103 @@ using StackExchange.Redis;
 
 namespace Translation.Worker.Backup;
 
-/// <summary>What a restore brought back: the dump, and per stream the entries added and those already there.</summary>
-public sealed record RestoreReport(BackupManifest Manifest, IReadOnlyDictionary<string, (long Added, long Present)> Streams, TimeSpan Duration);
+/// <summary>
+/// What a restore brought back: the dump, per stream the entries added and those already there, and the layout now
+/// recorded (a switch in it means old shards still hold entries: run <c>reshard</c> once the workers are back).
+/// </summary>
+public sealed record RestoreReport(BackupManifest Manifest, IReadOnlyDictionary<string, (long Added, long Present)> Streams, StreamLayout Layout, TimeSpan Duration);
 
 /// <summary>
-/// Restores a verified backup: MySQL first, then the stream entries, so a worker flushing them meanwhile writes
-/// into the restored tables rather than into ones the dump is about to drop. Entries keep their ids, and with them
-/// their place in the row versions; the flushers' consumer group starts from the beginning, so they flush normally.
+/// Restores a verified backup in steps: (1) take the stack out of service: no worker may run, and every stream of
+/// the live and the backup's layout is sealed; (2) the base restore: MySQL from the dump, the layout, the stream
+/// entries, the consumer groups rewound; (3) back in service: the restored layout's streams unsealed. A later step
+/// (a point-in-time replay) belongs between (2) and (3), while nothing else writes. A restore that fails after (1)
+/// leaves the streams sealed: the API refuses appends rather than take them into a half-restored stack, until a
+/// restore succeeds.
 /// </summary>
-public sealed class BackupRestorer(MySqlDataSource dataSource, IConnectionMultiplexer redis, MySqlTools tools, TimeProvider time)
+public sealed class BackupRestorer(MySqlDataSource dataSource, IConnectionMultiplexer redis, MySqlTools tools, ServiceSeal seal, TimeProvider time)
 {
-    private const int BatchSize = 1000;
-
     public async Task<RestoreReport> RestoreAsync(string directory, bool overwrite, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         var manifest = await BackupVerifier.VerifyAsync(directory, cancellationToken);
-        if (!overwrite && await FindDataAsync(cancellationToken) is { } found)
+        var database = redis.GetDatabase();
+        await seal.RefuseWhileWorkersRunAsync();
+        var live = await StreamLayout.ReadAsync(database, StreamShards.DefaultCount);
+        if (!overwrite && await FindDataAsync(live, cancellationToken) is { } found)
         {
             throw new InvalidOperationException($"Refusing to restore: {found}. Restore into an empty stack, or pass --force to replace the tables and merge the streams.");
         }
 
-        await tools.ReplayAsync(Path.Combine(directory, manifest.Files.Single(f => f.Kind == BackupFile.MySqlDump).Path), cancellationToken);
+        var layout = await RestoredLayoutAsync(database, live, manifest);
+        var sealedNow = await seal.SealAsync([.. live.DataStreams, .. layout.DataStreams]);
+        try
+        {
+            // Again, now that nothing can append: a worker started since the first look would write into the dump.
+            await seal.RefuseWhileWorkersRunAsync();
+        }
+        catch (InvalidOperationException)
+        {
+            await seal.UnsealAsync(sealedNow);
+            throw;
+        }
 
-        var database = redis.GetDatabase();
-        // The backup's layout, before its entries: the workers start flushing its shards as soon as they see it.
-        await StreamLayout.RestoreAsync(database, manifest.StreamShards, manifest.NextStreamShards);
+        var streams = await RestoreBaseAsync(database, directory, manifest, live, layout, cancellationToken);
+        await seal.UnsealAsync(ServiceSeal.Writable(layout));
+        return new RestoreReport(manifest, streams, layout, time.GetElapsedTime(started));
+    }
+
+    private async Task<Dictionary<string, (long, long)>> RestoreBaseAsync(
+        IDatabase database, string directory, BackupManifest manifest, StreamLayout live, StreamLayout layout, CancellationToken cancellationToken)
+    {
+        await tools.ReplayAsync(Path.Combine(directory, manifest.Files.Single(f => f.Kind == BackupFile.MySqlDump).Path), cancellationToken);
+        await StreamLayout.RestoreAsync(database, layout.Active.Count, layout.Next?.Count);
         var streams = new Dictionary<string, (long, long)>();
         foreach (var file in manifest.Files.Where(f => f.Kind == BackupFile.StreamEntries))
         {
-            streams[file.Stream!] = await RestoreStreamAsync(database, file.Stream!, Path.Combine(directory, file.Path), cancellationToken);
+            streams[file.Stream!] = await StreamRestore.AddEntriesAsync(database, file.Stream!, Path.Combine(directory, file.Path), cancellationToken);
         }
 
-        return new RestoreReport(manifest, streams, time.GetElapsedTime(started));
+        foreach (var stream in live.DataStreams.Union(layout.DataStreams))
+        {
+            await StreamRestore.RewindAsync(database, stream);
+        }
+
+        return streams;
+    }
+
+    /// <summary>
+    /// The backup's layout, unless the live one has shards outside it that still hold entries: those would be left
+    /// where no flusher reads. Then the live layout stays active with a switch to the backup's recorded, so the workers
+    /// flush both and <c>reshard --to N</c> drains the old shards as after any switch.
+    /// </summary>
+    private static async Task<StreamLayout> RestoredLayoutAsync(IDatabase database, StreamLayout live, BackupManifest manifest)
+    {
+        var backup = new StreamLayout(new StreamShards(manifest.StreamShards), manifest.NextStreamShards is { } next ? new StreamShards(next) : null);
+        var outside = live.DataStreams.Except(backup.DataStreams).ToList();
+        var holding = new List<string>();
+        foreach (var stream in outside)
+        {
+            if (await database.StreamLengthAsync(stream) > 0)
+            {
+                holding.Add(stream);
+            }
+        }
+
+        if (holding.Count == 0)
+        {
+            return backup;
+        }
+
+        return live.Switching || backup.Switching
+            ? throw new InvalidOperationException(
+                $"Refusing to restore: the live layout ({live}) differs from the backup's ({backup}) and {string.Join(", ", holding)} still hold entries, "
+                + "while one of them is in the middle of a switch. Start the workers and finish the live switch (reshard) first.")
+            : new StreamLayout(live.Active, backup.Active);
     }
 
     /// <summary>What makes the target not empty, or null: rows in any table but the migration history, or stream entries.</summary>
-    private async Task<string?> FindDataAsync(CancellationToken cancellationToken)
+    private async Task<string?> FindDataAsync(StreamLayout live, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var tables = new List<string>();
@@ -65,7 +125,7 @@ public sealed class BackupRestorer(MySqlDataSource dataSource, IConnectionMultip
         }
 
         var database = redis.GetDatabase();
-        foreach (var stream in StreamArchive.Streams(await StreamLayout.ReadAsync(database, StreamShards.DefaultCount)))
+        foreach (var stream in StreamArchive.Streams(live))
         {
             if (await database.StreamLengthAsync(stream) is var length and > 0)
             {
@@ -74,44 +134,5 @@ public sealed class BackupRestorer(MySqlDataSource dataSource, IConnectionMultip
         }
 
         return null;
-    }
-
-    private static async Task<(long Added, long Present)> RestoreStreamAsync(IDatabase database, string stream, string path, CancellationToken cancellationToken)
-    {
-        // Into an empty stream every entry keeps its id. Into one that already went past an id (--force), an entry
-        // still there is skipped, and one that is not is appended anew carrying its first id in arrived_as, which the
-        // flusher orders it by, so it lands in its original place and not after what came later.
-        var last = await database.KeyExistsAsync(stream) ? StreamId.Parse((await database.StreamInfoAsync(stream)).LastGeneratedId.ToString()) : StreamId.Zero;
-        long added = 0, present = 0;
-        var pending = new List<Task>(BatchSize);
-        await foreach (var (id, fields) in StreamArchive.ReadAsync(path, cancellationToken))
-        {
-            if (id > last)
-            {
-                pending.Add(database.StreamAddAsync(stream, fields, id.ToString()));
-                added++;
-            }
-            else if ((await database.StreamRangeAsync(stream, id.ToString(), id.ToString(), 1)).Length > 0)
-            {
-                present++;
-            }
-            else
-            {
-                var replay = stream == PersistenceStreams.DeadLetters || fields.Any(f => f.Name == PersistenceStreams.Fields.ArrivedAs)
-                    ? fields
-                    : [.. fields, new NameValueEntry(PersistenceStreams.Fields.ArrivedAs, id.ToString())];
-                pending.Add(database.StreamAddAsync(stream, replay));
-                added++;
-            }
-
-            if (pending.Count >= BatchSize)
-            {
-                await Task.WhenAll(pending);
-                pending.Clear();
-            }
-        }
-
-        await Task.WhenAll(pending);
-        return (added, present);
     }
 }

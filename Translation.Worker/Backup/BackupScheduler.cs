@@ -64,6 +64,11 @@ public sealed class BackupScheduler(
         }
 
         var name = BackupRetention.NameFor(time.GetUtcNow());
+        if (!Directory.Exists(settings.Directory))
+        {
+            OwnerOnly.CreateFolder(settings.Directory);
+        }
+
         var partial = Path.Combine(settings.Directory, name + BackupRetention.PartialSuffix);
         if (Directory.Exists(partial))
         {

@@ -24,7 +24,8 @@ public sealed class BackupWriter(MySqlDataSource dataSource, IConnectionMultiple
 
         var started = time.GetTimestamp();
         var createdAt = time.GetUtcNow();
-        Directory.CreateDirectory(Path.Combine(directory, "streams"));
+        OwnerOnly.CreateFolder(directory);
+        OwnerOnly.CreateFolder(Path.Combine(directory, "streams"));
         var database = redis.GetDatabase();
         var files = new List<BackupFile>();
         var layout = await StreamLayout.ReadAsync(database, StreamShards.DefaultCount);
@@ -32,7 +33,7 @@ public sealed class BackupWriter(MySqlDataSource dataSource, IConnectionMultiple
         {
             var relative = StreamArchive.FileName(stream);
             long entries;
-            await using (var output = File.Create(Path.Combine(directory, relative)))
+            await using (var output = OwnerOnly.Create(Path.Combine(directory, relative)))
             {
                 entries = await StreamArchive.WriteAsync(database, stream, output, cancellationToken);
             }
@@ -40,6 +41,8 @@ public sealed class BackupWriter(MySqlDataSource dataSource, IConnectionMultiple
             files.Add(await DescribeAsync(directory, relative, BackupFile.StreamEntries, cancellationToken) with { Stream = stream, Entries = entries });
         }
 
+        // Created owner-only before the dump tool opens it: it truncates an existing file and keeps its mode.
+        await OwnerOnly.Create(Path.Combine(directory, DumpFileName)).DisposeAsync();
         await tools.DumpAsync(Path.Combine(directory, DumpFileName), cancellationToken);
         files.Add(await DescribeAsync(directory, DumpFileName, BackupFile.MySqlDump, cancellationToken));
 

@@ -24,17 +24,21 @@ public sealed class MySqlTools(BackupOptions options, string connectionString)
             ["--single-transaction", "--quick", "--hex-blob", "--no-tablespaces", "--skip-lock-tables", "--default-character-set=utf8mb4", $"--result-file={outputPath}", Database],
             input: null, cancellationToken);
 
-    /// <summary>Replays a dump; its DROP/CREATE TABLE statements replace whatever tables the database has.</summary>
+    /// <summary>
+    /// Replays a dump; its DROP/CREATE TABLE statements replace whatever tables the database has. Definers are left
+    /// out (<see cref="DumpDefiners"/>), so the restoring account need not be the one that made the backup.
+    /// </summary>
     public async Task ReplayAsync(string dumpPath, CancellationToken cancellationToken)
     {
         await using var input = File.OpenRead(dumpPath);
-        await RunAsync(options.ClientTool, ["--default-character-set=utf8mb4", Database], input, cancellationToken);
+        await RunAsync(options.ClientTool, ["--default-character-set=utf8mb4", Database], (stdin, token) => DumpDefiners.CopyAsync(input, stdin, token), cancellationToken);
     }
 
     public async Task<string> DumpToolVersionAsync(CancellationToken cancellationToken) =>
         (await RunAsync(options.DumpTool, ["--version"], input: null, cancellationToken, withCredentials: false)).Trim();
 
-    private async Task<string> RunAsync(string tool, IReadOnlyList<string> arguments, Stream? input, CancellationToken cancellationToken, bool withCredentials = true)
+    private async Task<string> RunAsync(
+        string tool, IReadOnlyList<string> arguments, Func<Stream, CancellationToken, Task>? input, CancellationToken cancellationToken, bool withCredentials = true)
     {
         var optionFile = withCredentials ? WriteOptionFile() : null;
         try
@@ -62,7 +66,7 @@ public sealed class MySqlTools(BackupOptions options, string connectionString)
             var error = process.StandardError.ReadToEndAsync(cancellationToken);
             if (input is not null)
             {
-                await input.CopyToAsync(process.StandardInput.BaseStream, cancellationToken);
+                await input(process.StandardInput.BaseStream, cancellationToken);
                 process.StandardInput.Close();
             }
 

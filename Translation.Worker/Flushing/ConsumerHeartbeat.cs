@@ -16,7 +16,10 @@ internal sealed class ConsumerHeartbeat(IConnectionMultiplexer redis, TimeProvid
     private bool _failing;
 
     /// <summary>The key that says <paramref name="consumer"/> is alive; in the streams' hash slot, for scripts that read both.</summary>
-    public static RedisKey Key(string consumer) => $"{{persistence}}:consumer-alive:{consumer}";
+    public static RedisKey Key(string consumer) => KeyPrefix + consumer;
+
+    /// <summary>What every consumer's key starts with, for a restore that must find any worker still alive.</summary>
+    public const string KeyPrefix = "{persistence}:consumer-alive:";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -188,6 +188,13 @@ public sealed class JobStore(MySqlDataSource dataSource)
             }
         }
 
+        // Only what a job still ours produced is remembered: a worker that lost its lease may hold a translation that
+        // was rejected meanwhile, and writing it to memory would undo the reject for every later job of that content.
+        var ourContents = outcomes.Where(o => ours.Contains(o.Job.JobId))
+            .Select(o => (o.Job.SourceLang, o.Job.TargetLang, o.Job.ContentHash))
+            .ToHashSet();
+        memory = [.. memory.Where(m => ourContents.Contains((m.SourceLang, m.TargetLang, m.ContentHash)))];
+
         // The first translation of a content by an engine stays: jobs already answered from memory must keep agreeing
         // with it. A forced re-translation replaces it, unless a reviewer approved it.
         await RememberAsync(connection, transaction, [.. memory.Where(m => !m.Replace)], "content_hash = content_hash", cancellationToken);

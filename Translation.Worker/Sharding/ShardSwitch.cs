@@ -19,7 +19,8 @@ public sealed class ShardSwitch(IConnectionMultiplexer redis, TimeProvider time)
     public async Task<StreamLayout> RunAsync(int shards, TimeSpan timeout, Action<string> report, CancellationToken cancellationToken)
     {
         var database = redis.GetDatabase();
-        var layout = await StreamLayout.ReadAsync(database, shards);
+        // Never seeded with the target: streams already there would be left where no flusher reads.
+        var layout = await StreamLayout.ReadAsync(database, StreamShards.DefaultCount);
         var target = new StreamShards(shards);
         if (layout.Active.Count == shards)
         {
@@ -35,7 +36,7 @@ public sealed class ShardSwitch(IConnectionMultiplexer redis, TimeProvider time)
                 report($"{shards} shards are already active.");
             }
 
-            return await StreamLayout.ReadAsync(database, shards);
+            return await StreamLayout.ReadAsync(database, StreamShards.DefaultCount);
         }
 
         if (layout.Next is { } next && next.Count != shards)
@@ -69,7 +70,7 @@ public sealed class ShardSwitch(IConnectionMultiplexer redis, TimeProvider time)
 
         await StreamLayout.CompleteSwitchAsync(database, target);
         report($"{shards} shards are active after a drain of {time.GetElapsedTime(started).TotalMilliseconds:F0} ms.");
-        return await StreamLayout.ReadAsync(database, shards);
+        return await StreamLayout.ReadAsync(database, StreamShards.DefaultCount);
     }
 
     private static async Task SetSealsAsync(IDatabaseAsync database, IEnumerable<string> streams, bool sealed_) =>

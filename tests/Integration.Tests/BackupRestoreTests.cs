@@ -109,7 +109,10 @@ public sealed class BackupRestoreTests(BackupDrillFixture stack) : IDisposable
         var gone = (await database.StreamRangeAsync(shard, "-", "+", 1))[0];
         await database.StreamDeleteAsync(shard, [gone.Id]);
 
+        // A restore takes the stack out of service: it runs with the workers stopped.
+        await stack.Stack.StopResourceAsync(stack.Stack.Workers[0]);
         var (restored, report) = await RunAsync("restore", "--from", backup, "--force");
+        await stack.Stack.StartResourceAsync(stack.Stack.Workers[0]);
 
         Assert.True(restored == 0, report);
         Assert.Contains("1 stream entries added", report, StringComparison.Ordinal);
@@ -120,6 +123,97 @@ public sealed class BackupRestoreTests(BackupDrillFixture stack) : IDisposable
         Assert.Equal(gone[PersistenceStreams.Fields.Records], readded[PersistenceStreams.Fields.Records]);
         Assert.Equal(gone[PersistenceStreams.Fields.Count], readded[PersistenceStreams.Fields.Count]);
         Assert.Equal(gone[PersistenceStreams.Fields.Record], readded[PersistenceStreams.Fields.Record]);
+    }
+
+    [Fact]
+    public async Task A_restore_is_refused_while_a_worker_runs_and_leaves_the_stack_in_service()
+    {
+        var backup = Path.Combine(_backups, "refused");
+        var (backedUp, output) = await RunAsync("backup", "--to", backup);
+        Assert.True(backedUp == 0, output);
+
+        var (refused, refusal) = await RunAsync("restore", "--from", backup, "--force");
+
+        Assert.Equal(1, refused);
+        Assert.Contains("while workers are running", refusal, StringComparison.Ordinal);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.RedisConnectionString);
+        var layout = await StreamLayout.ReadAsync(redis.GetDatabase(), StreamShards.DefaultCount);
+        foreach (var stream in layout.DataStreams)
+        {
+            Assert.False(await redis.GetDatabase().KeyExistsAsync(StreamShards.SealKey(stream)), $"{stream} was left sealed");
+        }
+
+        using var accepted = await stack.PostTasksAsync(Records.Tasks(Records.Prefix(), 5));
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, accepted.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_forced_restore_under_a_running_writer_keeps_the_backup_every_entry_committed_after_it_and_every_record_answered_202()
+    {
+        var prefix = Records.Prefix();
+        await PostAsync(prefix, tasksFrom: 0, tasks: 20, sessionsFrom: 0, sessions: 1, secondsAfterCreation: 1);
+        await stack.FlushAsync();
+        var backup = Path.Combine(_backups, "under-writer");
+        var (backedUp, output) = await RunAsync("backup", "--to", backup);
+        Assert.True(backedUp == 0, output);
+        AssertOwnerOnly(backup);
+
+        // Committed and acknowledged after the dump, still in the stream (trimming is slowed down on this stack): the
+        // dump takes their rows away, and only a second delivery brings them back.
+        await PostAsync(prefix, tasksFrom: 20, tasks: 30, sessionsFrom: 1, sessions: 1, secondsAfterCreation: 1);
+        await stack.FlushAsync();
+        await stack.Stack.StopResourceAsync(stack.Stack.Workers[0]);
+
+        var accepted = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var refused = 0;
+        using var stopWriting = new CancellationTokenSource();
+        var writer = Task.Run(async () =>
+        {
+            for (var round = 0; !stopWriting.IsCancellationRequested; round++)
+            {
+                // Of a session the backup has, so nothing about them is an orphan.
+                var tasks = Enumerable.Range(0, 10).Select(i => Records.Task($"{prefix}-w{round}-t{i}", $"{prefix}-s0")).ToList();
+                using var response = await stack.PostTasksAsync(tasks);
+                if (response.StatusCode == System.Net.HttpStatusCode.Accepted)
+                {
+                    tasks.ForEach(t => accepted.Add((string)t["task_id"]!));
+                }
+                else
+                {
+                    Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, response.StatusCode);
+                    Assert.NotNull(response.Headers.RetryAfter);
+                    Interlocked.Increment(ref refused);
+                }
+
+                await Task.Delay(20);
+            }
+        });
+
+        await Task.Delay(500);
+        var (restored, report) = await RunAsync("restore", "--from", backup, "--force");
+        await Task.Delay(500);
+        await stopWriting.CancelAsync();
+        await writer;
+        await stack.Stack.StartResourceAsync(stack.Stack.Workers[0]);
+        await stack.FlushAsync();
+
+        Assert.True(restored == 0, report);
+        await using var db = stack.OpenDatabase();
+        Assert.Equal(50 + accepted.Count, await TaskRowsAsync(prefix));
+        Assert.Equal(2, await Rows.CountAsync(db, "translation_sessions", "session_id", prefix));
+        Console.WriteLine($"restore under a writer: {accepted.Count} tasks accepted, {refused} batches refused (503) while the stack was sealed");
+    }
+
+    private static void AssertOwnerOnly(string backup)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        Assert.Equal(OwnerOnly.FolderMode, File.GetUnixFileMode(backup));
+        Assert.Equal(OwnerOnly.FolderMode, File.GetUnixFileMode(Path.Combine(backup, "streams")));
+        Assert.All(Directory.EnumerateFiles(backup, "*", SearchOption.AllDirectories), file => Assert.Equal(OwnerOnly.FileMode, File.GetUnixFileMode(file)));
     }
 
     [Fact]

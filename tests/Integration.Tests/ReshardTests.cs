@@ -99,6 +99,45 @@ public sealed class ReshardTests(ReshardStackFixture stack)
         Assert.Equal(before + 50, await stack.EntriesAddedAsync(PersistenceStreams.Tasks));
     }
 
+    [Fact]
+    public async Task A_dead_letter_replayed_into_a_sealed_shard_is_answered_503_with_Retry_After_and_stays_a_dead_letter()
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.RedisConnectionString);
+        var database = redis.GetDatabase();
+        var prefix = Records.Prefix();
+        var id = (await database.StreamAddAsync(PersistenceStreams.DeadLetters,
+        [
+            new(PersistenceStreams.Fields.SourceStream, PersistenceStreams.Tasks),
+            new(PersistenceStreams.Fields.SourceId, "1-0"),
+            new(PersistenceStreams.Fields.Reason, "Delivered 21 times without a commit; it may crash workers."),
+            new(PersistenceStreams.Fields.Record, System.Text.Json.JsonSerializer.Serialize(Records.Task($"{prefix}-t0", $"{prefix}-s"))),
+        ])).ToString();
+        var shards = await stack.ShardsAsync(PersistenceStreams.Tasks);
+
+        // Sealed as a switch or a restore seals them, whichever shard the record hashes to.
+        await Task.WhenAll(shards.Select(s => database.StringSetAsync(StreamShards.SealKey(s), "1")));
+        try
+        {
+            foreach (var path in (string[])[$"/api/v1/persistence/dead-letters/{id}/replay", "/api/v1/persistence/dead-letters/replay-all"])
+            {
+                using var response = await stack.Gateway.PostAsync(path, null);
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+                Assert.NotNull(response.Headers.RetryAfter);
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                Assert.Contains("sealed", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+
+            Assert.Single(await database.StreamRangeAsync(PersistenceStreams.DeadLetters, id, id));
+        }
+        finally
+        {
+            await Task.WhenAll(shards.Select(s => database.KeyDeleteAsync(StreamShards.SealKey(s))));
+        }
+
+        using var replayed = await stack.Gateway.PostAsync($"/api/v1/persistence/dead-letters/{id}/replay", null);
+        Assert.Equal(HttpStatusCode.OK, replayed.StatusCode);
+    }
+
     private static string Version(int round) => "v" + round.ToString(CultureInfo.InvariantCulture);
 
     private Task<(int ExitCode, string Output)> ReshardAsync(int shards) =>
