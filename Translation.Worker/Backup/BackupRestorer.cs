@@ -5,27 +5,35 @@ using StackExchange.Redis;
 namespace Translation.Worker.Backup;
 
 /// <summary>What a restore brought back: the dump, and per stream the entries added and those already there.</summary>
-public sealed record RestoreReport(BackupManifest Manifest, IReadOnlyDictionary<string, (long Added, long Present)> Streams, TimeSpan Duration);
+public sealed record RestoreReport(
+    BackupManifest Manifest, IReadOnlyDictionary<string, (long Added, long Present)> Streams, TimeSpan Duration, BinlogReplayReport? Binlog = null);
 
 /// <summary>
 /// Restores a verified backup: MySQL first, then the stream entries, so a worker flushing them meanwhile writes
 /// into the restored tables rather than into ones the dump is about to drop. Entries keep their ids, and with them
 /// their place in the row versions; the flushers' consumer group starts from the beginning, so they flush normally.
 /// </summary>
-public sealed class BackupRestorer(MySqlDataSource dataSource, IConnectionMultiplexer redis, MySqlTools tools, TimeProvider time)
+public sealed class BackupRestorer(MySqlDataSource dataSource, IConnectionMultiplexer redis, MySqlTools tools, BinlogReplay binlog, TimeProvider time)
 {
     private const int BatchSize = 1000;
 
-    public async Task<RestoreReport> RestoreAsync(string directory, bool overwrite, CancellationToken cancellationToken)
+    /// <summary>With a <paramref name="pointInTime"/>, the archived binary log is replayed on the dump, up to that time.</summary>
+    public async Task<RestoreReport> RestoreAsync(string directory, bool overwrite, PointInTime? pointInTime, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         var manifest = await BackupVerifier.VerifyAsync(directory, cancellationToken);
+        if (pointInTime is not null && manifest.Binlog is null)
+        {
+            throw new InvalidOperationException("This backup records no binary-log position (its server wrote no binary log): restore it without --to-time or --to-latest.");
+        }
+
         if (!overwrite && await FindDataAsync(cancellationToken) is { } found)
         {
             throw new InvalidOperationException($"Refusing to restore: {found}. Restore into an empty stack, or pass --force to replace the tables and merge the streams.");
         }
 
         await tools.ReplayAsync(Path.Combine(directory, manifest.Files.Single(f => f.Kind == BackupFile.MySqlDump).Path), cancellationToken);
+        var replayed = pointInTime is null ? null : await binlog.ReplayAsync(manifest.Binlog!, pointInTime, cancellationToken);
 
         var database = redis.GetDatabase();
         // The backup's layout, before its entries: the workers start flushing its shards as soon as they see it.
@@ -36,7 +44,7 @@ public sealed class BackupRestorer(MySqlDataSource dataSource, IConnectionMultip
             streams[file.Stream!] = await RestoreStreamAsync(database, file.Stream!, Path.Combine(directory, file.Path), cancellationToken);
         }
 
-        return new RestoreReport(manifest, streams, time.GetElapsedTime(started));
+        return new RestoreReport(manifest, streams, time.GetElapsedTime(started), replayed);
     }
 
     /// <summary>What makes the target not empty, or null: rows in any table but the migration history, or stream entries.</summary>

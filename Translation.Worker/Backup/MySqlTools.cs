@@ -17,19 +17,29 @@ public sealed class MySqlTools(BackupOptions options, string connectionString)
 
     /// <summary>
     /// A logical dump in one <c>--single-transaction</c> snapshot: consistent for InnoDB without locking out the
-    /// flushers, and replayable into any later MariaDB or MySQL by the ordinary client.
+    /// flushers, and replayable into any later MariaDB or MySQL by the ordinary client;
+    /// <paramref name="withBinlogPosition"/> records, as comments, the binary-log position of that same snapshot
+    /// (MariaDB reads it from the snapshot, without locking tables).
     /// </summary>
-    public Task DumpAsync(string outputPath, CancellationToken cancellationToken) =>
+    public Task DumpAsync(string outputPath, bool withBinlogPosition, CancellationToken cancellationToken) =>
         RunAsync(options.DumpTool,
-            ["--single-transaction", "--quick", "--hex-blob", "--no-tablespaces", "--skip-lock-tables", "--default-character-set=utf8mb4", $"--result-file={outputPath}", Database],
+            [
+                "--single-transaction", "--quick", "--hex-blob", "--no-tablespaces", "--skip-lock-tables", "--default-character-set=utf8mb4",
+                .. withBinlogPosition ? (string[])["--master-data=2", "--gtid"] : [],
+                $"--result-file={outputPath}", Database,
+            ],
             input: null, cancellationToken);
 
     /// <summary>Replays a dump; its DROP/CREATE TABLE statements replace whatever tables the database has.</summary>
     public async Task ReplayAsync(string dumpPath, CancellationToken cancellationToken)
     {
         await using var input = File.OpenRead(dumpPath);
-        await RunAsync(options.ClientTool, ["--default-character-set=utf8mb4", Database], input, cancellationToken);
+        await ReplayAsync(input, cancellationToken);
     }
+
+    /// <summary>Replays SQL read from <paramref name="sql"/> (a dump, or <c>mariadb-binlog</c>'s output, whose row events are binary).</summary>
+    public Task ReplayAsync(Stream sql, CancellationToken cancellationToken) =>
+        RunAsync(options.ClientTool, ["--default-character-set=utf8mb4", "--binary-mode", Database], sql, cancellationToken);
 
     public async Task<string> DumpToolVersionAsync(CancellationToken cancellationToken) =>
         (await RunAsync(options.DumpTool, ["--version"], input: null, cancellationToken, withCredentials: false)).Trim();
