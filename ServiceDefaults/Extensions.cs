@@ -125,7 +125,7 @@ public static class Extensions
         // Which release answers, so a rolling update can tell each instance has the new one (the AppHost sets it).
         var release = app.Configuration[ReleaseSetting] is { Length: > 0 } configured
             ? configured
-            : System.Reflection.Assembly.GetEntryAssembly()?.GetCustomAttribute<System.Reflection.AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+            : System.Reflection.CustomAttributeExtensions.GetCustomAttribute<System.Reflection.AssemblyInformationalVersionAttribute>(System.Reflection.Assembly.GetEntryAssembly()!)?.InformationalVersion ?? "unknown";
         app.Use((context, next) =>
         {
             if (context.Request.IsHealthProbe())
