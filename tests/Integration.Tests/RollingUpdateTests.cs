@@ -134,8 +134,11 @@ public sealed class RollingUpdateTests(RollingUpdateFixture stack, ITestOutputHe
         [property: System.Text.Json.Serialization.JsonPropertyName("idle_ms")] long IdleMilliseconds);
 }
 
-/// <summary>A stack of its own: the rolling update restarts every service process in it.</summary>
-public sealed class RollingUpdateFixture : StackFixture;
+/// <summary>A stack of its own: the rolling update restarts every service process in it. One gateway: it is not replaced.</summary>
+public sealed class RollingUpdateFixture : StackFixture
+{
+    protected override IEnumerable<string> StackArguments => [.. Arguments, "--gateways", "1"];
+}
 
 [CollectionDefinition(Name)]
 public sealed class RollingUpdateDefinition : ICollectionFixture<RollingUpdateFixture>
