@@ -50,9 +50,31 @@ IResourceBuilder<IResourceWithConnectionString> redis = !local
         ? builder.AddRedisCluster(StackResources.Redis, redisPassword, Path.Combine(stack.StateDirectory, "redis-cluster"), durability, stack.RedisClusterNodes)
         : builder.AddRedisServer(StackResources.Redis, redisPassword, Path.Combine(stack.StateDirectory, StackResources.Redis), durability);
 
-IResourceBuilder<IResourceWithConnectionString> mysql = local
-    ? builder.AddMariaDbServer(StackResources.MySql, "persistence", mysqlPassword, mysqlRootPassword, stack.StateDirectory, stack.FlushNiceness, stack.DatabaseTuning)
-    : builder.AddMySqlContainer(StackResources.MySql, "persistence", mysqlPassword, mysqlRootPassword, stack.DatabaseTuning);
+IResourceBuilder<IResourceWithConnectionString> mysql;
+string? binlogArchive = null;
+if (local)
+{
+    var mariaDb = builder.AddMariaDbServer(
+        StackResources.MySql, "persistence", mysqlPassword, mysqlRootPassword, stack.StateDirectory, stack.FlushNiceness, stack.DatabaseTuning, binaryLog: stack.BinaryLog);
+    if (stack.BinaryLog)
+    {
+        // Beside MariaDB's folder, not in it: a lost data folder leaves the archive to restore from.
+        binlogArchive = Path.Combine(stack.StateDirectory, StackResources.BinlogArchiver);
+        mariaDb.AddBinlogArchiver(
+            StackResources.BinlogArchiver,
+            binlogArchive,
+            builder.AddGeneratedSecret("mysql-archiver-password", secrets!.MySqlArchiverPassword),
+            builder.AddGeneratedSecret("mysql-replay-password", secrets.MySqlReplayPassword),
+            "persistence");
+    }
+
+    mysql = mariaDb;
+}
+else
+{
+    mysql = builder.AddMySqlContainer(StackResources.MySql, "persistence", mysqlPassword, mysqlRootPassword, stack.DatabaseTuning);
+}
+
 var database = mysql.AddSchema(StackResources.Database, "persistence");
 
 var apis = Enumerable.Range(0, stack.Replicas)
@@ -79,6 +101,8 @@ var workers = Enumerable.Range(0, stack.Workers)
         // Leases and the audit trail name the worker as the dashboard does.
         .WithEnvironment("Processing__WorkerName", StackResources.WorkerInstance(i))
         .WithSettings(stack.WorkerSettings)
+        // Where `restore --to-time` finds the archived binary log.
+        .WithEnvironment("Backup__BinlogArchive", binlogArchive ?? "")
         .WithWorkerCommands(database, redis, Path.Combine(stack.StateDirectory, "backups")))
     .ToList();
 

@@ -13,7 +13,7 @@ public sealed class StackOptions
 {
     public const string Usage =
         "Options: --gateway-port N --replicas N --workers N --gateways N --shards N --redis-fsync always|everysec --redis-maxmemory SIZE --redis-cluster N "
-        + "--flush-niceness 0-19 --mysql-buffer-pool SIZE --state-dir PATH --quiet --no-dashboard --no-restart "
+        + "--flush-niceness 0-19 --mysql-buffer-pool SIZE --binlog on|off --state-dir PATH --quiet --no-dashboard --no-restart "
         + "--api-setting KEY=VALUE --worker-setting KEY=VALUE --gateway-setting KEY=VALUE "
         + "(and Aspire's own: --publisher manifest --output-path FILE, or any --Section:Key VALUE)";
 
@@ -62,6 +62,12 @@ public sealed class StackOptions
     public string MySqlBufferPool { get; set; } = DatabaseTuning.DefaultBufferPool;
 
     public DatabaseTuning DatabaseTuning => new(MySqlBufferPool);
+
+    /// <summary>
+    /// MariaDB's binary log (ROW format), streamed to the archive folder for point-in-time recovery. Off saves the
+    /// binary log's write and fsync per commit group, and leaves only the last base backup to restore.
+    /// </summary>
+    public bool BinaryLog { get; set; } = true;
 
     public string StateDirectory { get; set; } = Path.Combine(BuildOutput.RepositoryRoot, ".state");
 
@@ -130,6 +136,14 @@ public sealed class StackOptions
                     options.MySqlBufferPool = Value() is var size && DatabaseTuning.IsSize(size)
                         ? size
                         : throw new ArgumentException("--mysql-buffer-pool is a size such as 512M or 4G.");
+                    break;
+                case "--binlog":
+                    options.BinaryLog = Value() switch
+                    {
+                        "on" => true,
+                        "off" => false,
+                        _ => throw new ArgumentException("--binlog is on or off."),
+                    };
                     break;
                 case "--state-dir": options.StateDirectory = Path.GetFullPath(Value()); break;
                 case "--quiet": options.EchoLogs = false; break;

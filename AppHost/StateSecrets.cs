@@ -18,6 +18,12 @@ public sealed class StateSecrets
 
     public string MySqlRootPassword { get; set; } = Generate();
 
+    /// <summary>The binary-log archiver's MariaDB account (REPLICATION SLAVE, BINLOG MONITOR: it reads the log, nothing else).</summary>
+    public string MySqlArchiverPassword { get; set; } = Generate();
+
+    /// <summary>The account a point-in-time restore replays the archived log with (BINLOG REPLAY and the application's database).</summary>
+    public string MySqlReplayPassword { get; set; } = Generate();
+
     /// <summary>What the gateway presents to the API replicas, so nothing else can call them.</summary>
     public string InternalCredential { get; set; } = Generate();
 

@@ -1,6 +1,7 @@
 using Persistence.Api;
 using Persistence.Api.Callers;
 using Persistence.Api.DeadLetters;
+using Persistence.Api.Draining;
 using Persistence.Api.GarbageCollection;
 using Persistence.Api.Ingest;
 using Persistence.Api.OpenApi;
@@ -13,9 +14,11 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddPersistenceApi();
+builder.AddReplicaDrain();
 
 var app = builder.Build();
 
+app.UseReplicaDrain();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseInternalCallers();
@@ -31,6 +34,7 @@ app.MapGarbageCollectionApi();
 app.MapTranslationsApi();
 app.MapTranslationLifecycleApi();
 app.MapApiDescription();
+app.MapDrainApi();
 
 app.Run();
 

@@ -13,6 +13,9 @@ public static class StackResources
     /// <summary>The MySQL (MariaDB locally) server.</summary>
     public const string MySql = "mysql";
 
+    /// <summary>The process that copies MySQL's binary log into the archive folder of the same name in the state folder.</summary>
+    public const string BinlogArchiver = "binlog-archiver";
+
     /// <summary>The application's database on <see cref="MySql"/>: the connection name the services use.</summary>
     public const string Database = "persistencedb";
 

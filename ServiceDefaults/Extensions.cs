@@ -20,6 +20,12 @@ public static class Extensions
     public const string HealthEndpointPath = "/health";
     public const string AlivenessEndpointPath = "/alive";
 
+    /// <summary>The header of every health answer naming the release the instance runs (<see cref="ReleaseSetting"/>).</summary>
+    public const string ReleaseHeader = "X-Service-Release";
+
+    /// <summary>Where the release comes from; the AppHost sets it (<c>Service__Release</c>) from the state folder's release file.</summary>
+    public const string ReleaseSetting = "Service:Release";
+
     /// <summary>Prometheus scrapes here, on the service's own port beside the health endpoints; no gateway route leads to it.</summary>
     public const string MetricsEndpointPath = "/metrics";
 
@@ -116,6 +122,20 @@ public static class Extensions
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        // Which release answers, so a rolling update can tell each instance has the new one (the AppHost sets it).
+        var release = app.Configuration[ReleaseSetting] is { Length: > 0 } configured
+            ? configured
+            : System.Reflection.CustomAttributeExtensions.GetCustomAttribute<System.Reflection.AssemblyInformationalVersionAttribute>(System.Reflection.Assembly.GetEntryAssembly()!)?.InformationalVersion ?? "unknown";
+        app.Use((context, next) =>
+        {
+            if (context.Request.IsHealthProbe())
+            {
+                context.Response.Headers[ReleaseHeader] = release;
+            }
+
+            return next(context);
+        });
+
         // Probes carry no credentials, and the answer says only Healthy or Unhealthy.
         app.MapHealthChecks(HealthEndpointPath).DisableHttpMetrics().AllowAnonymous();
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions

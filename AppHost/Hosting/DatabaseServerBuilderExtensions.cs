@@ -24,7 +24,8 @@ public static class DatabaseServerBuilderExtensions
         IResourceBuilder<ParameterResource> rootPassword,
         string stateDirectory,
         int niceness = 0,
-        DatabaseTuning? tuning = null)
+        DatabaseTuning? tuning = null,
+        bool binaryLog = false)
     {
         var root = Path.Combine(stateDirectory, name);
         var dataDirectory = Path.Combine(root, "data");
@@ -43,8 +44,14 @@ public static class DatabaseServerBuilderExtensions
             }
 
             var databases = builder.Resources.OfType<SchemaResource>().Where(s => s.Parent == resource).Select(s => s.DatabaseName);
-            OwnerOnlyFile.Write(initFile, InitScript(
-                databases, user, await resource.Address.Password.GetValueAsync(cancellationToken) ?? "", await resource.RootPassword.GetValueAsync(cancellationToken) ?? ""));
+            var script = InitScript(
+                databases, user, await resource.Address.Password.GetValueAsync(cancellationToken) ?? "", await resource.RootPassword.GetValueAsync(cancellationToken) ?? "");
+            foreach (var statements in resource.InitStatements)
+            {
+                script += await statements(cancellationToken);
+            }
+
+            OwnerOnlyFile.Write(initFile, script + "FLUSH PRIVILEGES;\n");
         });
         // Fired on every start and restart once the server answers the application user: the passwords are applied,
         // and the databases exist.
@@ -84,7 +91,8 @@ public static class DatabaseServerBuilderExtensions
                     $"--init-file={initFile}",
                     "--skip-name-resolve",
                     .. ServerSettings,
-                    .. (tuning ?? DatabaseTuning.Default).Arguments(mariaDb: true)])
+                    .. (tuning ?? DatabaseTuning.Default).Arguments(mariaDb: true),
+                    .. binaryLog ? BinaryLog.ServerArguments(dataDirectory) : []])
                 {
                     context.Args.Add(argument);
                 }
@@ -168,7 +176,6 @@ public static class DatabaseServerBuilderExtensions
         }
 
         script.AppendLine(CultureInfo.InvariantCulture, $"ALTER USER 'root'@'localhost' IDENTIFIED BY '{rootPassword}';");
-        script.AppendLine("FLUSH PRIVILEGES;");
         return script.ToString();
     }
 

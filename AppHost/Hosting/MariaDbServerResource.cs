@@ -18,5 +18,11 @@ public sealed class MariaDbServerResource : ExecutableResource, IResourceWithCon
 
     public ParameterResource RootPassword { get; }
 
+    /// <summary>The data folder; the binary log, when on, is written in it too.</summary>
+    public string DataDirectory => Path.Combine(WorkingDirectory, "data");
+
+    /// <summary>Statements the init file runs after the application user's, on every start (further accounts and their grants).</summary>
+    public List<Func<CancellationToken, Task<string>>> InitStatements { get; } = [];
+
     public ReferenceExpression ConnectionStringExpression => Address.ConnectionString;
 }

@@ -1,4 +1,5 @@
 using Aspire.Hosting.ApplicationModel;
+using Persistence.Contracts;
 
 namespace AppHost.Hosting;
 
@@ -49,6 +50,18 @@ public static class OperatorCommands
                 IconName = "ArrowSync",
                 UpdateState = WhenRunning,
             })
+            .WithCommand("drain", "Drain", context => SendAsync(HttpMethod.Post, endpoint, ReplicaRoutes.Drain, internalCredential.Resource, context.CancellationToken), new CommandOptions
+            {
+                Description = "Takes this replica out of the gateway's rotation (its health turns unready) before a stop; it still serves what reaches it.",
+                IconName = "ArrowExit",
+                UpdateState = WhenRunning,
+            })
+            .WithCommand("undrain", "Back in rotation", context => SendAsync(HttpMethod.Delete, endpoint, ReplicaRoutes.Drain, internalCredential.Resource, context.CancellationToken), new CommandOptions
+            {
+                Description = "Ends a drain: the replica reports ready again and the gateway chooses it at its next probe.",
+                IconName = "ArrowEnter",
+                UpdateState = WhenRunning,
+            })
             .WithCommand("replay-dead-letters", "Replay dead letters", context => PostAsync(endpoint, "/api/v1/persistence/dead-letters/replay-all", internalCredential.Resource, context.CancellationToken), new CommandOptions
             {
                 Description = "Appends every dead-lettered entry to its stream again.",
@@ -77,9 +90,12 @@ public static class OperatorCommands
         return exitCode == 0 ? CommandResults.Success(text) : CommandResults.Failure($"exit code {exitCode}: {text}");
     }
 
-    private static async Task<ExecuteCommandResult> PostAsync(EndpointReference endpoint, string path, ParameterResource credential, CancellationToken cancellationToken)
+    private static Task<ExecuteCommandResult> PostAsync(EndpointReference endpoint, string path, ParameterResource credential, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, endpoint, path, credential, cancellationToken);
+
+    private static async Task<ExecuteCommandResult> SendAsync(HttpMethod method, EndpointReference endpoint, string path, ParameterResource credential, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(endpoint.Url), path));
+        using var request = new HttpRequestMessage(method, new Uri(new Uri(endpoint.Url), path));
         request.Headers.TryAddWithoutValidation("X-Internal-Credential", await credential.GetValueAsync(cancellationToken));
         try
         {

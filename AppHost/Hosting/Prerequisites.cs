@@ -21,6 +21,8 @@ public static class Prerequisites
         ("redis-cli", "redis-tools"),
         ("mariadbd", "mariadb-server"),
         ("mariadb-install-db", "mariadb-server"),
+        // The binary-log archiver (point-in-time recovery); mariadb-server depends on the client package anyway.
+        ("mariadb-binlog", "mariadb-client"),
     ];
 
     /// <summary>The Redis and MariaDB servers the AppHost runs.</summary>

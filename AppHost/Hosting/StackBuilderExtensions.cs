@@ -92,6 +92,13 @@ public static class StackBuilderExtensions
                     return;
                 }
 
+                // Read at every start: a rolling update writes the new release there, then restarts each instance.
+                var release = Path.Combine(stack.StateDirectory, ReplicaRoutes.ReleaseFile);
+                if (File.Exists(release) && File.ReadAllText(release).Trim() is { Length: > 0 } name)
+                {
+                    context.EnvironmentVariables[ReplicaRoutes.ReleaseVariable] = name;
+                }
+
                 context.EnvironmentVariables.Remove(OtlpRetryVariable);
                 var model = context.ExecutionContext.Services.GetRequiredService<DistributedApplicationModel>();
                 if (!model.Resources.Any(r => r.Name == SnapshotNames.Dashboard))

@@ -14,11 +14,14 @@ public static class BackupCommand
     public const string Backup = "backup";
     public const string Restore = "restore";
 
-    private const string Usage = "Usage: backup --to DIR | restore --from DIR [--force] | restore --from DIR --verify  (settings as --Key=value)";
+    private const string Usage =
+        "Usage: backup --to DIR | restore --from DIR [--force] [--to-time T | --to-latest] [--archive DIR] | restore --from DIR --verify  (settings as --Key=value)\n"
+        + "  --to-time T   replays the archived binary log up to T (UTC, RFC 3339, e.g. 2026-12-04T17:05:00Z; to the second); --to-latest replays all of it.\n"
+        + "  --archive DIR the binary-log archive (default: Backup:BinlogArchive, which the AppHost sets).";
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        if (!TryParse(args, out var verb, out var directory, out var force, out var verifyOnly, out var settings))
+        if (!TryParse(args, out var verb, out var directory, out var force, out var verifyOnly, out var pointInTime, out var settings))
         {
             await Console.Error.WriteLineAsync(Usage);
             return 2;
@@ -44,7 +47,7 @@ public static class BackupCommand
                 return 0;
             }
 
-            var report = await host.Services.GetRequiredService<BackupRestorer>().RestoreAsync(directory, force, cancellationToken);
+            var report = await host.Services.GetRequiredService<BackupRestorer>().RestoreAsync(directory, force, pointInTime, cancellationToken);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Restored the backup of {report.Manifest.CreatedAt:yyyy-MM-dd'T'HH:mm:ss'Z'} in {report.Duration.TotalMilliseconds:F0} ms: "
                 + $"{report.Streams.Values.Sum(s => s.Added)} stream entries added, {report.Streams.Values.Sum(s => s.Present)} already present; layout: {report.Layout}."));
@@ -53,6 +56,14 @@ public static class BackupCommand
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"The old shards still hold entries: start the workers, then run reshard --to {next.Count} to drain them; sessions and tasks are refused (503) until then."));
             }
+
+            if (report.Binlog is { } binlog)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Replayed the binary log {(binlog.Target.Until is { } until ? $"up to {until.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}" : "to its end")}: "
+                    + $"{binlog.Files} archived files, {binlog.Bytes} bytes, in {binlog.Duration.TotalMilliseconds:F0} ms."));
+            }
+
             return 0;
         }
         catch (Exception ex) when (ex is BackupInvalidException or InvalidOperationException or OptionsValidationException or IOException or UnauthorizedAccessException)
@@ -67,11 +78,12 @@ public static class BackupCommand
         }
     }
 
-    private static bool TryParse(string[] args, out string verb, out string directory, out bool force, out bool verifyOnly, out string[] settings)
+    private static bool TryParse(string[] args, out string verb, out string directory, out bool force, out bool verifyOnly, out PointInTime? pointInTime, out string[] settings)
     {
         verb = args[0];
         directory = "";
         force = verifyOnly = false;
+        pointInTime = null;
         var rest = new List<string>();
         var place = verb == Backup ? "--to" : "--from";
         for (var i = 1; i < args.Length; i++)
@@ -81,13 +93,24 @@ public static class BackupCommand
                 case var p when p == place && i + 1 < args.Length: directory = args[++i]; break;
                 case "--force" when verb == Restore: force = true; break;
                 case "--verify" when verb == Restore: verifyOnly = true; break;
+                case "--to-latest" when verb == Restore && pointInTime is null: pointInTime = PointInTime.Latest; break;
+                case "--to-time" when verb == Restore && pointInTime is null && i + 1 < args.Length:
+                    if (!DateTimeOffset.TryParseExact(args[++i], ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var until))
+                    {
+                        settings = [];
+                        return false;
+                    }
+
+                    pointInTime = new PointInTime(until);
+                    break;
+                case "--archive" when verb == Restore && i + 1 < args.Length: rest.Add($"--{BackupOptions.SectionName}:{nameof(BackupOptions.BinlogArchive)}={Path.GetFullPath(args[++i])}"); break;
                 case var s when s.StartsWith("--", StringComparison.Ordinal) && s.Contains('=', StringComparison.Ordinal): rest.Add(s); break;
                 default: settings = []; return false;
             }
         }
 
         settings = [.. rest];
-        return directory.Length > 0 && !(force && verifyOnly);
+        return directory.Length > 0 && !(verifyOnly && (force || pointInTime is not null));
     }
 
     private static IHost BuildHost(string[] settings)

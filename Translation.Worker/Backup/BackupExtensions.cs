@@ -13,6 +13,12 @@ public static class BackupExtensions
             services.GetRequiredService<IOptions<BackupOptions>>().Value,
             services.GetRequiredService<IConfiguration>().GetConnectionString(WorkerExtensions.DatabaseConnectionName)
                 ?? throw new InvalidOperationException($"ConnectionStrings:{WorkerExtensions.DatabaseConnectionName} is not set.")));
+        builder.Services.AddSingleton(services => new BinlogReplay(
+            services.GetRequiredService<IOptions<BackupOptions>>().Value,
+            services.GetRequiredService<IConfiguration>().GetConnectionString(BinlogReplay.ConnectionName) is { Length: > 0 } replay
+                ? new MySqlTools(services.GetRequiredService<IOptions<BackupOptions>>().Value, replay)
+                : null,
+            services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<BackupWriter>();
         builder.Services.AddSingleton<ServiceSeal>();
         builder.Services.AddSingleton<BackupRestorer>();

@@ -18,7 +18,8 @@ public sealed record BackupManifest(
     [property: JsonPropertyName("duration_ms")] long DurationMilliseconds,
     [property: JsonPropertyName("files")] IReadOnlyList<BackupFile> Files,
     [property: JsonPropertyName("stream_shards")] int StreamShards = 1,
-    [property: JsonPropertyName("stream_shards_next")] int? NextStreamShards = null)
+    [property: JsonPropertyName("stream_shards_next")] int? NextStreamShards = null,
+    [property: JsonPropertyName("binlog")] BinlogPosition? Binlog = null)
 {
     public const string FileName = "manifest.json";
     public const int CurrentFormat = 1;

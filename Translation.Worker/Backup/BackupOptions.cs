@@ -26,6 +26,15 @@ public sealed class BackupOptions
     /// <summary>The command-line client that replays a dump on restore.</summary>
     public string ClientTool { get; set; } = "mariadb";
 
+    /// <summary>
+    /// The archived binary log a point-in-time restore replays (<c>restore --to-time</c>): one folder per MariaDB data
+    /// folder, as the AppHost's <c>binlog-archiver</c> writes it. The AppHost sets it on the workers.
+    /// </summary>
+    public string BinlogArchive { get; set; } = "";
+
+    /// <summary>The tool that reads the archived binary log: <c>mariadb-binlog</c>.</summary>
+    public string BinlogTool { get; set; } = "mariadb-binlog";
+
     public DateTimeOffset? NextRunAfter(DateTimeOffset after) =>
         CronExpression.Parse(Schedule, CronFormat.Standard).GetNextOccurrence(after, TimeZoneInfo.Utc);
 }

@@ -8,22 +8,30 @@ namespace Translation.Worker.Backup;
 /// What a restore brought back: the dump, per stream the entries added and those already there, and the layout now
 /// recorded (a switch in it means old shards still hold entries: run <c>reshard</c> once the workers are back).
 /// </summary>
-public sealed record RestoreReport(BackupManifest Manifest, IReadOnlyDictionary<string, (long Added, long Present)> Streams, StreamLayout Layout, TimeSpan Duration);
+public sealed record RestoreReport(
+    BackupManifest Manifest, IReadOnlyDictionary<string, (long Added, long Present)> Streams, StreamLayout Layout, TimeSpan Duration,
+    BinlogReplayReport? Binlog = null);
 
 /// <summary>
 /// Restores a verified backup in steps: (1) take the stack out of service: no worker may run, and every stream of
 /// the live and the backup's layout is sealed; (2) the base restore: MySQL from the dump, the layout, the stream
-/// entries, the consumer groups rewound; (3) back in service: the restored layout's streams unsealed. A later step
-/// (a point-in-time replay) belongs between (2) and (3), while nothing else writes. A restore that fails after (1)
+/// entries, the consumer groups rewound; with a point in time, the archived binary log replayed on the dump, while
+/// nothing else writes; (3) back in service: the restored layout's streams unsealed. A restore that fails after (1)
 /// leaves the streams sealed: the API refuses appends rather than take them into a half-restored stack, until a
 /// restore succeeds.
 /// </summary>
-public sealed class BackupRestorer(MySqlDataSource dataSource, IConnectionMultiplexer redis, MySqlTools tools, ServiceSeal seal, TimeProvider time)
+public sealed class BackupRestorer(MySqlDataSource dataSource, IConnectionMultiplexer redis, MySqlTools tools, ServiceSeal seal, BinlogReplay binlog, TimeProvider time)
 {
-    public async Task<RestoreReport> RestoreAsync(string directory, bool overwrite, CancellationToken cancellationToken)
+    /// <summary>With a <paramref name="pointInTime"/>, the archived binary log is replayed on the dump, up to that time.</summary>
+    public async Task<RestoreReport> RestoreAsync(string directory, bool overwrite, PointInTime? pointInTime, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         var manifest = await BackupVerifier.VerifyAsync(directory, cancellationToken);
+        if (pointInTime is not null && manifest.Binlog is null)
+        {
+            throw new InvalidOperationException("This backup records no binary-log position (its server wrote no binary log): restore it without --to-time or --to-latest.");
+        }
+
         var database = redis.GetDatabase();
         await seal.RefuseWhileWorkersRunAsync();
         var live = await StreamLayout.ReadAsync(database, StreamShards.DefaultCount);
@@ -46,8 +54,9 @@ public sealed class BackupRestorer(MySqlDataSource dataSource, IConnectionMultip
         }
 
         var streams = await RestoreBaseAsync(database, directory, manifest, live, layout, cancellationToken);
+        var replayed = pointInTime is null ? null : await binlog.ReplayAsync(manifest.Binlog!, pointInTime, cancellationToken);
         await seal.UnsealAsync(ServiceSeal.Writable(layout));
-        return new RestoreReport(manifest, streams, layout, time.GetElapsedTime(started));
+        return new RestoreReport(manifest, streams, layout, time.GetElapsedTime(started), replayed);
     }
 
     private async Task<Dictionary<string, (long, long)>> RestoreBaseAsync(

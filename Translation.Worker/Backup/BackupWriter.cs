@@ -41,10 +41,12 @@ public sealed class BackupWriter(MySqlDataSource dataSource, IConnectionMultiple
             files.Add(await DescribeAsync(directory, relative, BackupFile.StreamEntries, cancellationToken) with { Stream = stream, Entries = entries });
         }
 
+        var serverId = await BinlogServerIdAsync(cancellationToken);
         // Created owner-only before the dump tool opens it: it truncates an existing file and keeps its mode.
         await OwnerOnly.Create(Path.Combine(directory, DumpFileName)).DisposeAsync();
-        await tools.DumpAsync(Path.Combine(directory, DumpFileName), cancellationToken);
+        await tools.DumpAsync(Path.Combine(directory, DumpFileName), withBinlogPosition: serverId is not null, cancellationToken);
         files.Add(await DescribeAsync(directory, DumpFileName, BackupFile.MySqlDump, cancellationToken));
+        var binlog = serverId is { } id ? await BinlogPosition.ReadFromDumpAsync(Path.Combine(directory, DumpFileName), id, cancellationToken) : null;
 
         var manifest = new BackupManifest(
             BackupManifest.CurrentFormat,
@@ -57,7 +59,8 @@ public sealed class BackupWriter(MySqlDataSource dataSource, IConnectionMultiple
             (long)time.GetElapsedTime(started).TotalMilliseconds,
             files,
             layout.Active.Count,
-            layout.Next?.Count);
+            layout.Next?.Count,
+            binlog);
         await BackupManifest.WriteAsync(directory, manifest, cancellationToken);
         return manifest;
     }
@@ -73,6 +76,16 @@ public sealed class BackupWriter(MySqlDataSource dataSource, IConnectionMultiple
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return connection.ServerVersion;
+    }
+
+    /// <summary>The server id when the server writes a binary log (a point-in-time restore continues from the dump), else null.</summary>
+    private async Task<long?> BinlogServerIdAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new MySqlCommand("SELECT @@log_bin, @@server_id", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) != 0 ? Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture) : null;
     }
 
     private async Task<int> SchemaVersionAsync(CancellationToken cancellationToken)

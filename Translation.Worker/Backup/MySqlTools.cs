@@ -17,11 +17,17 @@ public sealed class MySqlTools(BackupOptions options, string connectionString)
 
     /// <summary>
     /// A logical dump in one <c>--single-transaction</c> snapshot: consistent for InnoDB without locking out the
-    /// flushers, and replayable into any later MariaDB or MySQL by the ordinary client.
+    /// flushers, and replayable into any later MariaDB or MySQL by the ordinary client;
+    /// <paramref name="withBinlogPosition"/> records, as comments, the binary-log position of that same snapshot
+    /// (MariaDB reads it from the snapshot, without locking tables).
     /// </summary>
-    public Task DumpAsync(string outputPath, CancellationToken cancellationToken) =>
+    public Task DumpAsync(string outputPath, bool withBinlogPosition, CancellationToken cancellationToken) =>
         RunAsync(options.DumpTool,
-            ["--single-transaction", "--quick", "--hex-blob", "--no-tablespaces", "--skip-lock-tables", "--default-character-set=utf8mb4", $"--result-file={outputPath}", Database],
+            [
+                "--single-transaction", "--quick", "--hex-blob", "--no-tablespaces", "--skip-lock-tables", "--default-character-set=utf8mb4",
+                .. withBinlogPosition ? (string[])["--master-data=2", "--gtid"] : [],
+                $"--result-file={outputPath}", Database,
+            ],
             input: null, cancellationToken);
 
     /// <summary>
@@ -33,6 +39,10 @@ public sealed class MySqlTools(BackupOptions options, string connectionString)
         await using var input = File.OpenRead(dumpPath);
         await RunAsync(options.ClientTool, ["--default-character-set=utf8mb4", Database], (stdin, token) => DumpDefiners.CopyAsync(input, stdin, token), cancellationToken);
     }
+
+    /// <summary>Replays SQL read from <paramref name="sql"/> (<c>mariadb-binlog</c>'s output, whose row events are binary).</summary>
+    public Task ReplayAsync(Stream sql, CancellationToken cancellationToken) =>
+        RunAsync(options.ClientTool, ["--default-character-set=utf8mb4", "--binary-mode", Database], (stdin, token) => sql.CopyToAsync(stdin, token), cancellationToken);
 
     public async Task<string> DumpToolVersionAsync(CancellationToken cancellationToken) =>
         (await RunAsync(options.DumpTool, ["--version"], input: null, cancellationToken, withCredentials: false)).Trim();

@@ -1,0 +1,21 @@
+using Aspire.Hosting.ApplicationModel;
+
+namespace AppHost.Hosting;
+
+/// <summary>
+/// <c>mariadb-binlog</c> connected to MariaDB as a replica that never stops (<c>--read-from-remote-server --raw
+/// --stop-never</c>), copying each binary-log event into the archive folder as the server writes it.
+/// </summary>
+public sealed class BinlogArchiverResource(string name, string command, string archiveDirectory, MariaDbServerResource server)
+    : ExecutableResource(name, command, archiveDirectory)
+{
+    /// <summary>The archiver's account: it may read the binary log and list its files, nothing else.</summary>
+    public const string User = "binlog-archiver";
+
+    /// <summary>The account a point-in-time restore replays the archived log with: BINLOG REPLAY and the application's database.</summary>
+    public const string ReplayUser = "binlog-replay";
+
+    public string ArchiveDirectory { get; } = archiveDirectory;
+
+    public MariaDbServerResource Server { get; } = server;
+}
