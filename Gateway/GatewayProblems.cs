@@ -23,7 +23,7 @@ public static class GatewayProblems
     }
 
     /// <summary>400 for a body refused before it is proxied, shaped like the API's (<c>errors</c> with index and field).</summary>
-    public static Task WriteInvalidAsync(HttpContext context, string field, string message) =>
+    public static Task WriteInvalidAsync(HttpContext context, string field, int? index, string message) =>
         TypedResults.Problem(
                 detail: $"The body is not a valid batch: {message}",
                 statusCode: StatusCodes.Status400BadRequest,
@@ -31,7 +31,7 @@ public static class GatewayProblems
                 type: "https://httpwg.org/specs/rfc9110.html#status.400",
                 extensions: new Dictionary<string, object?>
                 {
-                    ["errors"] = new[] { new Dictionary<string, object?> { ["index"] = null, ["field"] = field, ["message"] = message } },
+                    ["errors"] = new[] { new Dictionary<string, object?> { ["index"] = index, ["field"] = field, ["message"] = message } },
                 })
             .ExecuteAsync(context);
 }

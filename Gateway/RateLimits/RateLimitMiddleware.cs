@@ -74,7 +74,7 @@ public sealed class RateLimitMiddleware(
                 var charged = await buckets.DrawAsync([requests], context.RequestAborted);
                 if (charged.Allowed)
                 {
-                    await GatewayProblems.WriteInvalidAsync(context, refusal.Field, refusal.Message);
+                    await GatewayProblems.WriteInvalidAsync(context, refusal.Field, refusal.Index, refusal.Message);
                 }
                 else
                 {

@@ -69,10 +69,12 @@ public static class RecordCounter
     /// The field and reason for a body the gateway and the API could read differently, refused here as the API
     /// refuses it; null for a body to pass on.
     /// </summary>
-    public static (string Field, string Message)? Refusal(BatchBodyReading reading) => reading.Problem switch
+    public static (string Field, int? Index, string Message)? Refusal(BatchBodyReading reading) => reading.Problem switch
     {
-        BatchBodyProblem.ByteOrderMark => ("", "The body starts with a UTF-8 byte order mark; send UTF-8 without one."),
-        BatchBodyProblem.DuplicateProperty => (reading.Property!, $"'{reading.Property}' appears more than once at the top level of the body; send it once."),
+        BatchBodyProblem.ByteOrderMark => ("", null, "The body starts with a UTF-8 byte order mark; send UTF-8 without one."),
+        BatchBodyProblem.DuplicateProperty => (reading.Property!, null, $"'{reading.Property}' appears more than once at the top level of the body; send it once."),
+        // Refused here too: it cannot be counted, logged or passed on as text, and the API would refuse it anyway.
+        BatchBodyProblem.IllFormedText => (reading.Property!, reading.Index, BatchBody.IllFormedTextMessage),
         _ => null,
     };
 

@@ -89,6 +89,8 @@ public static partial class BatchReader
                 return Invalid<T>(new FieldError(null, "", "The body starts with a UTF-8 byte order mark; send UTF-8 without one."));
             case BatchBodyProblem.DuplicateProperty:
                 return Invalid<T>(new FieldError(null, reading.Property!, "appears more than once at the top level of the body; send it once."));
+            case BatchBodyProblem.IllFormedText:
+                return Invalid<T>(new FieldError(reading.Index, reading.Property!, BatchBody.IllFormedTextMessage));
             case BatchBodyProblem.TooManyItems:
                 return TooLarge<T>($"The batch has more than {maxItems} {reading.Property}; the limit is {maxItems}.");
         }
