@@ -9,10 +9,14 @@ namespace Gateway.RateLimits;
 /// </summary>
 public static class RecordCounter
 {
+    /// <summary>The first buffer of a body; it doubles as bytes arrive.</summary>
+    public const int InitialBufferBytes = 64 * 1024;
+
     /// <summary>The reading of the body, or null when the body passes <paramref name="maxBytes"/>.</summary>
     public static async Task<BatchBodyReading?> ReadAndRewindAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
-        var capacity = (int)Math.Min(maxBytes + 1, request.ContentLength is { } length ? length + 1 : 64 * 1024);
+        // Sized by what has arrived, never by what is declared: a declared 16 MiB that never comes costs 64 KiB.
+        var capacity = (int)Math.Min(Math.Min(maxBytes + 1, InitialBufferBytes), request.ContentLength is { } length ? length + 1 : InitialBufferBytes);
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(capacity, 1024));
         var filled = 0;
         try
