@@ -296,7 +296,7 @@ public sealed class NoServerErrorTests(StackFixture stack, ITestOutputHelper out
 
     private static string Cursor(string plain) => Convert.ToBase64String(Encoding.UTF8.GetBytes(plain)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private static string Pick(Random random, string[] values) => values[random.Next(values.Length)];
+    private static T Pick<T>(Random random, T[] values) => values[random.Next(values.Length)];
 
     private static string Shorten(string? text) => text is null ? "null" : text.Length <= 200 ? text : text[..200] + "…";
 }
