@@ -22,6 +22,12 @@ internal static partial class Log
     [LoggerMessage(8, LogLevel.Debug, "Key {KeyId} is over its {Bucket} limit")]
     public static partial void KeyRateLimited(ILogger logger, string keyId, string bucket);
 
+    [LoggerMessage(30, LogLevel.Debug, "Throttled {ClientNetwork}: too many requests without a key to anonymous routes")]
+    public static partial void AnonymousRateLimited(ILogger logger, string clientNetwork);
+
+    [LoggerMessage(31, LogLevel.Information, "Refused a batch of {Records} records from key {KeyId}, whose record burst is {Burst}")]
+    public static partial void BatchOverBurst(ILogger logger, long records, string keyId, long burst);
+
     [LoggerMessage(7, LogLevel.Information, "Replica {Destination} failed before answering ({Failure}); trying one of {Remaining} others")]
     public static partial void RetryingElsewhere(ILogger logger, string destination, string failure, int remaining);
 

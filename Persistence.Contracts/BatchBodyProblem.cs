@@ -14,6 +14,12 @@ public enum BatchBodyProblem
     /// <summary>More items than the caller allows; reading stopped there.</summary>
     TooManyItems,
 
+    /// <summary>
+    /// A string or property name that is not well-formed Unicode: bytes that are not UTF-8, or an escaped surrogate
+    /// without its partner (<c>"\ud800"</c>).
+    /// </summary>
+    IllFormedText,
+
     /// <summary>Not one JSON object; the serializer explains what is wrong.</summary>
     Malformed,
 }

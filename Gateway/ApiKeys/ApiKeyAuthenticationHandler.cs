@@ -84,10 +84,30 @@ public sealed class ApiKeyAuthenticationHandler(
                 : "The API key is not valid.");
     }
 
-    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        GatewayProblems.WriteAsync(
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        // A refusal costs the key one request like any other, so a valid key cannot ask for 403s without limit.
+        var settings = rateLimits.CurrentValue;
+        if (settings.Enabled && Context.AuthenticatedKey() is { } key)
+        {
+            var decision = await buckets.DrawAsync(
+                [new BucketDraw($"{{key:{key.Id}}}:requests", key.Requests ?? settings.Requests, 1)], Context.RequestAborted);
+            if (!decision.Allowed && !decision.LimiterUnavailable)
+            {
+                metrics.Decided("requests", allowed: false);
+                RateLimitMiddleware.WriteHeaders(Response, decision);
+                await GatewayProblems.WriteAsync(
+                    Context, StatusCodes.Status429TooManyRequests, "Too many requests",
+                    $"The rate limit of key '{key.Id}' is used up; retry after the time in Retry-After.",
+                    TimeSpan.FromMilliseconds(decision.RetryAfterMilliseconds));
+                return;
+            }
+        }
+
+        await GatewayProblems.WriteAsync(
             Context, StatusCodes.Status403Forbidden, "Forbidden",
             $"The API key '{Context.AuthenticatedKey()?.Id}' lacks the scope this endpoint needs.");
+    }
 
     /// <summary>Charges this failure to its bucket and, if that is empty, answers 429.</summary>
     private async Task<bool> RefusedAsThrottledAsync()

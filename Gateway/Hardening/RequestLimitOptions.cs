@@ -20,9 +20,15 @@ public sealed class RequestLimitOptions
 
     public int KeepAliveTimeoutSeconds { get; set; } = 120;
 
+    /// <summary>
+    /// Requests with a body one key may have in flight at one gateway instance; more get 429. Each may hold up to
+    /// <see cref="MaxRequestBodyBytes"/> in memory or in the spool until its response ends.
+    /// </summary>
+    public int MaxConcurrentBodiesPerKey { get; set; } = 64;
+
     public string? Validate() =>
         MaxRequestBodyBytes is > 0 and <= int.MaxValue / 2 && MaxRequestHeaderCount > 0 && MaxRequestHeadersTotalBytes >= 1024
-        && RequestHeadersTimeoutSeconds > 0 && MinRequestBodyBytesPerSecond >= 0 && KeepAliveTimeoutSeconds > 0
+        && RequestHeadersTimeoutSeconds > 0 && MaxConcurrentBodiesPerKey > 0 && MinRequestBodyBytesPerSecond >= 0 && KeepAliveTimeoutSeconds > 0
             ? null
             : $"{SectionName}: every limit must be positive, and MaxRequestBodyBytes at most 1 GiB.";
 }

@@ -1,4 +1,6 @@
 using System.Net.Sockets;
+using Gateway.Hardening;
+using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
@@ -11,10 +13,13 @@ namespace Gateway.Proxy;
 /// routes are, because the worker's version guard makes a second copy of a record a no-op. Nothing is retried once
 /// the response has started.
 /// </summary>
-public sealed class RetryOnConnectFailureMiddleware(ILogger<RetryOnConnectFailureMiddleware> logger) : IMiddleware
+public sealed class RetryOnConnectFailureMiddleware(
+    IOptionsMonitor<RequestLimitOptions> requestLimits, ILogger<RetryOnConnectFailureMiddleware> logger) : IMiddleware
 {
     /// <summary>Route metadata: <c>true</c> when sending the same request twice has the effect of sending it once.</summary>
     public const string IdempotentMetadata = "Idempotent";
+
+    private const int SpoolThresholdBytes = 30 * 1024;
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
@@ -23,8 +28,10 @@ public sealed class RetryOnConnectFailureMiddleware(ILogger<RetryOnConnectFailur
         var tried = new HashSet<DestinationState>();
         if (context.Request.Body.CanSeek is false && context.Request.ContentLength is not 0)
         {
-            // The body is read once by the forwarder; keep it so a second attempt can send it again.
-            context.Request.EnableBuffering();
+            // The body is read once by the forwarder; keep it so a second attempt can send it again. Past 30 KiB it
+            // spools to a temporary file, never past the body limit (the number of such bodies is bounded per key,
+            // see BodySlots).
+            context.Request.EnableBuffering(SpoolThresholdBytes, requestLimits.CurrentValue.MaxRequestBodyBytes);
         }
 
         while (true)

@@ -40,6 +40,7 @@ public static class RateLimitExtensions
 
         builder.Services.AddSingleton<RateLimitMetrics>();
         builder.Services.AddSingleton<RedisTokenBuckets>();
+        builder.Services.AddSingleton<BodySlots>();
         builder.Services.AddSingleton<RateLimitMiddleware>();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;

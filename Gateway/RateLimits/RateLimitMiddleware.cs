@@ -15,6 +15,7 @@ namespace Gateway.RateLimits;
 /// </summary>
 public sealed class RateLimitMiddleware(
     RedisTokenBuckets buckets,
+    BodySlots bodySlots,
     IOptionsMonitor<RateLimitOptions> options,
     IOptionsMonitor<RequestLimitOptions> requestLimits,
     RateLimitMetrics metrics,
@@ -28,10 +29,42 @@ public sealed class RateLimitMiddleware(
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var settings = options.CurrentValue;
-        if (!settings.Enabled || context.AuthenticatedKey() is not { } key)
+        if (!settings.Enabled)
         {
             await next(context);
             return;
+        }
+
+        if (context.AuthenticatedKey() is not { } key)
+        {
+            // Only anonymous routes get here without a key; they are metered by address instead.
+            var anonymous = await buckets.DrawAsync([AddressThrottle.DrawAnonymous(context, settings)], context.RequestAborted);
+            if (!anonymous.Allowed)
+            {
+                await RefuseAnonymousAsync(context, anonymous);
+                return;
+            }
+
+            metrics.Decided("anonymous", allowed: true);
+            await next(context);
+            return;
+        }
+
+        if (context.Request.ContentLength is not 0)
+        {
+            // Held until the response ends: that long the body sits in memory (or the spool) here.
+            var maxBodies = requestLimits.CurrentValue.MaxConcurrentBodiesPerKey;
+            if (bodySlots.TryTake(key.Id, maxBodies) is not { } slot)
+            {
+                metrics.Decided("bodies", allowed: false);
+                await GatewayProblems.WriteAsync(
+                    context, StatusCodes.Status429TooManyRequests, "Too many uploads",
+                    $"Key '{key.Id}' already has {maxBodies} requests with a body in flight at this gateway; wait for one to finish.",
+                    TimeSpan.FromSeconds(1));
+                return;
+            }
+
+            context.Response.RegisterForDispose(slot);
         }
 
         var requests = new BucketDraw($"{{key:{key.Id}}}:requests", key.Requests ?? settings.Requests, 1);
@@ -74,7 +107,7 @@ public sealed class RateLimitMiddleware(
                 var charged = await buckets.DrawAsync([requests], context.RequestAborted);
                 if (charged.Allowed)
                 {
-                    await GatewayProblems.WriteInvalidAsync(context, refusal.Field, refusal.Message);
+                    await GatewayProblems.WriteInvalidAsync(context, refusal.Field, refusal.Index, refusal.Message);
                 }
                 else
                 {
@@ -84,7 +117,26 @@ public sealed class RateLimitMiddleware(
                 return;
             }
 
-            draws.Add(new($"{{key:{key.Id}}}:records", recordsLimit, RecordCounter.Charge(body)));
+            var records = RecordCounter.Charge(body);
+            if (records > recordsLimit.Burst)
+            {
+                // A bucket never holds more than its burst: such a batch could only pass by letting the key run
+                // ahead of its rate, so it is refused for good with the largest batch that can pass.
+                var charged = await buckets.DrawAsync([requests], context.RequestAborted);
+                if (charged.Allowed)
+                {
+                    Log.BatchOverBurst(logger, records, key.Id, recordsLimit.Burst);
+                    await GatewayProblems.WriteBatchTooLargeAsync(context, key.Id, records, recordsLimit.Burst);
+                }
+                else
+                {
+                    await RefuseAsync(context, key, RecordsCost, charged);
+                }
+
+                return;
+            }
+
+            draws.Add(new($"{{key:{key.Id}}}:records", recordsLimit, records));
         }
 
         var kind = draws.Count > 1 ? RecordsCost : "requests";
@@ -100,13 +152,33 @@ public sealed class RateLimitMiddleware(
         await next(context);
     }
 
+    private async Task RefuseAnonymousAsync(HttpContext context, RateDecision decision)
+    {
+        if (decision.LimiterUnavailable)
+        {
+            await WriteLimiterUnavailableAsync(context, decision);
+            return;
+        }
+
+        metrics.Decided("anonymous", allowed: false);
+        Log.AnonymousRateLimited(logger, AddressThrottle.ClientNetwork(context.Connection.RemoteIpAddress));
+        WriteHeaders(context.Response, decision);
+        await GatewayProblems.WriteAsync(
+            context, StatusCodes.Status429TooManyRequests, "Too many requests",
+            "Too many requests without an API key from this address; retry after the time in Retry-After.",
+            TimeSpan.FromMilliseconds(decision.RetryAfterMilliseconds));
+    }
+
+    private static Task WriteLimiterUnavailableAsync(HttpContext context, RateDecision decision) =>
+        GatewayProblems.WriteAsync(
+            context, StatusCodes.Status503ServiceUnavailable, "Rate limiter unavailable",
+            "The rate limiter cannot be reached and is configured to refuse unmetered requests.", TimeSpan.FromMilliseconds(decision.RetryAfterMilliseconds));
+
     private async Task RefuseAsync(HttpContext context, ApiKey key, string kind, RateDecision decision)
     {
         if (decision.LimiterUnavailable)
         {
-            await GatewayProblems.WriteAsync(
-                context, StatusCodes.Status503ServiceUnavailable, "Rate limiter unavailable",
-                "The rate limiter cannot be reached and is configured to refuse unmetered requests.", TimeSpan.FromMilliseconds(decision.RetryAfterMilliseconds));
+            await WriteLimiterUnavailableAsync(context, decision);
             return;
         }
 

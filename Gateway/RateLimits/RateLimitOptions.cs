@@ -28,6 +28,12 @@ public sealed class RateLimitOptions
     /// </summary>
     public BucketLimit UnauthenticatedPerIp { get; set; } = new() { PerSecond = 1, Burst = 20 };
 
+    /// <summary>
+    /// Requests without a key to the anonymous routes (the OpenAPI document, the reference) per client address (the
+    /// /64 of an IPv6 address), at every gateway instance together.
+    /// </summary>
+    public BucketLimit AnonymousPerIp { get; set; } = new() { PerSecond = 5, Burst = 100 };
+
     public RateLimitFailureMode FailureMode { get; set; } = RateLimitFailureMode.Open;
 
     /// <summary>How long a bucket check may wait on Redis before <see cref="FailureMode"/> applies.</summary>
@@ -41,6 +47,7 @@ public sealed class RateLimitOptions
 
     public string? Validate() =>
         Requests.Validate(nameof(Requests)) ?? Records.Validate(nameof(Records)) ?? UnauthenticatedPerIp.Validate(nameof(UnauthenticatedPerIp))
+        ?? AnonymousPerIp.Validate(nameof(AnonymousPerIp))
         ?? (RedisTimeoutMs is > 0 and <= 10_000 ? null : "RedisTimeoutMs must be between 1 and 10000.")
         ?? (KeyPrefix.AsSpan().IndexOfAny('{', '}') < 0 ? null : $"KeyPrefix must not contain '{{' or '}}' (got '{KeyPrefix}').");
 }

@@ -9,10 +9,14 @@ namespace Gateway.RateLimits;
 /// </summary>
 public static class RecordCounter
 {
+    /// <summary>The first buffer of a body; it doubles as bytes arrive.</summary>
+    public const int InitialBufferBytes = 64 * 1024;
+
     /// <summary>The reading of the body, or null when the body passes <paramref name="maxBytes"/>.</summary>
     public static async Task<BatchBodyReading?> ReadAndRewindAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
-        var capacity = (int)Math.Min(maxBytes + 1, request.ContentLength is { } length ? length + 1 : 64 * 1024);
+        // Sized by what has arrived, never by what is declared: a declared 16 MiB that never comes costs 64 KiB.
+        var capacity = (int)Math.Min(Math.Min(maxBytes + 1, InitialBufferBytes), request.ContentLength is { } length ? length + 1 : InitialBufferBytes);
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(capacity, 1024));
         var filled = 0;
         try
@@ -69,10 +73,12 @@ public static class RecordCounter
     /// The field and reason for a body the gateway and the API could read differently, refused here as the API
     /// refuses it; null for a body to pass on.
     /// </summary>
-    public static (string Field, string Message)? Refusal(BatchBodyReading reading) => reading.Problem switch
+    public static (string Field, int? Index, string Message)? Refusal(BatchBodyReading reading) => reading.Problem switch
     {
-        BatchBodyProblem.ByteOrderMark => ("", "The body starts with a UTF-8 byte order mark; send UTF-8 without one."),
-        BatchBodyProblem.DuplicateProperty => (reading.Property!, $"'{reading.Property}' appears more than once at the top level of the body; send it once."),
+        BatchBodyProblem.ByteOrderMark => ("", null, "The body starts with a UTF-8 byte order mark; send UTF-8 without one."),
+        BatchBodyProblem.DuplicateProperty => (reading.Property!, null, $"'{reading.Property}' appears more than once at the top level of the body; send it once."),
+        // Refused here too: it cannot be counted, logged or passed on as text, and the API would refuse it anyway.
+        BatchBodyProblem.IllFormedText => (reading.Property!, reading.Index, BatchBody.IllFormedTextMessage),
         _ => null,
     };
 

@@ -37,8 +37,9 @@ public sealed class RedisTokenBuckets(
     private long _outageLoggedAt = long.MinValue;
     private long _outageSuppressed;
 
-    // A cost above the burst passes only from a full bucket and leaves it in debt, so big batches are neither
-    // refused forever nor let through more often than the rate allows.
+    // A draw passes only when the bucket holds its whole cost, so no key gets more than its burst at once nor more
+    // than its rate over time (a batch larger than the burst is refused before it gets here, see
+    // RateLimitMiddleware). Only a forced draw (the failure throttle) goes into debt, down to one burst.
     private const string Script = """
         local now = redis.call('TIME')
         now = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
@@ -54,7 +55,7 @@ public sealed class RedisTokenBuckets(
           local at = tonumber(state[2]) or now
           if now > at then level = math.min(burst, level + (now - at) * rate / 1000) end
           levels[i] = level
-          local need = math.min(math.max(cost, 1), burst)
+          local need = math.max(cost, 1)
           if level < need then
             allowed = 0
             retry = math.max(retry, math.ceil((need - level) * 1000 / rate))

@@ -89,6 +89,8 @@ public static partial class BatchReader
                 return Invalid<T>(new FieldError(null, "", "The body starts with a UTF-8 byte order mark; send UTF-8 without one."));
             case BatchBodyProblem.DuplicateProperty:
                 return Invalid<T>(new FieldError(null, reading.Property!, "appears more than once at the top level of the body; send it once."));
+            case BatchBodyProblem.IllFormedText:
+                return Invalid<T>(new FieldError(reading.Index, reading.Property!, BatchBody.IllFormedTextMessage));
             case BatchBodyProblem.TooManyItems:
                 return TooLarge<T>($"The batch has more than {maxItems} {reading.Property}; the limit is {maxItems}.");
         }
@@ -107,11 +109,15 @@ public static partial class BatchReader
         }
     }
 
+    /// <summary>The first buffer of a body; it doubles as bytes arrive.</summary>
+    public const int InitialBufferBytes = 64 * 1024;
+
     /// <summary>The body in a pooled buffer; a length over <paramref name="maxBytes"/> means it was cut off there.</summary>
     private static async Task<(byte[] Buffer, int Length)> BufferAsync(
         Stream body, long? declaredLength, long maxBytes, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp((declaredLength ?? 64 * 1024) + 1, 1024, maxBytes + 1));
+        // Sized by what has arrived, never by what is declared: a declared 16 MiB that never comes costs 64 KiB.
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(Math.Min(declaredLength ?? InitialBufferBytes, InitialBufferBytes) + 1, 1024, maxBytes + 1));
         var length = 0;
         try
         {

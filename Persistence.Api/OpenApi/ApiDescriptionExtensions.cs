@@ -24,7 +24,10 @@ public static class ApiDescriptionExtensions
             options.AddDocumentTransformer<SharedOperations>();
         });
         // Anyone may read the document, and generating it takes a few hundred milliseconds: generated once a process.
-        builder.Services.AddOutputCache(options => options.AddPolicy(DocumentName, policy => policy.Expire(TimeSpan.FromDays(1))));
+        // The route takes no query parameter, so the cache ignores the query string; varying by it (the framework's
+        // default) let anyone make every replica generate the document again with ?n=1, ?n=2, ...
+        builder.Services.AddOutputCache(options => options.AddPolicy(
+            DocumentName, policy => policy.Expire(TimeSpan.FromDays(1)).SetVaryByQuery([]).SetVaryByHost(false)));
         return builder;
     }
 

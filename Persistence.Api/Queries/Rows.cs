@@ -14,6 +14,7 @@ internal static class Rows
     public static DateTimeOffset Timestamp(MySqlDataReader reader, int ordinal) =>
         new(DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc));
 
+    /// <summary>A JSON column, readable even where it holds a lone surrogate escape (<see cref="StoredJson"/>).</summary>
     public static JsonElement? Json(MySqlDataReader reader, int ordinal)
     {
         if (reader.IsDBNull(ordinal))
@@ -21,7 +22,7 @@ internal static class Rows
             return null;
         }
 
-        using var document = JsonDocument.Parse(reader.GetString(ordinal));
+        using var document = JsonDocument.Parse(StoredJson.Readable(reader.GetString(ordinal)));
         return document.RootElement.Clone();
     }
 

@@ -156,7 +156,7 @@ public sealed class RestorePackage(
         }
         else
         {
-            writer.WriteRawValue(reader.GetString(10));
+            writer.WriteRawValue(StoredJson.Readable(reader.GetString(10)));
         }
 
         WriteTimestamp(writer, "created_at", Rows.Timestamp(reader, 11));

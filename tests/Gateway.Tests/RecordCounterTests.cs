@@ -22,8 +22,21 @@ public sealed class RecordCounterTests
     [InlineData("\uFEFF{\"tasks\":[1,2,3]}", "")]
     [InlineData("{\"tasks\":[1],\"tasks\":[1,2,3]}", "tasks")]
     [InlineData("{\"tasks\":[1],\"t\\u0061sks\":[1,2,3]}", "tasks")]
+    [InlineData("{\"\\ud800\":[]}", "")]
+    [InlineData("{\"tasks\":[{\"metadata\":{\"k\":\"\\udc00\"}}]}", "metadata")]
+    [InlineData("{\"context\":{\"k\":[\"\\ud800\"]}}", "context")]
     public void A_body_the_API_could_read_otherwise_is_refused_naming_the_field(string json, string field) =>
         Assert.Equal(field, RecordCounter.Refusal(BatchBody.Read(Encoding.UTF8.GetBytes(json)))?.Field);
+
+    [Fact]
+    public void Ill_formed_UTF8_in_an_item_is_refused_naming_the_item_and_field()
+    {
+        byte[] body = [.. Encoding.UTF8.GetBytes("{\"tasks\":[{},{\"metadata\":{\"k\":\""), 0xED, 0xA0, 0x80, .. Encoding.UTF8.GetBytes("\"}}]}")];
+
+        var refusal = RecordCounter.Refusal(BatchBody.Read(body));
+
+        Assert.Equal(("metadata", 1), (refusal?.Field, refusal?.Index));
+    }
 
     [Fact]
     public async Task The_body_can_be_read_again_after_counting()

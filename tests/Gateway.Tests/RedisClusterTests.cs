@@ -30,7 +30,7 @@ public sealed class RedisClusterTests(RedisCluster cluster) : IClassFixture<Redi
         var monitor = new StaticMonitor<RateLimitOptions>(options);
         var buckets = new RedisTokenBuckets(monitor, metrics, NullLogger<RedisTokenBuckets>.Instance, cluster.Connection);
         var middleware = new RateLimitMiddleware(
-            buckets, monitor, new StaticMonitor<RequestLimitOptions>(new RequestLimitOptions()), metrics, NullLogger<RateLimitMiddleware>.Instance);
+            buckets, new BodySlots(), monitor, new StaticMonitor<RequestLimitOptions>(new RequestLimitOptions()), metrics, NullLogger<RateLimitMiddleware>.Instance);
         var key = new ApiKey("tenant", "tenant", new byte[16], new byte[32], FrozenSet<string>.Empty, false, null, null, null);
 
         var statuses = new List<int>();

@@ -102,14 +102,24 @@ public sealed class NoServerErrorTests(StackFixture stack, ITestOutputHelper out
         Assert.False(string.IsNullOrEmpty(context.Response.Headers.RetryAfter));
     }
 
-    private sealed record FuzzRequest(int Case, HttpMethod Method, string Path, string? Body, string? ContentType);
+    private sealed record FuzzRequest(int Case, HttpMethod Method, string Path, byte[]? Body, string? ContentType);
+
+    /// <summary>Stands in a body for bytes that are not UTF-8; replaced by one of <see cref="IllFormedUtf8"/> when sent.</summary>
+    private const string IllFormedMarker = "\u0001ILL\u0001";
+
+    /// <summary>Byte sequences no UTF-8 decoder accepts: a lone continuation, truncations, an encoded surrogate, overlongs.</summary>
+    private static readonly byte[][] IllFormedUtf8 =
+        [[0x80], [0xC3], [0xC3, 0x28], [0xE2, 0x82], [0xED, 0xA0, 0x80], [0xED, 0xBF, 0xBF], [0xC0, 0xAF], [0xF8, 0x88, 0x80, 0x80, 0x80], [0xFF], [0xF4, 0x90, 0x80, 0x80]];
+
+    /// <summary>JSON strings holding escaped surrogates without their pair: valid JSON, not Unicode.</summary>
+    private static readonly string[] LoneSurrogates = ["\"\\ud800\"", "\"\\udc00\"", "\"a\\ud83d\"", "\"\\udfff\\ud800\"", "\"\\ud800\\u0041\""];
 
     private async Task<(int Status, string? Failure)> SendAsync(FuzzRequest request)
     {
         using var message = new HttpRequestMessage(request.Method, request.Path);
         if (request.Body is not null)
         {
-            message.Content = new StringContent(request.Body, Encoding.UTF8);
+            message.Content = new ByteArrayContent(request.Body);
             message.Content.Headers.ContentType = request.ContentType is null ? null : System.Net.Http.Headers.MediaTypeHeaderValue.Parse(request.ContentType);
         }
 
@@ -120,13 +130,14 @@ public sealed class NoServerErrorTests(StackFixture stack, ITestOutputHelper out
         var allowed = status < 500
             || (status == 503 && response.Headers.RetryAfter is not null)
             || (status == 504 && body.Contains("Flush not complete", StringComparison.Ordinal));
-        return (status, allowed ? null : $"#{request.Case} {request.Method} {Shorten(request.Path)} body={Shorten(request.Body)} → {status} {Shorten(body)}");
+        var sent = request.Body is null ? null : Encoding.UTF8.GetString(request.Body);
+        return (status, allowed ? null : $"#{request.Case} {request.Method} {Shorten(request.Path)} body={Shorten(sent)} → {status} {Shorten(body)}");
     }
 
     private static FuzzRequest Build(Random random, int index)
     {
         var segment = () => Uri.EscapeDataString(Pick(random, NastyValues));
-        var (method, path, bodyKind) = random.Next(27) switch
+        var (method, path, bodyKind) = random.Next(30) switch
         {
             0 => (HttpMethod.Post, "/api/v1/persistence/sessions/batch", "sessions"),
             1 => (HttpMethod.Post, "/api/v1/persistence/tasks/batch", "tasks"),
@@ -154,6 +165,9 @@ public sealed class NoServerErrorTests(StackFixture stack, ITestOutputHelper out
             23 => (HttpMethod.Post, "/api/v1/translation/failed-jobs/requeue", null),
             24 => (HttpMethod.Get, $"/api/v1/translation/jobs/by-business-id/{segment()}", null),
             25 => (HttpMethod.Post, "/api/v1/translation/tasks/batch", "tasks"),
+            26 => (HttpMethod.Post, "/api/v1/translation/jobs", "translation"),
+            27 => (HttpMethod.Post, "/api/v1/translation/jobs/batch", "translations"),
+            28 => (HttpMethod.Post, "/api/v1/translation/sessions/batch", "sessions"),
             _ => (HttpMethod.Get, "/api/v1/translations/" + segment(), null),
         };
 
@@ -184,11 +198,11 @@ public sealed class NoServerErrorTests(StackFixture stack, ITestOutputHelper out
         }
 
         var url = query.Count == 0 ? path : path + "?" + string.Join("&", query);
-        string? body = null;
+        byte[]? body = null;
         string? contentType = null;
         if (bodyKind is not null || random.Next(5) == 0)
         {
-            body = Body(random, bodyKind);
+            body = Utf8WithIllFormedBytes(random, Body(random, bodyKind));
             contentType = Pick(random, ["application/json", "application/json", "application/json", "text/plain", "application/json; charset=utf-16", "application/problem+json"]);
         }
 
@@ -246,14 +260,30 @@ public sealed class NoServerErrorTests(StackFixture stack, ITestOutputHelper out
         return "{" + string.Join(",", members) + "}";
     }
 
+    /// <summary>The body in UTF-8, each <see cref="IllFormedMarker"/> in it replaced by bytes that are not UTF-8.</summary>
+    private static byte[] Utf8WithIllFormedBytes(Random random, string body)
+    {
+        var parts = body.Split(IllFormedMarker);
+        var bytes = new List<byte>(Encoding.UTF8.GetBytes(parts[0]));
+        foreach (var part in parts.Skip(1))
+        {
+            bytes.AddRange(Pick(random, IllFormedUtf8));
+            bytes.AddRange(Encoding.UTF8.GetBytes(part));
+        }
+
+        return [.. bytes];
+    }
+
     /// <summary>Any JSON value, nested up to <paramref name="depth"/> levels.</summary>
     private static string Value(Random random, int depth)
     {
         if (depth <= 1 || random.Next(4) == 0)
         {
-            return random.Next(6) switch
+            return random.Next(8) switch
             {
                 0 => "null",
+                6 => Pick(random, LoneSurrogates),
+                7 => "\"a" + IllFormedMarker + "b\"",
                 1 => Pick(random, ["0", "-1", "1e400", "-0", "12345678901234567890123", "1.5", "true", "false"]),
                 _ => JsonSerializer.Serialize(Pick(random, NastyValues)),
             };
@@ -261,12 +291,12 @@ public sealed class NoServerErrorTests(StackFixture stack, ITestOutputHelper out
 
         return random.Next(2) == 0
             ? "[" + Value(random, depth - 1) + "]"
-            : "{\"k" + random.Next(3).ToString(CultureInfo.InvariantCulture) + "\":" + Value(random, depth - 1) + "}";
+            : "{" + Pick(random, ["\"k0\"", "\"k1\"", "\"k2\"", "\"\\ud800\"", "\"k" + IllFormedMarker + "\""]) + ":" + Value(random, depth - 1) + "}";
     }
 
     private static string Cursor(string plain) => Convert.ToBase64String(Encoding.UTF8.GetBytes(plain)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private static string Pick(Random random, string[] values) => values[random.Next(values.Length)];
+    private static T Pick<T>(Random random, T[] values) => values[random.Next(values.Length)];
 
     private static string Shorten(string? text) => text is null ? "null" : text.Length <= 200 ? text : text[..200] + "…";
 }

@@ -51,6 +51,51 @@ public sealed class BatchReaderTests
         Assert.Equal(["a", "b"], read.Batch!.Tasks!.Select(t => t!.TaskId));
     }
 
+    [Fact]
+    public async Task A_top_level_property_name_holding_a_lone_surrogate_is_refused_not_thrown()
+    {
+        var read = await ReadTasksAsync(Encoding.UTF8.GetBytes("""{"\ud800":[]}"""));
+
+        Assert.Null(read.Batch);
+        Assert.NotNull(read.Error);
+        Assert.False(read.IsTooLarge);
+    }
+
+    [Theory]
+    [InlineData("""{"k":"\ud800"}""")]
+    [InlineData("""{"k":"\udc00\ud800"}""")]
+    [InlineData("""{"\ud83d":1}""")]
+    [InlineData("""{"k":["ok","\ud800x"]}""")]
+    public async Task Metadata_holding_a_lone_surrogate_is_refused_naming_the_item_and_field(string metadata)
+    {
+        var read = await ReadTasksAsync(Encoding.UTF8.GetBytes("""{"tasks":[{"task_id":"a"},{"task_id":"b","metadata":""" + metadata + "}]}"));
+
+        Assert.Null(read.Batch);
+        Assert.Equal(1, read.Error!.Index);
+        Assert.Equal("metadata", read.Error.Field);
+    }
+
+    [Fact]
+    public async Task Metadata_holding_ill_formed_UTF8_bytes_is_refused_naming_the_item_and_field()
+    {
+        byte[] body = [.. Encoding.UTF8.GetBytes("""{"tasks":[{"task_id":"a","metadata":{"k":"a"""), 0xC3, 0x28, 0xFF, .. Encoding.UTF8.GetBytes("\"}}]}")];
+
+        var read = await ReadTasksAsync(body);
+
+        Assert.Null(read.Batch);
+        Assert.Equal(0, read.Error!.Index);
+        Assert.Equal("metadata", read.Error.Field);
+    }
+
+    [Fact]
+    public async Task A_surrogate_pair_and_other_escapes_are_well_formed_and_read()
+    {
+        var read = await ReadTasksAsync(Encoding.UTF8.GetBytes("""{"tasks":[{"task_id":"a","metadata":{"\u00e9":"\ud83d\ude00 \n \u0041 é 😀"}}]}"""));
+
+        Assert.Null(read.Error);
+        Assert.Equal("\U0001F600 \n A é 😀", read.Batch!.Tasks![0]!.Metadata!.Value.GetProperty("é").GetString());
+    }
+
     private static Task<BatchReadResult<TaskBatch>> ReadTasksAsync(byte[] body, int maxItems = 5000)
     {
         var context = new DefaultHttpContext();
