@@ -49,7 +49,7 @@ public sealed class EdgeAbuseTests(StackFixture stack)
     {
         using var anonymous = stack.CreateClient(apiKey: null, handler: StackFixture.FromAddress(FreshLoopback()));
         var statuses = new List<HttpStatusCode>();
-        for (var i = 0; i < 130; i++)
+        for (var i = 0; i < 400; i++)
         {
             using var response = await anonymous.GetAsync(DocumentPath);
             statuses.Add(response.StatusCode);
