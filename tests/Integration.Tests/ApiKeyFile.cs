@@ -14,7 +14,8 @@ public sealed class ApiKeyFile(StackFixture stack)
     private static readonly SemaphoreSlim Edits = new(1, 1);
 
     public async Task<string> AddAsync(
-        string id, string[] scopes, (double PerSecond, long Burst)? requests = null, (double PerSecond, long Burst)? records = null)
+        string id, string[] scopes, (double PerSecond, long Burst)? requests = null, (double PerSecond, long Burst)? records = null,
+        DateTimeOffset? expiresAt = null)
     {
         var (key, salt, hash) = ApiKeySecrets.Create(id);
         var entry = new JsonObject
@@ -34,8 +35,15 @@ public sealed class ApiKeyFile(StackFixture stack)
             entry["Records"] = new JsonObject { ["PerSecond"] = c.PerSecond, ["Burst"] = c.Burst };
         }
 
+        if (expiresAt is { } expiry)
+        {
+            entry["ExpiresAt"] = expiry.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         await EditAsync(keys => keys[id] = entry);
         await WaitUntilAsync(key, expectAccepted: true);
+        // The probes above were charged to the key (a refused request costs one too): its test starts from full buckets.
+        await ResetBucketsAsync(id);
         return key;
     }
 
@@ -67,6 +75,18 @@ public sealed class ApiKeyFile(StackFixture stack)
     /// Polls each gateway with the key until it is accepted (or refused) everywhere. Each poll comes from a loopback
     /// address of its own, so the refusals while waiting do not trip the key-guessing throttle.
     /// </summary>
+    private async Task ResetBucketsAsync(string id)
+    {
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(stack.RedisConnectionString);
+        foreach (var server in redis.GetServers().Where(s => !s.IsReplica))
+        {
+            await foreach (var bucket in server.KeysAsync(pattern: $"gateway:ratelimit:*{id}*"))
+            {
+                await redis.GetDatabase().KeyDeleteAsync(bucket);
+            }
+        }
+    }
+
     private async Task WaitUntilAsync(string key, bool expectAccepted)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);

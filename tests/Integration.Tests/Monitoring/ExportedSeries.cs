@@ -40,6 +40,8 @@ public static class ExportedSeries
         "db_client_connections_pending_requests",
         // The gateway.
         "gateway_rate_limit_decisions_total",
+        // Days until each expiring key expires (key rotation).
+        "gateway_api_key_expiry_days",
         // Prometheus's own: whether a target answered the last scrape.
         "up",
     ];

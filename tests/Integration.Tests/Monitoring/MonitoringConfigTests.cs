@@ -41,7 +41,7 @@ public sealed class MonitoringConfigTests
     {
         var expressions = AlertExpressions();
 
-        Assert.Equal(6, expressions.Count);
+        Assert.Equal(7, expressions.Count);
         Assert.All(expressions, AssertExported);
     }
 

@@ -22,6 +22,9 @@ public sealed class PrometheusTests(StackFixture stack, ITestOutputHelper output
         }
 
         await stack.FlushAsync();
+        // A key that expires, as every key issued with new-key does, so the expiry gauge has a series (the
+        // development key never expires).
+        await new ApiKeyFile(stack).AddAsync("prometheus-" + prefix, ["read"], expiresAt: DateTimeOffset.UtcNow.AddDays(60));
 
         var config = PrometheusScrapeConfig.FilePath(stack.StateDirectory);
         Assert.True(File.Exists(config), $"{config} was not written.");
@@ -52,7 +55,7 @@ public sealed class PrometheusTests(StackFixture stack, ITestOutputHelper output
             data.GetProperty("groups").EnumerateArray().SelectMany(g => g.GetProperty("rules").EnumerateArray())
                 .All(r => r.TryGetProperty("lastEvaluation", out var at) && !at.GetString()!.StartsWith("0001", StringComparison.Ordinal)));
         var evaluated = rules.GetProperty("groups").EnumerateArray().SelectMany(g => g.GetProperty("rules").EnumerateArray()).ToList();
-        Assert.Equal(6, evaluated.Count);
+        Assert.Equal(7, evaluated.Count);
         Assert.All(evaluated, r => Assert.Equal("ok", r.GetProperty("health").GetString()));
     }
 
