@@ -15,16 +15,17 @@ public sealed partial record BinlogPosition(
     [property: JsonPropertyName("gtid")] string Gtid)
 {
     /// <summary>
-    /// Reads the position <c>mariadb-dump --master-data=2 --gtid</c> wrote, as comments, at the head of the dump: taken
-    /// inside the dump's own consistent snapshot, so no transaction falls between the dump and the log after it.
+    /// Reads the position <c>mariadb-dump --master-data=2 --gtid</c> wrote, as comments: taken inside the dump's own
+    /// consistent snapshot, so no transaction falls between the dump and the log after it. The file position is in the
+    /// header; the GTID comes wherever the dump tool puts its deferred setting (after the tables, in a dump of many),
+    /// so the whole file is read.
     /// </summary>
     public static async Task<BinlogPosition> ReadFromDumpAsync(string dumpPath, long serverId, CancellationToken cancellationToken)
     {
         string? file = null, gtid = null;
         long position = 0;
         using var reader = new StreamReader(dumpPath);
-        // The comments come before the first table; a few hundred lines is far more than the header.
-        for (var line = 0; line < 500 && await reader.ReadLineAsync(cancellationToken) is { } text && (file is null || gtid is null); line++)
+        while ((file is null || gtid is null) && await reader.ReadLineAsync(cancellationToken) is { } text)
         {
             if (FilePattern().Match(text) is { Success: true } at)
             {
