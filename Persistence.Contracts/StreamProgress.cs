@@ -21,18 +21,6 @@ public sealed record StreamProgress(
     /// </summary>
     public long Uncommitted => Math.Min(Length, Pending + (Lag ?? Length));
 
-    /// <summary>
-    /// Records per entry, from the stream's first and last entries (which XINFO STREAM returns anyway): an entry holds
-    /// the records one request sent to the shard, or one record in the format before batch entries.
-    /// </summary>
-    public double RecordsPerEntry { get; init; } = 1;
-
-    /// <summary>
-    /// Records accepted and not yet committed: <see cref="Uncommitted"/> entries at <see cref="RecordsPerEntry"/>. An
-    /// estimate, exact while requests carry alike numbers of records; what backpressure and the gauges count.
-    /// </summary>
-    public long UncommittedRecords => (long)Math.Ceiling(Uncommitted * RecordsPerEntry);
-
     /// <summary>True once every entry up to <paramref name="target"/> was delivered and acknowledged after its commit.</summary>
     public bool HasCommittedThrough(StreamId target) =>
         target == StreamId.Zero
@@ -54,12 +42,11 @@ public sealed record StreamProgress(
             return new(stream, 0, StreamId.Zero, false, StreamId.Zero, 0, null, 0, 0);
         }
 
-        var perEntry = (EntryItems.CountOf(info.FirstEntry) + EntryItems.CountOf(info.LastEntry)) / 2.0;
         var group = (await redis.StreamGroupInfoAsync(stream))
             .FirstOrDefault(g => g.Name == PersistenceStreams.ConsumerGroup);
         if (group.Name is null)
         {
-            return new(stream, info.Length, StreamId.Parse(info.LastGeneratedId), false, StreamId.Zero, 0, null, info.Length, 0) { RecordsPerEntry = perEntry };
+            return new(stream, info.Length, StreamId.Parse(info.LastGeneratedId), false, StreamId.Zero, 0, null, info.Length, 0);
         }
 
         StreamId? lowest = null;
@@ -78,9 +65,6 @@ public sealed record StreamProgress(
             group.PendingMessageCount,
             lowest,
             group.Lag,
-            group.ConsumerCount)
-        {
-            RecordsPerEntry = perEntry,
-        };
+            group.ConsumerCount);
     }
 }

@@ -4,9 +4,7 @@ using StackExchange.Redis;
 namespace Persistence.Api.Ingest;
 
 /// <summary>
-/// Appends batches to their streams in one script call, after checking that no target shard is sealed: one entry per
-/// batch, holding its records as one JSON array and their count (<see cref="EntryItems"/>), so Redis keeps, delivers,
-/// propagates and acknowledges one entry per request and shard instead of one per record. The
+/// Appends batches to their streams in one script call, after checking that no target shard is sealed. The
 /// <c>#!lua</c> line declares the script as one that writes, so a Redis over its maxmemory refuses it before the
 /// first XADD rather than halfway through: the call lands whole or not at all, as MULTI/EXEC did. On a cluster one
 /// call holds only streams of one hash slot.
@@ -16,7 +14,7 @@ internal static class AppendScript
     public const string SealedError = "SEALED";
 
     // KEYS: seal key and stream per batch. ARGV: traceparent, tracestate, caller ('' when absent), then per batch its
-    // record count and its records array. Returns the records appended.
+    // entry count followed by its payloads.
     private const string Lua = """
         #!lua
         for i = 1, #KEYS, 2 do
@@ -35,9 +33,13 @@ internal static class AppendScript
         local at = 4
         local appended = 0
         for i = 2, #KEYS, 2 do
-          redis.call('XADD', KEYS[i], '*', 'records', ARGV[at + 1], 'n', ARGV[at], unpack(extra))
-          appended = appended + tonumber(ARGV[at])
-          at = at + 2
+          local count = tonumber(ARGV[at])
+          at = at + 1
+          for _ = 1, count do
+            redis.call('XADD', KEYS[i], '*', 'record', ARGV[at], unpack(extra))
+            at = at + 1
+            appended = appended + 1
+          end
         end
         return appended
         """;
@@ -45,7 +47,7 @@ internal static class AppendScript
     public static async Task<long> RunAsync(IDatabaseAsync redis, IReadOnlyList<StreamBatch> batches, EntryContext context)
     {
         var keys = new RedisKey[batches.Count * 2];
-        var values = new RedisValue[3 + (batches.Count * 2)];
+        var values = new RedisValue[3 + batches.Count + batches.Sum(b => b.Payloads.Count)];
         values[0] = context.TraceParent ?? "";
         values[1] = context.TraceState ?? "";
         values[2] = context.Caller ?? "";
@@ -55,7 +57,10 @@ internal static class AppendScript
             keys[2 * i] = StreamShards.SealKey(batches[i].Stream);
             keys[(2 * i) + 1] = batches[i].Stream;
             values[at++] = batches[i].Payloads.Count;
-            values[at++] = EntryItems.Join(batches[i].Payloads);
+            foreach (var payload in batches[i].Payloads)
+            {
+                values[at++] = payload;
+            }
         }
 
         try

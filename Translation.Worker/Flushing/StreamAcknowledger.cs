@@ -32,17 +32,9 @@ internal sealed class StreamAcknowledger(string stream, IDatabase redis, RedisRe
     private long _unrecordedFlushed;
     private long _unrecordedDeadLettered;
 
-    /// <summary>
-    /// Acknowledges the entries of a read once every record in them is committed, superseded by a committed state or
-    /// dead-lettered; throws when Redis stays unreachable, and the entries stay pending.
-    /// </summary>
-    public async Task AcknowledgeAsync(IReadOnlyList<RedisValue> ids, long committed, TimeSpan elapsed, CancellationToken cancellationToken)
+    /// <summary>Acknowledges a committed batch; throws when Redis stays unreachable, and the entries stay pending.</summary>
+    public async Task AcknowledgeAsync(IReadOnlyList<RedisValue> ids, TimeSpan elapsed, CancellationToken cancellationToken)
     {
-        if (ids.Count == 0)
-        {
-            return;
-        }
-
         var acknowledged = 0L;
         // The commit already happened: acknowledge even while shutting down, or the batch is replayed (harmlessly).
         await retry.RunAsync(
@@ -55,7 +47,7 @@ internal sealed class StreamAcknowledger(string stream, IDatabase redis, RedisRe
             Log.AcknowledgedFewer(logger, stream, acknowledged, ids.Count);
         }
 
-        _unrecordedFlushed += committed;
+        _unrecordedFlushed += ids.Count;
         await RecordAsync(
         [
             new HashEntry(PersistenceStreams.StatsFields.LastFlushAt(stream), time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)),
@@ -68,35 +60,23 @@ internal sealed class StreamAcknowledger(string stream, IDatabase redis, RedisRe
         retry.RunAsync("acknowledge vanished entry", () => redis.StreamAcknowledgeAsync(stream, PersistenceStreams.ConsumerGroup, id), cancellationToken);
 
     /// <summary>
-    /// Copies one record to the dead-letter stream once, as a single-record entry naming the entry and place it came
-    /// from. The entry is acknowledged with the rest of its read, once all its records are settled: on a Redis Cluster
-    /// a shard and the dead letters sit in different slots, so the two are never one transaction. A failure between
-    /// them leaves the entry pending with its dead letter written and marked, so the retry skips the copy. Returns
-    /// false when Redis refuses (it is full, or down): the entry then stays pending rather than holding up the entries
-    /// behind it.
+    /// Copies the entry to the dead-letter stream once, then acknowledges it. Not one transaction: on a Redis Cluster
+    /// a shard and the dead letters sit in different slots. A failure between the two leaves the entry pending with
+    /// its dead letter written and marked, so the retry only acknowledges. Returns false when Redis refuses (it is
+    /// full, or down): the entry then stays pending rather than holding up the entries behind it.
     /// </summary>
-    public async Task<bool> DeadLetterAsync<TRecord>(FlushItem<TRecord> item, string reason, CancellationToken cancellationToken)
-        where TRecord : class
+    public async Task<bool> DeadLetterAsync(StreamEntry entry, string reason, long deliveries, CancellationToken cancellationToken)
     {
-        var entry = item.Entry;
-        var fromBatch = !entry[PersistenceStreams.Fields.Records].IsNull && !item.Raw.IsEmpty;
-        Log.DeadLettered(logger, stream, fromBatch ? $"{entry.Id}[{item.Index}]" : entry.Id.ToString(), reason);
+        Log.DeadLettered(logger, stream, entry.Id.ToString(), reason);
         var fields = new List<NameValueEntry>
         {
             new(PersistenceStreams.Fields.SourceStream, stream),
             new(PersistenceStreams.Fields.SourceId, entry.Id),
             new(PersistenceStreams.Fields.Reason, reason),
-            new(PersistenceStreams.Fields.Deliveries, item.Deliveries),
+            new(PersistenceStreams.Fields.Deliveries, deliveries),
             new(PersistenceStreams.Fields.DeadLetteredAt, time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)),
         };
-        if (fromBatch)
-        {
-            fields.Add(new(PersistenceStreams.Fields.SourceIndex, item.Index));
-            fields.Add(new(PersistenceStreams.Fields.Record, item.Raw.ToArray()));
-        }
-
-        fields.AddRange(entry.Values.Where(v => !fromBatch || (v.Name != PersistenceStreams.Fields.Records && v.Name != PersistenceStreams.Fields.Count))
-            .Where(v => v.Name != PersistenceStreams.Fields.SourceStream && v.Name != PersistenceStreams.Fields.SourceId));
+        fields.AddRange(entry.Values.Where(v => v.Name != PersistenceStreams.Fields.SourceStream && v.Name != PersistenceStreams.Fields.SourceId));
 
         try
         {
@@ -110,7 +90,8 @@ internal sealed class StreamAcknowledger(string stream, IDatabase redis, RedisRe
                     arguments[2 + (i * 2)] = fields[i].Value;
                 }
 
-                await redis.ScriptEvaluateAsync(DeadLetterLua, [PersistenceStreams.DeadLetters, DeadLetterMark(entry.Id, fromBatch ? item.Index : null)], arguments);
+                await redis.ScriptEvaluateAsync(DeadLetterLua, [PersistenceStreams.DeadLetters, DeadLetterMark(entry.Id)], arguments);
+                await redis.StreamAcknowledgeAsync(stream, PersistenceStreams.ConsumerGroup, entry.Id);
             }, cancellationToken, DeadLetterAttempts);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
@@ -125,8 +106,7 @@ internal sealed class StreamAcknowledger(string stream, IDatabase redis, RedisRe
         return true;
     }
 
-    private RedisKey DeadLetterMark(RedisValue id, int? index) =>
-        index is { } i ? $"{PersistenceStreams.DeadLetters}:written:{stream}:{id}:{i}" : $"{PersistenceStreams.DeadLetters}:written:{stream}:{id}";
+    private RedisKey DeadLetterMark(RedisValue id) => $"{PersistenceStreams.DeadLetters}:written:{stream}:{id}";
 
     private async Task RecordAsync(HashEntry[] latest)
     {

@@ -28,7 +28,6 @@ public sealed class StreamFlusher<TRecord> : BackgroundService
     private readonly DeadConsumerClaimer _deadConsumers;
     private readonly StaleEntryReclaimer _staleEntries;
     private readonly StreamTrimmer _trimmer;
-    private readonly ReaderLease _lease;
     private readonly BatchProcessor<TRecord> _processor;
 
     public StreamFlusher(
@@ -54,11 +53,10 @@ public sealed class StreamFlusher<TRecord> : BackgroundService
         _deadConsumers = new DeadConsumerClaimer(stream, database, _options, logger);
         _staleEntries = new StaleEntryReclaimer(stream, database, _options, logger);
         _trimmer = new StreamTrimmer(stream, database, logger);
-        _lease = new ReaderLease(stream, database, _options, time);
         var acknowledger = new StreamAcknowledger(stream, database, _retry, metrics, time, logger);
         var ledger = new DeliveryLedger(stream, database, _options);
         var committer = new BatchCommitter<TRecord>(stream, new UpsertWriter<TRecord>(table), dataSource, acknowledger, ledger, _retry, metrics, storage, time, _options, logger);
-        _processor = new BatchProcessor<TRecord>(table, stream, committer, acknowledger, ledger, metrics, time, _options, logger);
+        _processor = new BatchProcessor<TRecord>(table, stream, committer, acknowledger, ledger, _options, logger);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -141,25 +139,18 @@ public sealed class StreamFlusher<TRecord> : BackgroundService
 
                 var readAhead = prefetched;
                 prefetched = null;
-                if (readAhead is null && !await _lease.HoldAsync())
-                {
-                    // Another flusher reads this shard's new entries; this one stands by for recovery work.
-                    await Task.Delay(TimeSpan.FromMilliseconds(_options.IdlePollIntervalMs), _time, stopRequested);
-                    continue;
-                }
-
-                var batch = await (readAhead ?? _reader.GatherAsync(stopRequested));
+                var batch = await (readAhead ?? _reader.GatherAsync());
                 if (batch.Count == 0)
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(_options.IdlePollIntervalMs), _time, stopRequested);
                     continue;
                 }
 
-                // Only a full read says more is waiting; after a partial one the next read would just wait out the
-                // batch delay with this read uncommitted.
-                if (_reader.LastReadWasFull && !stopRequested.IsCancellationRequested)
+                // Only a full batch says more is waiting; after a partial one the next read would just wait out the
+                // batch delay with this batch uncommitted.
+                if (batch.Count >= _options.BatchSize && !stopRequested.IsCancellationRequested)
                 {
-                    prefetched = _reader.GatherAsync(stopRequested);
+                    prefetched = _reader.GatherAsync();
                 }
 
                 await _processor.ProcessNewAsync(batch, batchToken);
@@ -182,8 +173,6 @@ public sealed class StreamFlusher<TRecord> : BackgroundService
         {
             await DrainPrefetchedAsync(prefetched, batchToken);
         }
-
-        await _lease.ReleaseAsync();
 
         Log.FlusherStopped(_logger, _stream);
     }

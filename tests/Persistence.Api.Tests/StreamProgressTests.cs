@@ -42,8 +42,4 @@ public sealed class StreamProgressTests
     [InlineData(10, 2, 33_929L, 10)]
     public void Uncommitted_entries_never_exceed_what_the_stream_holds(long length, long pending, long? lag, long expected) =>
         Assert.Equal(expected, new StreamProgress("s", length, new StreamId(2000, 0), true, new StreamId(1000, 0), pending, null, lag, 1).Uncommitted);
-
-    [Fact]
-    public void Uncommitted_records_count_each_batch_entry_at_the_records_it_holds() =>
-        Assert.Equal(4_300, new StreamProgress("s", 100, new StreamId(2000, 0), true, new StreamId(1000, 0), 3, null, 40, 1) { RecordsPerEntry = 100 }.UncommittedRecords);
 }
