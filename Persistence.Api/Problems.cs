@@ -54,6 +54,17 @@ public static class Problems
             _ => $"The queue did not confirm the {what} in time; it may or may not be stored. Send the same {what} again: a copy that did land is harmless.",
         });
 
+    /// <summary>429 for a key with as many bodies in flight as it may have; one second is enough for one to end.</summary>
+    public static ProblemHttpResult TooManyUploads(HttpContext context, string detail)
+    {
+        context.Response.Headers.RetryAfter = "1";
+        return TypedResults.Problem(
+            detail: detail,
+            statusCode: StatusCodes.Status429TooManyRequests,
+            title: "Too many uploads",
+            type: "https://www.rfc-editor.org/rfc/rfc6585#section-4");
+    }
+
     public static ProblemHttpResult Unauthorized(string detail) =>
         TypedResults.Problem(
             detail: detail,

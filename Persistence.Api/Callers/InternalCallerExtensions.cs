@@ -12,12 +12,14 @@ public static class InternalCallerExtensions
                 $"Set {InternalCallers.SectionName}__Credential (the secret the gateway presents), or {InternalCallers.SectionName}__AllowUnauthenticated=true where the network admits only the gateway.")
             .ValidateOnStart();
         builder.Services.AddSingleton<InternalCallerMiddleware>();
+        builder.Services.AddSingleton<CallerBodySlots>();
+        builder.Services.AddSingleton<CallerBodyLimitMiddleware>();
         return builder;
     }
 
-    /// <summary>Everything but the health probes must come through the gateway.</summary>
+    /// <summary>Everything but the health probes must come through the gateway; each key's bodies in flight are bounded.</summary>
     public static IApplicationBuilder UseInternalCallers(this IApplicationBuilder app) =>
-        app.UseMiddleware<InternalCallerMiddleware>();
+        app.UseMiddleware<InternalCallerMiddleware>().UseMiddleware<CallerBodyLimitMiddleware>();
 
     /// <summary>The API key id the gateway vouched for, or null for a caller admitted without one.</summary>
     public static string? CallerKeyId(this HttpContext context) =>
