@@ -17,7 +17,8 @@ namespace Integration.Tests;
 /// <remarks>
 /// This fails on a version that sizes its buffer by Content-Length: the gateway (counting a batch) and the replica
 /// (reading a registration) each rented 16 MiB + 1 from the shared pool, which hands out a 32 MiB array, so 128 uploads
-/// held by each process commit 4 GiB there before their 100 KiB have arrived. The pool allocates such arrays
+/// held by each process commit 4 GiB there before their 80 KiB have arrived (measured: 4.3 GiB at the gateway, 4.0 GiB
+/// at the replica, against 124 and 19 MiB now). The pool allocates such arrays
 /// uninitialized, so their pages may stay out of the resident set; the commit shows in VmData (the private writable
 /// mappings, where the GC heap lives), which is why both figures are bounded.
 /// </remarks>
@@ -37,14 +38,20 @@ public sealed class UploadMemoryTests(ConstrainedStackFixture stack, ITestOutput
 
     private const int Rounds = 20;
 
-    /// <summary>Far below what the declared lengths would commit (128 uploads × 16 MiB in each process).</summary>
+    /// <summary>Far below what the declared lengths would take (128 uploads × 16 MiB in each process).</summary>
     private const long MaxGrowthBytes = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// Committed memory also grows by the GC's allocation budget, which the server GC scales with the cores (124 MiB
+    /// measured at the gateway on two): a quarter of what declared lengths would commit leaves room for larger machines.
+    /// </summary>
+    private const long MaxCommitGrowthBytes = 1024L * 1024 * 1024;
 
     private const string TaskBatches = "/api/v1/persistence/tasks/batch";
     private const string Registrations = "/api/v1/translations";
 
     [Fact]
-    public async Task Three_hundred_slow_uploads_declaring_16_MiB_keep_the_gateway_and_the_replica_within_256_MiB_and_a_key_past_its_share_gets_429()
+    public async Task Three_hundred_slow_uploads_declaring_16_MiB_keep_the_gateway_and_the_replica_bounded_and_a_key_past_its_share_gets_429()
     {
         var prefix = Records.Prefix();
         var keys = new List<string>();
@@ -108,9 +115,9 @@ public sealed class UploadMemoryTests(ConstrainedStackFixture stack, ITestOutput
             Assert.True(replicaActive >= Keys * BodiesPerKey / 4, $"The replica serves only {replicaActive} requests.");
 
             Assert.True(gatewayPeak.ResidentBytes - gatewayBefore.ResidentBytes < MaxGrowthBytes, $"Gateway resident set grew from {gatewayBefore} to {gatewayPeak}.");
-            Assert.True(gatewayPeak.DataBytes - gatewayBefore.DataBytes < MaxGrowthBytes, $"Gateway committed memory grew from {gatewayBefore} to {gatewayPeak}.");
+            Assert.True(gatewayPeak.DataBytes - gatewayBefore.DataBytes < MaxCommitGrowthBytes, $"Gateway committed memory grew from {gatewayBefore} to {gatewayPeak}.");
             Assert.True(replicaPeak.ResidentBytes - replicaBefore.ResidentBytes < MaxGrowthBytes, $"Replica resident set grew from {replicaBefore} to {replicaPeak}.");
-            Assert.True(replicaPeak.DataBytes - replicaBefore.DataBytes < MaxGrowthBytes, $"Replica committed memory grew from {replicaBefore} to {replicaPeak}.");
+            Assert.True(replicaPeak.DataBytes - replicaBefore.DataBytes < MaxCommitGrowthBytes, $"Replica committed memory grew from {replicaBefore} to {replicaPeak}.");
         }
         finally
         {
