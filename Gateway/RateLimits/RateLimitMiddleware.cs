@@ -1,6 +1,7 @@
 using System.Globalization;
 using Gateway.ApiKeys;
 using Gateway.Hardening;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Persistence.Contracts;
 using Yarp.ReverseProxy.Model;
@@ -50,7 +51,7 @@ public sealed class RateLimitMiddleware(
             return;
         }
 
-        if (context.Request.ContentLength is not 0)
+        if (HasBody(context))
         {
             // Held until the response ends: that long the body sits in memory (or the spool) here.
             var maxBodies = requestLimits.CurrentValue.MaxConcurrentBodiesPerKey;
@@ -223,6 +224,13 @@ public sealed class RateLimitMiddleware(
 
     /// <summary>Bodies up to this size (declared) are read before the buckets are asked; see <see cref="AsksBeforeReading"/>.</summary>
     public const long SmallBodyBytes = 64 * 1024;
+
+    /// <summary>
+    /// Whether the request carries a body: a GET without one (a read, a restore streaming for minutes) holds no upload
+    /// slot, so a key's reads never keep its uploads out.
+    /// </summary>
+    public static bool HasBody(HttpContext context) =>
+        context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? context.Request.ContentLength is not 0;
 
     private static bool IsChargedByRecords(HttpContext context) =>
         context.GetRouteModel().Config.Metadata?.TryGetValue(CostMetadata, out var cost) == true

@@ -43,7 +43,7 @@ public sealed class OperationTransformer(QueryParameterCatalog catalog) : IOpenA
         operation.Responses ??= [];
         AddProblem(operation, StatusCodes.Status401Unauthorized, "No API key, or one that is unknown, revoked or expired (`WWW-Authenticate` names both forms).", problem);
         AddProblem(operation, StatusCodes.Status403Forbidden, "The key lacks the scope this route needs.", problem);
-        AddProblem(operation, StatusCodes.Status429TooManyRequests, "The key's request or record budget is used up, or this address failed to authenticate too often. Wait for `Retry-After`.", problem);
+        AddProblem(operation, StatusCodes.Status429TooManyRequests, "The key's request or record budget is used up, it has as many uploads in flight as it may, or this address failed to authenticate too often. Wait for `Retry-After`.", problem);
         AddProblem(operation, StatusCodes.Status503ServiceUnavailable, "Temporarily unavailable: backlog over its high-water mark, Redis or MySQL unreachable, no healthy replica, or the rate limiter down. Send the same request again after `Retry-After`.", problem);
 
         var reads = accepted?.Names.Contains(Queries.ReadRequests.ConsistencyParameter) == true;

@@ -1,5 +1,6 @@
 using Gateway.RateLimits;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Gateway.Tests;
 
@@ -24,5 +25,28 @@ public sealed class RateLimitMiddlewareTests
         }
 
         Assert.Equal(asksFirst, RateLimitMiddleware.AsksBeforeReading(request));
+    }
+
+    [Theory]
+    [InlineData(false, null, false)]
+    [InlineData(true, null, true)]
+    [InlineData(null, 410L, true)]
+    [InlineData(null, 0L, false)]
+    public void Only_a_request_with_a_body_takes_an_upload_slot_so_long_reads_never_keep_a_key_s_uploads_out(
+        bool? canHaveBody, long? contentLength, bool takesSlot)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.ContentLength = contentLength;
+        if (canHaveBody is { } detected)
+        {
+            context.Features.Set<IHttpRequestBodyDetectionFeature>(new BodyDetection(detected));
+        }
+
+        Assert.Equal(takesSlot, RateLimitMiddleware.HasBody(context));
+    }
+
+    private sealed class BodyDetection(bool canHaveBody) : IHttpRequestBodyDetectionFeature
+    {
+        public bool CanHaveBody => canHaveBody;
     }
 }
