@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Pipeline.Benchmark;
 
 /// <summary>
-/// The command line: <c>[--quick] [--duration S] [--phase S] [--warmup S] [--perf-maps] [--flush-niceness N] [--upsert-connections N] [--preload-rows N,M] [--mysql-buffer-pool SIZE] [--out DIR] [--scale 1x1,2x1,…|none] [--no-naive]
+/// The command line: <c>[--quick] [--duration S] [--phase S] [--warmup S] [--perf-maps] [--flush-niceness N] [--upsert-connections N] [--preload-rows N,M] [--mysql-buffer-pool SIZE] [--binlog on|off] [--out DIR] [--scale 1x1,2x1,…|none] [--no-naive]
 /// [--gateway-setting KEY=VALUE] [--api-setting KEY=VALUE] [--worker-setting KEY=VALUE] [--only SECTIONS] [--batches 1,100,1000] [--targets gateway,direct]
 /// [--lifecycle-batches 100,1000] [--lifecycle-sessions N] [--lifecycle-writers N] [--lifecycle-preload N]</c>.
 /// </summary>
@@ -92,6 +92,12 @@ public sealed class BenchOptions
     /// <summary>The stack's InnoDB buffer pool (<c>--mysql-buffer-pool SIZE</c>); unset keeps AppHost's default.</summary>
     public string? MySqlBufferPool { get; set; }
 
+    /// <summary>
+    /// MariaDB's binary log and its archiver (<c>--binlog on|off</c>, AppHost's); unset keeps AppHost's default (on). Off
+    /// and on, one run each, say what the log's write and fsync per commit group cost the flush path.
+    /// </summary>
+    public bool? BinaryLog { get; set; }
+
     /// <summary>Setting names read for the flush path's width, as the worker reads them (its options' defaults otherwise).</summary>
     public const string FlushersSetting = "Flush__FlushersPerStream";
 
@@ -149,6 +155,14 @@ public sealed class BenchOptions
                         : throw new ArgumentException("--preload-rows takes positive row counts, e.g. 1000000,20000000.")).Order());
                     break;
                 case "--mysql-buffer-pool": options.MySqlBufferPool = Value(); break;
+                case "--binlog":
+                    options.BinaryLog = Value() switch
+                    {
+                        "on" => true,
+                        "off" => false,
+                        _ => throw new ArgumentException("--binlog is on or off."),
+                    };
+                    break;
                 case "--gateway-setting": AddSetting(options.GatewaySettings, args[i], Value()); break;
                 case "--api-setting": AddSetting(options.ApiSettings, args[i], Value()); break;
                 case "--worker-setting": AddSetting(options.WorkerSettings, args[i], Value()); break;
@@ -211,7 +225,7 @@ public sealed class BenchOptions
 
                     break;
                 default:
-                    throw new ArgumentException($"Unknown option {args[i]}. Options: --quick --duration S --phase S --warmup S --perf-maps --out DIR --replicas N --workers N --flush-niceness N --scale 1x1,2x1,…|none --shard-curve 1,2,4,8 --no-naive --upsert-connections N --preload-rows N,M --mysql-buffer-pool SIZE --gateway-setting KEY=VALUE --api-setting KEY=VALUE --worker-setting KEY=VALUE --only SECTIONS --batches 1,100,1000 --targets gateway,direct --lifecycle-batches 100,1000 --lifecycle-sessions N --lifecycle-writers N --lifecycle-preload N");
+                    throw new ArgumentException($"Unknown option {args[i]}. Options: --quick --duration S --phase S --warmup S --perf-maps --out DIR --replicas N --workers N --flush-niceness N --scale 1x1,2x1,…|none --shard-curve 1,2,4,8 --no-naive --upsert-connections N --preload-rows N,M --mysql-buffer-pool SIZE --binlog on|off --gateway-setting KEY=VALUE --api-setting KEY=VALUE --worker-setting KEY=VALUE --only SECTIONS --batches 1,100,1000 --targets gateway,direct --lifecycle-batches 100,1000 --lifecycle-sessions N --lifecycle-writers N --lifecycle-preload N");
             }
         }
 

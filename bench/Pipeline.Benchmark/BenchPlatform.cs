@@ -18,14 +18,16 @@ public sealed class BenchPlatform : IAsyncDisposable
     private readonly StackInstance _app;
     private readonly string _state;
     private readonly int _flushNiceness;
+    private readonly bool _binaryLog;
 
-    private BenchPlatform(StackInstance app, string state, int flushNiceness, Target gateway, Target direct)
+    private BenchPlatform(StackInstance app, string state, int flushNiceness, bool binaryLog, Target gateway, Target direct)
     {
         GatewayAddress = app.GatewayEndpoint();
         GatewayHeaders = new Dictionary<string, string> { ["X-API-Key"] = app.ApiKey };
         _app = app;
         _state = state;
         _flushNiceness = flushNiceness;
+        _binaryLog = binaryLog;
         Gateway = gateway;
         Direct = direct;
     }
@@ -51,12 +53,18 @@ public sealed class BenchPlatform : IAsyncDisposable
     /// <summary>The flush path's CPU niceness as the stack started it (MariaDB and the workers; the rest at 0).</summary>
     public string Niceness => $"mysql and {string.Join(", ", _app.Workers)} at +{_flushNiceness}, the rest at 0";
 
+    /// <summary>Whether MariaDB writes a binary log (AppHost's <c>--binlog</c>): its archiver then runs too.</summary>
+    public string BinaryLog => _binaryLog
+        ? "MariaDB binary log on (ROW, sync_binlog=1), archived by binlog-archiver (AppHost --binlog on)"
+        : "MariaDB binary log off (AppHost --binlog off)";
+
     private IEnumerable<string> Resources => [Persistence.Contracts.StackResources.Redis, Persistence.Contracts.StackResources.MySql, .. _app.ApiReplicas, .. _app.Workers, .. _app.Gateways];
 
     public static async Task<BenchPlatform> StartAsync(int replicas, int workers, BenchOptions bench, int? shards = null)
     {
         var state = Path.Combine(Path.GetTempPath(), "pipeline-bench-" + Guid.NewGuid().ToString("N")[..8]);
         var flushNiceness = bench.FlushNiceness ?? new StackOptions().FlushNiceness;
+        var binaryLog = bench.BinaryLog ?? new StackOptions().BinaryLog;
         List<string> arguments =
         [
             "--replicas", replicas.ToString(CultureInfo.InvariantCulture),
@@ -67,6 +75,7 @@ public sealed class BenchPlatform : IAsyncDisposable
             "--api-setting", "Backpressure__HighWaterMemoryRatio=0.98",
             "--api-setting", "Backpressure__LowWaterMemoryRatio=0.97",
             .. (bench.MySqlBufferPool is { } pool ? (string[])["--mysql-buffer-pool", pool] : []),
+            "--binlog", binaryLog ? "on" : "off",
             .. Settings("--gateway-setting", bench.GatewaySettings),
             .. Settings("--api-setting", bench.ApiSettings),
             .. Settings("--worker-setting", bench.WorkerSettings),
@@ -80,7 +89,7 @@ public sealed class BenchPlatform : IAsyncDisposable
         var credential = secrets.RootElement.GetProperty("InternalCredential").GetString()!;
         var gateway = new Target("gateway", [app.GatewayEndpoint()], new Dictionary<string, string> { ["X-API-Key"] = app.ApiKey });
         var direct = new Target("direct", [.. app.ApiReplicas.Select(app.Endpoint)], new Dictionary<string, string> { [CredentialHeader] = credential });
-        return new BenchPlatform(app, state, flushNiceness, gateway, direct);
+        return new BenchPlatform(app, state, flushNiceness, binaryLog, gateway, direct);
     }
 
     private static IEnumerable<string> Settings(string option, IReadOnlyDictionary<string, string> settings) =>

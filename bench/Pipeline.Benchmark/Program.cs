@@ -52,6 +52,7 @@ if (options.Runs("kestrel"))
 Log($"Starting the stack ({options.Replicas} API replicas, {options.Workers} worker) …");
 var stack = await BenchPlatform.StartAsync(options.Replicas, options.Workers, options);
 report.Notes.Add($"CPU niceness of the stack's processes (AppHost --flush-niceness): {stack.Niceness}.");
+report.Notes.Add($"{stack.BinaryLog}.");
 var naiveRatios = new List<Figure>();
 var upsertConnections = options.UpsertConnections ?? options.FlushConnections;
 report.Notes.Add($"Multi-connection upsert ceiling: {upsertConnections} connections ({(options.UpsertConnections is null ? "the flush path's: workers × flushers per stream × shards" : "--upsert-connections")}).");

@@ -1,32 +1,56 @@
 #!/usr/bin/env bash
-# Measures the backup and restore time (the RTO's main part) for N task rows, by hand, not in CI:
-#   bench/backup/measure-rto.sh [ROWS]        (default 1000000; needs a built solution: dotnet build Aspire.sln)
-# Starts a one-of-each stack in a temporary state folder, loads ROWS rows straight into translation_tasks, runs
-# `backup --to`, destroys both data folders, starts the stack again and runs `restore --from`, printing each time.
+# Measures the recovery time (RTO) of a lost stack, by hand, not in CI:
+#   bench/backup/measure-rto.sh [ROWS] [--binlog-rows N]      (needs a build: dotnet build AppHost; dotnet build Translation.Worker)
+# ROWS (default 1000000) task rows are loaded straight into translation_tasks before `backup --to`; with --binlog-rows N,
+# N more rows are written after it, in transactions of 1,000 rows as the worker commits them, so they exist only in the
+# archived binary log. Then both data folders are destroyed, the stack is started on empty ones, and `restore --from`
+# (with --to-latest when N > 0) brings the rows back. Prints each phase's seconds and the total against the seed's
+# RTO of 60 minutes. `bench/backup/measure-rto.sh 0 --binlog-rows 1000000`: a recovery whose data all comes from the log.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-rows="${1:-1000000}"
+rows=1000000
+binlog_rows=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --binlog-rows) binlog_rows="${2:?--binlog-rows needs a row count}"; shift 2 ;;
+    [0-9]*) rows="$1"; shift ;;
+    *) echo "usage: $0 [ROWS] [--binlog-rows N]" >&2; exit 2 ;;
+  esac
+done
 work="$(mktemp -d /tmp/backup-rto-XXXXXX)"
 state="$work/state"
+archive="$state/binlog-archiver"
 apphost=AppHost/bin/Debug/net10.0/AppHost.dll
 worker=Translation.Worker/bin/Debug/net10.0/Translation.Worker.dll
+batch=1000
 pid=""
 
 stop_stack() {
   if [ -n "$pid" ]; then kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""; fi
+  # The servers run in the orchestrator's sessions, not this one: wait until the ones on this state folder are gone.
+  for _ in $(seq 1 60); do pgrep -f -- "$state/" >/dev/null || return 0; sleep 1; done
 }
 trap 'stop_stack; rm -rf "$work"' EXIT
 
 start_stack() {
   rm -f "$state/resources.json"
   # A session of its own: stopping, the orchestrator signals its whole process group, which would include this script.
-  setsid dotnet "$apphost" --state-dir "$state" --gateway-port 0 --replicas 1 --workers 1 --gateways 1 --no-dashboard --quiet >"$work/apphost.log" 2>&1 &
+  setsid dotnet "$apphost" --state-dir "$state" --gateway-port 0 --replicas 1 --workers 1 --gateways 1 --no-dashboard --quiet "$@" >"$work/apphost.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 180); do
     grep -q '^Ready\.' "$work/apphost.log" && return 0
     sleep 1
   done
   echo "The stack did not start:"; tail -20 "$work/apphost.log"; exit 1
+}
+
+# restore refuses while a worker runs: stopped gracefully, a worker deletes its heartbeat (the stack runs with --no-restart).
+stop_workers() {
+  local worker_pid
+  for worker_pid in $(python3 -c 'import json,sys; print(*[r["pid"] for r in json.load(open(sys.argv[1]))["resources"] if r["name"].startswith("translation-worker") and r.get("pid")])' "$state/resources.json"); do
+    kill -TERM "$worker_pid"
+    while kill -0 "$worker_pid" 2>/dev/null; do sleep 0.2; done
+  done
 }
 
 # Connection strings from the state folder's resources.json; the MySQL one also as client options.
@@ -39,30 +63,94 @@ low = {k.lower(): v for k, v in parts.items()}
 print(f"--host={low['server']} --port={low['port']} --user={low.get('user id', low.get('uid'))} --password={low['password']} --protocol=tcp {low['database']}")
 PY
 }
+# The account the AppHost created for replaying the log (BINLOG REPLAY), with its password from secrets.json.
+replay_connection() {
+  python3 - "$(connection persistencedb)" "$state/secrets.json" <<'PY'
+import json, sys
+parts = [p.split("=", 1) for p in sys.argv[1].split(";") if "=" in p]
+secret = json.load(open(sys.argv[2]))["MySqlReplayPassword"]
+replaced = {"user id": "binlog-replay", "uid": "binlog-replay", "password": secret, "pwd": secret}
+print(";".join(f"{k}={replaced.get(k.lower(), v)}" for k, v in parts))
+PY
+}
 run_worker() { (cd "$(dirname "$worker")" && dotnet "$(basename "$worker")" "$@" "--ConnectionStrings:persistencedb=$(connection persistencedb)" "--ConnectionStrings:redis=$(connection redis)"); }
 seconds() { python3 -c 'import sys; print(f"{(int(sys.argv[2]) - int(sys.argv[1])) / 1e9:.1f}")' "$1" "$2"; }
 
-start_stack
-echo "Loading $rows task rows..."
-# shellcheck disable=SC2046
-mariadb $(mysql_args) -e "
-  INSERT INTO translation_tasks (task_id, session_id, batch_id, status, source_lang, target_lang, source_text, translated_text,
+# INSERT of task rows FROM..TO (ids PREFIX<n>), the shape and size the flusher writes.
+insert_rows() {
+  echo "INSERT INTO translation_tasks (task_id, session_id, batch_id, status, source_lang, target_lang, source_text, translated_text,
                                  attempts, metadata, created_at, updated_at, row_version)
-  SELECT CONCAT('rto-t', seq), CONCAT('rto-s', seq DIV 100), CONCAT('b-rto-s', seq DIV 100), 'completed', 'en', 'zh-CN',
+  SELECT CONCAT('$1', seq), CONCAT('$1s', seq DIV 100), CONCAT('b-$1s', seq DIV 100), 'completed', 'en', 'zh-CN',
          CONCAT('Hello world, this is sentence number ', seq, ' of the restore drill.'), CONCAT('你好，世界 ', seq), 1,
          JSON_OBJECT('n', seq), '2026-03-01 08:00:00', '2026-03-01 08:00:01', UNHEX(LPAD(HEX(seq), 48, '0'))
-  FROM seq_1_to_${rows};"
-# shellcheck disable=SC2046
-before=$(mariadb $(mysql_args) -N -e "CHECKSUM TABLE translation_tasks EXTENDED" | cut -f2)
+  FROM seq_$2_to_$3;"
+}
+
+# Waits until the archive holds every byte of every binary-log file the server wrote, as the drill test does.
+wait_for_archive() {
+  local data="$state/mysql/data" folder
+  folder="$archive/server-$(cat "$data/server-id")"
+  for _ in $(seq 1 600); do
+    local behind=0 log
+    for log in "$data"/binlog.[0-9]*; do
+      [ "$(stat -c %s "$log")" = "$(stat -c %s "$folder/$(basename "$log")" 2>/dev/null || echo -1)" ] || behind=1
+    done
+    [ "$behind" = 0 ] && return 0
+    sleep 0.5
+  done
+  echo "The archive did not catch up with the server's binary log in 300 s"; exit 1
+}
+
+start_stack
+if [ "$rows" -gt 0 ]; then
+  echo "Loading $rows task rows before the backup..."
+  # shellcheck disable=SC2046
+  mariadb $(mysql_args) -e "$(insert_rows rto-t 1 "$rows")"
+fi
 
 t0=$(date +%s%N); run_worker backup --to "$work/backup"; t1=$(date +%s%N)
 echo "backup: $(seconds "$t0" "$t1") s, $(du -sh "$work/backup" | cut -f1)"
 
+if [ "$binlog_rows" -gt 0 ]; then
+  echo "Writing $binlog_rows task rows after the backup, $batch per transaction..."
+  t0=$(date +%s%N)
+  # shellcheck disable=SC2046
+  for ((first = 1; first <= binlog_rows; first += batch)); do
+    insert_rows rto-l "$first" $((first + batch - 1 < binlog_rows ? first + batch - 1 : binlog_rows))
+  done | mariadb $(mysql_args)
+  t1=$(date +%s%N)
+  wait_for_archive
+  t2=$(date +%s%N)
+  echo "written in $(seconds "$t0" "$t1") s; the archive held all of it $(seconds "$t1" "$t2") s later: $(du -sh "$archive" | cut -f1) archived"
+fi
+# shellcheck disable=SC2046
+before=$(mariadb $(mysql_args) -N -e "CHECKSUM TABLE translation_tasks EXTENDED" | cut -f2)
+
 stop_stack
 rm -rf "$state/redis" "$state/mysql/data"
-start_stack
-t2=$(date +%s%N); run_worker restore --from "$work/backup"; t3=$(date +%s%N)
-echo "restore (verify included): $(seconds "$t2" "$t3") s"
+t0=$(date +%s%N); start_stack --no-restart; t1=$(date +%s%N)
+stop_workers
+restore_args=()
+if [ "$binlog_rows" -gt 0 ]; then
+  # The replay account is created again with the password secrets.json keeps, which outlives the data folders.
+  restore_args=(--to-latest --archive "$archive" "--ConnectionStrings:binlog-replay=$(replay_connection)")
+fi
+t2=$(date +%s%N); run_worker restore --from "$work/backup" "${restore_args[@]}" | tee "$work/restore.log"; t3=$(date +%s%N)
 # shellcheck disable=SC2046
 after=$(mariadb $(mysql_args) -N -e "CHECKSUM TABLE translation_tasks EXTENDED" | cut -f2)
 [ "$before" = "$after" ] && echo "translation_tasks checksum matches ($after)" || { echo "checksum differs: $before vs $after"; exit 1; }
+
+# The command's own times: the whole restore, and the replay within it.
+inside=$(sed -n 's/^Restored the backup .* in \([0-9]*\) ms.*/\1/p' "$work/restore.log")
+replay=$(sed -n 's/^Replayed the binary log.* in \([0-9]*\) ms\./\1/p' "$work/restore.log")
+python3 - "$(seconds "$t0" "$t1")" "$(seconds "$t2" "$t3")" "$inside" "${replay:-0}" "$rows" "$binlog_rows" <<'PY'
+import sys
+start, wall, inside, replay = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]) / 1000, int(sys.argv[4]) / 1000
+total = start + wall
+print(f"RTO for {int(sys.argv[5]):,} rows in the backup and {int(sys.argv[6]):,} in the archived binary log:")
+print(f"  start the stack on empty data folders  {start:7.1f} s")
+print(f"  restore --from, base backup            {inside - replay:7.1f} s")
+print(f"  restore --from, binary-log replay      {replay:7.1f} s")
+print(f"  worker start and exit                  {wall - inside:7.1f} s")
+print(f"  total                                  {total:7.1f} s = {total / 3600:.1%} of the 60-minute RTO")
+PY
