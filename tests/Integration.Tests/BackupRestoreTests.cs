@@ -119,6 +119,9 @@ public sealed class BackupRestoreTests(BackupDrillFixture stack) : IDisposable
         Assert.Equal(lengths, await StreamLengthsAsync());
         var readded = (await database.StreamRangeAsync(shard, "-", "+", 1, Order.Descending))[0];
         Assert.Equal(gone.Id.ToString(), readded[PersistenceStreams.Fields.ArrivedAs].ToString());
+        // A batch entry comes back whole: its records array and their count.
+        Assert.Equal(gone[PersistenceStreams.Fields.Records], readded[PersistenceStreams.Fields.Records]);
+        Assert.Equal(gone[PersistenceStreams.Fields.Count], readded[PersistenceStreams.Fields.Count]);
         Assert.Equal(gone[PersistenceStreams.Fields.Record], readded[PersistenceStreams.Fields.Record]);
     }
 
