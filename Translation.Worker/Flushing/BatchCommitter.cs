@@ -23,8 +23,6 @@ internal sealed class BatchCommitter<TRecord>(
     ILogger logger)
     where TRecord : class
 {
-    private readonly RecordColumn<TRecord>? _status = writer.Table.Columns.FirstOrDefault(c => c.Name == "status");
-
     public async Task<FlushTally> CommitOrIsolateAsync(List<KeyStates<TRecord>> states, CancellationToken cancellationToken)
     {
         var tally = new FlushTally();
@@ -42,14 +40,14 @@ internal sealed class BatchCommitter<TRecord>(
                 await CommitAsync(states, cancellationToken);
                 tally.Applied += states.Count;
                 tally.Superseded += states.Sum(s => s.Superseded.Count);
-                metrics.CommittedStatuses(stream, states.SelectMany(s => s.All).Select(i => _status?.Value(i.Record!) as string));
+                metrics.CommittedStatuses(stream, states.SelectMany(s => s.All).Select(i => i.Status));
                 return;
             }
             catch (MySqlException ex) when (IsRejectedData(ex))
             {
                 if (states.Count == 1)
                 {
-                    await DeadLetterAsync(states[0], ex.Message, tally, cancellationToken);
+                    await DeadLetterAsync(states[0], $"MySQL rejected the record: {ex.Message}", tally, cancellationToken);
                     return;
                 }
 
@@ -81,18 +79,21 @@ internal sealed class BatchCommitter<TRecord>(
         }
     }
 
-    /// <summary>The rejected winner goes to the dead letters, and so does every state it superseded: none is dropped.</summary>
-    private async Task DeadLetterAsync(KeyStates<TRecord> states, string message, FlushTally tally, CancellationToken cancellationToken)
+    /// <summary>
+    /// A winner that cannot be stored goes to the dead letters, and so does every state it superseded: none is dropped,
+    /// and an operator who replays them gets the key's whole history back, in its order.
+    /// </summary>
+    public async Task DeadLetterAsync(KeyStates<TRecord> states, string reason, FlushTally tally, CancellationToken cancellationToken)
     {
-        if (!await acknowledger.DeadLetterAsync(states.Winner, $"MySQL rejected the record: {message}", cancellationToken))
+        if (!await acknowledger.DeadLetterAsync(states.Winner, reason, cancellationToken))
         {
             tally.Unsettled.Add(states.Winner.Entry.Id);
         }
 
         foreach (var superseded in states.Superseded)
         {
-            var reason = $"Superseded by a state of the same key MySQL rejected ({states.Winner.Entry.Id}): {message}";
-            if (!await acknowledger.DeadLetterAsync(superseded, reason, cancellationToken))
+            var why = $"Superseded by a state of the same key that was dead-lettered ({states.Winner.Entry.Id}): {reason}";
+            if (!await acknowledger.DeadLetterAsync(superseded, why, cancellationToken))
             {
                 tally.Unsettled.Add(superseded.Entry.Id);
             }

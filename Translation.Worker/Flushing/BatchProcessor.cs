@@ -77,7 +77,7 @@ internal sealed class BatchProcessor<TRecord>(
         if (items.Count > 0)
         {
             using var activity = BatchActivity.Start(items, stream);
-            var lanes = Lanes(Coalescer.Coalesce(items, table));
+            var lanes = Lanes(await DecodeWinnersAsync(Coalescer.Coalesce(items, table), tally, cancellationToken));
             foreach (var lane in await Task.WhenAll(lanes.Select(lane => committer.CommitOrIsolateAsync(lane, cancellationToken))))
             {
                 tally.Add(lane);
@@ -92,6 +92,29 @@ internal sealed class BatchProcessor<TRecord>(
             metrics.Committed(stream, tally.Applied, tally.Superseded, elapsed);
             Log.BatchCommitted(logger, stream, (int)tally.Applied, (int)tally.Superseded, elapsed.TotalMilliseconds);
         }
+    }
+
+    /// <summary>
+    /// Decodes each winner in full, the only states that are; one that cannot be decoded goes to the dead letters with
+    /// the states it superseded, as one MySQL rejects does.
+    /// </summary>
+    private async Task<List<KeyStates<TRecord>>> DecodeWinnersAsync(List<KeyStates<TRecord>> winners, FlushTally tally, CancellationToken cancellationToken)
+    {
+        var writable = new List<KeyStates<TRecord>>(winners.Count);
+        foreach (var states in winners)
+        {
+            states.Decode(table);
+            if (states.Winner.Problem is { } problem)
+            {
+                await committer.DeadLetterAsync(states, problem, tally, cancellationToken);
+            }
+            else
+            {
+                writable.Add(states);
+            }
+        }
+
+        return writable;
     }
 
     /// <summary>

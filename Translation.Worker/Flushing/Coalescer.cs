@@ -14,7 +14,7 @@ public static class Coalescer
         var byKey = new Dictionary<string, KeyStates<TRecord>>(items.Count, StringComparer.Ordinal);
         foreach (var item in items)
         {
-            var key = table.Key(item.Record!)!;
+            var key = item.Key!;
             if (!byKey.TryGetValue(key, out var states))
             {
                 byKey.Add(key, new KeyStates<TRecord>(key, item));

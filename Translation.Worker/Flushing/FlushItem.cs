@@ -6,13 +6,19 @@ using StackExchange.Redis;
 namespace Translation.Worker.Flushing;
 
 /// <summary>
-/// One record of a stream entry on its way to MySQL: the entry's id, the record's place in the entry, the decoded
-/// record (or why it could not be decoded). An entry holds one record (the format before batch entries) or the
-/// items one request sent to one shard.
+/// One record of a stream entry on its way to MySQL: the entry's id, the record's place in the entry, its key and row
+/// version (or why it cannot be stored). An entry holds one record (the format before batch entries) or the items one
+/// request sent to one shard. The record itself is decoded only once it wins its key (<see cref="Materialize"/>).
 /// </summary>
-public sealed record FlushItem<TRecord>(StreamId Id, StreamEntry Entry, TRecord? Record, byte[] RowVersion, int Size, ActivityContext Parent, string? Problem)
+public sealed record FlushItem<TRecord>(StreamId Id, StreamEntry Entry, string? Key, byte[] RowVersion, int Size, ActivityContext Parent, string? Problem)
     where TRecord : class
 {
+    /// <summary>The decoded record: set by <see cref="Materialize"/>, or where reading only its head did not do.</summary>
+    public TRecord? Record { get; init; }
+
+    /// <summary>The record's status, for the metrics; null where it has none.</summary>
+    public string? Status { get; init; }
+
     /// <summary>Deliveries of the entry so far, this one included; over MaxDeliveries it is taken for poison.</summary>
     public long Deliveries { get; init; } = 1;
 
@@ -68,6 +74,39 @@ public sealed record FlushItem<TRecord>(StreamId Id, StreamEntry Entry, TRecord?
 
     private static FlushItem<TRecord> Decode(ReadOnlyMemory<byte> json, StreamId id, StreamEntry entry, ActivityContext parent, RecordTable<TRecord> table)
     {
+        if (RecordHead.TryRead(json.Span, table, out var key, out var updatedAt, out var status))
+        {
+            return new(id, entry, key, Flushing.RowVersion.Create(updatedAt, ArrivalOf(entry, id)), json.Length, parent, null) { Raw = json, Status = status };
+        }
+
+        var (record, problem) = DecodeRecord(json, table);
+        if (record is null)
+        {
+            return new(id, entry, null, [], json.Length, parent, problem) { Raw = json };
+        }
+
+        return new(id, entry, table.Key(record), Flushing.RowVersion.Create(table.UpdatedAt(record)!.Value, ArrivalOf(entry, id)), json.Length, parent, null)
+        {
+            Raw = json,
+            Record = record,
+            Status = table.StatusColumn?.Value(record) as string,
+        };
+    }
+
+    /// <summary>This item with its record decoded in full, or with the <see cref="Problem"/> that prevents it.</summary>
+    internal FlushItem<TRecord> Materialize(RecordTable<TRecord> table)
+    {
+        if (Record is not null || Problem is not null)
+        {
+            return this;
+        }
+
+        var (record, problem) = DecodeRecord(Raw, table);
+        return this with { Record = record, Problem = problem };
+    }
+
+    private static (TRecord? Record, string? Problem) DecodeRecord(ReadOnlyMemory<byte> json, RecordTable<TRecord> table)
+    {
         TRecord? record;
         try
         {
@@ -75,15 +114,12 @@ public sealed record FlushItem<TRecord>(StreamId Id, StreamEntry Entry, TRecord?
         }
         catch (JsonException ex)
         {
-            return new(id, entry, null, [], json.Length, parent, $"The record is not valid JSON for {table.TableName}: {ex.Message}") { Raw = json };
+            return (null, $"The record is not valid JSON for {table.TableName}: {ex.Message}");
         }
 
-        if (record is null || table.Key(record) is null || table.UpdatedAt(record) is not { } updatedAt)
-        {
-            return new(id, entry, null, [], json.Length, parent, "The record lacks its key or updated_at.") { Raw = json };
-        }
-
-        return new(id, entry, record, Flushing.RowVersion.Create(updatedAt, ArrivalOf(entry, id)), json.Length, parent, null) { Raw = json };
+        return record is null || table.Key(record) is null || table.UpdatedAt(record) is null
+            ? (null, "The record lacks its key or updated_at.")
+            : (record, null);
     }
 
     /// <summary>A replayed dead letter ranks by when it first arrived, never later than its own entry.</summary>

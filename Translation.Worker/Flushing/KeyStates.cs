@@ -18,6 +18,9 @@ public sealed class KeyStates<TRecord>(string key, FlushItem<TRecord> winner)
     /// <summary>The winner and the states it supersedes.</summary>
     public IEnumerable<FlushItem<TRecord>> All => Superseded.Prepend(Winner);
 
+    /// <summary>Decodes the winner in full (<see cref="FlushItem{TRecord}.Materialize"/>).</summary>
+    internal void Decode(RecordTable<TRecord> table) => Winner = Winner.Materialize(table);
+
     /// <summary>Adds a state of this key; the one that wins by <paramref name="wins"/> becomes the winner.</summary>
     internal void Add(FlushItem<TRecord> item, bool wins)
     {

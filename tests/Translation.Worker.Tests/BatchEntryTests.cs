@@ -31,7 +31,7 @@ public sealed class BatchEntryTests
 
         var items = FlushItem<TaskRecord>.DecodeAll(entry, RecordTables.Tasks);
 
-        Assert.Equal(["t-1", "t-2"], items.Select(i => i.Record!.TaskId));
+        Assert.Equal(["t-1", "t-2"], items.Select(i => i.Materialize(RecordTables.Tasks).Record!.TaskId));
         Assert.Equal([0, 1], items.Select(i => i.Index));
         Assert.All(items, i => Assert.Equal(StreamId.Parse("1700000000000-7"), i.Id));
         Assert.Equal(Encoding.UTF8.GetString(Items[1]), Encoding.UTF8.GetString(items[1].Raw.Span));
@@ -56,7 +56,7 @@ public sealed class BatchEntryTests
 
         var item = Assert.Single(FlushItem<TaskRecord>.DecodeAll(entry, RecordTables.Tasks));
 
-        Assert.Equal("t-1", item.Record!.TaskId);
+        Assert.Equal("t-1", item.Materialize(RecordTables.Tasks).Record!.TaskId);
         Assert.Equal(1, EntryItems.CountOf(entry));
     }
 
