@@ -98,7 +98,7 @@ public sealed class CoalescingTests(StackFixture stack)
             .OrderBy(e => (int)e[PersistenceStreams.Fields.SourceIndex])
             .ToList();
         Assert.Equal([0, 1], ours.Select(e => (int)e[PersistenceStreams.Fields.SourceIndex]));
-        Assert.Contains("Superseded by a state of the same key MySQL rejected", ours[0][PersistenceStreams.Fields.Reason].ToString(), StringComparison.Ordinal);
+        Assert.Contains("Superseded by a state of the same key that was dead-lettered", ours[0][PersistenceStreams.Fields.Reason].ToString(), StringComparison.Ordinal);
         Assert.StartsWith("MySQL rejected", ours[1][PersistenceStreams.Fields.Reason].ToString(), StringComparison.Ordinal);
         // Each dead letter holds its own record, in the single-record format the replay takes.
         Assert.Equal(Encoding.UTF8.GetString(items[0]), ours[0][PersistenceStreams.Fields.Record].ToString());

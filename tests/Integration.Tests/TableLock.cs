@@ -10,6 +10,7 @@ namespace Integration.Tests;
 public sealed class TableLock : IAsyncDisposable
 {
     private readonly MySqlConnection _connection;
+    private bool _released;
 
     private TableLock(MySqlConnection connection) => _connection = connection;
 
@@ -21,8 +22,15 @@ public sealed class TableLock : IAsyncDisposable
         return new TableLock(connection);
     }
 
+    /// <summary>Releases the lock; a second call does nothing, so a test may release early and still dispose.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_released)
+        {
+            return;
+        }
+
+        _released = true;
         try
         {
             await new MySqlCommand("UNLOCK TABLES", _connection).ExecuteNonQueryAsync();
