@@ -85,18 +85,22 @@ internal sealed class BatchCommitter<TRecord>(
     /// </summary>
     public async Task DeadLetterAsync(KeyStates<TRecord> states, string reason, FlushTally tally, CancellationToken cancellationToken)
     {
+        // Oldest first and the winner last: a replay appends them in this order, and between states of equal
+        // version the later entry wins, so the replayed history ends where it ended here.
+        var superseded = states.Superseded.ToList();
+        superseded.Sort((a, b) => Coalescer.IsNewer(a, b) ? 1 : Coalescer.IsNewer(b, a) ? -1 : 0);
+        foreach (var older in superseded)
+        {
+            var why = $"Superseded by a state of the same key that was dead-lettered ({states.Winner.Entry.Id}): {reason}";
+            if (!await acknowledger.DeadLetterAsync(older, why, cancellationToken))
+            {
+                tally.Unsettled.Add(older.Entry.Id);
+            }
+        }
+
         if (!await acknowledger.DeadLetterAsync(states.Winner, reason, cancellationToken))
         {
             tally.Unsettled.Add(states.Winner.Entry.Id);
-        }
-
-        foreach (var superseded in states.Superseded)
-        {
-            var why = $"Superseded by a state of the same key that was dead-lettered ({states.Winner.Entry.Id}): {reason}";
-            if (!await acknowledger.DeadLetterAsync(superseded, why, cancellationToken))
-            {
-                tally.Unsettled.Add(superseded.Entry.Id);
-            }
         }
     }
 

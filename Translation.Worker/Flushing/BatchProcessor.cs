@@ -90,7 +90,7 @@ internal sealed class BatchProcessor<TRecord>(
         if (tally.Applied + tally.Superseded > 0)
         {
             metrics.Committed(stream, tally.Applied, tally.Superseded, elapsed);
-            Log.BatchCommitted(logger, stream, (int)tally.Applied, (int)tally.Superseded, elapsed.TotalMilliseconds);
+            Log.BatchCommitted(logger, stream, tally.Applied, tally.Superseded, elapsed.TotalMilliseconds);
         }
     }
 
@@ -123,6 +123,11 @@ internal sealed class BatchProcessor<TRecord>(
     /// </summary>
     private List<List<KeyStates<TRecord>>> Lanes(List<KeyStates<TRecord>> winners)
     {
+        if (winners.Count == 0)
+        {
+            return [];
+        }
+
         var count = Math.Max(1, Math.Min(options.WriteLanes, winners.Count / MinLaneRows));
         var lanes = Enumerable.Range(0, count).Select(_ => new List<KeyStates<TRecord>>(winners.Count / count)).ToList();
         foreach (var states in winners)

@@ -22,6 +22,13 @@ public sealed class FlushOptionsValidator : IValidateOptions<FlushOptions>
             errors.Add($"Flush:CoalesceHoldMs ({options.CoalesceHoldMs}) must be at most half of Flush:ClaimIdleTimeMs ({options.ClaimIdleTimeMs}).");
         }
 
+        // A read that gathers longer than a third of the lease would let the lease lapse mid-read (it is renewed between
+        // reads), and a second flusher would split the keys coalescing should keep together.
+        if (Math.Max(options.MaxBatchDelayMs, options.CoalesceHoldMs) * 3 > options.ReaderLeaseTtlMs)
+        {
+            errors.Add($"Flush:ReaderLeaseTtlMs ({options.ReaderLeaseTtlMs}) must be at least three times the longest read, Flush:MaxBatchDelayMs or Flush:CoalesceHoldMs ({Math.Max(options.MaxBatchDelayMs, options.CoalesceHoldMs)}).");
+        }
+
         if (options.MaxReadRecords < options.BatchSize)
         {
             errors.Add($"Flush:MaxReadRecords ({options.MaxReadRecords}) must be at least Flush:BatchSize ({options.BatchSize}).");

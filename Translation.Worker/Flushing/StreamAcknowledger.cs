@@ -32,8 +32,9 @@ internal sealed class StreamAcknowledger(string stream, IDatabase redis, RedisRe
     // KEYS: the stream, its backlog counter. ARGV: the group, then per entry its id and the records it counted for.
     // XACK answers 1 only for the first acknowledgement of an entry, so a batch committed twice (taken over, then
     // finished by its stalled holder too) is subtracted once. With nothing delivered-and-unacknowledged and nothing
-    // undelivered, nothing is uncommitted: the counter is set to zero, which heals any drift. "allow-oom": a full
-    // Redis must still take acknowledgements, which free memory.
+    // undelivered (a lag of 0; Redis gives none when it cannot tell), nothing is uncommitted: the counter is set to
+    // zero, which heals any drift. XINFO GROUPS, not XINFO STREAM: that one copies the first and last entries, whole
+    // requests, into the script. "allow-oom": a full Redis must still take acknowledgements, which free memory.
     private const string AcknowledgeLua = """
         #!lua flags=allow-oom
         local function field(list, name)
@@ -52,9 +53,8 @@ internal sealed class StreamAcknowledger(string stream, IDatabase redis, RedisRe
         if left < 0 then
           redis.call('SET', KEYS[2], 0)
         elseif left > 0 and redis.call('XPENDING', KEYS[1], ARGV[1])[1] == 0 then
-          local last = field(redis.call('XINFO', 'STREAM', KEYS[1]), 'last-generated-id')
           for _, group in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
-            if field(group, 'name') == ARGV[1] and field(group, 'last-delivered-id') == last then
+            if field(group, 'name') == ARGV[1] and field(group, 'pending') == 0 and field(group, 'lag') == 0 then
               redis.call('SET', KEYS[2], 0)
             end
           end
@@ -97,7 +97,7 @@ internal sealed class StreamAcknowledger(string stream, IDatabase redis, RedisRe
             Log.AcknowledgedFewer(logger, stream, acknowledged, entries.Count);
         }
 
-        _unrecordedFlushed += committed;
+        Interlocked.Add(ref _unrecordedFlushed, committed);
         await RecordAsync(
         [
             new HashEntry(PersistenceStreams.StatsFields.LastFlushAt(stream), time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)),
@@ -168,7 +168,7 @@ internal sealed class StreamAcknowledger(string stream, IDatabase redis, RedisRe
         }
 
         metrics.DeadLettered(stream);
-        _unrecordedDeadLettered++;
+        Interlocked.Increment(ref _unrecordedDeadLettered);
         await RecordAsync([]);
         return true;
     }
@@ -178,8 +178,10 @@ internal sealed class StreamAcknowledger(string stream, IDatabase redis, RedisRe
 
     private async Task RecordAsync(HashEntry[] latest)
     {
-        var flushed = _unrecordedFlushed;
-        var deadLettered = _unrecordedDeadLettered;
+        // Lanes settle side by side: each call takes the counts it records, and gives them back when Redis refuses.
+        var flushed = Interlocked.Exchange(ref _unrecordedFlushed, 0);
+        var deadLettered = Interlocked.Exchange(ref _unrecordedDeadLettered, 0);
+        var recorded = false;
         try
         {
             var transaction = redis.CreateTransaction();
@@ -190,18 +192,23 @@ internal sealed class StreamAcknowledger(string stream, IDatabase redis, RedisRe
                 _ = transaction.HashSetAsync(PersistenceStreams.Stats, latest);
             }
 
-            if (!await transaction.ExecuteAsync())
+            recorded = await transaction.ExecuteAsync();
+            if (!recorded)
             {
                 Log.StatsDeferred(logger, stream, "transaction not executed");
-                return;
             }
-
-            _unrecordedFlushed -= flushed;
-            _unrecordedDeadLettered -= deadLettered;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             Log.StatsDeferred(logger, stream, ex.Message);
+        }
+        finally
+        {
+            if (!recorded)
+            {
+                Interlocked.Add(ref _unrecordedFlushed, flushed);
+                Interlocked.Add(ref _unrecordedDeadLettered, deadLettered);
+            }
         }
     }
 }

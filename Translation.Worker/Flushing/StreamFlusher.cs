@@ -157,7 +157,9 @@ public sealed class StreamFlusher<TRecord> : BackgroundService
 
                 // Only a full read says more is waiting; after a partial one the next read would just wait out the
                 // batch delay with this read uncommitted.
-                if (_reader.LastReadWasFull && !stopRequested.IsCancellationRequested)
+                // The lease is renewed here too: under a sustained backlog every round prefetches, and a lease left to
+                // expire would let a second flusher split the keys.
+                if (_reader.LastReadWasFull && !stopRequested.IsCancellationRequested && await _lease.HoldAsync())
                 {
                     prefetched = _reader.GatherAsync(stopRequested);
                 }
