@@ -27,7 +27,18 @@ public static class PersistenceStreams
     /// <summary>Field names inside a stream entry.</summary>
     public static class Fields
     {
+        /// <summary>The one record of a single-record entry (the format before batch entries; dead letters keep it).</summary>
         public const string Record = "record";
+
+        /// <summary>The records of a batch entry, a JSON array (<see cref="EntryItems"/>).</summary>
+        public const string Records = "records";
+
+        /// <summary>How many records a batch entry holds.</summary>
+        public const string Count = "n";
+
+        /// <summary>On a dead letter taken from a batch entry, the record's place in that entry's records.</summary>
+        public const string SourceIndex = "index";
+
         public const string TraceParent = "traceparent";
         public const string TraceState = "tracestate";
 

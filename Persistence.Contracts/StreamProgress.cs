@@ -21,6 +21,15 @@ public sealed record StreamProgress(
     /// </summary>
     public long Uncommitted => Math.Min(Length, Pending + (Lag ?? Length));
 
+    /// <summary>The stream's <see cref="BacklogCounter"/>: records of batch entries appended and not yet acknowledged.</summary>
+    public long CountedRecords { get; init; }
+
+    /// <summary>
+    /// Records accepted and not yet committed, what backpressure and the gauges count: the <see cref="BacklogCounter"/>,
+    /// or <see cref="Uncommitted"/> entries where more (single-record entries, which it does not count, hold one each).
+    /// </summary>
+    public long UncommittedRecords => Math.Max(CountedRecords, Uncommitted);
+
     /// <summary>True once every entry up to <paramref name="target"/> was delivered and acknowledged after its commit.</summary>
     public bool HasCommittedThrough(StreamId target) =>
         target == StreamId.Zero
@@ -33,20 +42,23 @@ public sealed record StreamProgress(
     public static async Task<StreamProgress> ReadAsync(IDatabaseAsync redis, string stream)
     {
         StreamInfo info;
+        var counted = redis.StringGetAsync(BacklogCounter.Key(stream));
         try
         {
             info = await redis.StreamInfoAsync(stream);
         }
         catch (RedisServerException ex) when (ex.Message.Contains("no such key", StringComparison.OrdinalIgnoreCase))
         {
+            await counted;
             return new(stream, 0, StreamId.Zero, false, StreamId.Zero, 0, null, 0, 0);
         }
 
+        var records = (await counted).TryParse(out long n) ? Math.Max(0, n) : 0;
         var group = (await redis.StreamGroupInfoAsync(stream))
             .FirstOrDefault(g => g.Name == PersistenceStreams.ConsumerGroup);
         if (group.Name is null)
         {
-            return new(stream, info.Length, StreamId.Parse(info.LastGeneratedId), false, StreamId.Zero, 0, null, info.Length, 0);
+            return new(stream, info.Length, StreamId.Parse(info.LastGeneratedId), false, StreamId.Zero, 0, null, info.Length, 0) { CountedRecords = records };
         }
 
         StreamId? lowest = null;
@@ -65,6 +77,9 @@ public sealed record StreamProgress(
             group.PendingMessageCount,
             lowest,
             group.Lag,
-            group.ConsumerCount);
+            group.ConsumerCount)
+        {
+            CountedRecords = records,
+        };
     }
 }

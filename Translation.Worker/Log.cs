@@ -23,13 +23,13 @@ internal static partial class Log
     [LoggerMessage(12, LogLevel.Information, "Resuming {Count} entries of {Stream} this consumer held before it restarted")]
     public static partial void ResumingOwnPending(ILogger logger, string stream, int count);
 
-    [LoggerMessage(13, LogLevel.Debug, "Committed {Count} records of {Stream} in {ElapsedMs} ms")]
-    public static partial void BatchCommitted(ILogger logger, string stream, int count, double elapsedMs);
+    [LoggerMessage(13, LogLevel.Debug, "Committed a read of {Stream}: {Applied} rows written for them and {Superseded} superseded states, in {ElapsedMs} ms")]
+    public static partial void BatchCommitted(ILogger logger, string stream, long applied, long superseded, double elapsedMs);
 
-    [LoggerMessage(14, LogLevel.Warning, "Commit of {Count} records of {Stream} failed (attempt {Attempt}); retrying in {DelayMs} ms")]
+    [LoggerMessage(14, LogLevel.Warning, "Commit of {Count} rows of {Stream} failed (attempt {Attempt}); retrying in {DelayMs} ms")]
     public static partial void CommitRetry(ILogger logger, string stream, int count, int attempt, double delayMs, Exception exception);
 
-    [LoggerMessage(15, LogLevel.Warning, "MySQL rejected a batch of {Count} records of {Stream} ({Reason}); splitting it to isolate the record")]
+    [LoggerMessage(15, LogLevel.Warning, "MySQL rejected a batch of {Count} rows of {Stream} ({Reason}); splitting it to isolate the row")]
     public static partial void IsolatingRejectedRecord(ILogger logger, string stream, int count, string reason);
 
     [LoggerMessage(16, LogLevel.Error, "Dead-lettered entry {EntryId} of {Stream}: {Reason}")]

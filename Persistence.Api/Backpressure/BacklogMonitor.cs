@@ -80,7 +80,7 @@ public sealed class BacklogMonitor : BackgroundService
     {
         var database = _redis.GetDatabase();
         var streams = await StreamProgress.ReadAllAsync(database, _layout.DataStreams);
-        var backlog = streams.Sum(p => p.Uncommitted);
+        var backlog = streams.Sum(p => p.UncommittedRecords);
 
         await _gauges.MeasureAsync(database, streams, _time.GetUtcNow());
 

@@ -19,23 +19,28 @@ public sealed class DeadLetterStore
 {
     // Deletes the dead letter and appends its record in one step, and appends only if the delete found it, so two
     // operators replaying at once put the record back once.
-    // KEYS: dead letters, target shard, its seal key. A sealed shard refuses, like an ingest append.
+    // KEYS: dead letters, target shard, its seal key, its backlog counter. A sealed shard refuses, like an ingest
+    // append. The record goes back counted (its entry carries a count of 1), so the backlog includes it.
     private const string MoveScript = """
         if redis.call('EXISTS', KEYS[3]) == 1 then
           return redis.error_reply('SEALED ' .. KEYS[2])
         end
         if redis.call('XDEL', KEYS[1], ARGV[1]) == 1 then
-          return redis.call('XADD', KEYS[2], '*', unpack(ARGV, 2))
+          local id = redis.call('XADD', KEYS[2], '*', unpack(ARGV, 2))
+          redis.call('INCRBY', KEYS[4], 1)
+          return id
         end
         return false
         """;
 
-    // The cluster's first half of a move: KEYS: target shard, its seal key.
+    // The cluster's first half of a move: KEYS: target shard, its seal key, its backlog counter.
     private const string AppendScript = """
         if redis.call('EXISTS', KEYS[2]) == 1 then
           return redis.error_reply('SEALED ' .. KEYS[1])
         end
-        return redis.call('XADD', KEYS[1], '*', unpack(ARGV))
+        local id = redis.call('XADD', KEYS[1], '*', unpack(ARGV))
+        redis.call('INCRBY', KEYS[3], 1)
+        return id
         """;
 
     private readonly IConnectionMultiplexer _multiplexer;
@@ -154,6 +159,8 @@ public sealed class DeadLetterStore
             fields.Add(new(PersistenceStreams.Fields.ArrivedAs, original.ToString()));
         }
 
+        fields.Add(new(PersistenceStreams.Fields.Count, 1));
+
         var arguments = new RedisValue[1 + (fields.Count * 2)];
         arguments[0] = entry.Id;
         for (var i = 0; i < fields.Count; i++)
@@ -175,14 +182,15 @@ public sealed class DeadLetterStore
     private async Task<bool> MoveAsync(RedisValue id, string target, RedisValue[] arguments)
     {
         RedisKey seal = StreamShards.SealKey(target);
+        RedisKey backlog = BacklogCounter.Key(target);
         try
         {
             if (!_multiplexer.IsCluster())
             {
-                return !(await _redis.ScriptEvaluateAsync(MoveScript, [PersistenceStreams.DeadLetters, target, seal], arguments)).IsNull;
+                return !(await _redis.ScriptEvaluateAsync(MoveScript, [PersistenceStreams.DeadLetters, target, seal, backlog], arguments)).IsNull;
             }
 
-            await _redis.ScriptEvaluateAsync(AppendScript, [target, seal], arguments[1..]);
+            await _redis.ScriptEvaluateAsync(AppendScript, [target, seal, backlog], arguments[1..]);
         }
         catch (RedisServerException ex) when (ex.Message.StartsWith(Ingest.AppendScript.SealedError, StringComparison.Ordinal))
         {

@@ -47,7 +47,7 @@ public sealed class StreamAppender(IConnectionMultiplexer shared, DurableConnect
             var appended = await Task.WhenAll(calls.Select(call => AppendScript.RunAsync(database, call, entry)));
             if (appended.Sum() != total)
             {
-                throw new RedisException($"Redis reports {appended.Sum()} of the {total} entries bound for {destination} appended.");
+                throw new RedisException($"Redis reports {appended.Sum()} of the {total} records bound for {destination} appended.");
             }
 
             if (strict)

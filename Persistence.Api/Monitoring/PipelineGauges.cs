@@ -51,7 +51,7 @@ public sealed class PipelineGauges
         {
             var oldest = stream.Uncommitted == 0 ? null : stream.LowestPendingId ?? await FirstUndeliveredAsync(redis, stream);
             var lag = oldest is { } id ? Math.Max(0, (now.ToUnixTimeMilliseconds() - (double)id.Milliseconds) / 1000) : 0;
-            streams.Add(new StreamReading(stream.Stream, stream.Uncommitted, lag));
+            streams.Add(new StreamReading(stream.Stream, stream.UncommittedRecords, lag));
         }
 
         var deadLetters = await redis.StreamLengthAsync(PersistenceStreams.DeadLetters);

@@ -54,17 +54,37 @@ public static class StreamRestore
     /// Moves the consumer group back to the stream's start. An entry still in the stream may have been committed and
     /// acknowledged after the dump's snapshot; the dump has just taken its row away, and without a second delivery
     /// nothing would write it again. Delivered twice, an entry already in the dump is a no-op upsert (its row version
-    /// is not newer). Entries pending under a stopped worker stay pending and are taken over as usual.
+    /// is not newer). Entries pending under a stopped worker stay pending and are taken over as usual. Every entry is
+    /// then uncommitted again, so the backlog counter is set to what they all hold.
     /// </summary>
     public static async Task RewindAsync(IDatabase database, string stream)
     {
-        if (!await database.KeyExistsAsync(stream)
-            || !(await database.StreamGroupInfoAsync(stream)).Any(g => g.Name == PersistenceStreams.ConsumerGroup))
+        if (!await database.KeyExistsAsync(stream))
         {
-            // Without a group the flushers create it from the start anyway.
+            await database.KeyDeleteAsync(BacklogCounter.Key(stream));
             return;
         }
 
-        await database.StreamConsumerGroupSetPositionAsync(stream, PersistenceStreams.ConsumerGroup, StreamPosition.Beginning);
+        // Without a group the flushers create it from the start anyway.
+        if ((await database.StreamGroupInfoAsync(stream)).Any(g => g.Name == PersistenceStreams.ConsumerGroup))
+        {
+            await database.StreamConsumerGroupSetPositionAsync(stream, PersistenceStreams.ConsumerGroup, StreamPosition.Beginning);
+        }
+
+        var records = 0L;
+        var start = "-";
+        while (true)
+        {
+            var page = await database.StreamRangeAsync(stream, start, "+", BatchSize);
+            records += page.Sum(BacklogCounter.Counted);
+            if (page.Length < BatchSize)
+            {
+                break;
+            }
+
+            start = StreamId.Parse(page[^1].Id.ToString()).Next().ToString();
+        }
+
+        await database.StringSetAsync(BacklogCounter.Key(stream), records);
     }
 }

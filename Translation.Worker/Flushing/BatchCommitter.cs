@@ -4,9 +4,10 @@ using Persistence.Contracts;
 namespace Translation.Worker.Flushing;
 
 /// <summary>
-/// Writes a batch to MySQL in one transaction and acknowledges it only after the commit. A record MySQL rejects for
-/// its data is isolated by halving the batch and dead-lettered alone, so it never holds back the others; an outage
-/// is retried for as long as it lasts, without counting against the entries.
+/// Writes the winners of one write lane to MySQL in one transaction. A record MySQL rejects for its data is isolated
+/// by halving the lane and dead-lettered alone, with the states it superseded, so it never holds back the others and
+/// nothing it replaced is dropped silently; an outage is retried for as long as it lasts, without counting against
+/// the entries. Acknowledging is the caller's, once every lane of the read is settled.
 /// </summary>
 internal sealed class BatchCommitter<TRecord>(
     string stream,
@@ -22,36 +23,38 @@ internal sealed class BatchCommitter<TRecord>(
     ILogger logger)
     where TRecord : class
 {
-    private readonly RecordColumn<TRecord>? _status = writer.Table.Columns.FirstOrDefault(c => c.Name == "status");
+    public async Task<FlushTally> CommitOrIsolateAsync(List<KeyStates<TRecord>> states, CancellationToken cancellationToken)
+    {
+        var tally = new FlushTally();
+        await CommitOrIsolateAsync(states, tally, cancellationToken);
+        return tally;
+    }
 
-    public async Task CommitOrIsolateAsync(List<FlushItem<TRecord>> items, CancellationToken cancellationToken)
+    private async Task CommitOrIsolateAsync(List<KeyStates<TRecord>> states, FlushTally tally, CancellationToken cancellationToken)
     {
         var attempt = 0;
         while (true)
         {
-            var started = time.GetTimestamp();
             try
             {
-                await CommitAsync(items, cancellationToken);
-                var elapsed = time.GetElapsedTime(started);
-                await acknowledger.AcknowledgeAsync([.. items.Select(i => i.Entry.Id)], elapsed, cancellationToken);
-                metrics.Committed(stream, items.Count, elapsed);
-                metrics.CommittedStatuses(stream, items.Select(i => _status?.Value(i.Record!) as string));
-                Log.BatchCommitted(logger, stream, items.Count, elapsed.TotalMilliseconds);
+                await CommitAsync(states, cancellationToken);
+                tally.Applied += states.Count;
+                tally.Superseded += states.Sum(s => s.Superseded.Count);
+                metrics.CommittedStatuses(stream, states.SelectMany(s => s.All).Select(i => i.Status));
                 return;
             }
             catch (MySqlException ex) when (IsRejectedData(ex))
             {
-                if (items.Count == 1)
+                if (states.Count == 1)
                 {
-                    await acknowledger.DeadLetterAsync(items[0].Entry, $"MySQL rejected the record: {ex.Message}", items[0].Deliveries, cancellationToken);
+                    await DeadLetterAsync(states[0], $"MySQL rejected the record: {ex.Message}", tally, cancellationToken);
                     return;
                 }
 
-                Log.IsolatingRejectedRecord(logger, stream, items.Count, ex.Message);
-                var half = items.Count / 2;
-                await CommitOrIsolateAsync(items.Take(half).ToList(), cancellationToken);
-                await CommitOrIsolateAsync(items.Skip(half).ToList(), cancellationToken);
+                Log.IsolatingRejectedRecord(logger, stream, states.Count, ex.Message);
+                var half = states.Count / 2;
+                await CommitOrIsolateAsync(states[..half], tally, cancellationToken);
+                await CommitOrIsolateAsync(states[half..], tally, cancellationToken);
                 return;
             }
             catch (Exception ex) when (ex is MySqlException or InvalidOperationException or TimeoutException or IOException
@@ -60,27 +63,54 @@ internal sealed class BatchCommitter<TRecord>(
                 // MySQL is down, refusing writes, or timing out: nothing was committed, nothing is acknowledged.
                 attempt++;
                 metrics.Retried(stream);
-                if (await ledger.ExcuseAsync(items) == 0)
+                var held = states.SelectMany(s => s.All).ToList();
+                if (await ledger.ExcuseAsync(held) == 0)
                 {
                     // Taken over while this consumer was stalled: the new holder commits them.
-                    Log.BatchTakenOver(logger, stream, items.Count);
+                    Log.BatchTakenOver(logger, stream, held.Count);
+                    tally.Unsettled.UnionWith(held.Select(i => i.Entry.Id));
                     return;
                 }
 
                 var delay = retry.Backoff(attempt);
-                Log.CommitRetry(logger, stream, items.Count, attempt, delay.TotalMilliseconds, ex);
+                Log.CommitRetry(logger, stream, states.Count, attempt, delay.TotalMilliseconds, ex);
                 await Task.Delay(delay, time, cancellationToken);
             }
         }
     }
 
-    private async Task CommitAsync(List<FlushItem<TRecord>> items, CancellationToken cancellationToken)
+    /// <summary>
+    /// A winner that cannot be stored goes to the dead letters, and so does every state it superseded: none is dropped,
+    /// and an operator who replays them gets the key's whole history back, in its order.
+    /// </summary>
+    public async Task DeadLetterAsync(KeyStates<TRecord> states, string reason, FlushTally tally, CancellationToken cancellationToken)
+    {
+        // Oldest first and the winner last: a replay appends them in this order, and between states of equal
+        // version the later entry wins, so the replayed history ends where it ended here.
+        var superseded = states.Superseded.ToList();
+        superseded.Sort((a, b) => Coalescer.IsNewer(a, b) ? 1 : Coalescer.IsNewer(b, a) ? -1 : 0);
+        foreach (var older in superseded)
+        {
+            var why = $"Superseded by a state of the same key that was dead-lettered ({states.Winner.Entry.Id}): {reason}";
+            if (!await acknowledger.DeadLetterAsync(older, why, cancellationToken))
+            {
+                tally.Unsettled.Add(older.Entry.Id);
+            }
+        }
+
+        if (!await acknowledger.DeadLetterAsync(states.Winner, reason, cancellationToken))
+        {
+            tally.Unsettled.Add(states.Winner.Entry.Id);
+        }
+    }
+
+    private async Task CommitAsync(List<KeyStates<TRecord>> states, CancellationToken cancellationToken)
     {
         await storage.MeasureAsync(StorageMetrics.MySql, "upsert", async () =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await writer.WriteAsync(connection, transaction, items, options.MaxStatementBytes, cancellationToken);
+            await writer.WriteAsync(connection, transaction, states, options.MaxStatementBytes, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         });
     }

@@ -19,10 +19,10 @@ internal sealed class DeliveryLedger(string stream, IDatabase redis, FlushOption
             return new Dictionary<string, long>();
         }
 
-        // The range may also hold a batch read ahead, hence room for one more batch.
+        // The range may also hold a read ahead, hence room for one more read.
         var ids = entries.Select(e => StreamId.Parse(e.Id)).ToList();
         var pending = await UntracedPoll.RunAsync(() => redis.StreamPendingMessagesAsync(
-            stream, PersistenceStreams.ConsumerGroup, entries.Count + options.BatchSize, options.ConsumerName, ids.Min().ToString(), ids.Max().ToString()));
+            stream, PersistenceStreams.ConsumerGroup, entries.Count + options.MaxReadRecords, options.ConsumerName, ids.Min().ToString(), ids.Max().ToString()));
         return pending.ToDictionary(p => p.MessageId.ToString(), p => (long)p.DeliveryCount);
     }
 
@@ -34,16 +34,18 @@ internal sealed class DeliveryLedger(string stream, IDatabase redis, FlushOption
     public async Task<int> ExcuseAsync<TRecord>(IReadOnlyList<FlushItem<TRecord>> items)
         where TRecord : class
     {
-        var arguments = new List<RedisValue> { PersistenceStreams.ConsumerGroup, options.ConsumerName, items.Count };
-        arguments.AddRange(items.Select(i => (RedisValue)i.Entry.Id));
-        arguments.AddRange(items.Select(i => (RedisValue)Math.Max(0, i.Deliveries - 1)));
+        // A batch entry's records share one delivery count.
+        var entries = items.DistinctBy(i => i.Entry.Id).ToList();
+        var arguments = new List<RedisValue> { PersistenceStreams.ConsumerGroup, options.ConsumerName, entries.Count };
+        arguments.AddRange(entries.Select(i => (RedisValue)i.Entry.Id));
+        arguments.AddRange(entries.Select(i => (RedisValue)Math.Max(0, i.Deliveries - 1)));
         try
         {
             return (int)await redis.ScriptEvaluateAsync(ExcuseLua, [stream], [.. arguments]);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            return items.Count;
+            return entries.Count;
         }
     }
 

@@ -7,6 +7,8 @@ namespace Translation.Worker.Flushing;
 public sealed class FlushMetrics
 {
     private readonly Counter<long> _flushed;
+    private readonly Counter<long> _applied;
+    private readonly Counter<long> _superseded;
     private readonly Counter<long> _deadLettered;
     private readonly Counter<long> _refusedAfterAcceptance;
     private readonly Counter<long> _committedByStatus;
@@ -18,7 +20,15 @@ public sealed class FlushMetrics
     public FlushMetrics(IMeterFactory meterFactory)
     {
         var meter = PersistenceTelemetry.CreateMeter(meterFactory);
-        _flushed = meter.CreateCounter<long>("persistence.flush.records", "{record}", "Records committed to MySQL and acknowledged.");
+        _flushed = meter.CreateCounter<long>(
+            "persistence.flush.records",
+            "{record}",
+            "Records settled by a commit and acknowledged: applied, or superseded by a newer state of their key that was.");
+        _applied = meter.CreateCounter<long>("persistence.flush.applied", "{row}", "Row writes: the newest state of a key in a read, written to MySQL.");
+        _superseded = meter.CreateCounter<long>(
+            "persistence.flush.superseded",
+            "{record}",
+            "States not written because a newer state of their key was, in the same read; acknowledged with its commit.");
         _deadLettered = meter.CreateCounter<long>("persistence.flush.dead_lettered", "{record}", "Records moved to the dead-letter stream.");
         _refusedAfterAcceptance = meter.CreateCounter<long>(
             "persistence.records.refused_after_acceptance",
@@ -31,22 +41,26 @@ public sealed class FlushMetrics
         _reclaimed = meter.CreateCounter<long>("persistence.flush.reclaimed", "{record}", "Entries taken over from an idle consumer.");
         _retries = meter.CreateCounter<long>("persistence.flush.retries", "{attempt}", "Batch attempts that failed transiently and were retried.");
         _batchDuration = meter.CreateHistogram<double>("persistence.flush.duration", "s", "Time to write and commit one batch.");
-        _batchSize = meter.CreateHistogram<int>("persistence.flush.batch_size", "{record}", "Records per committed batch.");
+        _batchSize = meter.CreateHistogram<int>("persistence.flush.batch_size", "{record}", "Records per committed read.");
 
         // A counter that never moved is not exported at all; the alerts on these and the dashboard need them at 0.
         foreach (var stream in PersistenceStreams.Data)
         {
             var tag = new KeyValuePair<string, object?>("stream", stream);
             _deadLettered.Add(0, tag);
+            _superseded.Add(0, tag);
             _refusedAfterAcceptance.Add(0, tag);
         }
     }
 
-    public void Committed(string stream, int count, TimeSpan duration)
+    /// <summary>A read committed: <paramref name="applied"/> rows written, <paramref name="superseded"/> states settled by them.</summary>
+    public void Committed(string stream, long applied, long superseded, TimeSpan duration)
     {
         var tag = new KeyValuePair<string, object?>("stream", Label(stream));
-        _flushed.Add(count, tag);
-        _batchSize.Record(count, tag);
+        _flushed.Add(applied + superseded, tag);
+        _applied.Add(applied, tag);
+        _superseded.Add(superseded, tag);
+        _batchSize.Record((int)(applied + superseded), tag);
         _batchDuration.Record(duration.TotalSeconds, tag);
     }
 

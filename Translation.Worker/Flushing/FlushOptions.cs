@@ -16,22 +16,51 @@ public sealed class FlushOptions
 
     /// <summary>
     /// Flushers per stream in this process, each a consumer of its own (named <see cref="ConsumerName"/>, then
-    /// <c>ConsumerName#1</c>, …) with its own MySQL connection. Safe at any count: the version guard decides which
-    /// state of a row wins, not the order of commits, and each batch locks its rows in key order. Two measured 32 %
-    /// more end-to-end throughput than one on two cores, and three no more than two (docs/benchmarks.md).
+    /// <c>ConsumerName#1</c>, …). Only the holder of a shard's reader lease reads its new entries, so the states of
+    /// one key are never split between flushers (docs/coalescing.md); the others stand by, resume their own pending
+    /// entries and take over those of dead or stuck consumers. Parallel writes come from <see cref="WriteLanes"/>.
     /// </summary>
     [Range(1, 16)]
     public int FlushersPerStream { get; set; } = DefaultFlushersPerStream;
 
     public const int DefaultFlushersPerStream = 2;
 
-    /// <summary>Records per MySQL transaction.</summary>
+    /// <summary>Records a read gathers while the flusher keeps up; the read window starts here.</summary>
     [Range(1, 50_000)]
     public int BatchSize { get; set; } = 1000;
 
-    /// <summary>Longest time spent gathering one batch while entries keep arriving.</summary>
+    /// <summary>
+    /// The largest read window. While the flusher is behind (a read came back full) the window doubles up to this,
+    /// so the backlog itself becomes the coalescing window: the more states wait, the more of them share a key.
+    /// </summary>
+    [Range(1, 200_000)]
+    public int MaxReadRecords { get; set; } = 16_000;
+
+    /// <summary>Longest time spent gathering one read while entries keep arriving.</summary>
     [Range(1, 60_000)]
     public int MaxBatchDelayMs { get; set; } = 200;
+
+    /// <summary>
+    /// How long a read may hold its entries, waiting for newer states of their keys, before writing them (0: write as
+    /// soon as the stream is drained, today's visibility lag). Up to 30 s is what the seed tolerates; it adds that
+    /// much to the visibility lag at low load. Must stay below half of <see cref="ClaimIdleTimeMs"/>.
+    /// </summary>
+    [Range(0, 30_000)]
+    public int CoalesceHoldMs { get; set; }
+
+    /// <summary>
+    /// MySQL connections one flusher writes a read on, side by side; each lane holds the keys that hash to it, so lanes
+    /// never share a row. Two lanes keep the two connections the two flushers per stream used before coalescing.
+    /// </summary>
+    [Range(1, 16)]
+    public int WriteLanes { get; set; } = 2;
+
+    /// <summary>
+    /// How long a shard's reader lease lasts unrenewed. The flusher holding it reads the shard's new entries and
+    /// renews it every round; when it stops, another flusher of any worker takes the lease within this time.
+    /// </summary>
+    [Range(200, 600_000)]
+    public int ReaderLeaseTtlMs { get; set; } = 5_000;
 
     /// <summary>Pause between reads while the stream is empty (StackExchange.Redis cannot block on XREADGROUP).</summary>
     [Range(1, 10_000)]

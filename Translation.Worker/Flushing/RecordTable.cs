@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Persistence.Contracts;
@@ -16,10 +17,20 @@ public sealed class RecordTable<TRecord>(
     Func<TRecord, string?> key,
     Func<TRecord, DateTimeOffset?> updatedAt,
     IReadOnlyList<RecordColumn<TRecord>> columns,
-    bool insertOnly = false)
+    bool insertOnly = false,
+    string versionProperty = "updated_at")
     where TRecord : class
 {
     public bool InsertOnly { get; } = insertOnly;
+
+    /// <summary>The JSON property holding the key: the first column's name.</summary>
+    public byte[] KeyProperty { get; } = Encoding.UTF8.GetBytes(columns[0].Name);
+
+    /// <summary>The JSON property the row version's timestamp comes from.</summary>
+    public byte[] VersionProperty { get; } = Encoding.UTF8.GetBytes(versionProperty);
+
+    /// <summary>The column counted by status in the metrics, when the table has one.</summary>
+    public RecordColumn<TRecord>? StatusColumn { get; } = columns.FirstOrDefault(c => c.Name == "status");
 
     public string TableName { get; } = tableName;
     public string Stream { get; } = stream;
@@ -88,7 +99,8 @@ public static class RecordTables
             new("context", r => Json(r.Context)),
             new("created_at", r => r.CreatedAt?.UtcDateTime),
         ],
-        insertOnly: true);
+        insertOnly: true,
+        versionProperty: "created_at");
 
     public static RecordTable<TranslationJobRecord> TranslationJobs { get; } = new(
         "translation_jobs",
@@ -108,7 +120,8 @@ public static class RecordTables
             new("updated_at", r => r.CreatedAt?.UtcDateTime),
             new("requested_by", r => r.RequestedBy),
         ],
-        insertOnly: true);
+        insertOnly: true,
+        versionProperty: "created_at");
 
     private static string? Json(JsonElement? element) =>
         element is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } value ? value.GetRawText() : null;

@@ -29,25 +29,75 @@ internal sealed class StreamAcknowledger(string stream, IDatabase redis, RedisRe
         return 0
         """;
 
+    // KEYS: the stream, its backlog counter. ARGV: the group, then per entry its id and the records it counted for.
+    // XACK answers 1 only for the first acknowledgement of an entry, so a batch committed twice (taken over, then
+    // finished by its stalled holder too) is subtracted once. With nothing delivered-and-unacknowledged and nothing
+    // undelivered (a lag of 0; Redis gives none when it cannot tell), nothing is uncommitted: the counter is set to
+    // zero, which heals any drift. XINFO GROUPS, not XINFO STREAM: that one copies the first and last entries, whole
+    // requests, into the script. "allow-oom": a full Redis must still take acknowledgements, which free memory.
+    private const string AcknowledgeLua = """
+        #!lua flags=allow-oom
+        local function field(list, name)
+          for i = 1, #list, 2 do
+            if list[i] == name then return list[i + 1] end
+          end
+        end
+        local acknowledged, records = 0, 0
+        for i = 2, #ARGV, 2 do
+          if redis.call('XACK', KEYS[1], ARGV[1], ARGV[i]) == 1 then
+            acknowledged = acknowledged + 1
+            records = records + tonumber(ARGV[i + 1])
+          end
+        end
+        local left = redis.call('DECRBY', KEYS[2], records)
+        if left < 0 then
+          redis.call('SET', KEYS[2], 0)
+        elseif left > 0 and redis.call('XPENDING', KEYS[1], ARGV[1])[1] == 0 then
+          for _, group in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
+            if field(group, 'name') == ARGV[1] and field(group, 'pending') == 0 and field(group, 'lag') == 0 then
+              redis.call('SET', KEYS[2], 0)
+            end
+          end
+        end
+        return acknowledged
+        """;
+
+    private readonly RedisKey[] _acknowledgeKeys = [stream, BacklogCounter.Key(stream)];
     private long _unrecordedFlushed;
     private long _unrecordedDeadLettered;
 
-    /// <summary>Acknowledges a committed batch; throws when Redis stays unreachable, and the entries stay pending.</summary>
-    public async Task AcknowledgeAsync(IReadOnlyList<RedisValue> ids, TimeSpan elapsed, CancellationToken cancellationToken)
+    /// <summary>
+    /// Acknowledges the entries of a read once every record in them is committed, superseded by a committed state or
+    /// dead-lettered; throws when Redis stays unreachable, and the entries stay pending.
+    /// </summary>
+    public async Task AcknowledgeAsync(IReadOnlyList<StreamEntry> entries, long committed, TimeSpan elapsed, CancellationToken cancellationToken)
     {
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        var arguments = new RedisValue[1 + (entries.Count * 2)];
+        arguments[0] = PersistenceStreams.ConsumerGroup;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            arguments[1 + (i * 2)] = entries[i].Id;
+            arguments[2 + (i * 2)] = BacklogCounter.Counted(entries[i]);
+        }
+
         var acknowledged = 0L;
         // The commit already happened: acknowledge even while shutting down, or the batch is replayed (harmlessly).
         await retry.RunAsync(
             "acknowledge committed batch",
-            async () => acknowledged = await redis.StreamAcknowledgeAsync(stream, PersistenceStreams.ConsumerGroup, [.. ids]),
+            async () => acknowledged = (long)await redis.ScriptEvaluateAsync(AcknowledgeLua, _acknowledgeKeys, arguments),
             cancellationToken,
             maxAttempts: 10);
-        if (acknowledged < ids.Count)
+        if (acknowledged < entries.Count)
         {
-            Log.AcknowledgedFewer(logger, stream, acknowledged, ids.Count);
+            Log.AcknowledgedFewer(logger, stream, acknowledged, entries.Count);
         }
 
-        _unrecordedFlushed += ids.Count;
+        Interlocked.Add(ref _unrecordedFlushed, committed);
         await RecordAsync(
         [
             new HashEntry(PersistenceStreams.StatsFields.LastFlushAt(stream), time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)),
@@ -55,28 +105,46 @@ internal sealed class StreamAcknowledger(string stream, IDatabase redis, RedisRe
         ]);
     }
 
-    /// <summary>Acknowledges an entry that needs no write (it was deleted from the stream while pending).</summary>
+    /// <summary>
+    /// Acknowledges an entry that needs no write (it was deleted from the stream while pending). What it counted for
+    /// is gone with it; the backlog counter heals once the group holds nothing uncommitted.
+    /// </summary>
     public Task AcknowledgeVanishedAsync(RedisValue id, CancellationToken cancellationToken) =>
-        retry.RunAsync("acknowledge vanished entry", () => redis.StreamAcknowledgeAsync(stream, PersistenceStreams.ConsumerGroup, id), cancellationToken);
+        retry.RunAsync(
+            "acknowledge vanished entry",
+            () => redis.ScriptEvaluateAsync(AcknowledgeLua, _acknowledgeKeys, [PersistenceStreams.ConsumerGroup, id, 0]),
+            cancellationToken);
 
     /// <summary>
-    /// Copies the entry to the dead-letter stream once, then acknowledges it. Not one transaction: on a Redis Cluster
-    /// a shard and the dead letters sit in different slots. A failure between the two leaves the entry pending with
-    /// its dead letter written and marked, so the retry only acknowledges. Returns false when Redis refuses (it is
-    /// full, or down): the entry then stays pending rather than holding up the entries behind it.
+    /// Copies one record to the dead-letter stream once, as a single-record entry naming the entry and place it came
+    /// from. The entry is acknowledged with the rest of its read, once all its records are settled: on a Redis Cluster
+    /// a shard and the dead letters sit in different slots, so the two are never one transaction. A failure between
+    /// them leaves the entry pending with its dead letter written and marked, so the retry skips the copy. Returns
+    /// false when Redis refuses (it is full, or down): the entry then stays pending rather than holding up the entries
+    /// behind it.
     /// </summary>
-    public async Task<bool> DeadLetterAsync(StreamEntry entry, string reason, long deliveries, CancellationToken cancellationToken)
+    public async Task<bool> DeadLetterAsync<TRecord>(FlushItem<TRecord> item, string reason, CancellationToken cancellationToken)
+        where TRecord : class
     {
-        Log.DeadLettered(logger, stream, entry.Id.ToString(), reason);
+        var entry = item.Entry;
+        var fromBatch = !entry[PersistenceStreams.Fields.Records].IsNull && !item.Raw.IsEmpty;
+        Log.DeadLettered(logger, stream, fromBatch ? $"{entry.Id}[{item.Index}]" : entry.Id.ToString(), reason);
         var fields = new List<NameValueEntry>
         {
             new(PersistenceStreams.Fields.SourceStream, stream),
             new(PersistenceStreams.Fields.SourceId, entry.Id),
             new(PersistenceStreams.Fields.Reason, reason),
-            new(PersistenceStreams.Fields.Deliveries, deliveries),
+            new(PersistenceStreams.Fields.Deliveries, item.Deliveries),
             new(PersistenceStreams.Fields.DeadLetteredAt, time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)),
         };
-        fields.AddRange(entry.Values.Where(v => v.Name != PersistenceStreams.Fields.SourceStream && v.Name != PersistenceStreams.Fields.SourceId));
+        if (fromBatch)
+        {
+            fields.Add(new(PersistenceStreams.Fields.SourceIndex, item.Index));
+            fields.Add(new(PersistenceStreams.Fields.Record, item.Raw.ToArray()));
+        }
+
+        fields.AddRange(entry.Values.Where(v => !fromBatch || (v.Name != PersistenceStreams.Fields.Records && v.Name != PersistenceStreams.Fields.Count))
+            .Where(v => v.Name != PersistenceStreams.Fields.SourceStream && v.Name != PersistenceStreams.Fields.SourceId));
 
         try
         {
@@ -90,8 +158,7 @@ internal sealed class StreamAcknowledger(string stream, IDatabase redis, RedisRe
                     arguments[2 + (i * 2)] = fields[i].Value;
                 }
 
-                await redis.ScriptEvaluateAsync(DeadLetterLua, [PersistenceStreams.DeadLetters, DeadLetterMark(entry.Id)], arguments);
-                await redis.StreamAcknowledgeAsync(stream, PersistenceStreams.ConsumerGroup, entry.Id);
+                await redis.ScriptEvaluateAsync(DeadLetterLua, [PersistenceStreams.DeadLetters, DeadLetterMark(entry.Id, fromBatch ? item.Index : null)], arguments);
             }, cancellationToken, DeadLetterAttempts);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
@@ -101,17 +168,20 @@ internal sealed class StreamAcknowledger(string stream, IDatabase redis, RedisRe
         }
 
         metrics.DeadLettered(stream);
-        _unrecordedDeadLettered++;
+        Interlocked.Increment(ref _unrecordedDeadLettered);
         await RecordAsync([]);
         return true;
     }
 
-    private RedisKey DeadLetterMark(RedisValue id) => $"{PersistenceStreams.DeadLetters}:written:{stream}:{id}";
+    private RedisKey DeadLetterMark(RedisValue id, int? index) =>
+        index is { } i ? $"{PersistenceStreams.DeadLetters}:written:{stream}:{id}:{i}" : $"{PersistenceStreams.DeadLetters}:written:{stream}:{id}";
 
     private async Task RecordAsync(HashEntry[] latest)
     {
-        var flushed = _unrecordedFlushed;
-        var deadLettered = _unrecordedDeadLettered;
+        // Lanes settle side by side: each call takes the counts it records, and gives them back when Redis refuses.
+        var flushed = Interlocked.Exchange(ref _unrecordedFlushed, 0);
+        var deadLettered = Interlocked.Exchange(ref _unrecordedDeadLettered, 0);
+        var recorded = false;
         try
         {
             var transaction = redis.CreateTransaction();
@@ -122,18 +192,23 @@ internal sealed class StreamAcknowledger(string stream, IDatabase redis, RedisRe
                 _ = transaction.HashSetAsync(PersistenceStreams.Stats, latest);
             }
 
-            if (!await transaction.ExecuteAsync())
+            recorded = await transaction.ExecuteAsync();
+            if (!recorded)
             {
                 Log.StatsDeferred(logger, stream, "transaction not executed");
-                return;
             }
-
-            _unrecordedFlushed -= flushed;
-            _unrecordedDeadLettered -= deadLettered;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             Log.StatsDeferred(logger, stream, ex.Message);
+        }
+        finally
+        {
+            if (!recorded)
+            {
+                Interlocked.Add(ref _unrecordedFlushed, flushed);
+                Interlocked.Add(ref _unrecordedDeadLettered, deadLettered);
+            }
         }
     }
 }

@@ -28,6 +28,7 @@ public sealed class StreamFlusher<TRecord> : BackgroundService
     private readonly DeadConsumerClaimer _deadConsumers;
     private readonly StaleEntryReclaimer _staleEntries;
     private readonly StreamTrimmer _trimmer;
+    private readonly ReaderLease _lease;
     private readonly BatchProcessor<TRecord> _processor;
 
     public StreamFlusher(
@@ -53,10 +54,11 @@ public sealed class StreamFlusher<TRecord> : BackgroundService
         _deadConsumers = new DeadConsumerClaimer(stream, database, _options, logger);
         _staleEntries = new StaleEntryReclaimer(stream, database, _options, logger);
         _trimmer = new StreamTrimmer(stream, database, logger);
+        _lease = new ReaderLease(stream, database, _options, time);
         var acknowledger = new StreamAcknowledger(stream, database, _retry, metrics, time, logger);
         var ledger = new DeliveryLedger(stream, database, _options);
         var committer = new BatchCommitter<TRecord>(stream, new UpsertWriter<TRecord>(table), dataSource, acknowledger, ledger, _retry, metrics, storage, time, _options, logger);
-        _processor = new BatchProcessor<TRecord>(table, stream, committer, acknowledger, ledger, _options, logger);
+        _processor = new BatchProcessor<TRecord>(table, stream, committer, acknowledger, ledger, metrics, time, _options, logger);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -139,18 +141,27 @@ public sealed class StreamFlusher<TRecord> : BackgroundService
 
                 var readAhead = prefetched;
                 prefetched = null;
-                var batch = await (readAhead ?? _reader.GatherAsync());
+                if (readAhead is null && !await _lease.HoldAsync())
+                {
+                    // Another flusher reads this shard's new entries; this one stands by for recovery work.
+                    await Task.Delay(TimeSpan.FromMilliseconds(_options.IdlePollIntervalMs), _time, stopRequested);
+                    continue;
+                }
+
+                var batch = await (readAhead ?? _reader.GatherAsync(stopRequested));
                 if (batch.Count == 0)
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(_options.IdlePollIntervalMs), _time, stopRequested);
                     continue;
                 }
 
-                // Only a full batch says more is waiting; after a partial one the next read would just wait out the
-                // batch delay with this batch uncommitted.
-                if (batch.Count >= _options.BatchSize && !stopRequested.IsCancellationRequested)
+                // Only a full read says more is waiting; after a partial one the next read would just wait out the
+                // batch delay with this read uncommitted.
+                // The lease is renewed here too: under a sustained backlog every round prefetches, and a lease left to
+                // expire would let a second flusher split the keys.
+                if (_reader.LastReadWasFull && !stopRequested.IsCancellationRequested && await _lease.HoldAsync())
                 {
-                    prefetched = _reader.GatherAsync();
+                    prefetched = _reader.GatherAsync(stopRequested);
                 }
 
                 await _processor.ProcessNewAsync(batch, batchToken);
@@ -173,6 +184,8 @@ public sealed class StreamFlusher<TRecord> : BackgroundService
         {
             await DrainPrefetchedAsync(prefetched, batchToken);
         }
+
+        await _lease.ReleaseAsync();
 
         Log.FlusherStopped(_logger, _stream);
     }

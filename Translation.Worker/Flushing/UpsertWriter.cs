@@ -36,7 +36,7 @@ public sealed class UpsertWriter<TRecord>
     }
 
     public async Task WriteAsync(
-        MySqlConnection connection, MySqlTransaction transaction, IReadOnlyList<FlushItem<TRecord>> rows,
+        MySqlConnection connection, MySqlTransaction transaction, IReadOnlyList<KeyStates<TRecord>> rows,
         int maxStatementBytes, CancellationToken cancellationToken)
     {
         var start = 0;
@@ -44,9 +44,9 @@ public sealed class UpsertWriter<TRecord>
         {
             var end = start;
             var bytes = _prefix.Length + _suffix.Length;
-            while (end < rows.Count && (end == start || bytes + EstimateSize(rows[end]) <= maxStatementBytes))
+            while (end < rows.Count && (end == start || bytes + EstimateSize(rows[end].Winner) <= maxStatementBytes))
             {
-                bytes += EstimateSize(rows[end]);
+                bytes += EstimateSize(rows[end].Winner);
                 end++;
             }
 
@@ -56,7 +56,7 @@ public sealed class UpsertWriter<TRecord>
         }
     }
 
-    private MySqlCommand BuildCommand(MySqlConnection connection, MySqlTransaction transaction, IReadOnlyList<FlushItem<TRecord>> rows, int start, int end)
+    private MySqlCommand BuildCommand(MySqlConnection connection, MySqlTransaction transaction, IReadOnlyList<KeyStates<TRecord>> rows, int start, int end)
     {
         var sql = new StringBuilder(_prefix.Length + _suffix.Length + ((end - start) * (_rowPlaceholders.Length + 2)));
         sql.Append(_prefix);
@@ -69,13 +69,13 @@ public sealed class UpsertWriter<TRecord>
             }
 
             sql.Append(_rowPlaceholders);
-            var record = rows[i].Record!;
+            var record = rows[i].Winner.Record!;
             foreach (var column in _table.Columns)
             {
                 command.Parameters.Add(new MySqlParameter { Value = column.Value(record) ?? DBNull.Value });
             }
 
-            command.Parameters.Add(new MySqlParameter { Value = rows[i].RowVersion, MySqlDbType = MySqlDbType.Binary });
+            command.Parameters.Add(new MySqlParameter { Value = rows[i].Winner.RowVersion, MySqlDbType = MySqlDbType.Binary });
         }
 
         sql.Append(_suffix);

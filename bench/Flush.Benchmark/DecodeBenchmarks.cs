@@ -31,10 +31,10 @@ public class DecodeBenchmarks
                 new(PersistenceStreams.Fields.Caller, "dev"),
                 new(PersistenceStreams.Fields.TraceParent, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"),
             ]))];
-        _items = [.. _entries.Select(e => FlushItem<TaskRecord>.Decode(e, RecordTables.Tasks))];
+        _items = [.. _entries.Select(e => FlushItem<TaskRecord>.Decode(e, RecordTables.Tasks).Materialize(RecordTables.Tasks))];
     }
 
-    /// <summary>The worker's decode of a whole entry: record, row version, trace context.</summary>
+    /// <summary>What coalescing reads of every state: key, row version, status and trace context, not the record.</summary>
     [Benchmark(OperationsPerInvoke = Entries)]
     public int DecodeEntry()
     {
@@ -42,6 +42,19 @@ public class DecodeBenchmarks
         foreach (var entry in _entries)
         {
             decoded += FlushItem<TaskRecord>.Decode(entry, RecordTables.Tasks).Problem is null ? 1 : 0;
+        }
+
+        return decoded;
+    }
+
+    /// <summary>A winner's decode: the head, then the whole record.</summary>
+    [Benchmark(OperationsPerInvoke = Entries)]
+    public int DecodeWinner()
+    {
+        var decoded = 0;
+        foreach (var entry in _entries)
+        {
+            decoded += FlushItem<TaskRecord>.Decode(entry, RecordTables.Tasks).Materialize(RecordTables.Tasks).Record is null ? 0 : 1;
         }
 
         return decoded;

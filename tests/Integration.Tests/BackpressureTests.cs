@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using MySqlConnector;
 using StackExchange.Redis;
 
 namespace Integration.Tests;
@@ -17,9 +16,8 @@ public sealed class BackpressureTests(StackFixture stack)
         HttpResponseMessage? refused = null;
 
         // A held write lock stalls every flush, as a slow or hung MySQL would.
-        await using (var locker = stack.OpenDatabase())
+        await using (await TableLock.TakeAsync(stack, "translation_tasks"))
         {
-            await new MySqlCommand("LOCK TABLES translation_tasks WRITE", locker).ExecuteNonQueryAsync();
             for (var batch = 0; batch < 20 && refused is null; batch++)
             {
                 var response = await stack.PostTasksAsync(Records.Tasks(prefix, 5000, offset: batch * 5000));
@@ -45,7 +43,6 @@ public sealed class BackpressureTests(StackFixture stack)
             }
 
             Assert.InRange(accepted, StackFixture.BackpressureHighWater, StackFixture.BackpressureHighWater + 10_000);
-            await new MySqlCommand("UNLOCK TABLES", locker).ExecuteNonQueryAsync();
         }
 
         // Below the low-water mark the API takes batches again without anyone intervening.

@@ -95,30 +95,39 @@ public sealed class DrainTests(IsolatedStackFixture stack)
         await stack.Stack.StopResourceAsync(other);
         try
         {
-            for (var batch = 0; batch < total / 5000; batch++)
-            {
-                using var response = await stack.PostTasksAsync(Records.Tasks(prefix, 5000, offset: batch * 5000));
-                Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-            }
-
+            await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.RedisConnectionString);
+            var shards = await stack.ShardsAsync(PersistenceStreams.Tasks);
             await using var db = stack.OpenDatabase();
-            while (await Rows.CountAsync(db, "translation_tasks", "task_id", prefix) == 0)
+            var tableLock = await TableLock.TakeAsync(stack, "translation_tasks");
+            try
             {
-                await Task.Delay(5);
-            }
+                for (var batch = 0; batch < total / 5000; batch++)
+                {
+                    using var response = await stack.PostTasksAsync(Records.Tasks(prefix, 5000, offset: batch * 5000));
+                    Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+                }
 
-            await stack.Stack.StopResourceAsync(draining);
+                // The worker holds a batch it cannot commit yet: the stop lands mid-work, however fast it flushes.
+                while (!await HoldsEntriesAsync(redis, shards, draining))
+                {
+                    await Task.Delay(5);
+                }
+
+                var stopping = stack.Stack.StopResourceAsync(draining);
+                await Task.Delay(1000);
+                await tableLock.DisposeAsync();
+                await stopping;
+            }
+            finally
+            {
+                await tableLock.DisposeAsync();
+            }
 
             // Nothing is left pending under its name: the batch in hand was committed and acknowledged, not abandoned
-            // for another worker to reclaim after the idle timeout.
-            await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.RedisConnectionString);
-            foreach (var shard in await stack.ShardsAsync(PersistenceStreams.Tasks))
-            {
-                var pending = await redis.GetDatabase().StreamPendingAsync(shard, PersistenceStreams.ConsumerGroup);
-                Assert.DoesNotContain(pending.Consumers, c => c.Name == draining && c.PendingMessageCount > 0);
-            }
-
-            Assert.True(await Rows.CountAsync(db, "translation_tasks", "task_id", prefix) < total, "The worker finished before the stop; the test proves nothing.");
+            // for another worker to reclaim after the idle timeout. And it read nothing new once told to stop.
+            Assert.False(await HoldsEntriesAsync(redis, shards, draining), "The stopped worker left entries pending.");
+            var committed = await Rows.CountAsync(db, "translation_tasks", "task_id", prefix);
+            Assert.InRange(committed, 1, total - 1);
         }
         finally
         {
@@ -129,5 +138,19 @@ public sealed class DrainTests(IsolatedStackFixture stack)
         await stack.FlushAsync(120_000);
         await using var check = stack.OpenDatabase();
         Assert.Equal(total, await Rows.CountAsync(check, "translation_tasks", "task_id", prefix));
+    }
+
+    private static async Task<bool> HoldsEntriesAsync(ConnectionMultiplexer redis, IReadOnlyList<string> shards, string consumer)
+    {
+        foreach (var shard in shards)
+        {
+            var pending = await redis.GetDatabase().StreamPendingAsync(shard, PersistenceStreams.ConsumerGroup);
+            if (pending.Consumers.Any(c => c.Name == consumer && c.PendingMessageCount > 0))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

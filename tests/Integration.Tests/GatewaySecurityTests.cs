@@ -289,7 +289,7 @@ public sealed class GatewaySecurityTests(StackFixture stack)
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
 
         var recent = await stack.RecentEntriesAsync(PersistenceStreams.Tasks, 50);
-        var entry = recent.Single(e => ((string?)e[PersistenceStreams.Fields.Record])!.Contains(prefix, StringComparison.Ordinal));
+        var entry = recent.Single(e => StreamRecords.Text(e).Contains(prefix, StringComparison.Ordinal));
         Assert.Equal(DevelopmentKey.Id, (string?)entry[PersistenceStreams.Fields.Caller]);
     }
 

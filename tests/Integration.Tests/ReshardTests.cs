@@ -96,7 +96,8 @@ public sealed class ReshardTests(ReshardStackFixture stack)
 
         using var resent = await stack.PostTasksAsync(tasks);
         Assert.Equal(HttpStatusCode.Accepted, resent.StatusCode);
-        Assert.Equal(before + 50, await stack.EntriesAddedAsync(PersistenceStreams.Tasks));
+        // One entry per request and shard: the 50 tasks reach every shard of the few the stack runs (odds of missing one < 10^-6).
+        Assert.Equal(before + shards.Count, await stack.EntriesAddedAsync(PersistenceStreams.Tasks));
     }
 
     [Fact]

@@ -25,9 +25,8 @@ public sealed class ShardingTests(StackFixture stack)
         {
             foreach (var entry in await stack.RecentEntriesAsync(shard, 2000))
             {
-                var record = (string?)entry[PersistenceStreams.Fields.Record] ?? "";
-                var id = ids.FirstOrDefault(i => record.Contains($"\"{i}\"", StringComparison.Ordinal));
-                if (id is not null)
+                var records = StreamRecords.Text(entry);
+                foreach (var id in ids.Where(i => records.Contains($"\"{i}\"", StringComparison.Ordinal)))
                 {
                     (shardsOfId.TryGetValue(id, out var set) ? set : shardsOfId[id] = []).Add(shard);
                 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using MySqlConnector;
 
 namespace Integration.Tests;
 
@@ -12,10 +11,9 @@ public sealed class TranslationBackpressureTests(ConstrainedStackFixture stack)
     public async Task A_translation_request_gets_503_with_Retry_After_while_the_backlog_is_over_the_mark_and_202_after_it_falls()
     {
         var prefix = Records.Prefix();
-        await using (var locker = stack.OpenDatabase())
+        await using (await TableLock.TakeAsync(stack, "translation_tasks"))
         {
-            // Workers cannot commit tasks while the lock is held, so the backlog stays where the batches leave it.
-            await new MySqlCommand("LOCK TABLES translation_tasks WRITE", locker).ExecuteNonQueryAsync();
+// Workers cannot commit tasks while the lock is held, so the backlog stays where the batches leave it.
             var shedding = false;
             for (var batch = 0; batch < 10 && !shedding; batch++)
             {
@@ -34,7 +32,6 @@ public sealed class TranslationBackpressureTests(ConstrainedStackFixture stack)
                 Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
             }
 
-            await new MySqlCommand("UNLOCK TABLES", locker).ExecuteNonQueryAsync();
         }
 
         var deadline = DateTime.UtcNow.AddSeconds(90);

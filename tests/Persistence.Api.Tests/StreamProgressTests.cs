@@ -42,4 +42,13 @@ public sealed class StreamProgressTests
     [InlineData(10, 2, 33_929L, 10)]
     public void Uncommitted_entries_never_exceed_what_the_stream_holds(long length, long pending, long? lag, long expected) =>
         Assert.Equal(expected, new StreamProgress("s", length, new StreamId(2000, 0), true, new StreamId(1000, 0), pending, null, lag, 1).Uncommitted);
+
+    [Theory]
+    // Batch entries: the counter holds their records.
+    [InlineData(4_300L, 4_300)]
+    // Single-record entries left by the previous release are not counted: each is one record.
+    [InlineData(0L, 43)]
+    [InlineData(12L, 43)]
+    public void Uncommitted_records_are_the_backlog_counter_and_at_least_one_per_uncommitted_entry(long counted, long expected) =>
+        Assert.Equal(expected, new StreamProgress("s", 100, new StreamId(2000, 0), true, new StreamId(1000, 0), 3, null, 40, 1) { CountedRecords = counted }.UncommittedRecords);
 }

@@ -29,7 +29,8 @@ public sealed class FlushItemTests
             RecordTables.Tasks);
 
         Assert.Null(item.Problem);
-        Assert.Equal("t-1", item.Record!.TaskId);
+        Assert.Equal("t-1", item.Key);
+        Assert.Equal("t-1", item.Materialize(RecordTables.Tasks).Record!.TaskId);
         Assert.Equal(new StreamId(1700000000000, 3), item.Id);
         Assert.Equal(ActivityTraceId.CreateFromString("0af7651916cd43dd8448eb211c80319c"), item.Parent.TraceId);
         Assert.Equal(RowVersion.Create(new DateTimeOffset(2026, 1, 1, 0, 0, 1, TimeSpan.Zero), item.Id), item.RowVersion);
@@ -43,6 +44,7 @@ public sealed class FlushItemTests
     [InlineData("not json")]
     [InlineData("""{"task_id":"t-1"}""")]
     [InlineData("""{"task_id":"t-1","updated_at":"2026-01-01T00:00:01Z","extra":1}""")]
-    public void Undecodable_records_carry_a_problem_instead_of_throwing(string json) =>
-        Assert.NotNull(FlushItem<TaskRecord>.Decode(Entry(new NameValueEntry(PersistenceStreams.Fields.Record, json)), RecordTables.Tasks).Problem);
+    public void Undecodable_records_carry_a_problem_once_decoded_in_full_instead_of_throwing(string json) =>
+        Assert.NotNull(FlushItem<TaskRecord>.Decode(Entry(new NameValueEntry(PersistenceStreams.Fields.Record, json)), RecordTables.Tasks)
+            .Materialize(RecordTables.Tasks).Problem);
 }
