@@ -44,8 +44,11 @@ public sealed class FlushBarrier(FlushProgressPoller poller, TimeProvider time)
 public sealed record FlushOutcome(
     bool Completed, TimeSpan Elapsed, IReadOnlyDictionary<string, StreamId> Targets, IReadOnlyList<StreamProgress> Progress)
 {
-    /// <summary>Entries the workers still hold or have not yet taken; an upper bound of what is missing from MySQL.</summary>
+    /// <summary>
+    /// Records the workers still hold or have not yet taken, in the streams not yet committed through their target; an
+    /// upper bound of what is missing from MySQL (it counts records appended after the barrier's targets too).
+    /// </summary>
     public long Remaining => Progress
         .Where(p => !p.HasCommittedThrough(Targets[p.Stream]))
-        .Sum(p => p.Pending + (p.Lag ?? p.Length));
+        .Sum(p => p.UncommittedRecords);
 }
