@@ -1,3 +1,4 @@
+using Persistence.Contracts;
 using StackExchange.Redis;
 
 namespace Gateway.RateLimits;

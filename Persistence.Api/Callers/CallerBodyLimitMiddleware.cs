@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Persistence.Api.Ingest;
+using Persistence.Contracts;
 
 namespace Persistence.Api.Callers;
 
@@ -10,7 +11,7 @@ namespace Persistence.Api.Callers;
 /// <see cref="InternalCallerMiddleware"/>, which names the key the gateway vouched for; calls without a key id (only
 /// where unauthenticated callers are allowed) are bounded by the gateway alone.
 /// </summary>
-public sealed class CallerBodyLimitMiddleware(CallerBodySlots slots, IOptionsMonitor<IngestOptions> options) : IMiddleware
+public sealed class CallerBodyLimitMiddleware(BodySlots slots, IOptionsMonitor<IngestOptions> options) : IMiddleware
 {
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {

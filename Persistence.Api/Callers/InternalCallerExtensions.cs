@@ -1,3 +1,5 @@
+using Persistence.Contracts;
+
 namespace Persistence.Api.Callers;
 
 public static class InternalCallerExtensions
@@ -12,7 +14,7 @@ public static class InternalCallerExtensions
                 $"Set {InternalCallers.SectionName}__Credential (the secret the gateway presents), or {InternalCallers.SectionName}__AllowUnauthenticated=true where the network admits only the gateway.")
             .ValidateOnStart();
         builder.Services.AddSingleton<InternalCallerMiddleware>();
-        builder.Services.AddSingleton<CallerBodySlots>();
+        builder.Services.AddSingleton<BodySlots>();
         builder.Services.AddSingleton<CallerBodyLimitMiddleware>();
         return builder;
     }

@@ -1,4 +1,5 @@
 using Gateway.RateLimits;
+using Persistence.Contracts;
 
 namespace Gateway.Tests;
 

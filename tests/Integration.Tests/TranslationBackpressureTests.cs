@@ -13,7 +13,7 @@ public sealed class TranslationBackpressureTests(ConstrainedStackFixture stack)
         var prefix = Records.Prefix();
         await using (await TableLock.TakeAsync(stack, "translation_tasks"))
         {
-// Workers cannot commit tasks while the lock is held, so the backlog stays where the batches leave it.
+            // Workers cannot commit tasks while the lock is held, so the backlog stays where the batches leave it.
             var shedding = false;
             for (var batch = 0; batch < 10 && !shedding; batch++)
             {

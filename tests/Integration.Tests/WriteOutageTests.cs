@@ -60,8 +60,9 @@ public sealed class WriteOutageTests(DeadWorkerStackFixture stack)
             {
                 await Reads.AcceptedAsync(stack.PostSessionsAsync(Enumerable.Range(0, 10).Select(i => Records.Session($"{prefix}-{Reads.N(i)}", "processing", 1))));
                 await Reads.AcceptedAsync(stack.PostTasksAsync(Records.Tasks(prefix, 10)));
-                await WaitUntilHeldAsync(database, PersistenceStreams.Sessions, [victim], minimum: 10);
-                await WaitUntilHeldAsync(database, PersistenceStreams.Tasks, [victim], minimum: 10);
+                // Each request is one entry per shard; the worker's reader of each stream holds it and retries.
+                await WaitUntilHeldAsync(database, PersistenceStreams.Sessions, [victim], minimum: 1);
+                await WaitUntilHeldAsync(database, PersistenceStreams.Tasks, [victim], minimum: 1);
 
                 var process = Process.GetProcessById(await stack.Stack.WaitForProcessIdAsync(victim));
                 var stopping = Stopwatch.StartNew();

@@ -4,13 +4,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Persistence.Api.Callers;
 using Persistence.Api.Ingest;
+using Persistence.Contracts;
 
 namespace Persistence.Api.Tests;
 
 /// <summary>A replica bounds each key's bodies in flight itself, whatever the number of gateways in front of it.</summary>
 public sealed class CallerBodyLimitTests
 {
-    private readonly CallerBodySlots _slots = new();
+    private readonly BodySlots _slots = new();
     private readonly IServiceProvider _services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
 
     [Fact]

@@ -1,13 +1,15 @@
 using System.Collections.Concurrent;
 
-namespace Persistence.Api.Callers;
+namespace Persistence.Contracts;
 
 /// <summary>
-/// How many requests with a body each API key may have in flight at this replica. The gateway bounds a key's bodies
-/// per gateway instance; with several instances a key could hold that many times more here, so the replica bounds them
-/// too and its memory follows its own setting, not the number of gateways.
+/// How many requests with a body each key may have in flight in this process. The gateway holds a body in memory
+/// (batches, to count them) or spools it (to retry on another replica) until its response ends; a replica buffers it
+/// to validate it. So the memory a key can commit in either is bounded by this count times the largest body, not by
+/// how many uploads it opens. Both bound it: with several gateway instances a key could otherwise hold that many times
+/// more at one replica.
 /// </summary>
-public sealed class CallerBodySlots
+public sealed class BodySlots
 {
     private readonly ConcurrentDictionary<string, Counter> _inFlight = new(StringComparer.Ordinal);
 
