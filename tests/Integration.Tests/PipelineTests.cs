@@ -148,7 +148,9 @@ public sealed class PipelineTests(StackFixture stack)
         Assert.All(shards, shard =>
         {
             Assert.Equal(0, shard.GetProperty("pending").GetInt64());
-            Assert.Equal(StackFixture.Workers * StackFixture.FlushersPerStream, shard.GetProperty("consumers").GetInt32());
+            // One reader per shard (its lease holder) and the standby flushers that registered when they started or
+            // took something over; a consumer whose worker stopped leaves the group once it holds nothing.
+            Assert.InRange(shard.GetProperty("consumers").GetInt32(), 1, StackFixture.Workers * StackFixture.FlushersPerStream);
         });
         Assert.True(shards.Sum(s => s.GetProperty("flushed_total").GetInt64()) >= 10);
         Assert.Contains(shards, s => s.GetProperty("last_flush_at").ValueKind != JsonValueKind.Null);
