@@ -17,7 +17,5 @@ public static class BacklogCounter
     public static string Key(string stream) => stream + ":backlog";
 
     /// <summary>What an entry added to the counter when it was appended: its count field, or 0 for a single-record entry.</summary>
-    public static long Counted(StreamEntry entry) =>
-        !entry.IsNull && entry.Values is not null
-        && entry[PersistenceStreams.Fields.Count] is { IsNull: false } count && count.TryParse(out long n) ? n : 0;
+    public static long Counted(StreamEntry entry) => EntryItems.CountField(entry) ?? 0;
 }

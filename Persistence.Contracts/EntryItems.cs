@@ -55,7 +55,10 @@ public static class EntryItems
     }
 
     /// <summary>The records an entry holds: its count field, or one for an entry of the single-record format.</summary>
-    public static long CountOf(StreamEntry entry) =>
+    public static long CountOf(StreamEntry entry) => CountField(entry) ?? 1;
+
+    /// <summary>The record count a batch entry states in its count field; null for an entry of the single-record format.</summary>
+    public static long? CountField(StreamEntry entry) =>
         !entry.IsNull && entry.Values is not null
-        && entry[PersistenceStreams.Fields.Count] is { IsNull: false } count && count.TryParse(out long n) ? n : 1;
+        && entry[PersistenceStreams.Fields.Count] is { IsNull: false } count && count.TryParse(out long n) ? n : null;
 }
