@@ -139,6 +139,12 @@ public sealed class StreamFlusher<TRecord> : BackgroundService
                     nextTrim = _time.GetUtcNow().AddMilliseconds(_options.TrimIntervalMs);
                 }
 
+                // Recovery work above can take long enough for a stop to arrive meanwhile; nothing new is read after it.
+                if (stopRequested.IsCancellationRequested)
+                {
+                    break;
+                }
+
                 var readAhead = prefetched;
                 prefetched = null;
                 if (readAhead is null && !await _lease.HoldAsync())
