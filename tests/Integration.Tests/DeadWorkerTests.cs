@@ -12,18 +12,17 @@ namespace Integration.Tests;
 /// idle time, which stays at its production default here; a worker that is merely slow keeps its entries. The
 /// stack does not restart crashed processes, so a killed worker stays dead.
 /// </summary>
-[Collection(DeadWorkerDefinition.Name)]
-public sealed class DeadWorkerTests(DeadWorkerStackFixture stack)
+[Collection(UnsupervisedStackDefinition.Name)]
+public sealed class DeadWorkerTests(UnsupervisedStackFixture stack)
 {
     private static readonly TimeSpan HandOverTime = TimeSpan.FromSeconds(5);
 
     [Fact]
     public async Task A_killed_worker_that_stays_dead_has_its_entries_committed_by_another_within_seconds_and_leaves_the_group()
     {
-        var victim = stack.Stack.Workers[0];
         var prefix = Records.Prefix();
         await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.RedisConnectionString);
-        var posted = await PostUntilHeldAsync(redis.GetDatabase(), prefix, victim);
+        var (posted, victim) = await PostUntilHeldAsync(redis.GetDatabase(), prefix);
 
         await stack.Stack.KillAsync(victim);
         var killed = Stopwatch.StartNew();
@@ -61,11 +60,10 @@ public sealed class DeadWorkerTests(DeadWorkerStackFixture stack)
     [Fact]
     public async Task A_worker_paused_for_less_than_its_heartbeat_lifetime_keeps_its_entries()
     {
-        var victim = stack.Stack.Workers[0];
         var prefix = Records.Prefix();
         await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.RedisConnectionString);
         var database = redis.GetDatabase();
-        var posted = await PostUntilHeldAsync(database, prefix, victim);
+        var (posted, victim) = await PostUntilHeldAsync(database, prefix);
 
         await stack.Stack.SignalAsync(victim, Signals.Stop);
         HashSet<string> held;
@@ -134,8 +132,12 @@ public sealed class DeadWorkerTests(DeadWorkerStackFixture stack)
         (await database.StreamRangeAsync(PersistenceStreams.DeadLetters, "-", "+"))
         .Any(e => e[PersistenceStreams.Fields.SourceStream] == PersistenceStreams.Tasks && e[PersistenceStreams.Fields.SourceId] == id);
 
-    /// <summary>Posts batches until <paramref name="worker"/> holds delivered, un-acknowledged entries; returns the records posted.</summary>
-    private async Task<int> PostUntilHeldAsync(IDatabase database, string prefix, string worker)
+    /// <summary>
+    /// Posts batches until a worker holds delivered, un-acknowledged entries; returns the records posted and that
+    /// worker. Only one worker reads a shard's new entries at a time (the reader lease), and which one depends on what
+    /// earlier tests did, so the victim is whoever holds them.
+    /// </summary>
+    private async Task<(int Posted, string Holder)> PostUntilHeldAsync(IDatabase database, string prefix)
     {
         const int BatchSize = 2000;
         var posted = 0;
@@ -143,13 +145,16 @@ public sealed class DeadWorkerTests(DeadWorkerStackFixture stack)
         {
             await Reads.AcceptedAsync(stack.PostTasksAsync(Records.Tasks(prefix, BatchSize, offset: posted)));
             posted += BatchSize;
-            if ((await HeldAsync(database, worker)).Count > 0)
+            foreach (var worker in stack.Stack.Workers)
             {
-                return posted;
+                if ((await HeldAsync(database, worker)).Count > 0)
+                {
+                    return (posted, worker);
+                }
             }
         }
 
-        throw new InvalidOperationException($"{worker} never held an entry while {posted} records were posted.");
+        throw new InvalidOperationException($"No worker ever held an entry while {posted} records were posted.");
     }
 
     private static async Task<HashSet<string>> HeldAsync(IDatabase database, string consumer)
@@ -170,34 +175,4 @@ public sealed class DeadWorkerTests(DeadWorkerStackFixture stack)
 
         return false;
     }
-}
-
-/// <summary>
-/// Two workers that are not restarted when they crash, with the production claim idle time, few deliveries before
-/// an entry counts as poison, and a short drain.
-/// </summary>
-public sealed class DeadWorkerStackFixture : StackFixture
-{
-    public const int MaxDeliveries = 3;
-    public const int DrainTimeoutMs = 3000;
-
-    protected override IEnumerable<string> StackArguments =>
-    [
-        "--replicas", "1",
-        "--workers", "2",
-        "--gateways", "1",
-        "--no-restart",
-        // One stream and one consumer per worker, so a worker's resource name is its only consumer's name.
-        "--shards", "1",
-        "--worker-setting", "Flush__FlushersPerStream=1",
-        "--worker-setting", $"Flush__MaxDeliveries={MaxDeliveries}",
-        "--worker-setting", $"Flush__DrainTimeoutMs={DrainTimeoutMs}",
-        .. StackOptions.DefaultKeyRateLimits(requestsPerSecond: 10_000, requestBurst: 20_000, recordsPerSecond: 1_000_000, recordBurst: 2_000_000),
-    ];
-}
-
-[CollectionDefinition(Name)]
-public sealed class DeadWorkerDefinition : ICollectionFixture<DeadWorkerStackFixture>
-{
-    public const string Name = "dead worker stack";
 }
