@@ -7,8 +7,8 @@ using StackExchange.Redis;
 namespace Integration.Tests;
 
 /// <summary>Changing the shard count of a running stack, under load: the drain-then-switch of the reshard command.</summary>
-[Collection(ReshardDefinition.Name)]
-public sealed class ReshardTests(ReshardStackFixture stack)
+[Collection(IsolatedStackDefinition.Name)]
+public sealed class ReshardTests(IsolatedStackFixture stack)
 {
     private const int Ids = 300;
 
@@ -160,22 +160,4 @@ public sealed class ReshardTests(ReshardStackFixture stack)
 
         return versions;
     }
-}
-
-/// <summary>A stack of its own: the tests change its layout and seal its shards.</summary>
-public sealed class ReshardStackFixture : StackFixture
-{
-    protected override IEnumerable<string> StackArguments =>
-    [
-        "--replicas", "2", "--workers", "2", "--gateways", "1", "--shards", "2",
-        "--api-setting", "Streams__LayoutPollIntervalMs=200",
-        "--worker-setting", "Streams__LayoutPollIntervalMs=200",
-        .. AppHost.StackOptions.DefaultKeyRateLimits(requestsPerSecond: 10_000, requestBurst: 20_000, recordsPerSecond: 1_000_000, recordBurst: 2_000_000),
-    ];
-}
-
-[CollectionDefinition(Name)]
-public sealed class ReshardDefinition : ICollectionFixture<ReshardStackFixture>
-{
-    public const string Name = "reshard stack";
 }

@@ -13,8 +13,8 @@ namespace Integration.Tests;
 /// each API replica drained (unready, until the gateway sends it nothing), stopped and started again, then each worker
 /// stopped and started again, while clients keep writing through the gateway.
 /// </summary>
-[Collection(RollingUpdateDefinition.Name)]
-public sealed class RollingUpdateTests(RollingUpdateFixture stack, ITestOutputHelper output)
+[Collection(IsolatedStackDefinition.Name)]
+public sealed class RollingUpdateTests(IsolatedStackFixture stack, ITestOutputHelper output)
 {
     private const int Batch = 50;
 
@@ -136,16 +136,4 @@ public sealed class RollingUpdateTests(RollingUpdateFixture stack, ITestOutputHe
         [property: System.Text.Json.Serialization.JsonPropertyName("draining")] bool Draining,
         [property: System.Text.Json.Serialization.JsonPropertyName("in_flight")] long InFlight,
         [property: System.Text.Json.Serialization.JsonPropertyName("idle_ms")] long IdleMilliseconds);
-}
-
-/// <summary>A stack of its own: the rolling update restarts every service process in it. One gateway: it is not replaced.</summary>
-public sealed class RollingUpdateFixture : StackFixture
-{
-    protected override IEnumerable<string> StackArguments => [.. Arguments, "--gateways", "1"];
-}
-
-[CollectionDefinition(Name)]
-public sealed class RollingUpdateDefinition : ICollectionFixture<RollingUpdateFixture>
-{
-    public const string Name = "rolling update stack";
 }

@@ -30,6 +30,9 @@ public class StackFixture : IAsyncLifetime
     /// <summary>Attempts of a translation job before it fails (the workers' Processing:MaxAttempts).</summary>
     public const int MaxAttempts = 3;
 
+    /// <summary>The loopback address the gateways trust as a load balancer in front of them (X-Forwarded-For).</summary>
+    public static readonly IPAddress TrustedProxy = IPAddress.Parse("127.0.0.90");
+
     public StackInstance Stack { get; private set; } = null!;
 
     public HttpClient Gateway { get; private set; } = null!;
@@ -55,6 +58,7 @@ public class StackFixture : IAsyncLifetime
         "--api-setting", "Ingest__MaxFutureSkewSeconds=2520000000",
         // The development key drives the load tests; rate-limit tests mint keys with limits of their own.
         .. StackOptions.DefaultKeyRateLimits(requestsPerSecond: 10_000, requestBurst: 20_000, recordsPerSecond: 1_000_000, recordBurst: 2_000_000),
+        "--gateway-setting", $"ForwardedHeaders__KnownProxies__0={TrustedProxy}",
         // Tests read entries back from the streams after the workers flushed them.
         "--worker-setting", "Flush__TrimIntervalMs=600000",
         // Failing translation jobs run through their attempts in about a second.
@@ -290,23 +294,8 @@ public class StackFixture : IAsyncLifetime
     public string LogTail(int lines = 15) => Stack.LogTail(lines);
 }
 
-/// <summary>
-/// A stack of its own for the tests that kill, stop or restart its processes, with the dashboard on, as
-/// `dotnet run --project AppHost` runs it.
-/// </summary>
-public sealed class IsolatedStackFixture : StackFixture
-{
-    protected override bool WithDashboard => true;
-}
-
 [CollectionDefinition(Name)]
 public sealed class StackDefinition : ICollectionFixture<StackFixture>
 {
     public const string Name = "stack";
-}
-
-[CollectionDefinition(Name)]
-public sealed class IsolatedStackDefinition : ICollectionFixture<IsolatedStackFixture>
-{
-    public const string Name = "isolated stack";
 }

@@ -4,24 +4,9 @@ using StackExchange.Redis;
 
 namespace Integration.Tests;
 
-/// <summary>A stack whose gateways trust one loopback address as a load balancer in front of them.</summary>
-public sealed class TrustedProxyStackFixture : StackFixture
-{
-    public static readonly IPAddress Proxy = IPAddress.Parse("127.0.0.90");
-
-    protected override IEnumerable<string> StackArguments =>
-        [.. Arguments, "--gateway-setting", $"ForwardedHeaders__KnownProxies__0={Proxy}"];
-}
-
-[CollectionDefinition(Name)]
-public sealed class TrustedProxyStackDefinition : ICollectionFixture<TrustedProxyStackFixture>
-{
-    public const string Name = "trusted proxy stack";
-}
-
 /// <summary>Behind a trusted load balancer the throttle sees the client's address, not the balancer's.</summary>
-[Collection(TrustedProxyStackDefinition.Name)]
-public sealed class TrustedProxyTests(TrustedProxyStackFixture stack)
+[Collection(StackDefinition.Name)]
+public sealed class TrustedProxyTests(StackFixture stack)
 {
     private const string Stats = "/api/v1/persistence/stats";
 
@@ -31,7 +16,7 @@ public sealed class TrustedProxyTests(TrustedProxyStackFixture stack)
         var client = $"198.51.100.{Random.Shared.Next(1, 255)}";
         var spoofed = $"203.0.113.{Random.Shared.Next(1, 255)}";
         var stranger = IPAddress.Parse("127.0.0.91");
-        using var viaProxy = new HttpClient(StackFixture.FromAddress(TrustedProxyStackFixture.Proxy)) { BaseAddress = stack.GatewayEndpoints[0] };
+        using var viaProxy = new HttpClient(StackFixture.FromAddress(StackFixture.TrustedProxy)) { BaseAddress = stack.GatewayEndpoints[0] };
         using var direct = new HttpClient(StackFixture.FromAddress(stranger)) { BaseAddress = stack.GatewayEndpoints[0] };
 
         using var forwarded = new HttpRequestMessage(HttpMethod.Get, Stats) { Headers = { { "X-Forwarded-For", client } } };
@@ -44,7 +29,7 @@ public sealed class TrustedProxyTests(TrustedProxyStackFixture stack)
         await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.RedisConnectionString);
         var db = redis.GetDatabase();
         Assert.True(await db.KeyExistsAsync($"gateway:ratelimit:{{ip:{client}}}"), "The forwarded client's bucket was not charged.");
-        Assert.False(await db.KeyExistsAsync($"gateway:ratelimit:{{ip:{TrustedProxyStackFixture.Proxy}}}"), "The proxy itself was charged.");
+        Assert.False(await db.KeyExistsAsync($"gateway:ratelimit:{{ip:{StackFixture.TrustedProxy}}}"), "The proxy itself was charged.");
         Assert.True(await db.KeyExistsAsync($"gateway:ratelimit:{{ip:{stranger}}}"), "An untrusted sender was not charged as itself.");
         Assert.False(await db.KeyExistsAsync($"gateway:ratelimit:{{ip:{spoofed}}}"), "An untrusted sender chose its own address.");
 

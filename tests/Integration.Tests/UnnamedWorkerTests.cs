@@ -10,8 +10,8 @@ namespace Integration.Tests;
 /// a name of its own per process. When one dies, the next process never sees that name again, so its entries must
 /// be found by their missing heartbeat and taken over, and the dead name must leave the group.
 /// </summary>
-[Collection(DeadWorkerDefinition.Name)]
-public sealed class UnnamedWorkerTests(DeadWorkerStackFixture stack)
+[Collection(UnsupervisedStackDefinition.Name)]
+public sealed class UnnamedWorkerTests(UnsupervisedStackFixture stack)
 {
     [Fact]
     public async Task The_successor_of_a_killed_worker_without_a_stable_name_commits_its_entries_and_the_dead_name_leaves_the_group()

@@ -9,8 +9,8 @@ namespace Integration.Tests;
 /// entries waiting on it change hands as workers restart; none of that may count against them as a crash, and a
 /// worker stops within its drain time however many of its flushers are retrying.
 /// </summary>
-[Collection(DeadWorkerDefinition.Name)]
-public sealed class WriteOutageTests(DeadWorkerStackFixture stack)
+[Collection(UnsupervisedStackDefinition.Name)]
+public sealed class WriteOutageTests(UnsupervisedStackFixture stack)
 {
     [Fact]
     public async Task Entries_handed_over_through_more_restarts_than_MaxDeliveries_during_a_write_outage_are_committed_not_dead_lettered()
@@ -24,7 +24,7 @@ public sealed class WriteOutageTests(DeadWorkerStackFixture stack)
             var held = await WaitUntilHeldAsync(database, PersistenceStreams.Tasks, stack.Stack.Workers, minimum: 1);
 
             // Each restart hands the entries over once: to the other worker, or back to the restarted one.
-            for (var restart = 0; restart <= DeadWorkerStackFixture.MaxDeliveries; restart++)
+            for (var restart = 0; restart <= UnsupervisedStackFixture.MaxDeliveries; restart++)
             {
                 var holders = await HoldersAsync(database, PersistenceStreams.Tasks, held);
                 if (holders.Count == 0)
@@ -71,7 +71,7 @@ public sealed class WriteOutageTests(DeadWorkerStackFixture stack)
                 stopping.Stop();
 
                 // The flushers drain side by side, not one after another; the margin is the host's own stopping.
-                var allowed = TimeSpan.FromMilliseconds(DeadWorkerStackFixture.DrainTimeoutMs) + TimeSpan.FromSeconds(4);
+                var allowed = TimeSpan.FromMilliseconds(UnsupervisedStackFixture.DrainTimeoutMs) + TimeSpan.FromSeconds(4);
                 Assert.True(stopping.Elapsed < allowed, $"The worker took {stopping.Elapsed.TotalSeconds:F1} s to stop; allowed {allowed.TotalSeconds:F1} s.\n{stack.LogTail()}");
             }
         }

@@ -14,8 +14,8 @@ namespace Integration.Tests.Client;
 /// 429s. Each record is written twice (pending, then completed a second later), so a resend of the older version that
 /// overtook the newer one would show as a pending row: every record must arrive, exactly once, at its newest version.
 /// </summary>
-[Collection(ClientWriterStackDefinition.Name)]
-public sealed class BufferedWriterFailureTests(ClientWriterStackFixture stack)
+[Collection(UnsupervisedStackDefinition.Name)]
+public sealed class BufferedWriterFailureTests(UnsupervisedStackFixture stack)
 {
     private const int Tasks = 2000;
 

@@ -8,8 +8,8 @@ namespace Integration.Tests.Client;
 /// The calls that act on everything there is (replay all dead letters, collect garbage for real), on the client
 /// writer tests' own stack, where they cannot disturb the shared stack's tests.
 /// </summary>
-[Collection(ClientWriterStackDefinition.Name)]
-public sealed class WholesaleOperationTests(ClientWriterStackFixture stack)
+[Collection(UnsupervisedStackDefinition.Name)]
+public sealed class WholesaleOperationTests(UnsupervisedStackFixture stack)
 {
     [Fact]
     public async Task Replay_all_puts_every_dead_letter_back_and_a_real_gc_deletes_what_ended_long_ago()

@@ -9,8 +9,8 @@ namespace Integration.Tests.Python;
 /// on the client writer stack (one of each process), so the suite's sessions, tasks and translation jobs never meet
 /// the shared stack's tests that count rows.
 /// </summary>
-[Collection(ClientWriterStackDefinition.Name)]
-public sealed class PythonClientTests(ClientWriterStackFixture stack, ITestOutputHelper output)
+[Collection(UnsupervisedStackDefinition.Name)]
+public sealed class PythonClientTests(UnsupervisedStackFixture stack, ITestOutputHelper output)
 {
     [Fact]
     public async Task The_python_client_passes_its_whole_suite_against_the_stack_with_nothing_skipped()

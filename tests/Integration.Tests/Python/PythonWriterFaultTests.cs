@@ -9,8 +9,8 @@ namespace Integration.Tests.Python;
 /// supervised restarts): the gateway stopped and started again when the Python test asks, and a key throttled to
 /// 429s. Every record must arrive, exactly once, at its newest version.
 /// </summary>
-[Collection(ClientWriterStackDefinition.Name)]
-public sealed class PythonWriterFaultTests(ClientWriterStackFixture stack, ITestOutputHelper output)
+[Collection(UnsupervisedStackDefinition.Name)]
+public sealed class PythonWriterFaultTests(UnsupervisedStackFixture stack, ITestOutputHelper output)
 {
     [Fact]
     public async Task The_python_writer_loses_and_duplicates_nothing_while_the_gateway_is_stopped_and_started_again()
