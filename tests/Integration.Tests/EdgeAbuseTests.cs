@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using AppHost;
 using Gateway.ApiKeys;
+using Microsoft.Extensions.Hosting;
 using MySqlConnector;
 using Persistence.Contracts;
 
@@ -25,22 +27,25 @@ public sealed class EdgeAbuseTests(StackFixture stack)
     [Fact]
     public async Task A_query_string_on_the_OpenAPI_document_is_answered_from_the_cache_not_generated_again()
     {
-        using var anonymous = stack.CreateClient(apiKey: null, handler: StackFixture.FromAddress(FreshLoopback()));
-        using (var warm = await anonymous.GetAsync(DocumentPath))
+        // Each replica generates the document once, asked directly as the gateway would ask it; which replica the
+        // gateway picks is its balancer's choice, so every one is warmed.
+        var secrets = JsonSerializer.Deserialize<StateSecrets>(await File.ReadAllTextAsync(Path.Combine(stack.StateDirectory, StateSecrets.FileName)))!;
+        using var direct = new HttpClient();
+        direct.DefaultRequestHeaders.Add(InternalCallers.CredentialHeader, secrets.InternalCredential);
+        foreach (var replica in stack.Stack.ApiReplicas)
         {
+            using var warm = await direct.GetAsync(new Uri(stack.Stack.Endpoint(replica), DocumentPath));
             Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
         }
 
-        // Each replica generates the document once; after that any query is a cache hit, which carries Age.
+        // After that any query string through the gateway is a cache hit, which carries Age.
+        using var anonymous = stack.CreateClient(apiKey: null, handler: StackFixture.FromAddress(FreshLoopback()));
         for (var i = 0; i < 2 * StackFixture.Replicas; i++)
         {
             using var response = await anonymous.GetAsync($"{DocumentPath}?n={Guid.NewGuid():N}");
 
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            if (i >= StackFixture.Replicas)
-            {
-                Assert.True(response.Headers.Age is not null, $"Request {i} with a fresh query string was not served from the output cache.");
-            }
+            Assert.True(response.Headers.Age is not null, $"Request {i} with a fresh query string was not served from the output cache.");
         }
     }
 
