@@ -7,7 +7,7 @@ using StackExchange.Redis;
 namespace Translation.Worker.Tests;
 
 /// <summary>
-/// A real redis-server on a free loopback port, without persistence, for one test class: what the layout and the
+/// A real redis-server on a free loopback port, without persistence, shared by the tests that need one: what the layout and the
 /// restore's preparation do is decided by Redis itself (HSETNX, EXISTS, SCAN), so a fake would prove nothing.
 /// </summary>
 public sealed class LocalRedis : IAsyncLifetime
@@ -55,4 +55,14 @@ public sealed class LocalRedis : IAsyncLifetime
             _server.Dispose();
         }
     }
+}
+
+/// <summary>
+/// The test classes that need Redis share one server, one class after another (each test flushes it first): two
+/// servers started side by side could be handed the same free port.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class LocalRedisDefinition : ICollectionFixture<LocalRedis>
+{
+    public const string Name = "local redis";
 }

@@ -8,7 +8,8 @@ namespace Translation.Worker.Tests;
 /// Where the layout comes from when Redis holds none: only an empty Redis takes the configured count; one that
 /// already has streams keeps the layout they were written in, so no accepted entry is left where no flusher reads.
 /// </summary>
-public sealed class StreamLayoutSeedTests(LocalRedis redis) : IClassFixture<LocalRedis>, IAsyncLifetime
+[Collection(LocalRedisDefinition.Name)]
+public sealed class StreamLayoutSeedTests(LocalRedis redis) : IAsyncLifetime
 {
     public Task InitializeAsync() => redis.FlushAsync();
 
