@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -26,7 +27,10 @@ public static class Extensions
     /// <summary>Where the release comes from; the AppHost sets it (<c>Service__Release</c>) from the state folder's release file.</summary>
     public const string ReleaseSetting = "Service:Release";
 
-    /// <summary>Prometheus scrapes here, on the service's own port beside the health endpoints; no gateway route leads to it.</summary>
+    /// <summary>
+    /// Prometheus scrapes here: on the service's own port beside the health endpoints, or on the port
+    /// <see cref="MetricsEndpointOptions.Port"/> names; no gateway route leads to it.
+    /// </summary>
     public const string MetricsEndpointPath = "/metrics";
 
     /// <summary>Health checks with this tag only tell that the process runs; the rest tell it can serve.</summary>
@@ -40,6 +44,10 @@ public static class Extensions
     {
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
+        builder.Services.AddOptions<MetricsEndpointOptions>()
+            .BindConfiguration(MetricsEndpointOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
 
         // A version banner only helps an attacker pick an exploit.
         builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.AddServerHeader = false);
@@ -143,6 +151,21 @@ public static class Extensions
             Predicate = registration => registration.Tags.Contains(LiveTag),
         }).DisableHttpMetrics().AllowAnonymous();
         // The scrape says how much traffic there is, never what it carries; it stays out of the request metrics it serves.
+        if (app.Services.GetRequiredService<IOptions<MetricsEndpointOptions>>().Value.Port is > 0 and var port)
+        {
+            // Told apart by the port the connection arrived on, not by RequireHost: a Host header says what the client likes.
+            app.Use((context, next) =>
+            {
+                if (context.Request.Path.StartsWithSegments(MetricsEndpointPath) && context.Connection.LocalPort != port)
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return Task.CompletedTask;
+                }
+
+                return next(context);
+            });
+        }
+
         app.MapPrometheusScrapingEndpoint(MetricsEndpointPath).DisableHttpMetrics().AllowAnonymous();
 
         return app;

@@ -5,8 +5,8 @@ namespace AppHost.Hosting;
 
 /// <summary>
 /// <c>&lt;state&gt;/prometheus.yml</c>: a Prometheus scrape configuration for the running stack, one job per role and
-/// one target per instance, each at the instance's own <c>/metrics</c> (the port its health endpoints answer on, never
-/// through the gateway). Kept current with resources.json; <c>prometheus --config.file=.state/prometheus.yml</c>.
+/// one target per instance, each at the instance's own <c>/metrics</c> (the port its health endpoints answer on, the
+/// gateway's management port for a gateway; never through the gateway's public port). Kept current with resources.json; <c>prometheus --config.file=.state/prometheus.yml</c>.
 /// </summary>
 public static class PrometheusScrapeConfig
 {
@@ -42,9 +42,12 @@ public static class PrometheusScrapeConfig
             text.AppendLine($"  - job_name: {role}")
                 .AppendLine("    metrics_path: /metrics")
                 .AppendLine("    static_configs:");
+            // The gateway's metrics are on its management endpoint; the other services serve them on their own port.
             var targets = services
-                .Where(r => StackResources.IsOf(role, r.Name) && r.Endpoints.ContainsKey("http"))
-                .Select(r => (r.Name, Address: new Uri(r.Endpoints["http"]).Authority))
+                .Where(r => StackResources.IsOf(role, r.Name))
+                .Select(r => (r.Name, Endpoint: r.Endpoints.GetValueOrDefault(StackBuilderExtensions.MetricsEndpointName) ?? r.Endpoints.GetValueOrDefault("http")))
+                .Where(t => t.Endpoint is not null)
+                .Select(t => (t.Name, Address: new Uri(t.Endpoint!).Authority))
                 .ToList();
             if (targets.Count == 0)
             {

@@ -20,7 +20,7 @@ internal static class ReadyTable
         }
 
         output.WriteLine();
-        var gateway = rows.FirstOrDefault(r => r.Name == StackResources.Gateway)?.Endpoints.Values.FirstOrDefault();
+        var gateway = rows.FirstOrDefault(r => r.Name == StackResources.Gateway)?.Endpoints.GetValueOrDefault("http");
         output.WriteLine($"Ready. Gateway: {gateway}  State and logs: {options.StateDirectory}");
         if (dashboard is not null)
         {

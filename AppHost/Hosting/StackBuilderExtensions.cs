@@ -118,6 +118,25 @@ public static class StackBuilderExtensions
         where T : IResourceWithEndpoints =>
         resource.WithEndpoint(endpointName, endpoint => endpoint.TargetHost = "127.0.0.1");
 
+    /// <summary>The name of the gateway's management endpoint, where it serves <c>/metrics</c> and nothing else.</summary>
+    public const string MetricsEndpointName = "metrics";
+
+    /// <summary>Where a published gateway serves its metrics: the port Prometheus exporters conventionally use.</summary>
+    public const int PublishedMetricsPort = 9464;
+
+    /// <summary>
+    /// A second, internal endpoint for <c>/metrics</c>, so the public port does not tell anyone what traffic flows
+    /// (Metrics:Port names it to the service). On loopback in a local run; not external once published.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithMetricsEndpoint(this IResourceBuilder<ProjectResource> project)
+    {
+        var published = !project.ApplicationBuilder.ExecutionContext.IsRunMode;
+        project.WithHttpEndpoint(targetPort: published ? PublishedMetricsPort : null, name: MetricsEndpointName, isProxied: false)
+            .OnLoopback(MetricsEndpointName);
+        return project.WithEnvironment(
+            "Metrics__Port", project.GetEndpoint(MetricsEndpointName).Property(EndpointProperty.TargetPort));
+    }
+
     /// <summary>A folder to run the service assemblies from instead of their projects' build output (coverage).</summary>
     public const string ServiceAssembliesVariable = "STACK_SERVICE_ASSEMBLIES";
 

@@ -4,8 +4,10 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using AppHost;
+using AppHost.Hosting;
 using Gateway.ApiKeys;
 using Persistence.Contracts;
+using Microsoft.Extensions.Hosting;
 using StackExchange.Redis;
 
 namespace Integration.Tests;
@@ -18,6 +20,30 @@ public sealed class GatewaySecurityTests(StackFixture stack)
     private const string TaskBatches = "/api/v1/persistence/tasks/batch";
 
     private readonly ApiKeyFile _keys = new(stack);
+
+    [Fact]
+    public async Task The_gateway_serves_its_metrics_on_its_management_port_only()
+    {
+        // A keyed request, so the rate limiter has a verdict to count.
+        using (var keyed = await stack.Gateway.GetAsync(Stats))
+        {
+            Assert.Equal(HttpStatusCode.OK, keyed.StatusCode);
+        }
+
+        using var anonymous = stack.CreateClient(apiKey: null);
+        using var onPublicPort = await anonymous.GetAsync(Extensions.MetricsEndpointPath);
+        // A Host header naming the management port changes nothing: the port the connection arrived on decides.
+        var management = stack.Stack.Endpoint(StackResources.GatewayInstance(0), StackBuilderExtensions.MetricsEndpointName);
+        using var spoofed = new HttpRequestMessage(HttpMethod.Get, Extensions.MetricsEndpointPath) { Headers = { Host = management.Authority } };
+        using var onPublicPortSpoofed = await anonymous.SendAsync(spoofed);
+        using var scraper = new HttpClient();
+        var scrape = await scraper.GetStringAsync(new Uri(management, Extensions.MetricsEndpointPath));
+
+        Assert.Equal(HttpStatusCode.NotFound, onPublicPort.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, onPublicPortSpoofed.StatusCode);
+        Assert.Contains("gateway_rate_limit_decisions", scrape, StringComparison.Ordinal);
+        Assert.NotEqual(management.Port, stack.GatewayEndpoints[0].Port);
+    }
 
     [Fact]
     public async Task A_request_without_a_key_gets_401_problem_with_a_challenge_and_nothing_is_enqueued()

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using AppHost;
+using AppHost.Hosting;
 using Persistence.Contracts;
 
 namespace Integration.Tests;
@@ -44,6 +45,11 @@ public sealed partial class ManifestTests
 
         var gateway = resources.GetProperty(StackResources.Gateway);
         Assert.True(gateway.GetProperty("bindings").GetProperty("http").GetProperty("external").GetBoolean());
+        // Its metrics are on a management port of their own, which is not published.
+        var metrics = gateway.GetProperty("bindings").GetProperty(StackBuilderExtensions.MetricsEndpointName);
+        Assert.False(metrics.TryGetProperty("external", out var metricsExternal) && metricsExternal.GetBoolean());
+        Assert.Equal(StackBuilderExtensions.PublishedMetricsPort, metrics.GetProperty("targetPort").GetInt32());
+        Assert.Equal($"{{{StackResources.Gateway}.bindings.metrics.targetPort}}", gateway.GetProperty("env").GetProperty("Metrics__Port").GetString());
         for (var i = 0; i < 3; i++)
         {
             Assert.Equal($"{{{StackResources.ApiReplica(i)}.bindings.http.url}}", gateway.GetProperty("env").GetProperty($"services__{StackResources.Api}__http__{i}").GetString());

@@ -123,7 +123,9 @@ public sealed class StackInstance : IAsyncDisposable
     }
 
     /// <summary>The HTTP address of a project resource (a gateway, a replica, a worker).</summary>
-    public Uri Endpoint(string resource) => App.GetEndpoint(resource, "http");
+    public Uri Endpoint(string resource) => Endpoint(resource, "http");
+
+    public Uri Endpoint(string resource, string endpointName) => App.GetEndpoint(resource, endpointName);
 
     public Uri GatewayEndpoint(int index = 0) => Endpoint(StackResources.GatewayInstance(index));
 
