@@ -63,7 +63,10 @@ public static class PersistenceStreams
     public static class StatsFields
     {
         public static string Flushed(string stream) => $"{stream}:flushed";
-        public static string DeadLettered(string stream) => $"{stream}:dead_lettered";
+        /// <summary>Ends every stream's dead-lettered counter, so a reader can sum them over whatever streams exist.</summary>
+        public const string DeadLetteredSuffix = ":dead_lettered";
+
+        public static string DeadLettered(string stream) => stream + DeadLetteredSuffix;
         public static string LastFlushAt(string stream) => $"{stream}:last_flush_at";
         public static string LastFlushMilliseconds(string stream) => $"{stream}:last_flush_ms";
     }

@@ -23,7 +23,7 @@ public static class PipelineApi
             .RequiresScope(Scopes.Ingest)
             .AcceptsQuery("timeout_ms")
             .WithSummary("Wait until everything accepted so far is in MySQL")
-            .WithDescription("The flush barrier: returns once every record accepted (202) before the call is committed, or 504 with what remains when timeout_ms runs out.")
+            .WithDescription("The flush barrier: returns once every record accepted (202) before the call is committed or dead-lettered (the answer counts the records dead-lettered while it waited, and the dead letters stored), or 504 with what remains when timeout_ms runs out.")
             .DocumentsInvalidQuery()
             .DocumentsFlushTimeout();
         api.MapGet("/stats", GetStatsAsync)
@@ -36,7 +36,7 @@ public static class PipelineApi
     }
 
     public static async Task<Results<Ok<FlushResult>, ProblemHttpResult>> FlushAsync(
-        HttpContext context, FlushBarrier barrier, IOptions<PipelineOptions> options, IOptions<IngestOptions> ingest,
+        HttpContext context, FlushBarrier barrier, IConnectionMultiplexer redis, IOptions<PipelineOptions> options, IOptions<IngestOptions> ingest,
         ILogger<FlushBarrier> logger, CancellationToken cancellationToken, [FromQuery(Name = "timeout_ms")] int? timeoutMs = null)
     {
         var limits = options.Value;
@@ -46,9 +46,12 @@ public static class PipelineApi
         }
 
         FlushOutcome outcome;
+        DeadLetterCount before, after;
         try
         {
+            before = await DeadLetterCount.ReadAsync(redis.GetDatabase());
             outcome = await barrier.WaitAsync(TimeSpan.FromMilliseconds(timeoutMs ?? limits.DefaultFlushTimeoutMs), cancellationToken);
+            after = await DeadLetterCount.ReadAsync(redis.GetDatabase());
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -62,7 +65,7 @@ public static class PipelineApi
         var waited = (long)outcome.Elapsed.TotalMilliseconds;
         if (outcome.Completed)
         {
-            return TypedResults.Ok(new FlushResult("flushed", waited, streams));
+            return TypedResults.Ok(new FlushResult("flushed", waited, streams, after.Recorded - before.Recorded, after.Stored));
         }
 
         Log.FlushTimedOut(logger, waited, outcome.Remaining);
@@ -126,7 +129,13 @@ public static class PipelineApi
 
 public sealed record FlushStreamState(string Target, string LastDeliveredId, long Pending, long? Lag);
 
-public sealed record FlushResult(string Status, long WaitedMs, IReadOnlyDictionary<string, FlushStreamState> Streams);
+/// <param name="DeadLettered">
+/// Records set aside as dead letters while the flush waited: the barrier counts them as done, though they are not in
+/// the database.
+/// </param>
+/// <param name="DeadLettersStored">Every dead letter waiting for an operator (replay or delete), whenever it was set aside.</param>
+public sealed record FlushResult(
+    string Status, long WaitedMs, IReadOnlyDictionary<string, FlushStreamState> Streams, long DeadLettered, long DeadLettersStored);
 
 public sealed record StreamStats(
     string Stream,

@@ -1,6 +1,6 @@
 namespace Persistence.Client.Models;
 
-/// <summary>The flush barrier passed: every record accepted before the call is committed to MySQL.</summary>
+/// <summary>The flush barrier passed: every record accepted before the call is committed to MySQL or dead-lettered.</summary>
 public sealed class FlushResult
 {
     /// <summary>Always <c>flushed</c>.</summary>
@@ -11,6 +11,15 @@ public sealed class FlushResult
 
     /// <summary>Per stream, the target id and where the workers were.</summary>
     public IReadOnlyDictionary<string, FlushStreamState> Streams { get; init; } = new Dictionary<string, FlushStreamState>();
+
+    /// <summary>
+    /// Records set aside as dead letters while the flush waited: the barrier counts them as done, though they are not
+    /// in the database.
+    /// </summary>
+    public long DeadLettered { get; init; }
+
+    /// <summary>Every dead letter waiting for an operator (replay or delete), whenever it was set aside.</summary>
+    public long DeadLettersStored { get; init; }
 }
 
 /// <summary>One stream at the flush barrier.</summary>

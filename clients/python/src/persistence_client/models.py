@@ -86,12 +86,18 @@ class BatchAccepted:
 
 @dataclass
 class FlushResult:
-    """Every record accepted before the flush is committed to MySQL."""
+    """Every record accepted before the flush is committed to MySQL or dead-lettered.
+
+    ``dead_lettered`` counts the records set aside as dead letters while the flush waited (done for the barrier, not in
+    the database); ``dead_letters_stored`` every dead letter waiting for an operator.
+    """
 
     __schema__ = "FlushResult"
     status: str = ""
     waited_ms: int = 0
     streams: dict[str, Any] = field(default_factory=dict)
+    dead_lettered: int = 0
+    dead_letters_stored: int = 0
 
 
 @dataclass
