@@ -40,8 +40,9 @@ public static class FailedJobsApi
             .RequiresScope(Scopes.Admin)
             .AcceptsQuery(LifecycleQuery.Lang, Engine, Since, Until, MaxJobs, ToEngine)
             .WithSummary("Re-queue failed jobs in bulk")
-            .WithDescription("Up to max_jobs of the failed jobs the filters select go back to pending, optionally for another engine; more says whether to call again.")
-            .DocumentsInvalidQuery();
+            .WithDescription("Up to max_jobs of the failed jobs the filters select go back to pending, optionally for another engine (409 when no running worker can run it); more says whether to call again.")
+            .DocumentsInvalidQuery()
+            .DocumentsConflict();
         return api;
     }
 
@@ -67,7 +68,7 @@ public static class FailedJobsApi
     }
 
     public static async Task<Results<Accepted<BulkRequeued>, ProblemHttpResult>> RequeueAsync(
-        HttpRequest request, JobTransitions transitions, IOptions<TranslationOptions> options, ILogger<JobTransitions> logger,
+        HttpRequest request, JobTransitions transitions, EngineAvailability engines, IOptions<TranslationOptions> options, ILogger<JobTransitions> logger,
         CancellationToken cancellationToken)
     {
         var query = new LifecycleQuery(request.Query);
@@ -83,6 +84,11 @@ public static class FailedJobsApi
         if (query.Errors.Count > 0)
         {
             return Problems.InvalidQuery(query.Errors);
+        }
+
+        if (toEngine is not null && await engines.RefusalAsync(toEngine) is { } refusal)
+        {
+            return Problems.Conflict(refusal);
         }
 
         var actor = request.HttpContext.CallerKeyId() ?? ReviewApi.UnknownActor;

@@ -53,7 +53,7 @@ public static class ReviewApi
             .AcceptsQuery()
             .Accepts<RequeueRequest>("application/json")
             .WithSummary("Re-queue a rejected or failed job")
-            .WithDescription("Back to pending with fresh attempts, optionally for another engine; the engine is asked afresh, without translation memory.")
+            .WithDescription("Back to pending with fresh attempts, optionally for another engine (409 when no running worker can run it); the engine is asked afresh, without translation memory.")
             .DocumentsBody()
             .DocumentsNotFound()
             .DocumentsConflict();
@@ -93,7 +93,8 @@ public static class ReviewApi
     }
 
     public static async Task<Results<Accepted<JobRequeued>, ProblemHttpResult>> RequeueAsync(
-        [FromRoute(Name = "job_id")] string jobId, HttpRequest request, JobTransitions transitions, ILogger<JobTransitions> logger, CancellationToken cancellationToken)
+        [FromRoute(Name = "job_id")] string jobId, HttpRequest request, JobTransitions transitions, EngineAvailability engines, ILogger<JobTransitions> logger,
+        CancellationToken cancellationToken)
     {
         if (!TranslationKeys.IsJobId(jobId))
         {
@@ -109,6 +110,11 @@ public static class ReviewApi
         if (body?.Engine is { } engine && !TranslationEngines.All.Contains(engine))
         {
             return Problems.Invalid("The re-queue is not valid.", [new FieldError(null, "engine", $"must be one of: {string.Join(", ", TranslationEngines.All)}")]);
+        }
+
+        if (body?.Engine is { } named && await engines.RefusalAsync(named) is { } refusal)
+        {
+            return Problems.Conflict(refusal);
         }
 
         var actor = request.HttpContext.CallerKeyId() ?? UnknownActor;

@@ -14,6 +14,7 @@ public static class TranslationsExtensions
         builder.Services.AddSingleton<TranslationValidator>();
         builder.Services.AddSingleton<TranslationQueries>();
         builder.Services.AddSingleton<JobTransitions>();
+        builder.Services.AddSingleton<EngineAvailability>();
         builder.Services.AddSingleton<HistoryQueries>();
         builder.Services.AddSingleton<FailedJobQueries>();
         return builder;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Persistence.Contracts;
 
 namespace Translation.Worker.Processing;
 
@@ -12,9 +13,9 @@ public sealed class DebugEngine : ITranslationEngine
 {
     public const string FailurePrefix = "debug:fail";
 
-    public string Name => EngineNames.Debug;
+    public string Name => TranslationEngines.Debug;
 
-    public string Producer => EngineNames.Debug;
+    public string Producer => TranslationEngines.Debug;
 
     /// <summary>Bumped whenever <see cref="Translate"/> changes what it answers.</summary>
     public string Version => "1";

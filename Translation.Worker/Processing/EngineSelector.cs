@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Persistence.Contracts;
 
 namespace Translation.Worker.Processing;
 
@@ -28,11 +29,11 @@ public sealed class EngineSelector(
 
     /// <summary>Whether this worker can run <paramref name="name"/> (the OpenAI engine needs a key).</summary>
     public bool CanRun(string name) =>
-        name == EngineNames.Debug || (name == EngineNames.OpenAi && !string.IsNullOrWhiteSpace(openAi.Value.ApiKey));
+        name == TranslationEngines.Debug || (name == TranslationEngines.OpenAi && !string.IsNullOrWhiteSpace(openAi.Value.ApiKey));
 
     private string ConfiguredName()
     {
-        var wanted = choice.CurrentValue.Engine ?? EngineNames.Debug;
+        var wanted = choice.CurrentValue.Engine ?? TranslationEngines.Debug;
         lock (_gate)
         {
             if (wanted == _current)
@@ -47,11 +48,11 @@ public sealed class EngineSelector(
                     _refused = wanted;
                     ProcessingLog.EngineSwitchRefused(
                         logger,
-                        wanted == EngineNames.OpenAi ? "Processing:Engine openai needs Processing:OpenAi:ApiKey" : $"Processing:Engine must be {EngineNames.Debug} or {EngineNames.OpenAi}, not '{wanted}'",
-                        _current ?? EngineNames.Debug);
+                        wanted == TranslationEngines.OpenAi ? "Processing:Engine openai needs Processing:OpenAi:ApiKey" : $"Processing:Engine must be {TranslationEngines.Debug} or {TranslationEngines.OpenAi}, not '{wanted}'",
+                        _current ?? TranslationEngines.Debug);
                 }
 
-                return _current ?? EngineNames.Debug;
+                return _current ?? TranslationEngines.Debug;
             }
 
             if (_current is not null)
@@ -66,7 +67,7 @@ public sealed class EngineSelector(
     }
 
     // One instance for the process: the typed client is transient, and its concurrency limit is per instance.
-    private ITranslationEngine Resolve(string name) => name == EngineNames.OpenAi ? OpenAi() : debug;
+    private ITranslationEngine Resolve(string name) => name == TranslationEngines.OpenAi ? OpenAi() : debug;
 
     private OpenAiEngine OpenAi()
     {

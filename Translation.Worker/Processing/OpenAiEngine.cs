@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
+using Persistence.Contracts;
 
 namespace Translation.Worker.Processing;
 
@@ -20,9 +21,9 @@ public sealed class OpenAiEngine(HttpClient http, IOptions<OpenAiOptions> option
     private readonly OpenAiOptions _options = options.Value;
     private readonly SemaphoreSlim _calls = new(options.Value.MaxConcurrency, options.Value.MaxConcurrency);
 
-    public string Name => EngineNames.OpenAi;
+    public string Name => TranslationEngines.OpenAi;
 
-    public string Producer => $"{EngineNames.OpenAi}:{_options.Model}";
+    public string Producer => $"{TranslationEngines.OpenAi}:{_options.Model}";
 
     public string Version => _options.Model;
 

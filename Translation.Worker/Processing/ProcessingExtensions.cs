@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Persistence.Contracts;
 
 namespace Translation.Worker.Processing;
 
@@ -39,6 +40,7 @@ public static class ProcessingExtensions
         builder.Services.AddOptions<EngineChoice>().BindConfiguration(ProcessingOptions.SectionName);
         builder.Services.AddSingleton<EngineSelector>();
         builder.Services.AddHostedService<TranslationProcessor>();
+        builder.Services.AddHostedService<EngineAnnouncer>();
         return builder;
     }
 
@@ -46,7 +48,7 @@ public static class ProcessingExtensions
     private sealed class OpenAiKeyRequired(IOptions<ProcessingOptions> processing) : IValidateOptions<OpenAiOptions>
     {
         public ValidateOptionsResult Validate(string? name, OpenAiOptions options) =>
-            processing.Value.Engine == EngineNames.OpenAi && string.IsNullOrWhiteSpace(options.ApiKey)
+            processing.Value.Engine == TranslationEngines.OpenAi && string.IsNullOrWhiteSpace(options.ApiKey)
                 ? ValidateOptionsResult.Fail($"Processing:Engine is openai: set Processing__OpenAi__ApiKey or {OpenAiOptions.ApiKeyVariable}.")
                 : ValidateOptionsResult.Success;
     }

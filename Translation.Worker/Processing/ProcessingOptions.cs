@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Diagnostics.CodeAnalysis;
+using Persistence.Contracts;
 
 namespace Translation.Worker.Processing;
 
@@ -23,7 +24,7 @@ public sealed class ProcessingOptions
     /// <summary><c>debug</c> (deterministic, no network) or <c>openai</c> (an OpenAI-compatible chat-completions API).</summary>
     [Required]
     [RegularExpression("^(debug|openai)$")]
-    public string Engine { get; set; } = EngineNames.Debug;
+    public string Engine { get; set; } = TranslationEngines.Debug;
 
     /// <summary>Jobs claimed per transaction, and so per engine round.</summary>
     [Range(1, 5000)]
@@ -70,12 +71,6 @@ public sealed class ProcessingOptions
 public sealed class EngineChoice
 {
     public string? Engine { get; set; }
-}
-
-public static class EngineNames
-{
-    public const string Debug = "debug";
-    public const string OpenAi = "openai";
 }
 
 public sealed class OpenAiOptions

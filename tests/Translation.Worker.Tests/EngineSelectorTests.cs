@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Persistence.Contracts;
 using Translation.Worker.Processing;
 
 namespace Translation.Worker.Tests;
@@ -10,12 +11,12 @@ public sealed class EngineSelectorTests
     public void Follows_a_configuration_reload_from_the_next_lookup()
     {
         var (configuration, selector) = Build(apiKey: "test-key");
-        Assert.Equal(EngineNames.Debug, selector.Current.Name);
+        Assert.Equal(TranslationEngines.Debug, selector.Current.Name);
 
-        configuration.Set("Processing:Engine", EngineNames.OpenAi);
+        configuration.Set("Processing:Engine", TranslationEngines.OpenAi);
 
         var current = selector.Current;
-        Assert.Equal(EngineNames.OpenAi, current.Name);
+        Assert.Equal(TranslationEngines.OpenAi, current.Name);
         Assert.Equal("openai:a-model", current.Producer);
         Assert.Equal("a-model", current.Version);
         // One engine for the process: its concurrency limit would not hold across instances.
@@ -26,32 +27,32 @@ public sealed class EngineSelectorTests
     public void Refuses_an_invalid_engine_or_one_without_its_key_and_keeps_the_previous_one()
     {
         var (configuration, selector) = Build(apiKey: null);
-        Assert.Equal(EngineNames.Debug, selector.Current.Name);
+        Assert.Equal(TranslationEngines.Debug, selector.Current.Name);
 
-        configuration.Set("Processing:Engine", EngineNames.OpenAi);
-        Assert.Equal(EngineNames.Debug, selector.Current.Name);
-        Assert.False(selector.CanRun(EngineNames.OpenAi));
+        configuration.Set("Processing:Engine", TranslationEngines.OpenAi);
+        Assert.Equal(TranslationEngines.Debug, selector.Current.Name);
+        Assert.False(selector.CanRun(TranslationEngines.OpenAi));
 
         configuration.Set("Processing:Engine", "babelfish");
-        Assert.Equal(EngineNames.Debug, selector.Current.Name);
+        Assert.Equal(TranslationEngines.Debug, selector.Current.Name);
     }
 
     [Fact]
     public void A_job_override_the_worker_can_run_wins_over_the_configured_engine()
     {
         var (configuration, selector) = Build(apiKey: "test-key");
-        configuration.Set("Processing:Engine", EngineNames.OpenAi);
+        configuration.Set("Processing:Engine", TranslationEngines.OpenAi);
 
-        Assert.Equal(EngineNames.Debug, selector.For(EngineNames.Debug).Name);
-        Assert.Equal(EngineNames.OpenAi, selector.For(null).Name);
-        Assert.Equal(EngineNames.OpenAi, selector.For("unknown").Name);
+        Assert.Equal(TranslationEngines.Debug, selector.For(TranslationEngines.Debug).Name);
+        Assert.Equal(TranslationEngines.OpenAi, selector.For(null).Name);
+        Assert.Equal(TranslationEngines.OpenAi, selector.For("unknown").Name);
     }
 
     private static (ReloadableSource Configuration, EngineSelector Selector) Build(string? apiKey)
     {
         var source = new ReloadableSource(new Dictionary<string, string?>
         {
-            ["Processing:Engine"] = EngineNames.Debug,
+            ["Processing:Engine"] = TranslationEngines.Debug,
             ["Processing:OpenAi:Model"] = "a-model",
             ["Processing:OpenAi:ApiKey"] = apiKey,
         });

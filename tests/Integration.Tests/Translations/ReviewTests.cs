@@ -98,9 +98,15 @@ public sealed class ReviewTests(StackFixture stack)
         await _steps.WaitForStatusAsync($"{prefix}.other", "de", "translated");
         using (var refused = await _steps.PostAsync($"/api/v1/translation/jobs/{other}/requeue", null))
         using (var badEngine = await _steps.PostAsync($"/api/v1/translation/jobs/{job}/requeue", new { engine = "babelfish" }))
+        // A known engine no worker of this stack can run (none has an OpenAI key): refused, not served by another.
+        using (var unrunnable = await _steps.PostAsync($"/api/v1/translation/jobs/{job}/requeue", new { engine = "openai" }))
+        using (var unrunnableBulk = await _steps.PostAsync("/api/v1/translation/failed-jobs/requeue?to_engine=openai", null))
         {
             Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
             Assert.Equal(HttpStatusCode.BadRequest, badEngine.StatusCode);
+            Assert.Equal(HttpStatusCode.Conflict, unrunnable.StatusCode);
+            Assert.Contains("No running worker can run the 'openai' engine", await unrunnable.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.Conflict, unrunnableBulk.StatusCode);
         }
 
         var rejectedAt = state.GetProperty("updated_at").GetDateTimeOffset();
