@@ -13,7 +13,7 @@ internal sealed class BatchCommitter<TRecord>(
     string stream,
     UpsertWriter<TRecord> writer,
     MySqlDataSource dataSource,
-    StreamAcknowledger acknowledger,
+    DeadLetterWriter deadLetters,
     DeliveryLedger ledger,
     RedisRetry retry,
     FlushMetrics metrics,
@@ -92,13 +92,13 @@ internal sealed class BatchCommitter<TRecord>(
         foreach (var older in superseded)
         {
             var why = $"Superseded by a state of the same key that was dead-lettered ({states.Winner.Entry.Id}): {reason}";
-            if (!await acknowledger.DeadLetterAsync(older, why, cancellationToken))
+            if (!await deadLetters.DeadLetterAsync(older, why, cancellationToken))
             {
                 tally.Unsettled.Add(older.Entry.Id);
             }
         }
 
-        if (!await acknowledger.DeadLetterAsync(states.Winner, reason, cancellationToken))
+        if (!await deadLetters.DeadLetterAsync(states.Winner, reason, cancellationToken))
         {
             tally.Unsettled.Add(states.Winner.Entry.Id);
         }

@@ -14,6 +14,7 @@ internal sealed class BatchProcessor<TRecord>(
     string stream,
     BatchCommitter<TRecord> committer,
     StreamAcknowledger acknowledger,
+    DeadLetterWriter deadLetters,
     DeliveryLedger ledger,
     FlushMetrics metrics,
     TimeProvider time,
@@ -67,7 +68,7 @@ internal sealed class BatchProcessor<TRecord>(
                 {
                     items.Add(item);
                 }
-                else if (!await acknowledger.DeadLetterAsync(item, problem, cancellationToken))
+                else if (!await deadLetters.DeadLetterAsync(item, problem, cancellationToken))
                 {
                     tally.Unsettled.Add(entry.Id);
                 }

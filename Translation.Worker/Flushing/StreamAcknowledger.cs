@@ -1,34 +1,17 @@
-using System.Globalization;
 using Persistence.Contracts;
 using StackExchange.Redis;
 
 namespace Translation.Worker.Flushing;
 
 /// <summary>
-/// Settles entries in Redis once their fate is decided: acknowledges committed ones and moves rejected ones to the
-/// dead-letter stream. A Redis over its maxmemory refuses every command that may allocate (and a MULTI holding one,
-/// whole), but still takes XACK, which frees memory; so the acknowledgement goes alone, and the statistics follow
-/// on their own, best effort, carried over to the next batch while Redis refuses them. Were they in one
-/// transaction, a full Redis could never be emptied by the workers.
+/// Acknowledges entries once their fate is decided (committed, superseded by a committed state, or dead-lettered),
+/// and keeps the stream's backlog counter in step. A Redis over its maxmemory refuses every command that may allocate
+/// (and a MULTI holding one, whole), but still takes XACK, which frees memory; so the acknowledgement goes alone, and
+/// the statistics follow on their own (<see cref="FlushStatistics"/>). Were they in one transaction, a full Redis could
+/// never be emptied by the workers.
 /// </summary>
-internal sealed class StreamAcknowledger(string stream, IDatabase redis, RedisRetry retry, FlushMetrics metrics, TimeProvider time, ILogger logger)
+internal sealed class StreamAcknowledger(string stream, IDatabase redis, RedisRetry retry, FlushStatistics statistics, ILogger logger)
 {
-    private const int DeadLetterAttempts = 5;
-
-    /// <summary>How long the mark that an entry was dead-lettered outlives the step; far longer than a redelivery takes.</summary>
-    private static readonly TimeSpan MarkLifetime = TimeSpan.FromDays(7);
-
-    // KEYS: the dead letters, the mark of this entry. The mark turns a second attempt (after a failure between this and
-    // the acknowledgement) into a no-op. "#!lua" makes a full Redis refuse the script before it writes anything.
-    private const string DeadLetterLua = """
-        #!lua
-        if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[1]) then
-          redis.call('XADD', KEYS[1], '*', unpack(ARGV, 2))
-          return 1
-        end
-        return 0
-        """;
-
     // KEYS: the stream, its backlog counter. ARGV: the group, then per entry its id and the records it counted for.
     // XACK answers 1 only for the first acknowledgement of an entry, so a batch committed twice (taken over, then
     // finished by its stalled holder too) is subtracted once. With nothing delivered-and-unacknowledged and nothing
@@ -63,8 +46,6 @@ internal sealed class StreamAcknowledger(string stream, IDatabase redis, RedisRe
         """;
 
     private readonly RedisKey[] _acknowledgeKeys = [stream, BacklogCounter.Key(stream)];
-    private long _unrecordedFlushed;
-    private long _unrecordedDeadLettered;
 
     /// <summary>
     /// Acknowledges the entries of a read once every record in them is committed, superseded by a committed state or
@@ -97,12 +78,7 @@ internal sealed class StreamAcknowledger(string stream, IDatabase redis, RedisRe
             Log.AcknowledgedFewer(logger, stream, acknowledged, entries.Count);
         }
 
-        Interlocked.Add(ref _unrecordedFlushed, committed);
-        await RecordAsync(
-        [
-            new HashEntry(PersistenceStreams.StatsFields.LastFlushAt(stream), time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)),
-            new HashEntry(PersistenceStreams.StatsFields.LastFlushMilliseconds(stream), (long)elapsed.TotalMilliseconds),
-        ]);
+        await statistics.FlushedAsync(committed, elapsed);
     }
 
     /// <summary>
@@ -114,101 +90,4 @@ internal sealed class StreamAcknowledger(string stream, IDatabase redis, RedisRe
             "acknowledge vanished entry",
             () => redis.ScriptEvaluateAsync(AcknowledgeLua, _acknowledgeKeys, [PersistenceStreams.ConsumerGroup, id, 0]),
             cancellationToken);
-
-    /// <summary>
-    /// Copies one record to the dead-letter stream once, as a single-record entry naming the entry and place it came
-    /// from. The entry is acknowledged with the rest of its read, once all its records are settled: on a Redis Cluster
-    /// a shard and the dead letters sit in different slots, so the two are never one transaction. A failure between
-    /// them leaves the entry pending with its dead letter written and marked, so the retry skips the copy. Returns
-    /// false when Redis refuses (it is full, or down): the entry then stays pending rather than holding up the entries
-    /// behind it.
-    /// </summary>
-    public async Task<bool> DeadLetterAsync<TRecord>(FlushItem<TRecord> item, string reason, CancellationToken cancellationToken)
-        where TRecord : class
-    {
-        var entry = item.Entry;
-        var fromBatch = !entry[PersistenceStreams.Fields.Records].IsNull && !item.Raw.IsEmpty;
-        Log.DeadLettered(logger, stream, fromBatch ? $"{entry.Id}[{item.Index}]" : entry.Id.ToString(), reason);
-        var fields = new List<NameValueEntry>
-        {
-            new(PersistenceStreams.Fields.SourceStream, stream),
-            new(PersistenceStreams.Fields.SourceId, entry.Id),
-            new(PersistenceStreams.Fields.Reason, reason),
-            new(PersistenceStreams.Fields.Deliveries, item.Deliveries),
-            new(PersistenceStreams.Fields.DeadLetteredAt, time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)),
-        };
-        if (fromBatch)
-        {
-            fields.Add(new(PersistenceStreams.Fields.SourceIndex, item.Index));
-            fields.Add(new(PersistenceStreams.Fields.Record, item.Raw.ToArray()));
-        }
-
-        fields.AddRange(entry.Values.Where(v => !fromBatch || (v.Name != PersistenceStreams.Fields.Records && v.Name != PersistenceStreams.Fields.Count))
-            .Where(v => v.Name != PersistenceStreams.Fields.SourceStream && v.Name != PersistenceStreams.Fields.SourceId));
-
-        try
-        {
-            await retry.RunAsync("dead-letter record", async () =>
-            {
-                var arguments = new RedisValue[1 + (fields.Count * 2)];
-                arguments[0] = (long)MarkLifetime.TotalMilliseconds;
-                for (var i = 0; i < fields.Count; i++)
-                {
-                    arguments[1 + (i * 2)] = fields[i].Name;
-                    arguments[2 + (i * 2)] = fields[i].Value;
-                }
-
-                await redis.ScriptEvaluateAsync(DeadLetterLua, [PersistenceStreams.DeadLetters, DeadLetterMark(entry.Id, fromBatch ? item.Index : null)], arguments);
-            }, cancellationToken, DeadLetterAttempts);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            Log.DeadLetterLeftPending(logger, stream, entry.Id.ToString(), ex);
-            return false;
-        }
-
-        metrics.DeadLettered(stream);
-        Interlocked.Increment(ref _unrecordedDeadLettered);
-        await RecordAsync([]);
-        return true;
-    }
-
-    private RedisKey DeadLetterMark(RedisValue id, int? index) =>
-        index is { } i ? $"{PersistenceStreams.DeadLetters}:written:{stream}:{id}:{i}" : $"{PersistenceStreams.DeadLetters}:written:{stream}:{id}";
-
-    private async Task RecordAsync(HashEntry[] latest)
-    {
-        // Lanes settle side by side: each call takes the counts it records, and gives them back when Redis refuses.
-        var flushed = Interlocked.Exchange(ref _unrecordedFlushed, 0);
-        var deadLettered = Interlocked.Exchange(ref _unrecordedDeadLettered, 0);
-        var recorded = false;
-        try
-        {
-            var transaction = redis.CreateTransaction();
-            _ = transaction.HashIncrementAsync(PersistenceStreams.Stats, PersistenceStreams.StatsFields.Flushed(stream), flushed);
-            _ = transaction.HashIncrementAsync(PersistenceStreams.Stats, PersistenceStreams.StatsFields.DeadLettered(stream), deadLettered);
-            if (latest.Length > 0)
-            {
-                _ = transaction.HashSetAsync(PersistenceStreams.Stats, latest);
-            }
-
-            recorded = await transaction.ExecuteAsync();
-            if (!recorded)
-            {
-                Log.StatsDeferred(logger, stream, "transaction not executed");
-            }
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            Log.StatsDeferred(logger, stream, ex.Message);
-        }
-        finally
-        {
-            if (!recorded)
-            {
-                Interlocked.Add(ref _unrecordedFlushed, flushed);
-                Interlocked.Add(ref _unrecordedDeadLettered, deadLettered);
-            }
-        }
-    }
 }

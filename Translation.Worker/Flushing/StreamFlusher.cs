@@ -55,10 +55,12 @@ public sealed class StreamFlusher<TRecord> : BackgroundService
         _staleEntries = new StaleEntryReclaimer(stream, database, _options, logger);
         _trimmer = new StreamTrimmer(stream, database, logger);
         _lease = new ReaderLease(stream, database, _options, time);
-        var acknowledger = new StreamAcknowledger(stream, database, _retry, metrics, time, logger);
+        var statistics = new FlushStatistics(stream, database, time, logger);
+        var acknowledger = new StreamAcknowledger(stream, database, _retry, statistics, logger);
+        var deadLetters = new DeadLetterWriter(stream, database, _retry, metrics, statistics, time, logger);
         var ledger = new DeliveryLedger(stream, database, _options);
-        var committer = new BatchCommitter<TRecord>(stream, new UpsertWriter<TRecord>(table), dataSource, acknowledger, ledger, _retry, metrics, storage, time, _options, logger);
-        _processor = new BatchProcessor<TRecord>(table, stream, committer, acknowledger, ledger, metrics, time, _options, logger);
+        var committer = new BatchCommitter<TRecord>(stream, new UpsertWriter<TRecord>(table), dataSource, deadLetters, ledger, _retry, metrics, storage, time, _options, logger);
+        _processor = new BatchProcessor<TRecord>(table, stream, committer, acknowledger, deadLetters, ledger, metrics, time, _options, logger);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
