@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Gateway.ApiKeys;
+using Integration.Tests.Translations;
 using MySqlConnector;
 using Xunit.Abstractions;
 
@@ -165,25 +166,9 @@ public sealed class TranslationTests(StackFixture stack, ITestOutputHelper outpu
     {
         var prefix = Records.Prefix();
         var jobId = Guid.NewGuid().ToString("N");
-        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Guid.NewGuid().ToByteArray()));
         await using var db = stack.OpenDatabase();
         // What a worker leaves behind when it dies between claiming and storing: translating, leased for a while.
-        await using (var insert = new MySqlCommand(
-            """
-            INSERT INTO translation_contents (content_hash, source_lang, text, context, created_at, row_version)
-            VALUES (@hash, 'en', 'Orphan', NULL, UTC_TIMESTAMP(6), REPEAT(0x00, 24));
-            INSERT INTO translation_jobs (job_id, business_id, content_hash, source_lang, target_lang, status, attempts,
-                lease_owner, lease_expires_at, next_attempt_at, created_at, updated_at, row_version)
-            VALUES (@job, @business, @hash, 'en', 'fr', 'translating', 1, 'dead-worker/1',
-                UTC_TIMESTAMP(6) + INTERVAL 4 SECOND, UTC_TIMESTAMP(6) + INTERVAL 4 SECOND, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), REPEAT(0x00, 24));
-            """,
-            db))
-        {
-            insert.Parameters.AddWithValue("@hash", hash);
-            insert.Parameters.AddWithValue("@job", jobId);
-            insert.Parameters.AddWithValue("@business", $"{prefix}.orphan");
-            await insert.ExecuteNonQueryAsync();
-        }
+        await LeasedJob.InsertAsync(db, jobId, $"{prefix}.orphan", "Orphan", "dead-worker/1", leaseSeconds: 4);
 
         Assert.Equal("dead-worker/1", await ScalarAsync<string>(db, "SELECT lease_owner FROM translation_jobs WHERE job_id = @p", jobId));
 

@@ -19,25 +19,9 @@ public sealed class LostLeaseTests(StackFixture stack)
     {
         var prefix = Records.Prefix();
         var jobId = Guid.NewGuid().ToString("N");
-        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Guid.NewGuid().ToByteArray()));
         await using var db = stack.OpenDatabase();
         // Leased for an hour by "holder", so the stack's own workers leave it alone.
-        await using (var insert = new MySqlCommand(
-            """
-            INSERT INTO translation_contents (content_hash, source_lang, text, context, created_at, row_version)
-            VALUES (@hash, 'en', 'Lost lease', NULL, UTC_TIMESTAMP(6), REPEAT(0x00, 24));
-            INSERT INTO translation_jobs (job_id, business_id, content_hash, source_lang, target_lang, status, attempts,
-                lease_owner, lease_expires_at, next_attempt_at, created_at, updated_at, row_version)
-            VALUES (@job, @business, @hash, 'en', 'fr', 'translating', 1, 'holder',
-                UTC_TIMESTAMP(6) + INTERVAL 1 HOUR, UTC_TIMESTAMP(6) + INTERVAL 1 HOUR, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), REPEAT(0x00, 24));
-            """,
-            db))
-        {
-            insert.Parameters.AddWithValue("@hash", hash);
-            insert.Parameters.AddWithValue("@job", jobId);
-            insert.Parameters.AddWithValue("@business", $"{prefix}.lease");
-            await insert.ExecuteNonQueryAsync();
-        }
+        var hash = await LeasedJob.InsertAsync(db, jobId, $"{prefix}.lease", "Lost lease", "holder", leaseSeconds: 3600);
 
         await using var dataSource = new MySqlDataSource(stack.DatabaseConnectionString);
         var store = new JobStore(dataSource);
