@@ -6,8 +6,8 @@ using System.Text.Json;
 using AppHost;
 using AppHost.Hosting;
 using Gateway.ApiKeys;
-using Persistence.Contracts;
 using Microsoft.Extensions.Hosting;
+using Persistence.Contracts;
 using StackExchange.Redis;
 
 namespace Integration.Tests;
@@ -381,6 +381,78 @@ public sealed class GatewaySecurityTests(StackFixture stack)
         Assert.Empty(failures);
         var after = await stack.EntriesAddedAsync(PersistenceStreams.Tasks) + await stack.EntriesAddedAsync(PersistenceStreams.Sessions);
         Assert.Equal(before, after);
+    }
+
+    [Fact]
+    public async Task Ill_formed_UTF8_and_lone_surrogates_sent_to_every_body_route_get_400_and_enqueue_nothing()
+    {
+        var prefix = Records.Prefix();
+        var job = Guid.NewGuid().ToString("N");
+        var context = new Dictionary<string, object> { ["screen"] = "home", ["tags"] = new[] { "a", "b" } };
+        var translation = new { business_id = $"{prefix}.fuzz", text = "Hello", source_lang = "en", target_langs = new[] { "fr" }, context };
+        (string Path, object Body)[] routes =
+        [
+            (TaskBatches, new { tasks = Records.Tasks(prefix, 2) }),
+            ("/api/v1/persistence/sessions/batch", new { sessions = new[] { Records.Session($"{prefix}-s", "processing", 1) } }),
+            ("/api/v1/translation/jobs", translation),
+            ("/api/v1/translation/jobs/batch", new { items = new[] { translation } }),
+            ("/api/v1/translations", translation),
+            ("/api/v1/translations/batch", new { items = new[] { translation } }),
+            ($"/api/v1/translation/jobs/{job}/approve", new { note = "fine" }),
+            ($"/api/v1/translation/jobs/{job}/reject", new { note = "wrong" }),
+            ($"/api/v1/translation/jobs/{job}/requeue", new { engine = "debug" }),
+            ("/api/v1/translation/jobs/retranslate", new { business_id = $"{prefix}.fuzz", target_langs = new[] { "fr" } }),
+        ];
+        var before = await EntriesAddedAsync();
+        var failures = new List<string>();
+
+        foreach (var (path, body) in routes)
+        {
+            var valid = JsonSerializer.Serialize(body);
+            foreach (var (variant, bytes) in IllFormed(valid))
+            {
+                using var content = new ByteArrayContent(bytes);
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                using var response = await stack.Gateway.PostAsync(path, content);
+                var status = (int)response.StatusCode;
+                // Ill-formed bytes never parse and a lone surrogate is refused wherever it would be stored or hashed,
+                // before any job is looked up: 400, never 404 or 5xx.
+                if (status != 400)
+                {
+                    failures.Add($"{path} ({variant}): {status} {await response.Content.ReadAsStringAsync()}");
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join('\n', failures));
+        Assert.Equal(before, await EntriesAddedAsync());
+    }
+
+    /// <summary>A valid JSON body spoilt in each way a client can spoil text, as the bytes it would send.</summary>
+    private static IEnumerable<(string Variant, byte[] Bytes)> IllFormed(string valid)
+    {
+        var utf8 = Encoding.UTF8.GetBytes(valid);
+        var firstValue = valid.IndexOf("\":\"", StringComparison.Ordinal) + 3;
+        var lastValue = valid.LastIndexOf("\":\"", StringComparison.Ordinal) + 3;
+        byte[] Insert(int at, params byte[] inserted) => [.. utf8[..Encoding.UTF8.GetByteCount(valid[..at])], .. inserted, .. utf8[Encoding.UTF8.GetByteCount(valid[..at])..]];
+
+        yield return ("a stray continuation byte in the first string", Insert(firstValue, 0x80));
+        yield return ("0xFF in the last string", Insert(lastValue, 0xFF));
+        yield return ("a truncated three-byte sequence", Insert(firstValue, 0xE2, 0x82));
+        yield return ("an encoded surrogate (CESU-8)", Insert(lastValue, 0xED, 0xA0, 0x80));
+        yield return ("a lone high surrogate escape in a property name", Encoding.UTF8.GetBytes("{\"\\ud800\":[]," + valid[1..]));
+        yield return ("a lone low surrogate escape in every string", Encoding.UTF8.GetBytes(valid.Replace("\":\"", "\":\"\\udc00", StringComparison.Ordinal)));
+    }
+
+    private async Task<long> EntriesAddedAsync()
+    {
+        long total = 0;
+        foreach (var stream in PersistenceStreams.Data)
+        {
+            total += await stack.EntriesAddedAsync(stream);
+        }
+
+        return total;
     }
 
     // Printable ASCII with quotes, braces and separators: what header and JSON parsers trip on. (HttpClient itself
