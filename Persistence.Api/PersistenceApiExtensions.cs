@@ -3,6 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Persistence.Api.Backpressure;
 using Persistence.Api.Callers;
 using Persistence.Api.DeadLetters;
+using Persistence.Api.Http;
 using Persistence.Api.Ingest;
 using Persistence.Api.OpenApi;
 using Persistence.Api.Pipeline;
@@ -42,6 +43,10 @@ public static class PersistenceApiExtensions
         builder.AddMySqlDataSource(DatabaseConnectionName, settings => settings.HealthCheckFailureStatus = HealthStatus.Degraded);
 
         builder.Services.AddProblemDetails();
+        builder.Services.AddOptions<UnavailableOptions>()
+            .BindConfiguration(UnavailableOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddExceptionHandler<UnavailableDependencyHandler>();
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);

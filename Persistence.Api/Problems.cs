@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Persistence.Api.Http;
 using Persistence.Api.Ingest;
 using StackExchange.Redis;
 
@@ -31,10 +33,14 @@ public static class Problems
             title: "Batch too large",
             type: "https://httpwg.org/specs/rfc9110.html#status.413");
 
-    /// <summary>503 with a <c>Retry-After</c> of the configured seconds and a random part (<see cref="RetryAfterJitter"/>).</summary>
-    public static ProblemHttpResult Unavailable(HttpContext context, int retryAfterSeconds, string detail)
+    /// <summary>
+    /// 503 with a <c>Retry-After</c> of <see cref="UnavailableOptions.RetryAfterSeconds"/> and a random part
+    /// (<see cref="RetryAfterJitter"/>).
+    /// </summary>
+    public static ProblemHttpResult Unavailable(HttpContext context, string detail)
     {
-        context.Response.Headers.RetryAfter = RetryAfterJitter.Seconds(TimeSpan.FromSeconds(retryAfterSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var retryAfter = context.RequestServices.GetRequiredService<IOptions<UnavailableOptions>>().Value.RetryAfterSeconds;
+        context.Response.Headers.RetryAfter = RetryAfterJitter.Seconds(TimeSpan.FromSeconds(retryAfter)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return TypedResults.Problem(
             detail: detail,
             statusCode: StatusCodes.Status503ServiceUnavailable,
@@ -46,8 +52,8 @@ public static class Problems
     /// 503 for an append Redis did not confirm. Only a connection that could not be made proves nothing was stored;
     /// after a timeout or an unconfirmed durability wait the records may be there. Resending is harmless either way.
     /// </summary>
-    public static ProblemHttpResult AppendNotConfirmed(HttpContext context, int retryAfterSeconds, string what, Exception exception) =>
-        Unavailable(context, retryAfterSeconds, exception switch
+    public static ProblemHttpResult AppendNotConfirmed(HttpContext context, string what, Exception exception) =>
+        Unavailable(context, exception switch
         {
             DurabilityTimeoutException => $"The {what} could not be confirmed as durable as configured ({exception.Message}). Send the same {what} again; a copy that did land is harmless.",
             RedisConnectionException { FailureType: ConnectionFailureType.UnableToConnect } => $"The queue is unreachable; the {what} was not accepted. Send the same {what} again.",

@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.Extensions.Options;
-using Persistence.Api.Ingest;
 
 namespace Persistence.Api;
 
@@ -8,7 +6,7 @@ namespace Persistence.Api;
 /// Any endpoint that finds Redis or MySQL away for a while (see <see cref="TransientFailures"/>) answers 503 with
 /// <c>Retry-After</c>: the client can retry, and a 500 would wrongly suggest a bug.
 /// </summary>
-public sealed class UnavailableDependencyHandler(IOptions<IngestOptions> options, ILogger<UnavailableDependencyHandler> logger) : IExceptionHandler
+public sealed class UnavailableDependencyHandler(ILogger<UnavailableDependencyHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -33,7 +31,7 @@ public sealed class UnavailableDependencyHandler(IOptions<IngestOptions> options
             return false;
         }
 
-        await Problems.Unavailable(httpContext, options.Value.RetryAfterSeconds, detail).ExecuteAsync(httpContext);
+        await Problems.Unavailable(httpContext, detail).ExecuteAsync(httpContext);
         return true;
     }
 }

@@ -62,7 +62,7 @@ public sealed class BacklogMonitor : BackgroundService
     /// The 503 to answer instead of appending <paramref name="what"/> while shedding, or null to go ahead. Every path
     /// that appends to the streams asks: any of them deepens the backlog the mark protects.
     /// </summary>
-    public ProblemHttpResult? Refusal(HttpContext context, int retryAfterSeconds, string what)
+    public ProblemHttpResult? Refusal(HttpContext context, string what)
     {
         if (!ShouldRefuse())
         {
@@ -71,7 +71,6 @@ public sealed class BacklogMonitor : BackgroundService
 
         return Problems.Unavailable(
             context,
-            retryAfterSeconds,
             $"The backlog of {_current.Backlog} records not yet written to the database is over its high-water mark; nothing of the {what} was accepted. Retry the same {what}.");
     }
 

@@ -85,7 +85,7 @@ public static class DeadLetterApi
     }
 
     public static async Task<Results<Ok<ReplayResult>, ProblemHttpResult>> ReplayAsync(
-        DeadLetterStore store, string id, HttpContext context, BacklogMonitor backlog, IOptions<IngestOptions> ingest)
+        DeadLetterStore store, string id, HttpContext context, BacklogMonitor backlog)
     {
         if (!StreamId.TryParse(id, out var streamId))
         {
@@ -93,7 +93,7 @@ public static class DeadLetterApi
         }
 
         // A replay appends to a data stream like ingest does, so it waits for the backlog like ingest.
-        if (backlog.Refusal(context, ingest.Value.RetryAfterSeconds, "replay") is { } refusal)
+        if (backlog.Refusal(context, "replay") is { } refusal)
         {
             return refusal;
         }
@@ -104,14 +104,14 @@ public static class DeadLetterApi
         }
         catch (StreamSealedException)
         {
-            return Sealed(context, ingest.Value.RetryAfterSeconds, "The dead letter stays where it is.");
+            return Sealed(context, "The dead letter stays where it is.");
         }
     }
 
     public static async Task<Results<Ok<ReplayResult>, ProblemHttpResult>> ReplayAllAsync(
-        DeadLetterStore store, HttpContext context, BacklogMonitor backlog, IOptions<IngestOptions> ingest, CancellationToken cancellationToken)
+        DeadLetterStore store, HttpContext context, BacklogMonitor backlog, CancellationToken cancellationToken)
     {
-        if (backlog.Refusal(context, ingest.Value.RetryAfterSeconds, "replay") is { } refusal)
+        if (backlog.Refusal(context, "replay") is { } refusal)
         {
             return refusal;
         }
@@ -122,15 +122,15 @@ public static class DeadLetterApi
         }
         catch (StreamSealedException)
         {
-            return Sealed(context, ingest.Value.RetryAfterSeconds, "Those replayed before it are back in their streams; the rest stay dead letters.");
+            return Sealed(context, "Those replayed before it are back in their streams; the rest stay dead letters.");
         }
     }
 
     /// <summary>
     /// A shard switch or a restore has sealed the stream a dead letter goes back to: a wait, not a server error.
     /// </summary>
-    private static ProblemHttpResult Sealed(HttpContext context, int retryAfterSeconds, string outcome) =>
-        Problems.Unavailable(context, retryAfterSeconds,
+    private static ProblemHttpResult Sealed(HttpContext context, string outcome) =>
+        Problems.Unavailable(context,
             $"The stream the record goes back to is sealed (a shard layout switch or a restore is under way). {outcome} Retry the replay later.");
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(DeadLetterStore store, string id)

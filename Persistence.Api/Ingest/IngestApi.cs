@@ -80,7 +80,7 @@ public static class IngestApi
         where TRecord : class
     {
         // Refused before the body is read: while shedding, every accepted byte would deepen the backlog.
-        if (backlog.Refusal(request.HttpContext, options.RetryAfterSeconds, "batch") is { } refusal)
+        if (backlog.Refusal(request.HttpContext, "batch") is { } refusal)
         {
             return refusal;
         }
@@ -111,10 +111,7 @@ public static class IngestApi
         // Checked after validation, so a client learns of a bad batch at once, not after the switch.
         if (layout.Current is not { Switching: false } current)
         {
-            return Problems.Unavailable(
-                request.HttpContext,
-                options.RetryAfterSeconds,
-                $"The stream layout is {layout.Current?.ToString() ?? "not yet known"}; nothing of the batch was accepted. Retry the same batch.");
+            return Problems.Unavailable(request.HttpContext, $"The stream layout is {layout.Current?.ToString() ?? "not yet known"}; nothing of the batch was accepted. Retry the same batch.");
         }
 
         try
@@ -125,18 +122,17 @@ public static class IngestApi
         {
             // This replica's view of the layout is up to one poll old; the seal caught it.
             Log.AppendFailed(logger, ex.Stream, items.Count, ex);
-            return Problems.Unavailable(
-                request.HttpContext, options.RetryAfterSeconds, "The stream is sealed (a shard layout switch or a restore is under way); nothing of the batch was accepted. Retry the same batch.");
+            return Problems.Unavailable(request.HttpContext, "The stream is sealed (a shard layout switch or a restore is under way); nothing of the batch was accepted. Retry the same batch.");
         }
         catch (DurabilityTimeoutException ex)
         {
             Log.DurabilityNotConfirmed(logger, stream, items.Count, ex);
-            return Problems.AppendNotConfirmed(request.HttpContext, options.RetryAfterSeconds, "batch", ex);
+            return Problems.AppendNotConfirmed(request.HttpContext, "batch", ex);
         }
         catch (Exception ex) when (ex is RedisException or RedisTimeoutException or TimeoutException)
         {
             Log.AppendFailed(logger, stream, items.Count, ex);
-            return Problems.AppendNotConfirmed(request.HttpContext, options.RetryAfterSeconds, "batch", ex);
+            return Problems.AppendNotConfirmed(request.HttpContext, "batch", ex);
         }
 
         Log.Accepted(logger, stream, items.Count);

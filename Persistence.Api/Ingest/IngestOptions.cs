@@ -36,10 +36,6 @@ public sealed class IngestOptions
     [Range(1L, 100L * 366 * 24 * 3600)]
     public long MaxFutureSkewSeconds { get; set; } = 3600;
 
-    /// <summary>Seconds a client is told to wait (<c>Retry-After</c>) when Redis cannot take the batch.</summary>
-    [Range(1, 3600)]
-    public int RetryAfterSeconds { get; set; } = 2;
-
     /// <summary>
     /// Strict mode: before answering 202, wait until this many Redis replicas hold the batch (<c>WAIT</c>). 0 (the
     /// default) answers once the primary holds it.

@@ -36,7 +36,7 @@ public static class PipelineApi
     }
 
     public static async Task<Results<Ok<FlushResult>, ProblemHttpResult>> FlushAsync(
-        HttpContext context, FlushBarrier barrier, IConnectionMultiplexer redis, IOptions<PipelineOptions> options, IOptions<IngestOptions> ingest,
+        HttpContext context, FlushBarrier barrier, IConnectionMultiplexer redis, IOptions<PipelineOptions> options,
         ILogger<FlushBarrier> logger, CancellationToken cancellationToken, [FromQuery(Name = "timeout_ms")] int? timeoutMs = null)
     {
         var limits = options.Value;
@@ -56,7 +56,7 @@ public static class PipelineApi
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             Log.StreamStateFailed(logger, ex);
-            return Problems.Unavailable(context, ingest.Value.RetryAfterSeconds, "The queue is unreachable; the flush state is unknown.");
+            return Problems.Unavailable(context, "The queue is unreachable; the flush state is unknown.");
         }
 
         var streams = outcome.Progress.ToDictionary(
@@ -82,7 +82,7 @@ public static class PipelineApi
     }
 
     public static async Task<Results<Ok<PipelineStats>, ProblemHttpResult>> GetStatsAsync(
-        HttpContext context, IConnectionMultiplexer redis, StreamLayoutMonitor layout, BacklogMonitor backlog, IOptions<IngestOptions> ingest, ILogger<FlushBarrier> logger)
+        HttpContext context, IConnectionMultiplexer redis, StreamLayoutMonitor layout, BacklogMonitor backlog, ILogger<FlushBarrier> logger)
     {
         var database = redis.GetDatabase();
         try
@@ -119,7 +119,7 @@ public static class PipelineApi
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             Log.StreamStateFailed(logger, ex);
-            return Problems.Unavailable(context, ingest.Value.RetryAfterSeconds, "The queue is unreachable.");
+            return Problems.Unavailable(context, "The queue is unreachable.");
         }
     }
 

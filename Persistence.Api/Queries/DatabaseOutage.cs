@@ -22,10 +22,7 @@ public static class DatabaseOutage
             {
                 var services = context.HttpContext.RequestServices;
                 Log.DatabaseUnavailable(services.GetRequiredService<ILogger<MySqlDataSource>>(), ex);
-                return Problems.Unavailable(
-                    context.HttpContext,
-                    services.GetRequiredService<IOptions<IngestOptions>>().Value.RetryAfterSeconds,
-                    "The database is unavailable; retry later.");
+                return Problems.Unavailable(context.HttpContext, "The database is unavailable; retry later.");
             }
         });
 }

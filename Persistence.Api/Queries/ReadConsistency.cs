@@ -19,7 +19,6 @@ public sealed class ReadConsistency(
     FlushBarrier barrier,
     TimeProvider time,
     IOptions<PipelineOptions> pipeline,
-    IOptions<IngestOptions> ingest,
     ILogger<ReadConsistency> logger)
 {
     public const string ConsistencyHeader = "X-Consistency";
@@ -45,8 +44,7 @@ public sealed class ReadConsistency(
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
                 Log.StreamStateFailed(logger, ex);
-                return new(Problems.Unavailable(
-                    context, ingest.Value.RetryAfterSeconds, "The queue is unreachable, so a strong read cannot know what it must wait for."), null);
+                return new(Problems.Unavailable(context, "The queue is unreachable, so a strong read cannot know what it must wait for."), null);
             }
 
             if (!outcome.Completed)

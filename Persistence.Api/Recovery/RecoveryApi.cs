@@ -55,7 +55,7 @@ public static class RecoveryApi
     /// </summary>
     public static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> RestoreAsync(
         HttpContext context, [Microsoft.AspNetCore.Mvc.FromRoute(Name = "session_id")] string sessionId, MySqlDataSource dataSource,
-        ReadConsistency consistency, RestoreSlots slots, IOptions<RecoveryOptions> options, IOptions<IngestOptions> ingest,
+        ReadConsistency consistency, RestoreSlots slots, IOptions<RecoveryOptions> options,
         TimeProvider time, ILogger<RestorePackage> logger, CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
@@ -73,7 +73,7 @@ public static class RecoveryApi
 
         if (slots.TryTake(context.CallerKeyId(), out var keyShareFull) is not { } slot)
         {
-            return Problems.Unavailable(context, ingest.Value.RetryAfterSeconds, keyShareFull
+            return Problems.Unavailable(context, keyShareFull
                 ? $"This API key is streaming {slots.PerKeyLimit} restores from this replica already; retry later."
                 : $"This replica is streaming {slots.Limit} restores already; retry later.");
         }

@@ -94,7 +94,7 @@ public static class TranslationsApi
         IOptions<IngestOptions> limits, ILogger<StreamAppender> logger, CancellationToken cancellationToken)
     {
         // Registration appends to the streams like ingest does, so it sheds load alike, before reading the body.
-        if (backlog.Refusal(request.HttpContext, limits.Value.RetryAfterSeconds, "request") is { } refusal)
+        if (backlog.Refusal(request.HttpContext, "request") is { } refusal)
         {
             return refusal;
         }
@@ -117,7 +117,7 @@ public static class TranslationsApi
         }
 
         var plan = Plan.Of([read.Batch!], time.GetUtcNow(), request.HttpContext.CallerKeyId());
-        return await RegisterAsync(plan, appender, request.HttpContext, limits.Value, logger) is { } failure
+        return await RegisterAsync(plan, appender, request.HttpContext, logger) is { } failure
             ? failure
             : TypedResults.Accepted((string?)null, plan.Accepted[0]);
     }
@@ -127,7 +127,7 @@ public static class TranslationsApi
         IOptions<IngestOptions> limits, IOptions<TranslationOptions> options, ILogger<StreamAppender> logger,
         CancellationToken cancellationToken)
     {
-        if (backlog.Refusal(request.HttpContext, limits.Value.RetryAfterSeconds, "batch") is { } refusal)
+        if (backlog.Refusal(request.HttpContext, "batch") is { } refusal)
         {
             return refusal;
         }
@@ -156,7 +156,7 @@ public static class TranslationsApi
         }
 
         var plan = Plan.Of([.. items.Select(i => i!)], time.GetUtcNow(), request.HttpContext.CallerKeyId());
-        return await RegisterAsync(plan, appender, request.HttpContext, limits.Value, logger) is { } failure
+        return await RegisterAsync(plan, appender, request.HttpContext, logger) is { } failure
             ? failure
             : TypedResults.Accepted((string?)null, new TranslationBatchAccepted("accepted", items.Count, plan.Accepted));
     }
@@ -244,7 +244,7 @@ public static class TranslationsApi
     }
 
     /// <summary>Appends the contents and jobs in one transaction; null on success, else the 503 to answer.</summary>
-    private static async Task<ProblemHttpResult?> RegisterAsync(Plan plan, StreamAppender appender, HttpContext context, IngestOptions limits, ILogger logger)
+    private static async Task<ProblemHttpResult?> RegisterAsync(Plan plan, StreamAppender appender, HttpContext context, ILogger logger)
     {
         try
         {
@@ -259,12 +259,12 @@ public static class TranslationsApi
         {
             // A restore has taken the stack out of service; the same request succeeds once it is back.
             Log.AppendFailed(logger, ex.Stream, plan.Jobs.Count, ex);
-            return Problems.Unavailable(context, limits.RetryAfterSeconds, "The translation streams are sealed (a restore is under way); nothing of the request was accepted. Retry the same request.");
+            return Problems.Unavailable(context, "The translation streams are sealed (a restore is under way); nothing of the request was accepted. Retry the same request.");
         }
         catch (Exception ex) when (ex is RedisException or RedisTimeoutException or TimeoutException)
         {
             Log.AppendFailed(logger, PersistenceStreams.TranslationJobs, plan.Jobs.Count, ex);
-            return Problems.AppendNotConfirmed(context, limits.RetryAfterSeconds, "request", ex);
+            return Problems.AppendNotConfirmed(context, "request", ex);
         }
 
         Log.Accepted(logger, PersistenceStreams.TranslationJobs, plan.Jobs.Count);

@@ -92,10 +92,12 @@ public sealed class NoServerErrorTests(StackFixture stack, ITestOutputHelper out
         await using var db = stack.OpenDatabase();
         var missing = await Assert.ThrowsAsync<MySqlException>(
             () => new MySqlCommand("SELECT session_id FROM translation_sessions_not_yet_migrated", db).ExecuteScalarAsync());
-        var context = new DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider() };
+        var services = new ServiceCollection().AddLogging().AddProblemDetails()
+            .AddSingleton(Options.Create(new Persistence.Api.Http.UnavailableOptions()))
+            .BuildServiceProvider();
+        var context = new DefaultHttpContext { RequestServices = services };
         context.Response.Body = new MemoryStream();
-        var handler = new Persistence.Api.UnavailableDependencyHandler(
-            Options.Create(new Persistence.Api.Ingest.IngestOptions()), NullLogger<Persistence.Api.UnavailableDependencyHandler>.Instance);
+        var handler = new Persistence.Api.UnavailableDependencyHandler(NullLogger<Persistence.Api.UnavailableDependencyHandler>.Instance);
 
         Assert.True(await handler.TryHandleAsync(context, missing, CancellationToken.None));
         Assert.Equal(StatusCodes.Status503ServiceUnavailable, context.Response.StatusCode);

@@ -1,4 +1,7 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Persistence.Api.Http;
 
 namespace Persistence.Api.Tests;
 
@@ -10,8 +13,8 @@ public sealed class ProblemsTests
         var seen = new HashSet<int>();
         for (var i = 0; i < 200; i++)
         {
-            var context = new DefaultHttpContext();
-            Problems.Unavailable(context, 10, "busy");
+            var context = ContextTelling(retryAfterSeconds: 10);
+            Problems.Unavailable(context, "busy");
             seen.Add(int.Parse(context.Response.Headers.RetryAfter.ToString(), System.Globalization.CultureInfo.InvariantCulture));
         }
 
@@ -25,11 +28,18 @@ public sealed class ProblemsTests
         var seen = new HashSet<int>();
         for (var i = 0; i < 200; i++)
         {
-            var context = new DefaultHttpContext();
-            Problems.Unavailable(context, 1, "busy");
+            var context = ContextTelling(retryAfterSeconds: 1);
+            Problems.Unavailable(context, "busy");
             seen.Add(int.Parse(context.Response.Headers.RetryAfter.ToString(), System.Globalization.CultureInfo.InvariantCulture));
         }
 
         Assert.Equal([1, 2], seen.Order());
     }
+
+    private static DefaultHttpContext ContextTelling(int retryAfterSeconds) => new()
+    {
+        RequestServices = new ServiceCollection()
+            .AddSingleton(Options.Create(new UnavailableOptions { RetryAfterSeconds = retryAfterSeconds }))
+            .BuildServiceProvider(),
+    };
 }

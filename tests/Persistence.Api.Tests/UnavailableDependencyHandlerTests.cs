@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Persistence.Api.Http;
 using Persistence.Api.Ingest;
 using StackExchange.Redis;
 
@@ -37,10 +38,10 @@ public sealed class UnavailableDependencyHandlerTests
 
     private static async Task<(bool Handled, HttpContext Context)> HandleAsync(Exception exception)
     {
-        var services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
+        var services = new ServiceCollection().AddLogging().AddProblemDetails().AddSingleton(Options.Create(new UnavailableOptions())).BuildServiceProvider();
         var context = new DefaultHttpContext { RequestServices = services };
         context.Response.Body = new MemoryStream();
-        var handler = new UnavailableDependencyHandler(Options.Create(new IngestOptions()), NullLogger<UnavailableDependencyHandler>.Instance);
+        var handler = new UnavailableDependencyHandler(NullLogger<UnavailableDependencyHandler>.Instance);
         var handled = await handler.TryHandleAsync(context, exception, CancellationToken.None);
         return (handled, context);
     }
