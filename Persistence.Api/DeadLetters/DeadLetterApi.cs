@@ -53,25 +53,23 @@ public static class DeadLetterApi
     }
 
     public static async Task<Results<Ok<DeadLetterPage>, ProblemHttpResult>> ListAsync(
-        DeadLetterStore store, [FromQuery(Name = ReadRequests.PageSize)] int? pageSize = null, [FromQuery(Name = ReadRequests.Cursor)] string? cursor = null)
+        DeadLetterStore store, QueryReader query)
     {
-        if (pageSize is < 1 or > MaxPageSize)
-        {
-            return Problem("page_size", $"must be between 1 and {MaxPageSize}");
-        }
-
+        var pageSize = query.PageSize(DefaultPageSize, MaxPageSize);
         StreamId? after = null;
-        if (cursor is not null)
+        if (query.Text(QueryParameters.Cursor) is { } cursor)
         {
-            if (!StreamId.TryParse(cursor, out var parsed))
+            if (StreamId.TryParse(cursor, out var parsed))
             {
-                return Problem("cursor", "must be a next_cursor from an earlier page");
+                after = parsed;
             }
-
-            after = parsed;
+            else
+            {
+                query.Errors.Add(new(null, QueryParameters.Cursor, "must be a next_cursor from an earlier page"));
+            }
         }
 
-        return TypedResults.Ok(await store.ListAsync(after, pageSize ?? DefaultPageSize));
+        return query.IsValid ? TypedResults.Ok(await store.ListAsync(after, pageSize)) : Problems.InvalidQuery(query.Errors);
     }
 
     public static async Task<Results<Ok<DeadLetter>, ProblemHttpResult>> GetAsync(DeadLetterStore store, string id)

@@ -14,13 +14,14 @@ namespace Persistence.Api.GarbageCollection;
 public static class GarbageCollectionApi
 {
     public const string RoutePrefix = "/api/v1/admin";
+    private const string DryRunParameter = "dry_run";
 
     public static RouteGroupBuilder MapGarbageCollectionApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup(RoutePrefix).WithTags("Admin").RequiresScope(Scopes.Admin).AnswerUnavailableWhenDatabaseIsDown();
         api.MapPost("/gc", CollectAsync)
             .WithName("collectGarbage")
-            .AcceptsQuery("dry_run")
+            .AcceptsQuery(DryRunParameter)
             .WithSummary("Run garbage collection now")
             .WithDescription("The workers' garbage collection, with the same code and lock: 409 while another run holds it.")
             .DocumentsInvalidQuery()
@@ -29,20 +30,12 @@ public static class GarbageCollectionApi
     }
 
     public static async Task<Results<Ok<GarbageCollectionResult>, ProblemHttpResult>> CollectAsync(
-        GarbageCollector collector, ILogger<GarbageCollector> logger, CancellationToken cancellationToken,
-        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "dry_run")] string? dryRun = null)
+        QueryReader query, GarbageCollector collector, ILogger<GarbageCollector> logger, CancellationToken cancellationToken)
     {
-        bool dry;
-        switch (dryRun)
+        var dry = query.Flag(DryRunParameter);
+        if (!query.IsValid)
         {
-            case null or "false" or "0":
-                dry = false;
-                break;
-            case "" or "true" or "1":
-                dry = true;
-                break;
-            default:
-                return Problems.InvalidQuery([new FieldError(null, "dry_run", "must be true or false")]);
+            return Problems.InvalidQuery(query.Errors);
         }
 
         var report = await collector.RunAsync(dry, cancellationToken);

@@ -15,13 +15,15 @@ namespace Persistence.Api.Pipeline;
 /// <summary>The flush barrier and the pipeline statistics; both read only Redis, so every replica answers alike.</summary>
 public static class PipelineApi
 {
+    private const string TimeoutParameter = "timeout_ms";
+
     public static RouteGroupBuilder MapPipelineApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup(IngestApi.RoutePrefix).WithTags("Pipeline");
         api.MapPost("/flush", FlushAsync)
             .WithName("flush")
             .RequiresScope(Scopes.Ingest)
-            .AcceptsQuery("timeout_ms")
+            .AcceptsQuery(TimeoutParameter)
             .WithSummary("Wait until everything accepted so far is in MySQL")
             .WithDescription("The flush barrier: returns once every record accepted (202) before the call is committed or dead-lettered (the answer counts the records dead-lettered while it waited, and the dead letters stored), or 504 with what remains when timeout_ms runs out.")
             .DocumentsInvalidQuery()
@@ -37,12 +39,13 @@ public static class PipelineApi
 
     public static async Task<Results<Ok<FlushResult>, ProblemHttpResult>> FlushAsync(
         HttpContext context, FlushBarrier barrier, IConnectionMultiplexer redis, IOptions<PipelineOptions> options,
-        ILogger<FlushBarrier> logger, CancellationToken cancellationToken, [FromQuery(Name = "timeout_ms")] int? timeoutMs = null)
+        QueryReader query, ILogger<FlushBarrier> logger, CancellationToken cancellationToken)
     {
         var limits = options.Value;
-        if (timeoutMs is < 1 || timeoutMs > limits.MaxFlushTimeoutMs)
+        var timeoutMs = query.Number(TimeoutParameter, 1, limits.MaxFlushTimeoutMs);
+        if (!query.IsValid)
         {
-            return Problems.InvalidQuery(new FieldError(null, "timeout_ms", $"must be between 1 and {limits.MaxFlushTimeoutMs}"));
+            return Problems.InvalidQuery(query.Errors);
         }
 
         FlushOutcome outcome;

@@ -1,3 +1,4 @@
+using Persistence.Api.Http;
 using Persistence.Api.Ingest;
 using Persistence.Contracts;
 
@@ -44,17 +45,17 @@ public sealed record TaskListRequest(
 /// </summary>
 public static class ReadRequests
 {
-    public const string Status = "status";
+    public const string Status = QueryParameters.Status;
     public const string From = "from";
     public const string To = "to";
     public const string SourceLang = "source_lang";
-    public const string TargetLang = "target_lang";
+    public const string TargetLang = QueryParameters.TargetLang;
     public const string BatchId = "batch_id";
     public const string Sort = "sort";
     public const string Order = "order";
     public const string Page = "page";
-    public const string PageSize = "page_size";
-    public const string Cursor = "cursor";
+    public const string PageSize = QueryParameters.PageSize;
+    public const string Cursor = QueryParameters.Cursor;
     public const string ConsistencyParameter = "consistency";
 
     public static readonly IReadOnlyList<string> SortKeys = ["created_at", "updated_at"];
@@ -71,20 +72,21 @@ public static class ReadRequests
     public static SessionListRequest? ParseSessionList(IQueryCollection query, QueryOptions options, List<FieldError> errors)
     {
         RejectUnknown(query, SessionListParameters, errors);
-        var statuses = ParseStatuses(query, RecordValidator.SessionStatuses, errors);
-        var from = ParseTimestamp(query, From, errors);
-        var to = ParseTimestamp(query, To, errors);
+        var reader = new QueryReader(query, errors);
+        var statuses = reader.Choices(Status, RecordValidator.SessionStatuses);
+        var from = reader.Timestamp(From);
+        var to = reader.Timestamp(To);
         if (from is { } f && to is { } t && f >= t)
         {
             errors.Add(new(null, To, "must be later than from"));
         }
 
-        var sort = ParseChoice(query, Sort, SortKeys, "created_at", errors);
-        var descending = ParseChoice(query, Order, ["asc", "desc"], "desc", errors) == "desc";
+        var sort = reader.Choice(Sort, SortKeys) ?? "created_at";
+        var descending = (reader.Choice(Order, ["asc", "desc"]) ?? "desc") == "desc";
         var order = new PageOrder(sort, descending);
-        var pageSize = ParsePageSize(query, options, errors);
-        var page = ParseInteger(query, Page, 1, int.MaxValue, errors);
-        var cursor = ParseCursor(query, order, errors);
+        var pageSize = reader.PageSize(options.DefaultPageSize, options.MaxPageSize);
+        var page = reader.Number(Page, 1, int.MaxValue);
+        var cursor = ParseCursor(reader, order);
         if (page is not null && cursor is not null)
         {
             errors.Add(new(null, Page, "cannot be combined with cursor; use one way of paging"));
@@ -94,15 +96,15 @@ public static class ReadRequests
             errors.Add(new(null, Page, $"reaches past the first {options.MaxOffset} rows; page deeper with cursor (next_cursor)"));
         }
 
-        var sourceLang = ParseLanguage(query, SourceLang, errors);
-        var targetLang = ParseLanguage(query, TargetLang, errors);
+        var sourceLang = reader.Language(SourceLang);
+        var targetLang = reader.Language(TargetLang);
         if (targetLang is not null && statuses.Count == 0 && sourceLang is null)
         {
             // target_langs is a JSON array no index can hold: alone, a rare language would be looked for in every row.
             errors.Add(new(null, TargetLang, "must be combined with status or source_lang, which narrow the rows it is tested on"));
         }
 
-        var consistency = ParseConsistency(query, errors);
+        var consistency = ParseConsistency(reader);
         return errors.Count > 0
             ? null
             : new SessionListRequest(statuses, from, to, sourceLang, targetLang, order, pageSize, page, cursor, consistency, CountsTotal: cursor is null);
@@ -112,10 +114,11 @@ public static class ReadRequests
     public static SessionListRequest? ParseRecoveryList(IQueryCollection query, QueryOptions options, List<FieldError> errors)
     {
         RejectUnknown(query, RecoveryListParameters, errors);
+        var reader = new QueryReader(query, errors);
         var order = new PageOrder("created_at", Descending: true);
-        var pageSize = ParsePageSize(query, options, errors);
-        var cursor = ParseCursor(query, order, errors);
-        var consistency = ParseConsistency(query, errors);
+        var pageSize = reader.PageSize(options.DefaultPageSize, options.MaxPageSize);
+        var cursor = ParseCursor(reader, order);
+        var consistency = ParseConsistency(reader);
         return errors.Count > 0
             ? null
             : new SessionListRequest(
@@ -125,19 +128,20 @@ public static class ReadRequests
     public static TaskListRequest? ParseTaskList(IQueryCollection query, QueryOptions options, List<FieldError> errors)
     {
         RejectUnknown(query, TaskListParameters, errors);
-        var statuses = ParseStatuses(query, RecordValidator.TaskStatuses, errors);
-        var targetLang = ParseLanguage(query, TargetLang, errors);
-        var batchId = ParseId(query, BatchId, errors);
-        var pageSize = ParsePageSize(query, options, errors);
-        var cursor = ParseCursor(query, PageOrder.TaskIdAscending, errors);
-        var consistency = ParseConsistency(query, errors);
+        var reader = new QueryReader(query, errors);
+        var statuses = reader.Choices(Status, RecordValidator.TaskStatuses);
+        var targetLang = reader.Language(TargetLang);
+        var batchId = reader.Id(BatchId);
+        var pageSize = reader.PageSize(options.DefaultPageSize, options.MaxPageSize);
+        var cursor = ParseCursor(reader, PageOrder.TaskIdAscending);
+        var consistency = ParseConsistency(reader);
         return errors.Count > 0 ? null : new TaskListRequest(statuses, targetLang, batchId, pageSize, cursor, consistency);
     }
 
     public static Consistency? ParseSingleRead(IQueryCollection query, List<FieldError> errors)
     {
         RejectUnknown(query, SingleReadParameters, errors);
-        var consistency = ParseConsistency(query, errors);
+        var consistency = ParseConsistency(new QueryReader(query, errors));
         return errors.Count > 0 ? null : consistency;
     }
 
@@ -152,153 +156,28 @@ public static class ReadRequests
         }
     }
 
-    private static string? Single(IQueryCollection query, string name, List<FieldError> errors)
+    private static PageCursor? ParseCursor(QueryReader reader, PageOrder order)
     {
-        var values = query[name];
-        if (values.Count > 1)
-        {
-            errors.Add(new(null, name, "must be given at most once"));
-            return null;
-        }
-
-        var value = values.Count == 1 ? values[0] : null;
-        if (value is { Length: 0 })
-        {
-            errors.Add(new(null, name, "must not be empty"));
-            return null;
-        }
-
-        return value;
-    }
-
-    private static List<string> ParseStatuses(IQueryCollection query, IReadOnlySet<string> allowed, List<FieldError> errors)
-    {
-        var statuses = new List<string>();
-        foreach (var value in query[Status])
-        {
-            foreach (var status in (value ?? "").Split(',', StringSplitOptions.TrimEntries))
-            {
-                if (!allowed.Contains(status))
-                {
-                    errors.Add(new(null, Status, $"'{status}' is not one of: {string.Join(", ", allowed)}"));
-                }
-                else if (!statuses.Contains(status))
-                {
-                    statuses.Add(status);
-                }
-            }
-        }
-
-        return statuses;
-    }
-
-    private static DateTime? ParseTimestamp(IQueryCollection query, string name, List<FieldError> errors)
-    {
-        if (Single(query, name, errors) is not { } text)
-        {
-            return null;
-        }
-
-        // An unencoded '+' in a query string arrives as a space; the offset is still unambiguous.
-        if (text.Length > 6 && text[^6] == ' ')
-        {
-            text = string.Concat(text.AsSpan(0, text.Length - 6), "+", text.AsSpan(text.Length - 5));
-        }
-
-        if (!Rfc3339TimestampConverter.TryParse(text, out var value) || value.Year < 1970)
-        {
-            errors.Add(new(null, name, "must be an RFC 3339 timestamp with offset, e.g. 2026-01-31T12:00:00Z"));
-            return null;
-        }
-
-        return value.UtcDateTime;
-    }
-
-    private static string ParseChoice(IQueryCollection query, string name, IReadOnlyList<string> choices, string fallback, List<FieldError> errors)
-    {
-        var value = Single(query, name, errors);
-        if (value is null)
-        {
-            return fallback;
-        }
-
-        if (!choices.Contains(value, StringComparer.Ordinal))
-        {
-            errors.Add(new(null, name, $"must be one of: {string.Join(", ", choices)}"));
-            return fallback;
-        }
-
-        return value;
-    }
-
-    private static int? ParseInteger(IQueryCollection query, string name, int min, int max, List<FieldError> errors)
-    {
-        if (Single(query, name, errors) is not { } text)
-        {
-            return null;
-        }
-
-        if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value)
-            || value < min || value > max)
-        {
-            errors.Add(new(null, name, $"must be an integer from {min} to {max}"));
-            return null;
-        }
-
-        return value;
-    }
-
-    private static int ParsePageSize(IQueryCollection query, QueryOptions options, List<FieldError> errors) =>
-        ParseInteger(query, PageSize, 1, options.MaxPageSize, errors) ?? options.DefaultPageSize;
-
-    private static PageCursor? ParseCursor(IQueryCollection query, PageOrder order, List<FieldError> errors)
-    {
-        if (Single(query, Cursor, errors) is not { } text)
+        if (reader.Text(Cursor) is not { } text)
         {
             return null;
         }
 
         if (!PageCursor.TryDecode(text, out var cursor))
         {
-            errors.Add(new(null, Cursor, "is not a cursor this API issued; pass next_cursor unchanged"));
+            reader.Errors.Add(new(null, Cursor, "is not a cursor this API issued; pass next_cursor unchanged"));
             return null;
         }
 
         if (cursor.Order != order)
         {
-            errors.Add(new(null, Cursor, "was issued for a different sort or order; keep sort and order while paging"));
+            reader.Errors.Add(new(null, Cursor, "was issued for a different sort or order; keep sort and order while paging"));
             return null;
         }
 
         return cursor;
     }
 
-    private static string? ParseLanguage(IQueryCollection query, string name, List<FieldError> errors)
-    {
-        var value = Single(query, name, errors);
-        if (value is not null && (value.Length > RecordValidator.MaxLanguageTagLength || !value.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')))
-        {
-            errors.Add(new(null, name, "must be a BCP 47 language tag such as en, zh-CN or pt-BR"));
-            return null;
-        }
-
-        return value;
-    }
-
-    private static string? ParseId(IQueryCollection query, string name, List<FieldError> errors)
-    {
-        var value = Single(query, name, errors);
-        if (value is not null && (value.Length > RecordValidator.MaxIdLength || value.Any(char.IsControl)))
-        {
-            errors.Add(new(null, name, $"must be at most {RecordValidator.MaxIdLength} characters without control characters"));
-            return null;
-        }
-
-        return value;
-    }
-
-    private static Consistency ParseConsistency(IQueryCollection query, List<FieldError> errors) =>
-        ParseChoice(query, ConsistencyParameter, ["eventual", "strong"], "eventual", errors) == "strong"
-            ? Consistency.Strong
-            : Consistency.Eventual;
+    private static Consistency ParseConsistency(QueryReader reader) =>
+        reader.Choice(ConsistencyParameter, ["eventual", "strong"]) == "strong" ? Consistency.Strong : Consistency.Eventual;
 }

@@ -31,14 +31,14 @@ public static class FailedJobsApi
         api.MapGet("/", ListAsync)
             .WithName("listFailedTranslationJobs")
             .RequiresScope(Scopes.Read)
-            .AcceptsQuery(LifecycleQuery.Lang, Engine, Since, Until, LifecycleQuery.PageSize, LifecycleQuery.Cursor)
+            .AcceptsQuery(QueryParameters.TargetLang, Engine, Since, Until, QueryParameters.PageSize, QueryParameters.Cursor)
             .WithSummary("List failed translation jobs")
             .WithDescription("Failed jobs with their last error and attempts, newest first, filtered by language, engine and failure time; keyset-paged.")
             .DocumentsInvalidQuery();
         api.MapPost("/requeue", RequeueAsync)
             .WithName("requeueFailedTranslationJobs")
             .RequiresScope(Scopes.Admin)
-            .AcceptsQuery(LifecycleQuery.Lang, Engine, Since, Until, MaxJobs, ToEngine)
+            .AcceptsQuery(QueryParameters.TargetLang, Engine, Since, Until, MaxJobs, ToEngine)
             .WithSummary("Re-queue failed jobs in bulk")
             .WithDescription("Up to max_jobs of the failed jobs the filters select go back to pending, optionally for another engine (409 when no running worker can run it); more says whether to call again.")
             .DocumentsInvalidQuery()
@@ -47,18 +47,17 @@ public static class FailedJobsApi
     }
 
     public static async Task<Results<Ok<JobPage>, ProblemHttpResult>> ListAsync(
-        HttpRequest request, FailedJobQueries queries, IOptions<TranslationOptions> options, CancellationToken cancellationToken)
+        QueryReader query, FailedJobQueries queries, IOptions<TranslationOptions> options, CancellationToken cancellationToken)
     {
-        var query = new LifecycleQuery(request.Query);
         var filter = Filter(query);
-        var size = query.PageSizeOr(options.Value.DefaultPageSize, options.Value.MaxPageSize);
+        var size = query.PageSize(options.Value.DefaultPageSize, options.Value.MaxPageSize);
         (DateTime, string)? before = null;
-        if (query.CursorOf(CursorKind) is { } position && (before = FailedJobQueries.ParsePosition(position)) is null)
+        if (LifecycleCursor.Read(query, CursorKind) is { } position && (before = FailedJobQueries.ParsePosition(position)) is null)
         {
-            query.Errors.Add(new(null, LifecycleQuery.Cursor, "is not a cursor this endpoint issued; pass next_cursor unchanged"));
+            query.Errors.Add(new(null, QueryParameters.Cursor, "is not a cursor this endpoint issued; pass next_cursor unchanged"));
         }
 
-        if (query.Errors.Count > 0)
+        if (!query.IsValid)
         {
             return Problems.InvalidQuery(query.Errors);
         }
@@ -68,20 +67,13 @@ public static class FailedJobsApi
     }
 
     public static async Task<Results<Accepted<BulkRequeued>, ProblemHttpResult>> RequeueAsync(
-        HttpRequest request, JobTransitions transitions, EngineAvailability engines, IOptions<TranslationOptions> options, ILogger<JobTransitions> logger,
+        HttpRequest request, QueryReader query, JobTransitions transitions, EngineAvailability engines, IOptions<TranslationOptions> options, ILogger<JobTransitions> logger,
         CancellationToken cancellationToken)
     {
-        var query = new LifecycleQuery(request.Query);
         var filter = Filter(query);
         var toEngine = query.Choice(ToEngine, TranslationEngines.All);
-        var max = options.Value.MaxPageSize;
-        var limit = max;
-        if (query.Text(MaxJobs) is { } text && (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > max))
-        {
-            query.Errors.Add(new FieldError(null, MaxJobs, $"must be an integer from 1 to {max}"));
-        }
-
-        if (query.Errors.Count > 0)
+        var limit = query.Number(MaxJobs, 1, options.Value.MaxPageSize) ?? options.Value.MaxPageSize;
+        if (!query.IsValid)
         {
             return Problems.InvalidQuery(query.Errors);
         }
@@ -98,8 +90,8 @@ public static class FailedJobsApi
         return TypedResults.Accepted((string?)null, new BulkRequeued("requeued", requeued.Count, requeued.Count == limit, requeued));
     }
 
-    private static FailedJobFilter Filter(LifecycleQuery query) =>
-        new(query.Language(), query.Choice(Engine, TranslationEngines.All), query.Timestamp(Since), query.Timestamp(Until));
+    private static FailedJobFilter Filter(QueryReader query) =>
+        new(query.Language(QueryParameters.TargetLang), query.Choice(Engine, TranslationEngines.All), query.Timestamp(Since), query.Timestamp(Until));
 }
 
 /// <param name="More">The limit was reached: more failed jobs may match.</param>

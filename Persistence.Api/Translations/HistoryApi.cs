@@ -27,7 +27,7 @@ public static class HistoryApi
         api.MapGet("/{**business_id}", GetAsync)
             .WithName("getTranslationHistory")
             .RequiresScope(Scopes.Read)
-            .AcceptsQuery(LifecycleQuery.Lang, LifecycleQuery.PageSize, LifecycleQuery.Cursor)
+            .AcceptsQuery(QueryParameters.TargetLang, QueryParameters.PageSize, QueryParameters.Cursor)
             .WithSummary("The audit trail of a business id")
             .WithDescription("Every state change of its jobs (requested, claimed, translated, failed, retried, approved, rejected, re-queued) with actor, time and old and new status, oldest first, keyset-paged.")
             .DocumentsInvalidQuery();
@@ -35,18 +35,17 @@ public static class HistoryApi
     }
 
     public static async Task<Results<Ok<HistoryPage>, ProblemHttpResult>> GetAsync(
-        [FromRoute(Name = "business_id")] string? businessId, HttpRequest request, HistoryQueries queries, IOptions<TranslationOptions> options, CancellationToken cancellationToken)
+        [FromRoute(Name = "business_id")] string? businessId, QueryReader query, HistoryQueries queries, IOptions<TranslationOptions> options, CancellationToken cancellationToken)
     {
-        var query = new LifecycleQuery(request.Query);
-        var lang = query.Language();
-        var size = query.PageSizeOr(options.Value.DefaultPageSize, options.Value.MaxPageSize);
+        var lang = query.Language(QueryParameters.TargetLang);
+        var size = query.PageSize(options.Value.DefaultPageSize, options.Value.MaxPageSize);
         long after = 0;
-        if (query.CursorOf(CursorKind) is { } position && !long.TryParse(position, NumberStyles.None, CultureInfo.InvariantCulture, out after))
+        if (LifecycleCursor.Read(query, CursorKind) is { } position && !long.TryParse(position, NumberStyles.None, CultureInfo.InvariantCulture, out after))
         {
-            query.Errors.Add(new(null, LifecycleQuery.Cursor, "is not a cursor this endpoint issued; pass next_cursor unchanged"));
+            query.Errors.Add(new(null, QueryParameters.Cursor, "is not a cursor this endpoint issued; pass next_cursor unchanged"));
         }
 
-        if (query.Errors.Count > 0)
+        if (!query.IsValid)
         {
             return Problems.InvalidQuery(query.Errors);
         }

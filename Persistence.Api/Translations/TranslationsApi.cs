@@ -20,19 +20,21 @@ public static class TranslationsApi
     /// <summary>The first spelling of the jobs routes, kept as a deprecated alias of <see cref="JobsPrefix"/> for v1.</summary>
     public const string RoutePrefix = "/api/v1/translations";
 
-    public const string StatusParameter = "status";
-    public const string TargetLangParameter = "target_lang";
-    public const string CursorParameter = "cursor";
-    public const string PageSizeParameter = "page_size";
+    public const string StatusParameter = QueryParameters.Status;
+    public const string TargetLangParameter = QueryParameters.TargetLang;
+    public const string CursorParameter = QueryParameters.Cursor;
+    public const string PageSizeParameter = QueryParameters.PageSize;
+    private const string DeprecatedTargetLang = "lang";
+    private const string DeprecatedPageSize = "limit";
 
     private static readonly AcceptedQuery ByBusinessIdQuery = new([TargetLangParameter])
     {
-        DeprecatedNames = new Dictionary<string, string> { ["lang"] = TargetLangParameter },
+        DeprecatedNames = new Dictionary<string, string> { [DeprecatedTargetLang] = TargetLangParameter },
     };
 
     private static readonly AcceptedQuery ListQuery = new([StatusParameter, TargetLangParameter, CursorParameter, PageSizeParameter])
     {
-        DeprecatedNames = new Dictionary<string, string> { ["lang"] = TargetLangParameter, ["limit"] = PageSizeParameter },
+        DeprecatedNames = new Dictionary<string, string> { [DeprecatedTargetLang] = TargetLangParameter, [DeprecatedPageSize] = PageSizeParameter },
     };
 
     public static RouteGroupBuilder MapTranslationsApi(this IEndpointRouteBuilder app)
@@ -162,14 +164,12 @@ public static class TranslationsApi
     }
 
     public static async Task<Results<Ok<TranslationState>, ProblemHttpResult>> GetAsync(
-        [FromRoute(Name = "business_id")] string businessId, [FromQuery(Name = TargetLangParameter)] string? targetLang,
-        [FromQuery(Name = "lang")] string? lang, TranslationQueries queries, CancellationToken cancellationToken)
+        [FromRoute(Name = "business_id")] string businessId, QueryReader query, TranslationQueries queries, CancellationToken cancellationToken)
     {
-        var field = targetLang is null && lang is not null ? "lang" : TargetLangParameter;
-        targetLang ??= lang;
-        if (targetLang is not null && !RecordValidator.IsLanguageTag(targetLang))
+        var targetLang = TargetLanguage(query);
+        if (!query.IsValid)
         {
-            return Problems.InvalidQuery(new FieldError(null, field, "must be a BCP 47 language tag such as en, zh-CN or pt-BR"));
+            return Problems.InvalidQuery(query.Errors);
         }
 
         var jobs = await queries.ByBusinessIdAsync(businessId, targetLang, cancellationToken);
@@ -181,47 +181,31 @@ public static class TranslationsApi
     }
 
     public static async Task<Results<Ok<JobPage>, ProblemHttpResult>> ListAsync(
-        [FromQuery(Name = StatusParameter)] string? status, [FromQuery(Name = TargetLangParameter)] string? targetLang,
-        [FromQuery(Name = CursorParameter)] string? cursor, [FromQuery(Name = PageSizeParameter)] string? pageSize,
-        [FromQuery(Name = "lang")] string? lang, [FromQuery(Name = "limit")] string? limit,
-        TranslationQueries queries, IOptions<TranslationOptions> options, CancellationToken cancellationToken)
+        QueryReader query, TranslationQueries queries, IOptions<TranslationOptions> options, CancellationToken cancellationToken)
     {
-        if (status is not null && !TranslationStatus.All.Contains(status))
-        {
-            return Problems.InvalidQuery(new FieldError(null, StatusParameter, $"must be one of: {string.Join(", ", TranslationStatus.All)}"));
-        }
-
-        var langField = targetLang is null && lang is not null ? "lang" : TargetLangParameter;
-        targetLang ??= lang;
-        if (targetLang is not null && !RecordValidator.IsLanguageTag(targetLang))
-        {
-            return Problems.InvalidQuery(new FieldError(null, langField, "must be a BCP 47 language tag such as en, zh-CN or pt-BR"));
-        }
-
+        var status = query.Choice(StatusParameter, TranslationStatus.All);
+        var targetLang = TargetLanguage(query);
+        var cursor = query.Text(CursorParameter);
         if (cursor is not null && !TranslationKeys.IsJobId(cursor))
         {
-            return Problems.InvalidQuery(new FieldError(null, CursorParameter, "must be a next_cursor from an earlier page"));
+            query.Errors.Add(new(null, CursorParameter, "must be a next_cursor from an earlier page"));
         }
 
-        // Parsed here rather than bound, so "abc" is a 400 naming the parameter like every other bad value.
-        var sizeField = pageSize is null && limit is not null ? "limit" : PageSizeParameter;
-        var sizeText = pageSize ?? limit;
-        var max = options.Value.MaxPageSize;
-        int? size = null;
-        if (sizeText is not null)
+        var take = query.PageSize(options.Value.DefaultPageSize, options.Value.MaxPageSize, DeprecatedPageSize);
+        if (!query.IsValid)
         {
-            if (!int.TryParse(sizeText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed)
-                || parsed < 1 || parsed > max)
-            {
-                return Problems.InvalidQuery(new FieldError(null, sizeField, $"must be between 1 and {max}"));
-            }
-
-            size = parsed;
+            return Problems.InvalidQuery(query.Errors);
         }
 
-        var take = size ?? options.Value.DefaultPageSize;
         var jobs = await queries.PageAsync(status, targetLang, cursor, take, cancellationToken);
         return TypedResults.Ok(new JobPage(jobs, jobs.Count == take ? jobs[^1].JobId : null));
+    }
+
+    /// <summary><c>target_lang</c>, or its deprecated spelling <c>lang</c>.</summary>
+    private static string? TargetLanguage(QueryReader query)
+    {
+        var (value, name) = query.FirstOf(TargetLangParameter, DeprecatedTargetLang);
+        return query.Language(value, name);
     }
 
     public static async Task<Results<Accepted<JobRequeued>, ProblemHttpResult>> RetryAsync(
