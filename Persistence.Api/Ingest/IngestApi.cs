@@ -46,39 +46,29 @@ public static class IngestApi
         return api;
     }
 
-    public static Task<Results<Accepted<AcceptedBatch>, ProblemHttpResult>> AcceptSessionsAsync(
-        HttpRequest request, RecordValidator validator, StreamAppender appender, StreamLayoutMonitor layout, BacklogMonitor backlog,
-        IOptions<IngestOptions> options, ILogger<StreamAppender> logger, CancellationToken cancellationToken) =>
+    public static Task<Results<Accepted<AcceptedBatch>, ProblemHttpResult>> AcceptSessionsAsync([AsParameters] BatchIntake intake) =>
         AcceptAsync(
-            request, IngestJson.Strict.SessionBatch, batch => batch.Sessions, "sessions",
-            validator.Validate, PersistenceStreams.Sessions, r => r.SessionId,
-            appender, layout, backlog, options.Value, logger, cancellationToken);
+            intake, IngestJson.Strict.SessionBatch, batch => batch.Sessions, "sessions",
+            intake.Validator.Validate, PersistenceStreams.Sessions, r => r.SessionId);
 
-    public static Task<Results<Accepted<AcceptedBatch>, ProblemHttpResult>> AcceptTasksAsync(
-        HttpRequest request, RecordValidator validator, StreamAppender appender, StreamLayoutMonitor layout, BacklogMonitor backlog,
-        IOptions<IngestOptions> options, ILogger<StreamAppender> logger, CancellationToken cancellationToken) =>
+    public static Task<Results<Accepted<AcceptedBatch>, ProblemHttpResult>> AcceptTasksAsync([AsParameters] BatchIntake intake) =>
         AcceptAsync(
-            request, IngestJson.Strict.TaskBatch, batch => batch.Tasks, "tasks",
-            validator.Validate, PersistenceStreams.Tasks, r => r.TaskId,
-            appender, layout, backlog, options.Value, logger, cancellationToken);
+            intake, IngestJson.Strict.TaskBatch, batch => batch.Tasks, "tasks",
+            intake.Validator.Validate, PersistenceStreams.Tasks, r => r.TaskId);
 
     private static async Task<Results<Accepted<AcceptedBatch>, ProblemHttpResult>> AcceptAsync<TBatch, TRecord>(
-        HttpRequest request,
+        BatchIntake intake,
         JsonTypeInfo<TBatch> batchType,
         Func<TBatch, IReadOnlyList<TRecord?>?> itemsOf,
         string itemsField,
         Func<IReadOnlyList<TRecord?>, IReadOnlyList<FieldError>> validate,
         string stream,
-        Func<TRecord, string?> recordId,
-        StreamAppender appender,
-        StreamLayoutMonitor layout,
-        BacklogMonitor backlog,
-        IngestOptions options,
-        ILogger logger,
-        CancellationToken cancellationToken)
+        Func<TRecord, string?> recordId)
         where TBatch : class
         where TRecord : class
     {
+        var (request, _, appender, layout, backlog, ingestOptions, logger, cancellationToken) = intake;
+        var options = ingestOptions.Value;
         // Refused before the body is read: while shedding, every accepted byte would deepen the backlog.
         if (backlog.Refusal(request.HttpContext, "batch") is { } refusal)
         {

@@ -91,10 +91,9 @@ public static class TranslationsApi
             .DocumentsConflict();
     }
 
-    public static async Task<Results<Accepted<TranslationAccepted>, ProblemHttpResult>> RequestAsync(
-        HttpRequest request, TranslationValidator validator, StreamAppender appender, BacklogMonitor backlog, TimeProvider time,
-        IOptions<IngestOptions> limits, ILogger<StreamAppender> logger, CancellationToken cancellationToken)
+    public static async Task<Results<Accepted<TranslationAccepted>, ProblemHttpResult>> RequestAsync([AsParameters] TranslationIntake intake)
     {
+        var (request, validator, appender, backlog, time, limits, _, logger, cancellationToken) = intake;
         // Registration appends to the streams like ingest does, so it sheds load alike, before reading the body.
         if (backlog.Refusal(request.HttpContext, "request") is { } refusal)
         {
@@ -124,11 +123,9 @@ public static class TranslationsApi
             : TypedResults.Accepted((string?)null, plan.Accepted[0]);
     }
 
-    public static async Task<Results<Accepted<TranslationBatchAccepted>, ProblemHttpResult>> RequestBatchAsync(
-        HttpRequest request, TranslationValidator validator, StreamAppender appender, BacklogMonitor backlog, TimeProvider time,
-        IOptions<IngestOptions> limits, IOptions<TranslationOptions> options, ILogger<StreamAppender> logger,
-        CancellationToken cancellationToken)
+    public static async Task<Results<Accepted<TranslationBatchAccepted>, ProblemHttpResult>> RequestBatchAsync([AsParameters] TranslationIntake intake)
     {
+        var (request, validator, appender, backlog, time, limits, options, logger, cancellationToken) = intake;
         if (backlog.Refusal(request.HttpContext, "batch") is { } refusal)
         {
             return refusal;
