@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Persistence.Contracts;
 
 namespace Persistence.Client.Writing;
 
@@ -396,13 +397,8 @@ internal sealed class BatchQueue<T>
     private TimeSpan Clamp(TimeSpan asked) =>
         asked < TimeSpan.Zero ? TimeSpan.Zero : asked > _options.MaxRetryDelay ? _options.MaxRetryDelay : asked;
 
-    private TimeSpan Backoff(int attempt)
-    {
-        var exponential = _options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 16));
-        var capped = Math.Min(exponential, _options.MaxRetryDelay.TotalMilliseconds);
-        // ±20 %, so writers that failed together do not come back together.
-        return TimeSpan.FromMilliseconds(capped * (0.8 + (Random.Shared.NextDouble() * 0.4)));
-    }
+    /// <summary>Counted from 0 here: the first resend waits about <see cref="PersistenceWriterOptions.RetryBaseDelay"/>.</summary>
+    private TimeSpan Backoff(int attempt) => RetryBackoff.Delay(attempt + 1, _options.RetryBaseDelay, _options.MaxRetryDelay);
 
     private void GiveUp(List<T> records, UndeliveredReason reason, Exception? error)
     {

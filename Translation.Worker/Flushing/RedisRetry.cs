@@ -1,3 +1,4 @@
+using Persistence.Contracts;
 using StackExchange.Redis;
 
 namespace Translation.Worker.Flushing;
@@ -5,6 +6,8 @@ namespace Translation.Worker.Flushing;
 /// <summary>Retries one stream's Redis operations with jittered exponential back-off, logging each failure.</summary>
 internal sealed class RedisRetry(string stream, FlushOptions options, TimeProvider time, ILogger logger)
 {
+    private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(100);
+
     public async Task RunAsync(string operation, Func<Task> action, CancellationToken cancellationToken, int maxAttempts = int.MaxValue)
     {
         for (var attempt = 1; ; attempt++)
@@ -23,6 +26,7 @@ internal sealed class RedisRetry(string stream, FlushOptions options, TimeProvid
         }
     }
 
+    /// <summary>From 100 ms after the first failure up to <see cref="FlushOptions.MaxRetryDelayMs"/>.</summary>
     public TimeSpan Backoff(int attempt) =>
-        TimeSpan.FromMilliseconds(Math.Min(options.MaxRetryDelayMs, 50 * Math.Pow(2, Math.Min(attempt, 16))) * (0.8 + (Random.Shared.NextDouble() * 0.4)));
+        RetryBackoff.Delay(attempt, FirstDelay, TimeSpan.FromMilliseconds(options.MaxRetryDelayMs));
 }

@@ -54,8 +54,8 @@ public sealed class OpenAiEngine(HttpClient http, IOptions<OpenAiOptions> option
                     return [.. texts.Select(_ => EngineOutcome.Failure(problem!))];
                 }
 
-                var backoff = Backoff.Delay(
-                    attempt, TimeSpan.FromMilliseconds(_options.RetryBaseDelayMs), TimeSpan.FromMilliseconds(_options.MaxRetryDelayMs), Random.Shared.NextDouble());
+                var backoff = RetryBackoff.Delay(
+                    attempt, TimeSpan.FromMilliseconds(_options.RetryBaseDelayMs), TimeSpan.FromMilliseconds(_options.MaxRetryDelayMs));
                 var delay = TimeSpan.FromMilliseconds(Math.Min(_options.MaxRetryDelayMs, Math.Max(backoff.TotalMilliseconds, retryAfter.Value.TotalMilliseconds)));
                 Log.EngineRetry(logger, problem!, attempt, delay.TotalMilliseconds);
                 await Task.Delay(delay, time, cancellationToken);

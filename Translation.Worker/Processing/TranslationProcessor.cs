@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
+using Persistence.Contracts;
 using Translation.Worker.Migrations;
 
 namespace Translation.Worker.Processing;
@@ -58,7 +59,7 @@ public sealed class TranslationProcessor(
             {
                 // Whatever was claimed stays leased and is taken again when the lease runs out.
                 failures++;
-                var delay = Backoff.Delay(failures, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), Random.Shared.NextDouble());
+                var delay = RetryBackoff.Delay(failures, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10));
                 Log.ProcessingLoopFailed(logger, lang, delay.TotalMilliseconds, ex);
                 await Task.Delay(delay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
@@ -181,8 +182,8 @@ public sealed class TranslationProcessor(
                 }
                 else
                 {
-                    var delay = Backoff.Delay(
-                        job.Attempt, TimeSpan.FromMilliseconds(_options.RetryBaseDelayMs), TimeSpan.FromMilliseconds(_options.RetryMaxDelayMs), Random.Shared.NextDouble());
+                    var delay = RetryBackoff.Delay(
+                        job.Attempt, TimeSpan.FromMilliseconds(_options.RetryBaseDelayMs), TimeSpan.FromMilliseconds(_options.RetryMaxDelayMs));
                     outcomes.Add(JobOutcome.Retry(job, $"Attempt {job.Attempt} of {_options.MaxAttempts} failed: {result.Error}", delay));
                     Log.JobRetrying(logger, job.JobId, lang, job.Attempt, delay.TotalMilliseconds, result.Error ?? "");
                     counts.Retried++;
