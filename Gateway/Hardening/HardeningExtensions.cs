@@ -11,12 +11,12 @@ public static class HardeningExtensions
     {
         builder.Services.AddOptions<RequestLimitOptions>()
             .BindConfiguration(RequestLimitOptions.SectionName)
-            .Validate(options => options.Validate() is null, "Invalid RequestLimits; see RequestLimitOptions.")
+            .ValidateProblems(options => options.Problems())
             .ValidateOnStart();
         builder.Services.AddOptions<TrustedProxyOptions>()
             .BindConfiguration(TrustedProxyOptions.SectionName)
+            .ValidateProblems(options => options.Problems())
             .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<TrustedProxyOptions>, ValidateTrustedProxies>();
         builder.Services.AddSingleton<IConfigureOptions<ForwardedHeadersOptions>, ConfigureForwardedHeaders>();
         builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>, ConfigureKestrelLimits>();
         builder.Services.AddSingleton<RequestLimitMiddleware>();
@@ -35,12 +35,6 @@ public static class HardeningExtensions
             .UseExceptionHandler()
             .UseStatusCodePages()
             .UseMiddleware<RequestLimitMiddleware>();
-
-    private sealed class ValidateTrustedProxies : IValidateOptions<TrustedProxyOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, TrustedProxyOptions options) =>
-            options.Validate() is { } error ? ValidateOptionsResult.Fail(error) : ValidateOptionsResult.Success;
-    }
 
     private sealed class ConfigureForwardedHeaders(IOptions<TrustedProxyOptions> trusted) : IConfigureOptions<ForwardedHeadersOptions>
     {

@@ -26,9 +26,20 @@ public sealed class RequestLimitOptions
     /// </summary>
     public int MaxConcurrentBodiesPerKey { get; set; } = 64;
 
-    public string? Validate() =>
-        MaxRequestBodyBytes is > 0 and <= int.MaxValue / 2 && MaxRequestHeaderCount > 0 && MaxRequestHeadersTotalBytes >= 1024
-        && RequestHeadersTimeoutSeconds > 0 && MaxConcurrentBodiesPerKey > 0 && MinRequestBodyBytesPerSecond >= 0 && KeepAliveTimeoutSeconds > 0
-            ? null
-            : $"{SectionName}: every limit must be positive, and MaxRequestBodyBytes at most 1 GiB.";
+    public IEnumerable<string> Problems()
+    {
+        (string Name, long Value, long Min, long Max)[] limits =
+        [
+            (nameof(MaxRequestBodyBytes), MaxRequestBodyBytes, 1, int.MaxValue / 2),
+            (nameof(MaxRequestHeaderCount), MaxRequestHeaderCount, 1, int.MaxValue),
+            (nameof(MaxRequestHeadersTotalBytes), MaxRequestHeadersTotalBytes, 1024, int.MaxValue),
+            (nameof(RequestHeadersTimeoutSeconds), RequestHeadersTimeoutSeconds, 1, int.MaxValue),
+            (nameof(MinRequestBodyBytesPerSecond), MinRequestBodyBytesPerSecond, 0, int.MaxValue),
+            (nameof(KeepAliveTimeoutSeconds), KeepAliveTimeoutSeconds, 1, int.MaxValue),
+            (nameof(MaxConcurrentBodiesPerKey), MaxConcurrentBodiesPerKey, 1, int.MaxValue),
+        ];
+        return limits
+            .Where(l => l.Value < l.Min || l.Value > l.Max)
+            .Select(l => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{SectionName}:{l.Name} must be between {l.Min} and {l.Max} (got {l.Value})."));
+    }
 }

@@ -20,10 +20,9 @@ public sealed class TrustedProxyOptions
     /// <summary>How many trusted hops are read back from the end of <c>X-Forwarded-For</c>.</summary>
     public int ForwardLimit { get; set; } = 1;
 
-    public string? Validate() =>
-        KnownProxies.FirstOrDefault(p => !IPAddress.TryParse(p, out _)) is { } proxy
-            ? $"{SectionName}:KnownProxies: '{proxy}' is not an IP address."
-            : KnownNetworks.FirstOrDefault(n => !System.Net.IPNetwork.TryParse(n, out _)) is { } network
-                ? $"{SectionName}:KnownNetworks: '{network}' is not a network in CIDR form (e.g. 10.0.0.0/24)."
-                : ForwardLimit is < 1 or > 16 ? $"{SectionName}:ForwardLimit must be between 1 and 16 (got {ForwardLimit})." : null;
+    public IEnumerable<string> Problems() =>
+        KnownProxies.Where(p => !IPAddress.TryParse(p, out _)).Select(p => $"{SectionName}:KnownProxies: '{p}' is not an IP address.")
+            .Concat(KnownNetworks.Where(n => !System.Net.IPNetwork.TryParse(n, out _))
+                .Select(n => $"{SectionName}:KnownNetworks: '{n}' is not a network in CIDR form (e.g. 10.0.0.0/24)."))
+            .Concat(ForwardLimit is < 1 or > 16 ? [$"{SectionName}:ForwardLimit must be between 1 and 16 (got {ForwardLimit})."] : []);
 }

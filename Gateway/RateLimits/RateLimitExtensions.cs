@@ -12,7 +12,7 @@ public static class RateLimitExtensions
     {
         builder.Services.AddOptions<RateLimitOptions>()
             .BindConfiguration(RateLimitOptions.SectionName)
-            .Validate(options => options.Validate() is null, "Invalid RateLimits: each bucket needs PerSecond > 0 and Burst >= 1.")
+            .ValidateProblems(options => options.Problems())
             .ValidateOnStart();
 
         var settings = builder.Configuration.GetSection(RateLimitOptions.SectionName).Get<RateLimitOptions>() ?? new RateLimitOptions();

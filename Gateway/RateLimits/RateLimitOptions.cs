@@ -45,9 +45,17 @@ public sealed class RateLimitOptions
     /// </summary>
     public string KeyPrefix { get; set; } = "gateway:ratelimit:";
 
-    public string? Validate() =>
-        Requests.Validate(nameof(Requests)) ?? Records.Validate(nameof(Records)) ?? UnauthenticatedPerIp.Validate(nameof(UnauthenticatedPerIp))
-        ?? AnonymousPerIp.Validate(nameof(AnonymousPerIp))
-        ?? (RedisTimeoutMs is > 0 and <= 10_000 ? null : "RedisTimeoutMs must be between 1 and 10000.")
-        ?? (KeyPrefix.AsSpan().IndexOfAny('{', '}') < 0 ? null : $"KeyPrefix must not contain '{{' or '}}' (got '{KeyPrefix}').");
+    public IEnumerable<string> Problems()
+    {
+        string?[] found =
+        [
+            Requests.Validate($"{SectionName}:{nameof(Requests)}"),
+            Records.Validate($"{SectionName}:{nameof(Records)}"),
+            UnauthenticatedPerIp.Validate($"{SectionName}:{nameof(UnauthenticatedPerIp)}"),
+            AnonymousPerIp.Validate($"{SectionName}:{nameof(AnonymousPerIp)}"),
+            RedisTimeoutMs is > 0 and <= 10_000 ? null : $"{SectionName}:RedisTimeoutMs must be between 1 and 10000 (got {RedisTimeoutMs}).",
+            KeyPrefix.AsSpan().IndexOfAny('{', '}') < 0 ? null : $"{SectionName}:KeyPrefix must not contain '{{' or '}}' (got '{KeyPrefix}').",
+        ];
+        return found.OfType<string>();
+    }
 }
