@@ -17,8 +17,7 @@ public static class GatewayProblems
         return TypedResults.Problem(
                 detail: detail,
                 statusCode: status,
-                title: title,
-                type: $"https://httpwg.org/specs/rfc9110.html#status.{status}")
+                title: title)
             .ExecuteAsync(context);
     }
 
@@ -28,7 +27,6 @@ public static class GatewayProblems
                 detail: $"The body is not a valid batch: {message}",
                 statusCode: StatusCodes.Status400BadRequest,
                 title: "Invalid request",
-                type: "https://httpwg.org/specs/rfc9110.html#status.400",
                 extensions: new Dictionary<string, object?>
                 {
                     ["errors"] = new[] { new Dictionary<string, object?> { ["index"] = index, ["field"] = field, ["message"] = message } },
@@ -44,7 +42,6 @@ public static class GatewayProblems
                 detail: $"The batch holds {records} records; key '{keyId}' may send at most {maxRecords} records in one batch (its record burst). Split the batch.",
                 statusCode: StatusCodes.Status413PayloadTooLarge,
                 title: "Batch larger than the key's record limit",
-                type: "https://httpwg.org/specs/rfc9110.html#status.413",
                 extensions: new Dictionary<string, object?> { [MaxBatchRecordsExtension] = maxRecords })
             .ExecuteAsync(context);
 }

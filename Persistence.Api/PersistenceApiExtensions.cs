@@ -42,7 +42,7 @@ public static class PersistenceApiExtensions
         // Reads answer 503 on their own during an outage.
         builder.AddMySqlDataSource(DatabaseConnectionName, settings => settings.HealthCheckFailureStatus = HealthStatus.Degraded);
 
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemResponses();
         builder.Services.AddOptions<UnavailableOptions>()
             .BindConfiguration(UnavailableOptions.SectionName)
             .ValidateDataAnnotations()

@@ -14,7 +14,6 @@ public static class Problems
             detail: detail,
             statusCode: StatusCodes.Status400BadRequest,
             title: "Invalid request",
-            type: "https://httpwg.org/specs/rfc9110.html#status.400",
             extensions: new Dictionary<string, object?> { ["errors"] = errors });
 
     /// <summary>400 for query parameters; each error names its parameter in <c>field</c>.</summary>
@@ -23,15 +22,13 @@ public static class Problems
             detail: $"Invalid query parameter(s): {string.Join(", ", errors.Select(e => e.Field).Distinct())}.",
             statusCode: StatusCodes.Status400BadRequest,
             title: "Invalid query parameter",
-            type: "https://httpwg.org/specs/rfc9110.html#status.400",
             extensions: new Dictionary<string, object?> { ["errors"] = errors });
 
     public static ProblemHttpResult TooLarge(string detail) =>
         TypedResults.Problem(
             detail: detail,
             statusCode: StatusCodes.Status413PayloadTooLarge,
-            title: "Batch too large",
-            type: "https://httpwg.org/specs/rfc9110.html#status.413");
+            title: "Batch too large");
 
     /// <summary>
     /// 503 with a <c>Retry-After</c> of <see cref="UnavailableOptions.RetryAfterSeconds"/> and a random part
@@ -44,8 +41,7 @@ public static class Problems
         return TypedResults.Problem(
             detail: detail,
             statusCode: StatusCodes.Status503ServiceUnavailable,
-            title: "Temporarily unavailable",
-            type: "https://httpwg.org/specs/rfc9110.html#status.503");
+            title: "Temporarily unavailable");
     }
 
     /// <summary>
@@ -67,16 +63,14 @@ public static class Problems
         return TypedResults.Problem(
             detail: detail,
             statusCode: StatusCodes.Status429TooManyRequests,
-            title: "Too many uploads",
-            type: "https://www.rfc-editor.org/rfc/rfc6585#section-4");
+            title: "Too many uploads");
     }
 
     public static ProblemHttpResult Unauthorized(string detail) =>
         TypedResults.Problem(
             detail: detail,
             statusCode: StatusCodes.Status401Unauthorized,
-            title: "Unauthorized",
-            type: "https://httpwg.org/specs/rfc9110.html#status.401");
+            title: "Unauthorized");
 
     public static ProblemHttpResult InvalidQuery(FieldError error) => InvalidQuery([error]);
 
@@ -84,13 +78,11 @@ public static class Problems
         TypedResults.Problem(
             detail: detail,
             statusCode: StatusCodes.Status404NotFound,
-            title: "Not found",
-            type: "https://httpwg.org/specs/rfc9110.html#status.404");
+            title: "Not found");
 
     public static ProblemHttpResult Conflict(string detail) =>
         TypedResults.Problem(
             detail: detail,
             statusCode: StatusCodes.Status409Conflict,
-            title: "Conflict",
-            type: "https://httpwg.org/specs/rfc9110.html#status.409");
+            title: "Conflict");
 }

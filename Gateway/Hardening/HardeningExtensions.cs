@@ -21,7 +21,7 @@ public static class HardeningExtensions
         builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>, ConfigureKestrelLimits>();
         builder.Services.AddSingleton<RequestLimitMiddleware>();
         builder.Services.AddSingleton<SecurityHeadersMiddleware>();
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemResponses();
         return builder;
     }
 

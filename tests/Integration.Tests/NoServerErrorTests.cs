@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Hosting;
 using MySqlConnector;
 using Xunit.Abstractions;
 
@@ -92,7 +93,7 @@ public sealed class NoServerErrorTests(StackFixture stack, ITestOutputHelper out
         await using var db = stack.OpenDatabase();
         var missing = await Assert.ThrowsAsync<MySqlException>(
             () => new MySqlCommand("SELECT session_id FROM translation_sessions_not_yet_migrated", db).ExecuteScalarAsync());
-        var services = new ServiceCollection().AddLogging().AddProblemDetails()
+        var services = new ServiceCollection().AddLogging().AddProblemResponses()
             .AddSingleton(Options.Create(new Persistence.Api.Http.UnavailableOptions()))
             .BuildServiceProvider();
         var context = new DefaultHttpContext { RequestServices = services };

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Hosting;
 using Persistence.Api.Callers;
 using Persistence.Api.Ingest;
 using Persistence.Contracts;
@@ -12,7 +13,7 @@ namespace Persistence.Api.Tests;
 public sealed class CallerBodyLimitTests
 {
     private readonly BodySlots _slots = new();
-    private readonly IServiceProvider _services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
+    private readonly IServiceProvider _services = new ServiceCollection().AddLogging().AddProblemResponses().BuildServiceProvider();
 
     [Fact]
     public async Task A_key_past_its_bodies_in_flight_gets_429_before_its_body_is_read_and_other_keys_still_pass()

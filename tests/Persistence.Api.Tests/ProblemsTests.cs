@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Persistence.Api.Http;
 
@@ -34,6 +35,27 @@ public sealed class ProblemsTests
         }
 
         Assert.Equal([1, 2], seen.Order());
+    }
+
+    [Theory]
+    [InlineData(400, "https://httpwg.org/specs/rfc9110.html#status.400")]
+    [InlineData(409, "https://httpwg.org/specs/rfc9110.html#status.409")]
+    [InlineData(429, "https://www.rfc-editor.org/rfc/rfc6585#section-4")]
+    public async Task Every_problem_links_its_status_in_the_RFC_that_defines_it_whoever_writes_it(int status, string type)
+    {
+        var context = new DefaultHttpContext
+        {
+            RequestServices = new ServiceCollection().AddLogging().AddProblemResponses().BuildServiceProvider(),
+            Response = { Body = new MemoryStream() },
+        };
+
+        // A handler's own problem, without a type: the shared customisation supplies it.
+        await TypedResults.Problem(statusCode: status, title: "t", detail: "d").ExecuteAsync(context);
+
+        context.Response.Body.Position = 0;
+        using var body = await System.Text.Json.JsonDocument.ParseAsync(context.Response.Body);
+        Assert.Equal(type, body.RootElement.GetProperty("type").GetString());
+        Assert.True(body.RootElement.TryGetProperty("traceId", out _));
     }
 
     private static DefaultHttpContext ContextTelling(int retryAfterSeconds) => new()

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Hosting;
 using Persistence.Api.Http;
 using Persistence.Api.Ingest;
 using StackExchange.Redis;
@@ -38,7 +39,7 @@ public sealed class UnavailableDependencyHandlerTests
 
     private static async Task<(bool Handled, HttpContext Context)> HandleAsync(Exception exception)
     {
-        var services = new ServiceCollection().AddLogging().AddProblemDetails().AddSingleton(Options.Create(new UnavailableOptions())).BuildServiceProvider();
+        var services = new ServiceCollection().AddLogging().AddProblemResponses().AddSingleton(Options.Create(new UnavailableOptions())).BuildServiceProvider();
         var context = new DefaultHttpContext { RequestServices = services };
         context.Response.Body = new MemoryStream();
         var handler = new UnavailableDependencyHandler(NullLogger<UnavailableDependencyHandler>.Instance);
