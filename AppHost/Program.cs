@@ -135,8 +135,8 @@ if (local)
         worker.WithEnvironment("Processing__SettingsFile", workerSettings);
     }
 
-    var dashboardToken = builder.Configuration[StackBuilderExtensions.DashboardBrowserTokenKey] ?? "";
-    var dashboardApiKey = builder.Configuration[StackBuilderExtensions.DashboardApiKeyKey] ?? "";
+    var dashboardToken = builder.Configuration[DashboardSecurity.BrowserTokenKey] ?? "";
+    var dashboardApiKey = builder.Configuration[DashboardSecurity.ApiKeyKey] ?? "";
     builder.AddLocalSupervision(stack, new StackParameters(apiKey, dashboardToken, dashboardApiKey));
 }
 
