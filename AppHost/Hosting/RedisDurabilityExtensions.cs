@@ -23,4 +23,22 @@ public static class RedisDurabilityExtensions
                 }
             }
         });
+
+    /// <summary>The local <c>redis-server</c>: append-only file on, <c>noeviction</c>, at the given fsync and memory.</summary>
+    public static IResourceBuilder<RedisServerResource> WithDurability(this IResourceBuilder<RedisServerResource> redis, RedisDurability durability)
+    {
+        redis.Resource.Durability = durability;
+        return redis;
+    }
+
+    /// <summary>Every master of the cluster with the single Redis's durability (<c>maxmemory</c> is per master).</summary>
+    public static IResourceBuilder<RedisClusterResource> WithDurability(this IResourceBuilder<RedisClusterResource> cluster, RedisDurability durability)
+    {
+        foreach (var node in cluster.Resource.Nodes)
+        {
+            node.Durability = durability;
+        }
+
+        return cluster;
+    }
 }
