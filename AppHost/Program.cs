@@ -76,11 +76,11 @@ if (local)
         // Beside MariaDB's folder, not in it: a lost data folder leaves the archive to restore from.
         binlogArchive = Path.Combine(stack.StateDirectory, StackResources.BinlogArchiver);
         mariaDb.AddBinlogArchiver(
-            StackResources.BinlogArchiver,
-            binlogArchive,
-            builder.AddGeneratedSecret("mysql-archiver-password", secrets!.MySqlArchiverPassword),
-            builder.AddGeneratedSecret("mysql-replay-password", secrets.MySqlReplayPassword),
-            DatabaseName);
+                StackResources.BinlogArchiver,
+                builder.AddGeneratedSecret("mysql-archiver-password", secrets!.MySqlArchiverPassword),
+                builder.AddGeneratedSecret("mysql-replay-password", secrets.MySqlReplayPassword))
+            .WithArchiveDirectory(binlogArchive)
+            .WithReplayDatabase(DatabaseName);
     }
 
     mysql = mariaDb;
