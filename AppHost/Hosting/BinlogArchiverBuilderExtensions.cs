@@ -67,9 +67,8 @@ public static class BinlogArchiverBuilderExtensions
     /// </summary>
     public static IResourceBuilder<BinlogArchiverResource> WithArchiveDirectory(this IResourceBuilder<BinlogArchiverResource> archiver, string directory)
     {
-        Directory.CreateDirectory(directory);
         archiver.Resource.ArchiveDirectory = directory;
-        return archiver.WithWorkingDirectory(directory);
+        return archiver.RunsIn(directory);
     }
 
     /// <summary>The database a point-in-time restore replays the archived log into, granted to the replay account.</summary>

@@ -98,9 +98,8 @@ public static class MariaDbServerBuilderExtensions
     /// <summary>The server's folder (created now): the database files in <c>data/</c>, the init and pid files beside.</summary>
     public static IResourceBuilder<MariaDbServerResource> WithDataDirectory(this IResourceBuilder<MariaDbServerResource> server, string directory)
     {
-        Directory.CreateDirectory(directory);
         server.Resource.DataDirectory = directory;
-        return server.WithWorkingDirectory(directory);
+        return server.RunsIn(directory);
     }
 
     /// <summary>

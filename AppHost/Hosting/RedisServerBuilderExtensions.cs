@@ -46,9 +46,8 @@ public static class RedisServerBuilderExtensions
     /// <summary>The folder the server runs in and keeps its files in (created now): append-only file, config file.</summary>
     public static IResourceBuilder<RedisServerResource> WithDataDirectory(this IResourceBuilder<RedisServerResource> redis, string directory)
     {
-        Directory.CreateDirectory(directory);
         redis.Resource.DataDirectory = directory;
-        return redis.WithWorkingDirectory(directory);
+        return redis.RunsIn(directory);
     }
 
     private static string ConfigFile(RedisServerResource redis) => Path.Combine(redis.DataDirectory, "redis.conf");
