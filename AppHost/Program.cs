@@ -2,6 +2,9 @@ using AppHost;
 using AppHost.Hosting;
 using Persistence.Contracts;
 
+const string DatabaseName = "persistence";
+const string DatabaseUser = "persistence";
+
 StackOptions stack;
 try
 {
@@ -18,7 +21,17 @@ var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOpt
     Args = [.. stack.AspireArguments],
     DisableDashboard = !stack.Dashboard,
 });
+
+// Run mode is the local stack: no container engine here, so the data stores are local processes with their data in
+// the state folder. Publish mode is a deployment's manifest: the same topology with containers and volumes.
 var local = builder.ExecutionContext.IsRunMode;
+if (!local && stack.RedisClusterNodes > 0)
+{
+    // The manifest describes one Redis container; a deployment's cluster is the platform's to provide.
+    await Console.Error.WriteLineAsync("--redis-cluster runs the local stack only; the published manifest has a single Redis.");
+    return 2;
+}
+
 if (local)
 {
     await Prerequisites.EnsureInstalledAsync(CancellationToken.None);
@@ -36,46 +49,50 @@ var mysqlPassword = builder.AddGeneratedSecret("mysql-password", secrets?.MySqlP
 var mysqlRootPassword = builder.AddGeneratedSecret("mysql-root-password", secrets?.MySqlRootPassword);
 var internalCredential = builder.AddGeneratedSecret("internal-credential", secrets?.InternalCredential);
 
+// Redis holds what was answered 202 and is not in MySQL yet: the same durability wherever it runs.
 var durability = new RedisDurability(stack.RedisAppendFsync, stack.RedisMaxMemory);
-if (!local && stack.RedisClusterNodes > 0)
-{
-    // The manifest describes one Redis container; a deployment's cluster is the platform's to provide.
-    await Console.Error.WriteLineAsync("--redis-cluster runs the local stack only; the published manifest has a single Redis.");
-    return 2;
-}
-
 IResourceBuilder<IResourceWithConnectionString> redis = !local
     ? builder.AddRedis(StackResources.Redis, password: redisPassword).WithDurability(durability).WithDataVolume()
     : stack.RedisClusterNodes > 0
-        ? builder.AddRedisCluster(StackResources.Redis, redisPassword, Path.Combine(stack.StateDirectory, "redis-cluster"), durability, stack.RedisClusterNodes)
-        : builder.AddRedisServer(StackResources.Redis, redisPassword, Path.Combine(stack.StateDirectory, StackResources.Redis), durability);
+        ? builder.AddRedisCluster(StackResources.Redis, redisPassword, stack.RedisClusterNodes)
+            .WithDataDirectory(Path.Combine(stack.StateDirectory, "redis-cluster"))
+            .WithDurability(durability)
+        : builder.AddRedisServer(StackResources.Redis, redisPassword)
+            .WithDataDirectory(Path.Combine(stack.StateDirectory, StackResources.Redis))
+            .WithDurability(durability);
 
 IResourceBuilder<IResourceWithConnectionString> mysql;
 string? binlogArchive = null;
 if (local)
 {
-    var mariaDb = builder.AddMariaDbServer(
-        StackResources.MySql, "persistence", mysqlPassword, mysqlRootPassword, stack.StateDirectory, stack.FlushNiceness, stack.DatabaseTuning, binaryLog: stack.BinaryLog);
+    var mariaDb = builder.AddMariaDbServer(StackResources.MySql, DatabaseUser, mysqlPassword, mysqlRootPassword)
+        .WithDataDirectory(Path.Combine(stack.StateDirectory, StackResources.MySql))
+        // Part of the flush path, which yields the cores to the requests producers wait on.
+        .WithNiceness(stack.FlushNiceness)
+        .WithTuning(stack.DatabaseTuning)
+        .WithBinaryLog(stack.BinaryLog);
     if (stack.BinaryLog)
     {
         // Beside MariaDB's folder, not in it: a lost data folder leaves the archive to restore from.
         binlogArchive = Path.Combine(stack.StateDirectory, StackResources.BinlogArchiver);
         mariaDb.AddBinlogArchiver(
-            StackResources.BinlogArchiver,
-            binlogArchive,
-            builder.AddGeneratedSecret("mysql-archiver-password", secrets!.MySqlArchiverPassword),
-            builder.AddGeneratedSecret("mysql-replay-password", secrets.MySqlReplayPassword),
-            "persistence");
+                StackResources.BinlogArchiver,
+                builder.AddGeneratedSecret("mysql-archiver-password", secrets!.MySqlArchiverPassword),
+                builder.AddGeneratedSecret("mysql-replay-password", secrets.MySqlReplayPassword))
+            .WithArchiveDirectory(binlogArchive)
+            .WithReplayDatabase(DatabaseName);
     }
 
     mysql = mariaDb;
 }
 else
 {
-    mysql = builder.AddMySqlContainer(StackResources.MySql, "persistence", mysqlPassword, mysqlRootPassword, stack.DatabaseTuning);
+    mysql = builder.AddMySqlContainer(StackResources.MySql, DatabaseUser, mysqlPassword, mysqlRootPassword)
+        .WithTuning(stack.DatabaseTuning)
+        .WithDataVolume();
 }
 
-var database = mysql.AddSchema(StackResources.Database, "persistence");
+var database = mysql.AddSchema(StackResources.Database, DatabaseName);
 
 var apis = Enumerable.Range(0, stack.Replicas)
     .Select(i => builder.AddProject<Projects.Persistence_Api>(StackResources.ApiReplica(i))
@@ -135,8 +152,9 @@ if (local)
         worker.WithEnvironment("Processing__SettingsFile", workerSettings);
     }
 
-    var dashboardToken = builder.Configuration[StackBuilderExtensions.DashboardBrowserTokenKey] ?? "";
-    var dashboardApiKey = builder.Configuration[StackBuilderExtensions.DashboardApiKeyKey] ?? "";
+    // The orchestrator neither keeps logs on disk nor restarts what crashed; the local stack does both.
+    var dashboardToken = builder.Configuration[DashboardSecurity.BrowserTokenKey] ?? "";
+    var dashboardApiKey = builder.Configuration[DashboardSecurity.ApiKeyKey] ?? "";
     builder.AddLocalSupervision(stack, new StackParameters(apiKey, dashboardToken, dashboardApiKey));
 }
 

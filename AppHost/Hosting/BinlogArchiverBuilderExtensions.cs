@@ -8,27 +8,26 @@ namespace AppHost.Hosting;
 public static class BinlogArchiverBuilderExtensions
 {
     /// <summary>
-    /// Streams MariaDB's binary log into <paramref name="archiveDirectory"/> (outside the server's data folder, so a lost
-    /// data disk leaves it), under the server id of the data folder it comes from. Every start resumes with the last file
-    /// archived (copied again from its beginning) or, for a server not archived before, its first one. The archiver's
-    /// own account may read the log and nothing else; a second account, for the restore's replay, is created beside it.
+    /// Streams MariaDB's binary log into the archive folder (<see cref="WithArchiveDirectory"/>) under the server id of
+    /// the data folder it comes from. Every start resumes with the last file archived (copied again from its beginning)
+    /// or, for a server not archived before, its first one. The archiver's own account may read the log and nothing
+    /// else; a second account, for the restore's replay, is created beside it (<see cref="WithReplayDatabase"/>).
     /// </summary>
     public static IResourceBuilder<BinlogArchiverResource> AddBinlogArchiver(
         this IResourceBuilder<MariaDbServerResource> server,
         string name,
-        string archiveDirectory,
         IResourceBuilder<ParameterResource> archiverPassword,
-        IResourceBuilder<ParameterResource> replayPassword,
-        string database)
+        IResourceBuilder<ParameterResource> replayPassword)
     {
-        Directory.CreateDirectory(archiveDirectory);
+        var resource = new BinlogArchiverResource(name, Prerequisites.Find("mariadb-binlog"), server.Resource);
         server.Resource.InitStatements.Add(async cancellationToken => Account(
             BinlogArchiverResource.User, await archiverPassword.Resource.GetValueAsync(cancellationToken) ?? "", "REPLICATION SLAVE, BINLOG MONITOR ON *.*"));
         server.Resource.InitStatements.Add(async cancellationToken => Account(
             BinlogArchiverResource.ReplayUser, await replayPassword.Resource.GetValueAsync(cancellationToken) ?? "", "BINLOG REPLAY ON *.*")
-            + string.Create(CultureInfo.InvariantCulture, $"GRANT ALL PRIVILEGES ON `{database}`.* TO '{BinlogArchiverResource.ReplayUser}'@'127.0.0.1';\n"));
+            + (resource.ReplayDatabase is { } database
+                ? string.Create(CultureInfo.InvariantCulture, $"GRANT ALL PRIVILEGES ON `{database}`.* TO '{BinlogArchiverResource.ReplayUser}'@'127.0.0.1';\n")
+                : ""));
 
-        var resource = new BinlogArchiverResource(name, Prerequisites.Find("mariadb-binlog"), archiveDirectory, server.Resource);
         return server.ApplicationBuilder.AddResource(resource)
             // Only --stop-datetime reads the time zone, but a log line's time should read like the rest.
             .WithEnvironment("TZ", "UTC")
@@ -37,6 +36,7 @@ public static class BinlogArchiverBuilderExtensions
                 var password = await archiverPassword.Resource.GetValueAsync(context.CancellationToken) ?? "";
                 var endpoint = server.Resource.Address.Endpoint;
                 var (serverId, logs) = await ReadServerAsync(endpoint.Host, endpoint.Port, password, context.CancellationToken);
+                var archiveDirectory = resource.ArchiveDirectory;
                 var target = Path.Combine(archiveDirectory, BinlogArchiveLayout.ServerFolder(serverId));
                 Directory.CreateDirectory(target);
                 var archived = BinlogArchiveLayout.Files(target).Select(Path.GetFileName).LastOrDefault(logs.Contains);
@@ -60,6 +60,22 @@ public static class BinlogArchiverBuilderExtensions
             })
             .WaitFor(server)
             .WithIconName("Archive");
+    }
+
+    /// <summary>
+    /// The archive folder (created now), outside the server's data folder, so a lost data disk leaves it.
+    /// </summary>
+    public static IResourceBuilder<BinlogArchiverResource> WithArchiveDirectory(this IResourceBuilder<BinlogArchiverResource> archiver, string directory)
+    {
+        archiver.Resource.ArchiveDirectory = directory;
+        return archiver.RunsIn(directory);
+    }
+
+    /// <summary>The database a point-in-time restore replays the archived log into, granted to the replay account.</summary>
+    public static IResourceBuilder<BinlogArchiverResource> WithReplayDatabase(this IResourceBuilder<BinlogArchiverResource> archiver, string database)
+    {
+        archiver.Resource.ReplayDatabase = database;
+        return archiver;
     }
 
     private static string Account(string user, string password, string grant) =>

@@ -15,5 +15,7 @@ public sealed class MySqlContainerResource : ContainerResource, IResourceWithCon
 
     public MySqlServerAddress Address { get; }
 
+    public DatabaseTuning Tuning { get; internal set; } = DatabaseTuning.Default;
+
     public ReferenceExpression ConnectionStringExpression => Address.ConnectionString;
 }

@@ -45,7 +45,7 @@ public static class PrometheusScrapeConfig
             // The gateway's metrics are on its management endpoint; the other services serve them on their own port.
             var targets = services
                 .Where(r => StackResources.IsOf(role, r.Name))
-                .Select(r => (r.Name, Endpoint: r.Endpoints.GetValueOrDefault(StackBuilderExtensions.MetricsEndpointName) ?? r.Endpoints.GetValueOrDefault("http")))
+                .Select(r => (r.Name, Endpoint: r.Endpoints.GetValueOrDefault(MetricsEndpoint.Name) ?? r.Endpoints.GetValueOrDefault("http")))
                 .Where(t => t.Endpoint is not null)
                 .Select(t => (t.Name, Address: new Uri(t.Endpoint!).Authority))
                 .ToList();

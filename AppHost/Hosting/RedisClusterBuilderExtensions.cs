@@ -12,37 +12,27 @@ namespace AppHost.Hosting;
 public static class RedisClusterBuilderExtensions
 {
     /// <summary>
-    /// <paramref name="nodes"/> <c>redis-server</c> masters in cluster mode on loopback, each with the single Redis's
-    /// durability and a folder of its own under <paramref name="directory"/> (data, append-only file, nodes.conf), shown
-    /// as children of the cluster resource <paramref name="name"/>, whose connection string the services get. It is
-    /// ready once the cluster is formed and healthy, so whatever waits for it starts against a working cluster.
+    /// <paramref name="masters"/> <c>redis-server</c> masters in cluster mode on loopback, shown as children of the
+    /// cluster resource <paramref name="name"/>, whose connection string the services get. The masters are resources of
+    /// their own, so their number is part of what the cluster is. It is ready once the cluster is formed and healthy,
+    /// so whatever waits for it starts against a working cluster.
     /// </summary>
     public static IResourceBuilder<RedisClusterResource> AddRedisCluster(
-        this IDistributedApplicationBuilder builder, string name, IResourceBuilder<ParameterResource> password, string directory, RedisDurability durability, int nodes)
+        this IDistributedApplicationBuilder builder, string name, IResourceBuilder<ParameterResource> password, int masters)
     {
-        Directory.CreateDirectory(directory);
-        var ports = RedisClusterPorts.LoadOrAllocate(directory, nodes);
         var cluster = new RedisClusterResource(name, password.Resource);
         var resource = builder.AddResource(cluster)
             .WithInitialState(new CustomResourceSnapshot
             {
                 ResourceType = "RedisCluster",
                 State = KnownResourceStates.Waiting,
-                Properties = [new("redis.cluster.masters", nodes.ToString(CultureInfo.InvariantCulture))],
+                Properties = [new("redis.cluster.masters", masters.ToString(CultureInfo.InvariantCulture))],
             })
             .WithIconName("DatabaseMultiple");
 
-        for (var i = 0; i < nodes; i++)
+        for (var i = 0; i < masters; i++)
         {
-            var nodeDirectory = Path.Combine(directory, $"node-{i.ToString(CultureInfo.InvariantCulture)}");
-            var node = builder.AddRedisServer(StackResources.RedisNode(i), password, nodeDirectory, durability, ports[i].Port,
-            [
-                "--cluster-enabled", "yes",
-                "--cluster-port", ports[i].BusPort.ToString(CultureInfo.InvariantCulture),
-                "--cluster-config-file", Path.Combine(nodeDirectory, "nodes.conf"),
-                "--cluster-node-timeout", "5000",
-            ]).WithParentRelationship(resource);
-            cluster.Add(node.Resource);
+            cluster.Add(builder.AddRedisServer(StackResources.RedisNode(i), password).WithParentRelationship(resource).Resource);
         }
 
         builder.Eventing.Subscribe<InitializeResourceEvent>(cluster, (@event, initializing) =>
@@ -55,6 +45,32 @@ public static class RedisClusterBuilderExtensions
         var healthCheck = $"{name}_cluster_state";
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(healthCheck, _ => new ClusterHealthCheck(cluster), failureStatus: null, tags: null));
         return resource.WithHealthCheck(healthCheck);
+    }
+
+    /// <summary>
+    /// The cluster's folder (created now): a folder of its own for each master (data, append-only file,
+    /// <c>nodes.conf</c>), and the ports the masters keep across restarts (<see cref="RedisClusterPorts"/>).
+    /// </summary>
+    public static IResourceBuilder<RedisClusterResource> WithDataDirectory(this IResourceBuilder<RedisClusterResource> cluster, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var ports = RedisClusterPorts.LoadOrAllocate(directory, cluster.Resource.Nodes.Count);
+        for (var i = 0; i < cluster.Resource.Nodes.Count; i++)
+        {
+            var nodeDirectory = Path.Combine(directory, $"node-{i.ToString(CultureInfo.InvariantCulture)}");
+            var (port, busPort) = ports[i];
+            cluster.ApplicationBuilder.CreateResourceBuilder(cluster.Resource.Nodes[i])
+                .WithDataDirectory(nodeDirectory)
+                // Its peers know it by this port.
+                .WithEndpoint(RedisServerResource.EndpointName, endpoint => (endpoint.Port, endpoint.TargetPort) = (port, port))
+                .WithArgs(
+                    "--cluster-enabled", "yes",
+                    "--cluster-port", busPort.ToString(CultureInfo.InvariantCulture),
+                    "--cluster-config-file", Path.Combine(nodeDirectory, "nodes.conf"),
+                    "--cluster-node-timeout", "5000");
+        }
+
+        return cluster;
     }
 
     private static async Task FormAsync(RedisClusterResource cluster, InitializeResourceEvent @event, CancellationToken stopping)

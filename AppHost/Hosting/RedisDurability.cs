@@ -6,15 +6,7 @@ namespace AppHost.Hosting;
 /// </summary>
 public sealed record RedisDurability(string AppendFsync, string MaxMemory)
 {
-    public IEnumerable<string> Arguments(string dataDirectory) =>
-    [
-        "--bind", "127.0.0.1",
-        "--protected-mode", "yes",
-        "--dir", dataDirectory,
-        .. ServerArguments(),
-    ];
-
-    /// <summary>What does not depend on where the server runs.</summary>
+    /// <summary>The server's arguments, the same wherever it runs.</summary>
     public IEnumerable<string> ServerArguments() =>
     [
         "--appendonly", "yes",

@@ -8,39 +8,33 @@ namespace AppHost.Hosting;
 public static class RedisServerBuilderExtensions
 {
     /// <summary>
-    /// Redis for stream entries that were answered 202 and are not in MySQL yet: append-only file on,
-    /// <c>noeviction</c>, bound to loopback with a password, data in <paramref name="dataDirectory"/>. A cluster node
-    /// passes the <paramref name="port"/> its peers know it by and its cluster settings as <paramref name="extraArguments"/>.
+    /// Redis as a local process, bound to loopback with a password. Where it keeps its data is
+    /// <see cref="WithDataDirectory"/>'s; how durably, <see cref="RedisDurabilityExtensions.WithDurability(IResourceBuilder{RedisServerResource}, RedisDurability)"/>'s.
     /// </summary>
-    public static IResourceBuilder<RedisServerResource> AddRedisServer(
-        this IDistributedApplicationBuilder builder,
-        string name,
-        IResourceBuilder<ParameterResource> password,
-        string dataDirectory,
-        RedisDurability durability,
-        int? port = null,
-        IReadOnlyList<string>? extraArguments = null)
+    public static IResourceBuilder<RedisServerResource> AddRedisServer(this IDistributedApplicationBuilder builder, string name, IResourceBuilder<ParameterResource> password)
     {
-        Directory.CreateDirectory(dataDirectory);
-        var redis = new RedisServerResource(name, Prerequisites.Find("redis-server"), dataDirectory, password.Resource);
+        var redis = new RedisServerResource(name, Prerequisites.Find("redis-server"), password.Resource);
 
         var healthCheck = ConnectionStringHealthCheck.Register(builder, redis, PingAsync);
 
         // The password goes into an owner-only config file rather than the command line, which any local user can
         // read in /proc/<pid>/cmdline.
-        var configFile = Path.Combine(dataDirectory, "redis.conf");
         builder.Eventing.Subscribe<BeforeResourceStartedEvent>(redis, async (_, cancellationToken) =>
-            OwnerOnlyFile.Write(configFile, $"requirepass {await redis.Password.GetValueAsync(cancellationToken)}\n"));
+            OwnerOnlyFile.Write(ConfigFile(redis), $"requirepass {await redis.Password.GetValueAsync(cancellationToken)}\n"));
 
         return builder.AddResource(redis)
-            .WithEndpoint(name: RedisServerResource.EndpointName, scheme: "redis", port: port, targetPort: port, isProxied: false)
+            .WithEndpoint(name: RedisServerResource.EndpointName, scheme: "redis", isProxied: false)
             .OnLoopback(RedisServerResource.EndpointName)
             .WithArgs(context =>
             {
-                context.Args.Add(configFile);
+                context.Args.Add(ConfigFile(redis));
                 context.Args.Add("--port");
                 context.Args.Add(redis.Endpoint.Property(EndpointProperty.TargetPort));
-                foreach (var argument in durability.Arguments(dataDirectory).Concat(extraArguments ?? []))
+                foreach (var argument in (string[])[
+                    "--bind", "127.0.0.1",
+                    "--protected-mode", "yes",
+                    "--dir", redis.DataDirectory,
+                    .. redis.Durability?.ServerArguments() ?? []])
                 {
                     context.Args.Add(argument);
                 }
@@ -48,6 +42,15 @@ public static class RedisServerBuilderExtensions
             .WithHealthCheck(healthCheck)
             .WithIconName("Database");
     }
+
+    /// <summary>The folder the server runs in and keeps its files in (created now): append-only file, config file.</summary>
+    public static IResourceBuilder<RedisServerResource> WithDataDirectory(this IResourceBuilder<RedisServerResource> redis, string directory)
+    {
+        redis.Resource.DataDirectory = directory;
+        return redis.RunsIn(directory);
+    }
+
+    private static string ConfigFile(RedisServerResource redis) => Path.Combine(redis.DataDirectory, "redis.conf");
 
     /// <summary>
     /// Ready when a fresh connection can PING this server; the services' own clients are not used for probing. The PING

@@ -33,7 +33,7 @@ public sealed class GatewaySecurityTests(StackFixture stack)
         using var anonymous = stack.CreateClient(apiKey: null);
         using var onPublicPort = await anonymous.GetAsync(Extensions.MetricsEndpointPath);
         // A Host header naming the management port changes nothing: the port the connection arrived on decides.
-        var management = stack.Stack.Endpoint(StackResources.GatewayInstance(0), StackBuilderExtensions.MetricsEndpointName);
+        var management = stack.Stack.Endpoint(StackResources.GatewayInstance(0), MetricsEndpoint.Name);
         using var spoofed = new HttpRequestMessage(HttpMethod.Get, Extensions.MetricsEndpointPath) { Headers = { Host = management.Authority } };
         using var onPublicPortSpoofed = await anonymous.SendAsync(spoofed);
         using var scraper = new HttpClient();

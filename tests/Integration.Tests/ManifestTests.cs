@@ -46,9 +46,9 @@ public sealed partial class ManifestTests
         var gateway = resources.GetProperty(StackResources.Gateway);
         Assert.True(gateway.GetProperty("bindings").GetProperty("http").GetProperty("external").GetBoolean());
         // Its metrics are on a management port of their own, which is not published.
-        var metrics = gateway.GetProperty("bindings").GetProperty(StackBuilderExtensions.MetricsEndpointName);
+        var metrics = gateway.GetProperty("bindings").GetProperty(MetricsEndpoint.Name);
         Assert.False(metrics.TryGetProperty("external", out var metricsExternal) && metricsExternal.GetBoolean());
-        Assert.Equal(StackBuilderExtensions.PublishedMetricsPort, metrics.GetProperty("targetPort").GetInt32());
+        Assert.Equal(MetricsEndpoint.PublishedPort, metrics.GetProperty("targetPort").GetInt32());
         Assert.Equal($"{{{StackResources.Gateway}.bindings.metrics.targetPort}}", gateway.GetProperty("env").GetProperty("Metrics__Port").GetString());
         for (var i = 0; i < 3; i++)
         {

@@ -77,7 +77,7 @@ public sealed class PrometheusTests(StackFixture stack, ITestOutputHelper output
     [Fact]
     public async Task The_gateway_answers_metrics_itself_on_its_management_port_and_no_route_forwards_a_scrape_to_a_replica()
     {
-        using var anonymous = new HttpClient { BaseAddress = stack.Stack.Endpoint(StackResources.GatewayInstance(0), StackBuilderExtensions.MetricsEndpointName) };
+        using var anonymous = new HttpClient { BaseAddress = stack.Stack.Endpoint(StackResources.GatewayInstance(0), MetricsEndpoint.Name) };
 
         using var forwarded = await stack.Gateway.GetAsync("/api/metrics");
         // The exporter caches its answer briefly; the decision just made shows within a second.
