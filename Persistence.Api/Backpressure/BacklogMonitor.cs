@@ -3,7 +3,6 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Persistence.Api.Monitoring;
-using Persistence.Api.Pipeline;
 using Persistence.Api.Streams;
 using Persistence.Contracts;
 using StackExchange.Redis;

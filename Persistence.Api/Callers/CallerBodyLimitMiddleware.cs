@@ -1,17 +1,16 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
-using Persistence.Api.Ingest;
 using Persistence.Contracts;
 
 namespace Persistence.Api.Callers;
 
 /// <summary>
 /// Refuses a request with a body, with 429 before a byte of it is read, when its API key already has
-/// <see cref="IngestOptions.MaxConcurrentBodiesPerCaller"/> bodies in flight at this replica. Runs after
+/// <see cref="CallerLimitOptions.MaxConcurrentBodies"/> bodies in flight at this replica. Runs after
 /// <see cref="InternalCallerMiddleware"/>, which names the key the gateway vouched for; calls without a key id (only
 /// where unauthenticated callers are allowed) are bounded by the gateway alone.
 /// </summary>
-public sealed class CallerBodyLimitMiddleware(BodySlots slots, IOptionsMonitor<IngestOptions> options) : IMiddleware
+public sealed class CallerBodyLimitMiddleware(BodySlots slots, IOptionsMonitor<CallerLimitOptions> options) : IMiddleware
 {
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
@@ -21,7 +20,7 @@ public sealed class CallerBodyLimitMiddleware(BodySlots slots, IOptionsMonitor<I
             return;
         }
 
-        var max = options.CurrentValue.MaxConcurrentBodiesPerCaller;
+        var max = options.CurrentValue.MaxConcurrentBodies;
         if (slots.TryTake(keyId, max) is not { } slot)
         {
             await Problems.TooManyUploads(

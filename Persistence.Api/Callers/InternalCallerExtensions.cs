@@ -13,6 +13,10 @@ public static class InternalCallerExtensions
                 options => options.AllowUnauthenticated || !string.IsNullOrEmpty(options.Credential),
                 $"Set {InternalCallers.SectionName}__Credential (the secret the gateway presents), or {InternalCallers.SectionName}__AllowUnauthenticated=true where the network admits only the gateway.")
             .ValidateOnStart();
+        builder.Services.AddOptions<CallerLimitOptions>()
+            .BindConfiguration(CallerLimitOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddSingleton<InternalCallerMiddleware>();
         builder.Services.AddSingleton<BodySlots>();
         builder.Services.AddSingleton<CallerBodyLimitMiddleware>();

@@ -14,13 +14,6 @@ public sealed class IngestOptions
     [Range(1024, 256L * 1024 * 1024)]
     public long MaxBodyBytes { get; set; } = 16 * 1024 * 1024;
 
-    /// <summary>
-    /// Requests with a body one API key may have in flight at this replica; more get 429 before their body is read.
-    /// Each may hold up to <see cref="MaxBodyBytes"/> (as it arrives) until its response ends.
-    /// </summary>
-    [Range(1, 100_000)]
-    public int MaxConcurrentBodiesPerCaller { get; set; } = 64;
-
     /// <summary>Serialized size of one record's <c>metadata</c> object.</summary>
     [Range(2, 16 * 1024 * 1024)]
     public int MaxMetadataBytes { get; set; } = 64 * 1024;

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using Persistence.Api.Pipeline;
 using Persistence.Contracts;
 using StackExchange.Redis;
 

@@ -18,7 +18,7 @@ public sealed class CallerBodyLimitTests
     [Fact]
     public async Task A_key_past_its_bodies_in_flight_gets_429_before_its_body_is_read_and_other_keys_still_pass()
     {
-        var middleware = new CallerBodyLimitMiddleware(_slots, new FixedOptions(new IngestOptions { MaxConcurrentBodiesPerCaller = 2 }));
+        var middleware = new CallerBodyLimitMiddleware(_slots, new FixedOptions(new CallerLimitOptions { MaxConcurrentBodies = 2 }));
         var release = new TaskCompletionSource();
         var held = Enumerable.Range(0, 2).Select(_ => middleware.InvokeAsync(Request("tenant"), _ => release.Task)).ToList();
 
@@ -58,7 +58,7 @@ public sealed class CallerBodyLimitTests
     [Fact]
     public async Task Requests_without_a_body_or_without_a_key_id_take_no_slot()
     {
-        var middleware = new CallerBodyLimitMiddleware(_slots, new FixedOptions(new IngestOptions { MaxConcurrentBodiesPerCaller = 1 }));
+        var middleware = new CallerBodyLimitMiddleware(_slots, new FixedOptions(new CallerLimitOptions { MaxConcurrentBodies = 1 }));
         using var taken = _slots.TryTake("tenant", max: 1);
 
         var read = Request("tenant", hasBody: false);
@@ -83,12 +83,12 @@ public sealed class CallerBodyLimitTests
         public bool CanHaveBody => canHaveBody;
     }
 
-    private sealed class FixedOptions(IngestOptions value) : IOptionsMonitor<IngestOptions>
+    private sealed class FixedOptions(CallerLimitOptions value) : IOptionsMonitor<CallerLimitOptions>
     {
-        public IngestOptions CurrentValue => value;
+        public CallerLimitOptions CurrentValue => value;
 
-        public IngestOptions Get(string? name) => value;
+        public CallerLimitOptions Get(string? name) => value;
 
-        public IDisposable? OnChange(Action<IngestOptions, string?> listener) => null;
+        public IDisposable? OnChange(Action<CallerLimitOptions, string?> listener) => null;
     }
 }
