@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-
+using Persistence.Contracts;
 
 namespace AppHost;
 
@@ -13,7 +13,7 @@ public static class DevelopmentKey
     public const string Id = "dev";
 
     /// <summary>Scopes added after the first development keys were minted (new keys get every scope from new-key).</summary>
-    private static readonly string[] LaterScopes = ["review"];
+    private static readonly string[] LaterScopes = [Scopes.Review];
 
     public static string KeyFile(string stateDirectory) => Path.Combine(stateDirectory, "gateway", "api-keys.json");
 

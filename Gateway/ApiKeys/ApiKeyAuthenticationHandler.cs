@@ -4,6 +4,7 @@ using Gateway.RateLimits;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Persistence.Contracts;
 
 namespace Gateway.ApiKeys;
 

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using Gateway.RateLimits;
 using Microsoft.Extensions.Options;
+using Persistence.Contracts;
 
 namespace Gateway.ApiKeys;
 

@@ -4,6 +4,7 @@ using Gateway.ApiKeys;
 using Gateway.RateLimits;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
+using Persistence.Contracts;
 
 namespace Gateway.Jwt;
 

@@ -3,6 +3,7 @@ using Persistence.Api.Http;
 using Persistence.Api.Ingest;
 using Persistence.Api.OpenApi;
 using Persistence.Api.Queries;
+using Persistence.Contracts;
 using Persistence.Maintenance.GarbageCollection;
 
 namespace Persistence.Api.GarbageCollection;

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Gateway.ApiKeys;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
+using Persistence.Contracts;
 
 namespace Gateway.Tests;
 

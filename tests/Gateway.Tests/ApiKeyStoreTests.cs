@@ -2,6 +2,7 @@ using Gateway.ApiKeys;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
+using Persistence.Contracts;
 
 namespace Gateway.Tests;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Gateway.ApiKeys;
 using Gateway.Jwt;
 using Microsoft.Extensions.Hosting;
+using Persistence.Contracts;
 
 namespace Gateway.Tests;
 
@@ -39,7 +40,7 @@ public sealed class JwtBearerTests : IAsyncLifetime, IDisposable
     public async Task A_valid_token_reaches_the_replica_as_its_client_and_the_token_itself_stays_at_the_gateway()
     {
         await using var gateway = Gateway();
-        using var client = gateway.CreateClient(_issuer.Mint("current", scope: "read"));
+        using var client = gateway.CreateClient(_issuer.Mint("current", scope: Scopes.Read));
 
         using var response = await client.GetAsync(ReadPath);
 

@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Persistence.Contracts;
 
 namespace Gateway.Tests;
 
@@ -51,11 +52,11 @@ public sealed class LocalTokenIssuer : IDisposable
     }
 
     public string Mint(
-        string kid, string scope = "read", string? clientId = "reporting-app", string issuer = Issuer, string audience = Audience,
+        string kid, string scope = Scopes.Read, string? clientId = "reporting-app", string issuer = Issuer, string audience = Audience,
         DateTime? expires = null, string? kidInHeader = null)
     {
         var now = DateTime.UtcNow;
-        var claims = new Dictionary<string, object> { ["scope"] = scope };
+        var claims = new Dictionary<string, object> { [Scopes.ClaimType] = scope };
         if (clientId is not null)
         {
             claims["client_id"] = clientId;

@@ -95,7 +95,7 @@ public sealed class DeadLetterTests(StackFixture stack)
     [Fact]
     public async Task Only_admin_keys_see_dead_letters()
     {
-        var key = await new ApiKeyFile(stack).AddAsync($"ingest-dl-{Records.Prefix()}", ["ingest", "read"]);
+        var key = await new ApiKeyFile(stack).AddAsync($"ingest-dl-{Records.Prefix()}", [Scopes.Ingest, Scopes.Read]);
         using var client = stack.CreateClient(key);
 
         using var response = await client.GetAsync(DeadLetters);

@@ -1,5 +1,6 @@
 using System.Net;
 using Gateway.ApiKeys;
+using Persistence.Contracts;
 
 namespace Integration.Tests;
 

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Gateway.ApiKeys;
 using Integration.Tests.Translations;
 using MySqlConnector;
+using Persistence.Contracts;
 using Xunit.Abstractions;
 
 namespace Integration.Tests;

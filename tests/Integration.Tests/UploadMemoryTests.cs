@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using AppHost;
 using Gateway.ApiKeys;
+using Persistence.Contracts;
 using Xunit.Abstractions;
 
 namespace Integration.Tests;

@@ -60,7 +60,7 @@ public sealed class BufferedWriterFailureTests(UnsupervisedStackFixture stack)
     {
         var prefix = Records.Prefix();
         // 1,000 records a second with room for two batches: the writer's 4,000 records (and its first batches) hit 429s.
-        var key = await new ApiKeyFile(stack).AddAsync("throttled-" + prefix, ["ingest", "read"], records: (1000, 1000));
+        var key = await new ApiKeyFile(stack).AddAsync("throttled-" + prefix, [Scopes.Ingest, Scopes.Read], records: (1000, 1000));
         var lost = new ConcurrentBag<UndeliveredRecords>();
         var throttled = 0;
         using var host = ClientHost.Build(

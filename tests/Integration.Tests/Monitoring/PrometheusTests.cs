@@ -25,7 +25,7 @@ public sealed class PrometheusTests(StackFixture stack, ITestOutputHelper output
         await stack.FlushAsync();
         // A key that expires, as every key issued with new-key does, so the expiry gauge has a series (the
         // development key never expires).
-        await new ApiKeyFile(stack).AddAsync("prometheus-" + prefix, ["read"], expiresAt: DateTimeOffset.UtcNow.AddDays(60));
+        await new ApiKeyFile(stack).AddAsync("prometheus-" + prefix, [Scopes.Read], expiresAt: DateTimeOffset.UtcNow.AddDays(60));
 
         var config = PrometheusScrapeConfig.FilePath(stack.StateDirectory);
         Assert.True(File.Exists(config), $"{config} was not written.");

@@ -33,7 +33,7 @@ public sealed class PythonWriterFaultTests(UnsupervisedStackFixture stack, ITest
     public async Task The_python_writer_loses_and_duplicates_nothing_when_its_key_is_throttled_with_429s()
     {
         // 1,000 records a second with room for two batches of 500: the writer's 4,001 records hit 429s.
-        var key = await new ApiKeyFile(stack).AddAsync("py-throttled-" + Records.Prefix(), ["ingest", "read"], records: (1000, 1000));
+        var key = await new ApiKeyFile(stack).AddAsync("py-throttled-" + Records.Prefix(), [Scopes.Ingest, Scopes.Read], records: (1000, 1000));
         var run = await PythonSuite.RunAsync(stack, "fault_throttled.py", new Dictionary<string, string> { ["PERSISTENCE_THROTTLED_API_KEY"] = key });
         output.WriteLine(run.ToString());
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Gateway.ApiKeys;
+using Persistence.Contracts;
 
 namespace Integration.Tests.Translations;
 

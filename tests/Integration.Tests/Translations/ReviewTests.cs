@@ -4,6 +4,7 @@ using System.Text.Json;
 using AppHost;
 using Gateway.ApiKeys;
 using MySqlConnector;
+using Persistence.Contracts;
 
 namespace Integration.Tests.Translations;
 

@@ -1,6 +1,9 @@
-namespace Gateway.ApiKeys;
+namespace Persistence.Contracts;
 
-/// <summary>What a key may do. Each scope is also the name of the authorization policy a route asks for.</summary>
+/// <summary>
+/// What a key may do. The gateway enforces them: each scope is also the name of the authorization policy a route asks
+/// for. The API only states them in its document, and keys and bearer tokens carry them in <see cref="ClaimType"/>.
+/// </summary>
 public static class Scopes
 {
     /// <summary>Write batches and wait on the flush barrier.</summary>
@@ -15,6 +18,7 @@ public static class Scopes
     /// <summary>Approve, reject and re-queue translations.</summary>
     public const string Review = "review";
 
+    /// <summary>The claim a key's or a token's scopes are carried in.</summary>
     public const string ClaimType = "scope";
 
     public static readonly IReadOnlyList<string> All = [Ingest, Read, Admin, Review];
