@@ -44,7 +44,7 @@ public static class OperatorCommands
     {
         var endpoint = api.GetEndpoint("http");
         return api
-            .WithCommand("flush", "Flush", context => PostAsync(endpoint, "/api/v1/persistence/flush", internalCredential.Resource, context.CancellationToken), new CommandOptions
+            .WithCommand("flush", "Flush", context => PostAsync(endpoint, ApiRoutes.Persistence.Flush, internalCredential.Resource, context.CancellationToken), new CommandOptions
             {
                 Description = "Waits until everything accepted so far is in MySQL.",
                 IconName = "ArrowSync",
@@ -62,7 +62,7 @@ public static class OperatorCommands
                 IconName = "ArrowEnter",
                 UpdateState = WhenRunning,
             })
-            .WithCommand("replay-dead-letters", "Replay dead letters", context => PostAsync(endpoint, "/api/v1/persistence/dead-letters/replay-all", internalCredential.Resource, context.CancellationToken), new CommandOptions
+            .WithCommand("replay-dead-letters", "Replay dead letters", context => PostAsync(endpoint, ApiRoutes.Persistence.DeadLettersReplayAll, internalCredential.Resource, context.CancellationToken), new CommandOptions
             {
                 Description = "Appends every dead-lettered entry to its stream again.",
                 IconName = "ArrowReply",

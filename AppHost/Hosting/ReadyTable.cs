@@ -32,7 +32,7 @@ internal static class ReadyTable
         if (options.EchoLogs)
         {
             output.WriteLine($"Development API key (all scopes): {parameters.DevelopmentApiKey}");
-            output.WriteLine($"  e.g. curl -H '{StackParameters.ApiKeyHeader}: {parameters.DevelopmentApiKey}' {gateway}/api/v1/persistence/stats");
+            output.WriteLine($"  e.g. curl -H '{StackParameters.ApiKeyHeader}: {parameters.DevelopmentApiKey}' {gateway}{ApiRoutes.Persistence.Stats}");
         }
 
         output.WriteLine($"Connection strings and the key are in {StackStatus.FilePath(options.StateDirectory)}. Ctrl+C stops everything.");

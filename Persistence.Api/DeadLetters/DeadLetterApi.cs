@@ -20,7 +20,7 @@ public static class DeadLetterApi
 
     public static RouteGroupBuilder MapDeadLetterApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup(IngestApi.RoutePrefix + "/dead-letters").WithTags("Dead letters").RequiresScope(Scopes.Admin);
+        var api = app.MapGroup(ApiRoutes.Persistence.DeadLetters).WithTags("Dead letters").RequiresScope(Scopes.Admin);
         api.MapGet("/", ListAsync)
             .WithName("listDeadLetters")
             .AcceptsQuery(ReadRequests.PageSize, ReadRequests.Cursor)

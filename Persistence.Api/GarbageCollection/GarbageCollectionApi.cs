@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Persistence.Api.Http;
-using Persistence.Api.Ingest;
 using Persistence.Api.OpenApi;
 using Persistence.Api.Queries;
 using Persistence.Contracts;
@@ -14,12 +13,11 @@ namespace Persistence.Api.GarbageCollection;
 /// </summary>
 public static class GarbageCollectionApi
 {
-    public const string RoutePrefix = "/api/v1/admin";
     private const string DryRunParameter = "dry_run";
 
     public static RouteGroupBuilder MapGarbageCollectionApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup(RoutePrefix).WithTags("Admin").RequiresScope(Scopes.Admin).AnswerUnavailableWhenDatabaseIsDown();
+        var api = app.MapGroup(ApiRoutes.Admin.Prefix).WithTags("Admin").RequiresScope(Scopes.Admin).AnswerUnavailableWhenDatabaseIsDown();
         api.MapPost("/gc", CollectAsync)
             .WithName("collectGarbage")
             .AcceptsQuery(DryRunParameter)

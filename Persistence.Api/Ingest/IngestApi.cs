@@ -13,14 +13,9 @@ namespace Persistence.Api.Ingest;
 
 public static class IngestApi
 {
-    public const string RoutePrefix = "/api/v1/persistence";
-
-    /// <summary>The second spelling of the batch routes, beside the translation reads.</summary>
-    public const string SeedPrefix = "/api/v1/translation";
-
     public static RouteGroupBuilder MapIngestApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup(RoutePrefix).WithTags("Ingest").RequiresScope(Scopes.Ingest);
+        var api = app.MapGroup(ApiRoutes.Persistence.Prefix).WithTags("Ingest").RequiresScope(Scopes.Ingest);
         const string Description = "All or nothing: one invalid record refuses the batch, and the 400 lists every problem with its item index. 202 once the queue holds the batch; the states reach MySQL shortly after (see the flush barrier). Resending a batch is harmless: the newest updated_at wins. Charged by its records against the key's record limit.";
 
         api.MapPost("/sessions/batch", AcceptSessionsAsync)
@@ -28,20 +23,20 @@ public static class IngestApi
             .AcceptsQuery()
             .Accepts<SessionBatch>("application/json")
             .WithSummary("Accept a batch of session states")
-            .WithDescription(Description + $" Also at POST {SeedPrefix}/sessions/batch.")
+            .WithDescription(Description + $" Also at POST {ApiRoutes.Translation.SessionsBatch}.")
             .DocumentsBody();
         api.MapPost("/tasks/batch", AcceptTasksAsync)
             .WithName("acceptTaskBatch")
             .AcceptsQuery()
             .Accepts<TaskBatch>("application/json")
             .WithSummary("Accept a batch of task states")
-            .WithDescription(Description + $" Also at POST {SeedPrefix}/tasks/batch.")
+            .WithDescription(Description + $" Also at POST {ApiRoutes.Translation.TasksBatch}.")
             .DocumentsBody();
 
         // The architecture's write timeline names these beside the reads; back ends are written against both spellings.
-        var seed = app.MapGroup(SeedPrefix).RequiresScope(Scopes.Ingest);
-        seed.MapPost("/sessions/batch", AcceptSessionsAsync).AcceptsQuery().SameOperationAs(RoutePrefix + "/sessions/batch");
-        seed.MapPost("/tasks/batch", AcceptTasksAsync).AcceptsQuery().SameOperationAs(RoutePrefix + "/tasks/batch");
+        var seed = app.MapGroup(ApiRoutes.Translation.Prefix).RequiresScope(Scopes.Ingest);
+        seed.MapPost("/sessions/batch", AcceptSessionsAsync).AcceptsQuery().SameOperationAs(ApiRoutes.Persistence.SessionsBatch);
+        seed.MapPost("/tasks/batch", AcceptTasksAsync).AcceptsQuery().SameOperationAs(ApiRoutes.Persistence.TasksBatch);
 
         return api;
     }

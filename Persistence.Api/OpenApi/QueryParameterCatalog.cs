@@ -3,6 +3,7 @@ using Persistence.Api.DeadLetters;
 using Persistence.Api.Pipeline;
 using Persistence.Api.Queries;
 using Persistence.Api.Translations;
+using Persistence.Contracts;
 
 namespace Persistence.Api.OpenApi;
 
@@ -31,20 +32,20 @@ public sealed class QueryParameterCatalog(
         var q = queries.Value;
         return name switch
         {
-            ReadRequests.Status when route.StartsWith(TranslationsApi.JobsPrefix, StringComparison.Ordinal) || route.StartsWith(TranslationsApi.RoutePrefix, StringComparison.Ordinal) =>
+            ReadRequests.Status when IsJobList(route) =>
                 new("Only jobs in this status.") { Choices = [.. Persistence.Contracts.TranslationStatus.All] },
             ReadRequests.Status => new("Only rows in these statuses: one or more, comma-separated or repeated (status=pending,processing)."),
             ReadRequests.From => new("Only rows created at or after this instant (RFC 3339 with offset).") { Format = "date-time", Example = "2026-01-31T12:00:00Z" },
             ReadRequests.To => new("Only rows created before this instant (RFC 3339 with offset); later than from.") { Format = "date-time" },
             ReadRequests.SourceLang => new("Only sessions from this source language (BCP 47).") { Example = "en" },
-            ReadRequests.TargetLang when route.StartsWith(QueryApi.RoutePrefix + "/sessions", StringComparison.Ordinal) && !route.Contains("/tasks", StringComparison.Ordinal) =>
+            ReadRequests.TargetLang when route.StartsWith(ApiRoutes.Translation.Sessions, StringComparison.Ordinal) && !route.Contains("/tasks", StringComparison.Ordinal) =>
                 new("Only sessions that translate into this language (BCP 47); must be combined with status or source_lang.") { Example = "fr" },
             ReadRequests.TargetLang => new("Only rows in this target language (BCP 47).") { Example = "fr" },
             ReadRequests.BatchId => new("Only tasks of this batch.") { Maximum = null },
             ReadRequests.Sort => new("The timestamp to order by.") { Choices = [.. ReadRequests.SortKeys] },
             ReadRequests.Order => new("Newest (desc, the default) or oldest first.") { Choices = ["asc", "desc"] },
             ReadRequests.Page => new($"Offset paging: the page number from 1, up to the first {q.MaxOffset} rows; deeper, page by cursor. Not with cursor.", "integer") { Minimum = 1 },
-            ReadRequests.PageSize when route.StartsWith(TranslationsApi.JobsPrefix, StringComparison.Ordinal) || route.StartsWith(TranslationsApi.RoutePrefix, StringComparison.Ordinal) =>
+            ReadRequests.PageSize when IsJobList(route) =>
                 PageSize(translations.Value.DefaultPageSize, translations.Value.MaxPageSize),
             ReadRequests.PageSize when route.Contains("/dead-letters", StringComparison.Ordinal) => PageSize(DeadLetterApi.DefaultPageSize, DeadLetterApi.MaxPageSize),
             ReadRequests.PageSize => PageSize(q.DefaultPageSize, q.MaxPageSize),
@@ -71,6 +72,9 @@ public sealed class QueryParameterCatalog(
             _ => null,
         };
     }
+
+    private static bool IsJobList(string route) =>
+        route.StartsWith(ApiRoutes.Translation.Jobs, StringComparison.Ordinal) || route.StartsWith(ApiRoutes.DeprecatedTranslations.Prefix, StringComparison.Ordinal);
 
     private static QueryParameterDoc PageSize(int fallback, int max) =>
         new($"Items per page, 1 to {max}; larger asks are refused rather than silently cut.", "integer") { Minimum = 1, Maximum = max, Default = fallback };

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Persistence.Api.Backpressure;
 using Persistence.Api.Http;
-using Persistence.Api.Ingest;
 using Persistence.Api.OpenApi;
 using Persistence.Api.Streams;
 using Persistence.Contracts;
@@ -19,7 +18,7 @@ public static class PipelineApi
 
     public static RouteGroupBuilder MapPipelineApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup(IngestApi.RoutePrefix).WithTags("Pipeline");
+        var api = app.MapGroup(ApiRoutes.Persistence.Prefix).WithTags("Pipeline");
         api.MapPost("/flush", FlushAsync)
             .WithName("flush")
             .RequiresScope(Scopes.Ingest)

@@ -10,11 +10,9 @@ namespace Persistence.Api.Queries;
 /// <summary>Sessions and tasks as MySQL holds them; see <see cref="ReadConsistency"/> for how current that is.</summary>
 public static class QueryApi
 {
-    public const string RoutePrefix = "/api/v1/translation";
-
     public static RouteGroupBuilder MapQueryApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup(RoutePrefix).WithTags("Queries").RequiresScope(Scopes.Read).AnswerUnavailableWhenDatabaseIsDown();
+        var api = app.MapGroup(ApiRoutes.Translation.Prefix).WithTags("Queries").RequiresScope(Scopes.Read).AnswerUnavailableWhenDatabaseIsDown();
         api.MapGet("/sessions", ListSessionsAsync)
             .WithName("listSessions")
             .AcceptsQuery(ReadRequests.SessionListParameters)

@@ -16,7 +16,7 @@ public static class RecoveryApi
 {
     public static RouteGroupBuilder MapRecoveryApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup(QueryApi.RoutePrefix + "/recovery").WithTags("Recovery").RequiresScope(Scopes.Read).AnswerUnavailableWhenDatabaseIsDown();
+        var api = app.MapGroup(ApiRoutes.Translation.Recovery).WithTags("Recovery").RequiresScope(Scopes.Read).AnswerUnavailableWhenDatabaseIsDown();
         api.MapGet("/incomplete-sessions", ListIncompleteSessionsAsync)
             .WithName("listIncompleteSessions")
             .AcceptsQuery(ReadRequests.RecoveryListParameters)

@@ -11,13 +11,11 @@ using Persistence.Contracts;
 namespace Persistence.Api.Translations;
 
 /// <summary>
-/// The failed jobs with their errors and attempts (<c>GET /api/v1/failed-translations</c>), and their re-queue in
-/// bulk with the same filters (<c>POST /api/v1/failed-translations/requeue</c>), bounded per call.
+/// The failed jobs with their errors and attempts (<c>GET /api/v1/translation/failed-jobs</c>), and their re-queue in
+/// bulk with the same filters (<c>POST /api/v1/translation/failed-jobs/requeue</c>), bounded per call.
 /// </summary>
 public static class FailedJobsApi
 {
-    public const string RoutePrefix = QueryApi.RoutePrefix + "/failed-jobs";
-
     private const string CursorKind = "f1";
     private const string Engine = "engine";
     private const string Since = "since";
@@ -27,7 +25,7 @@ public static class FailedJobsApi
 
     public static RouteGroupBuilder MapFailedTranslationsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup(RoutePrefix).WithTags("Translations").AnswerUnavailableWhenDatabaseIsDown();
+        var api = app.MapGroup(ApiRoutes.Translation.FailedJobs).WithTags("Translations").AnswerUnavailableWhenDatabaseIsDown();
         api.MapGet("/", ListAsync)
             .WithName("listFailedTranslationJobs")
             .RequiresScope(Scopes.Read)

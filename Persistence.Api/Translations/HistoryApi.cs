@@ -10,19 +10,17 @@ using Persistence.Contracts;
 namespace Persistence.Api.Translations;
 
 /// <summary>
-/// <c>GET /api/v1/translation-history/{business_id}</c>. Business ids may contain '/', so the id is the whole rest
+/// <c>GET /api/v1/translation/history/{business_id}</c>. Business ids may contain '/', so the id is the whole rest
 /// of the path, as on the state route; the trail therefore lives under a root of its own rather than at
 /// <c>/translations/{id}/history</c>, which could not tell the history of <c>a</c> from the state of <c>a/history</c>.
 /// </summary>
 public static class HistoryApi
 {
-    public const string RoutePrefix = QueryApi.RoutePrefix + "/history";
-
     private const string CursorKind = "h1";
 
     public static RouteGroupBuilder MapTranslationHistoryApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup(RoutePrefix).WithTags("Translations").AnswerUnavailableWhenDatabaseIsDown();
+        var api = app.MapGroup(ApiRoutes.Translation.History).WithTags("Translations").AnswerUnavailableWhenDatabaseIsDown();
         // Its own prefix, not /jobs/by-business-id/{id}/history: business ids may contain '/', so "a/history" could
         // name either the history of "a" or the jobs of "a/history".
         api.MapGet("/{**business_id}", GetAsync)
@@ -53,7 +51,7 @@ public static class HistoryApi
 
         if (string.IsNullOrEmpty(businessId))
         {
-            return Problems.NotFound("Name a business id: /api/v1/translation-history/{business_id}.");
+            return Problems.NotFound($"Name a business id: {ApiRoutes.Translation.History}/{{business_id}}.");
         }
 
         var entries = await queries.PageAsync(businessId, lang, after, size, cancellationToken);

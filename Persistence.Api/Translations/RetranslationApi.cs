@@ -18,7 +18,7 @@ public static class RetranslationApi
 {
     public static RouteGroupBuilder MapRetranslationApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup(TranslationsApi.JobsPrefix).WithTags("Translations").AnswerUnavailableWhenDatabaseIsDown();
+        var api = app.MapGroup(ApiRoutes.Translation.Jobs).WithTags("Translations").AnswerUnavailableWhenDatabaseIsDown();
         api.MapPost("/retranslate", RetranslateAsync)
             .WithName("retranslate")
             .RequiresScope(Scopes.Admin)

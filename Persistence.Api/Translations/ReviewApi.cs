@@ -24,7 +24,7 @@ public static class ReviewApi
 
     public static RouteGroupBuilder MapTranslationReviewApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup(TranslationsApi.JobsPrefix).WithTags("Translations").AnswerUnavailableWhenDatabaseIsDown();
+        var api = app.MapGroup(ApiRoutes.Translation.Jobs).WithTags("Translations").AnswerUnavailableWhenDatabaseIsDown();
         api.MapPost("/{job_id}/approve", ([FromRoute(Name = "job_id")] string jobId, HttpRequest request, JobTransitions transitions, ILogger<JobTransitions> logger, CancellationToken cancellationToken) =>
             ReviewAsync(jobId, ReviewStatus.Approved, request, transitions, logger, cancellationToken))
             .WithName("approveTranslationJob")

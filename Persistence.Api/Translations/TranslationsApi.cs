@@ -14,12 +14,6 @@ namespace Persistence.Api.Translations;
 
 public static class TranslationsApi
 {
-    /// <summary>Where translation jobs live, beside the other translation reads under <c>/api/v1/translation</c>.</summary>
-    public const string JobsPrefix = QueryApi.RoutePrefix + "/jobs";
-
-    /// <summary>The first spelling of the jobs routes, kept as a deprecated alias of <see cref="JobsPrefix"/> for v1.</summary>
-    public const string RoutePrefix = "/api/v1/translations";
-
     public const string StatusParameter = QueryParameters.Status;
     public const string TargetLangParameter = QueryParameters.TargetLang;
     public const string CursorParameter = QueryParameters.Cursor;
@@ -39,11 +33,11 @@ public static class TranslationsApi
 
     public static RouteGroupBuilder MapTranslationsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup(JobsPrefix).WithTags("Translations").AnswerUnavailableWhenDatabaseIsDown();
+        var api = app.MapGroup(ApiRoutes.Translation.Jobs).WithTags("Translations").AnswerUnavailableWhenDatabaseIsDown();
         MapJobRoutes(api, "/by-business-id", deprecatedFrom: null);
 
-        var old = app.MapGroup(RoutePrefix).WithTags("Translations").AnswerUnavailableWhenDatabaseIsDown();
-        MapJobRoutes(old, "", deprecatedFrom: JobsPrefix);
+        var old = app.MapGroup(ApiRoutes.DeprecatedTranslations.Prefix).WithTags("Translations").AnswerUnavailableWhenDatabaseIsDown();
+        MapJobRoutes(old, "", deprecatedFrom: ApiRoutes.Translation.Jobs);
         return api;
     }
 
