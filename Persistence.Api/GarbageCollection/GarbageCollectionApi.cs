@@ -13,7 +13,7 @@ namespace Persistence.Api.GarbageCollection;
 /// </summary>
 public static class GarbageCollectionApi
 {
-    private const string DryRunParameter = "dry_run";
+    private const string DryRunParameter = QueryParameters.DryRun;
 
     public static RouteGroupBuilder MapGarbageCollectionApi(this IEndpointRouteBuilder app)
     {

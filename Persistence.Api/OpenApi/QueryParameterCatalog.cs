@@ -33,7 +33,7 @@ public sealed class QueryParameterCatalog(
         return name switch
         {
             ReadRequests.Status when IsJobList(route) =>
-                new("Only jobs in this status.") { Choices = [.. Persistence.Contracts.TranslationStatus.All] },
+                new("Only jobs in this status.") { Choices = [.. TranslationStatus.All] },
             ReadRequests.Status => new("Only rows in these statuses: one or more, comma-separated or repeated (status=pending,processing)."),
             ReadRequests.From => new("Only rows created at or after this instant (RFC 3339 with offset).") { Format = "date-time", Example = "2026-01-31T12:00:00Z" },
             ReadRequests.To => new("Only rows created before this instant (RFC 3339 with offset); later than from.") { Format = "date-time" },
@@ -55,19 +55,19 @@ public sealed class QueryParameterCatalog(
             {
                 Choices = ["eventual", "strong"],
             },
-            "timeout_ms" => new("How long to wait for the flush, in milliseconds.", "integer")
+            QueryParameters.TimeoutMs => new("How long to wait for the flush, in milliseconds.", "integer")
             {
                 Minimum = 1,
                 Maximum = pipeline.Value.MaxFlushTimeoutMs,
                 Default = pipeline.Value.DefaultFlushTimeoutMs,
             },
-            "dry_run" => new("true counts what would be deleted without deleting it.") { Choices = ["true", "false"] },
+            QueryParameters.DryRun => new("true counts what would be deleted without deleting it.") { Choices = ["true", "false"] },
             "lang" => new("Deprecated spelling of target_lang.") { Example = "fr" },
-            "engine" => new("Only jobs last claimed by this engine.") { Choices = [.. Persistence.Contracts.TranslationEngines.All] },
-            "to_engine" => new("The engine the re-queued jobs go to; unset keeps each job's own.") { Choices = [.. Persistence.Contracts.TranslationEngines.All] },
-            "since" => new("Only jobs that failed at or after this instant (RFC 3339 with offset).") { Format = "date-time" },
-            "until" => new("Only jobs that failed before this instant (RFC 3339 with offset).") { Format = "date-time" },
-            "max_jobs" => new("At most this many jobs in one call; the answer's more says whether to call again.", "integer") { Minimum = 1 },
+            QueryParameters.Engine => new("Only jobs last claimed by this engine.") { Choices = [.. TranslationEngines.All] },
+            QueryParameters.ToEngine => new("The engine the re-queued jobs go to; unset keeps each job's own.") { Choices = [.. TranslationEngines.All] },
+            QueryParameters.Since => new("Only jobs that failed at or after this instant (RFC 3339 with offset).") { Format = "date-time" },
+            QueryParameters.Until => new("Only jobs that failed before this instant (RFC 3339 with offset).") { Format = "date-time" },
+            QueryParameters.MaxJobs => new("At most this many jobs in one call; the answer's more says whether to call again.", "integer") { Minimum = 1 },
             "limit" => PageSize(translations.Value.DefaultPageSize, translations.Value.MaxPageSize) with { Description = "Deprecated spelling of page_size." },
             _ => null,
         };

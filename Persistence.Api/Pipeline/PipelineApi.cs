@@ -14,7 +14,7 @@ namespace Persistence.Api.Pipeline;
 /// <summary>The flush barrier and the pipeline statistics; both read only Redis, so every replica answers alike.</summary>
 public static class PipelineApi
 {
-    private const string TimeoutParameter = "timeout_ms";
+    private const string TimeoutParameter = QueryParameters.TimeoutMs;
 
     public static RouteGroupBuilder MapPipelineApi(this IEndpointRouteBuilder app)
     {

@@ -46,17 +46,17 @@ public sealed record TaskListRequest(
 public static class ReadRequests
 {
     public const string Status = QueryParameters.Status;
-    public const string From = "from";
-    public const string To = "to";
-    public const string SourceLang = "source_lang";
+    public const string From = QueryParameters.From;
+    public const string To = QueryParameters.To;
+    public const string SourceLang = QueryParameters.SourceLang;
     public const string TargetLang = QueryParameters.TargetLang;
-    public const string BatchId = "batch_id";
-    public const string Sort = "sort";
-    public const string Order = "order";
-    public const string Page = "page";
+    public const string BatchId = QueryParameters.BatchId;
+    public const string Sort = QueryParameters.Sort;
+    public const string Order = QueryParameters.Order;
+    public const string Page = QueryParameters.Page;
     public const string PageSize = QueryParameters.PageSize;
     public const string Cursor = QueryParameters.Cursor;
-    public const string ConsistencyParameter = "consistency";
+    public const string ConsistencyParameter = QueryParameters.Consistency;
 
     public static readonly IReadOnlyList<string> SortKeys = ["created_at", "updated_at"];
 

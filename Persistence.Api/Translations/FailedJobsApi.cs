@@ -17,11 +17,11 @@ namespace Persistence.Api.Translations;
 public static class FailedJobsApi
 {
     private const string CursorKind = "f1";
-    private const string Engine = "engine";
-    private const string Since = "since";
-    private const string Until = "until";
-    private const string MaxJobs = "max_jobs";
-    private const string ToEngine = "to_engine";
+    private const string Engine = QueryParameters.Engine;
+    private const string Since = QueryParameters.Since;
+    private const string Until = QueryParameters.Until;
+    private const string MaxJobs = QueryParameters.MaxJobs;
+    private const string ToEngine = QueryParameters.ToEngine;
 
     public static RouteGroupBuilder MapFailedTranslationsApi(this IEndpointRouteBuilder app)
     {

@@ -1,4 +1,5 @@
 using Persistence.Api.Http;
+using Persistence.Contracts;
 
 namespace Persistence.Api.Translations;
 

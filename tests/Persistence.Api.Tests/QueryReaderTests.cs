@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Persistence.Api.Http;
+using Persistence.Contracts;
 
 namespace Persistence.Api.Tests;
 
