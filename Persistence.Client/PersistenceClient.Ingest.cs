@@ -12,13 +12,13 @@ public sealed partial class PersistenceClient
     /// </summary>
     /// <exception cref="PersistenceApiException">400 naming each bad record's index and field (nothing was accepted), 413, 429, 503.</exception>
     public Task<BatchAccepted> PersistSessionsAsync(IReadOnlyList<SessionRecord> sessions, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Post, PersistenceRoutes.SessionsBatch, Body(new SessionBatch(sessions), PersistenceJsonContext.Default.SessionBatch),
+        SendAsync(HttpMethod.Post, ApiRoutes.Persistence.SessionsBatch, Body(new SessionBatch(sessions), PersistenceJsonContext.Default.SessionBatch),
             ClientJsonContext.Default.BatchAccepted, cancellationToken);
 
     /// <summary>Persists task states (<c>POST /api/v1/persistence/tasks/batch</c>, ingest scope), like <see cref="PersistSessionsAsync"/>.</summary>
     /// <exception cref="PersistenceApiException">400 naming each bad record's index and field (nothing was accepted), 413, 429, 503.</exception>
     public Task<BatchAccepted> PersistTasksAsync(IReadOnlyList<TaskRecord> tasks, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Post, PersistenceRoutes.TasksBatch, Body(new TaskBatch(tasks), PersistenceJsonContext.Default.TaskBatch),
+        SendAsync(HttpMethod.Post, ApiRoutes.Persistence.TasksBatch, Body(new TaskBatch(tasks), PersistenceJsonContext.Default.TaskBatch),
             ClientJsonContext.Default.BatchAccepted, cancellationToken);
 
     /// <summary>
@@ -27,10 +27,10 @@ public sealed partial class PersistenceClient
     /// </summary>
     /// <exception cref="PersistenceApiException">504 when the records were not all committed in time; 503 when Redis is unreachable.</exception>
     public Task<FlushResult> FlushAllAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Post, new QueryString(PersistenceRoutes.Flush).Add("timeout_ms", (int?)timeout?.TotalMilliseconds).ToString(), null,
+        SendAsync(HttpMethod.Post, new QueryString(ApiRoutes.Persistence.Flush).Add(QueryParameters.TimeoutMs, (int?)timeout?.TotalMilliseconds).ToString(), null,
             ClientJsonContext.Default.FlushResult, cancellationToken);
 
     /// <summary>The pipeline's streams, dead letters and backpressure (<c>GET /api/v1/persistence/stats</c>, admin scope).</summary>
     public Task<PipelineStats> GetStatsAsync(CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Get, PersistenceRoutes.Stats, null, ClientJsonContext.Default.PipelineStats, cancellationToken);
+        SendAsync(HttpMethod.Get, ApiRoutes.Persistence.Stats, null, ClientJsonContext.Default.PipelineStats, cancellationToken);
 }

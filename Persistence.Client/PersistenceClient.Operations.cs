@@ -2,6 +2,7 @@ using System.Net;
 using Persistence.Client.Http;
 using Persistence.Client.Models;
 using Persistence.Client.Paging;
+using Persistence.Contracts;
 
 namespace Persistence.Client;
 
@@ -12,9 +13,9 @@ public sealed partial class PersistenceClient
         CursorPager.ReadAllAsync<DeadLetter>(
             async (cursor, ct) =>
             {
-                var uri = new QueryString(PersistenceRoutes.DeadLetters)
-                    .Add(PersistenceRoutes.PageSize, pageSize)
-                    .Add(PersistenceRoutes.Cursor, cursor);
+                var uri = new QueryString(ApiRoutes.Persistence.DeadLetters)
+                    .Add(QueryParameters.PageSize, pageSize)
+                    .Add(QueryParameters.Cursor, cursor);
                 var page = await SendAsync(HttpMethod.Get, uri.ToString(), null, ClientJsonContext.Default.DeadLetterPage, ct);
                 return (page.Items, page.NextCursor);
             },
@@ -22,22 +23,22 @@ public sealed partial class PersistenceClient
 
     /// <summary>One dead letter; null when there is none.</summary>
     public Task<DeadLetter?> GetDeadLetterAsync(string id, CancellationToken cancellationToken = default) =>
-        GetOrNullAsync($"{PersistenceRoutes.DeadLetters}/{QueryString.Segment(id)}", ClientJsonContext.Default.DeadLetter, cancellationToken);
+        GetOrNullAsync($"{ApiRoutes.Persistence.DeadLetters}/{QueryString.Segment(id)}", ClientJsonContext.Default.DeadLetter, cancellationToken);
 
     /// <summary>Moves a dead letter back to its source stream (admin scope).</summary>
     /// <exception cref="PersistenceApiException">404 for an unknown id; 503 while the backlog is over its high-water mark.</exception>
     public Task<ReplayResult> ReplayDeadLetterAsync(string id, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Post, $"{PersistenceRoutes.DeadLetters}/{QueryString.Segment(id)}/replay", null,
+        SendAsync(HttpMethod.Post, $"{ApiRoutes.Persistence.DeadLetters}/{QueryString.Segment(id)}/replay", null,
             ClientJsonContext.Default.ReplayResult, cancellationToken);
 
     /// <summary>Replays every dead letter there was when the call began (admin scope).</summary>
     public Task<ReplayResult> ReplayAllDeadLettersAsync(CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Post, PersistenceRoutes.DeadLettersReplayAll, null, ClientJsonContext.Default.ReplayResult, cancellationToken);
+        SendAsync(HttpMethod.Post, ApiRoutes.Persistence.DeadLettersReplayAll, null, ClientJsonContext.Default.ReplayResult, cancellationToken);
 
     /// <summary>Discards a dead letter (admin scope); false when there was none.</summary>
     public async Task<bool> DeleteDeadLetterAsync(string id, CancellationToken cancellationToken = default)
     {
-        using var response = await _http.DeleteAsync($"{PersistenceRoutes.DeadLetters}/{QueryString.Segment(id)}", cancellationToken);
+        using var response = await _http.DeleteAsync(Relative($"{ApiRoutes.Persistence.DeadLetters}/{QueryString.Segment(id)}"), cancellationToken);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return false;
@@ -53,6 +54,6 @@ public sealed partial class PersistenceClient
     /// </summary>
     /// <exception cref="PersistenceApiException">409 while another collection holds the lock.</exception>
     public Task<GarbageCollectionResult> CollectGarbageAsync(bool dryRun = false, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Post, new QueryString(PersistenceRoutes.GarbageCollection).Add("dry_run", dryRun ? "true" : "false").ToString(), null,
+        SendAsync(HttpMethod.Post, new QueryString(ApiRoutes.Admin.GarbageCollection).Add(QueryParameters.DryRun, dryRun ? "true" : "false").ToString(), null,
             ClientJsonContext.Default.GarbageCollectionResult, cancellationToken);
 }

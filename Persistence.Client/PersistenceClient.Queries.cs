@@ -1,6 +1,7 @@
 using Persistence.Client.Http;
 using Persistence.Client.Models;
 using Persistence.Client.Paging;
+using Persistence.Contracts;
 
 namespace Persistence.Client;
 
@@ -26,24 +27,24 @@ public sealed partial class PersistenceClient
     public Task<ResultPage<SessionSummary>> GetSessionPageAsync(SessionQuery? query = null, string? cursor = null, CancellationToken cancellationToken = default)
     {
         query ??= new SessionQuery();
-        var uri = new QueryString(PersistenceRoutes.Sessions)
-            .Add("status", query.Statuses)
-            .Add("from", query.From)
-            .Add("to", query.To)
-            .Add("source_lang", query.SourceLang)
-            .Add("target_lang", query.TargetLang)
-            .Add("sort", query.Sort)
-            .Add("order", query.Ascending ? "asc" : null)
-            .Add(PersistenceRoutes.PageSize, query.PageSize)
-            .Add(PersistenceRoutes.Cursor, cursor)
-            .Add("consistency", query.Consistency);
+        var uri = new QueryString(ApiRoutes.Translation.Sessions)
+            .Add(QueryParameters.Status, query.Statuses)
+            .Add(QueryParameters.From, query.From)
+            .Add(QueryParameters.To, query.To)
+            .Add(QueryParameters.SourceLang, query.SourceLang)
+            .Add(QueryParameters.TargetLang, query.TargetLang)
+            .Add(QueryParameters.Sort, query.Sort)
+            .Add(QueryParameters.Order, query.Ascending ? "asc" : null)
+            .Add(QueryParameters.PageSize, query.PageSize)
+            .Add(QueryParameters.Cursor, cursor)
+            .Add(QueryParameters.Consistency, query.Consistency);
         return SendAsync(HttpMethod.Get, uri.ToString(), null, ClientJsonContext.Default.ResultPageSessionSummary, cancellationToken);
     }
 
     /// <summary>One session with its tasks counted by status; null when there is none (<c>GET /api/v1/translation/sessions/{id}</c>).</summary>
     public Task<SessionDetail?> GetSessionAsync(string sessionId, ReadConsistency? consistency = null, CancellationToken cancellationToken = default) =>
         GetOrNullAsync(
-            new QueryString($"{PersistenceRoutes.Sessions}/{QueryString.Segment(sessionId)}").Add("consistency", consistency).ToString(),
+            new QueryString($"{ApiRoutes.Translation.Sessions}/{QueryString.Segment(sessionId)}").Add(QueryParameters.Consistency, consistency).ToString(),
             ClientJsonContext.Default.SessionDetail, cancellationToken);
 
     /// <summary>
@@ -53,17 +54,17 @@ public sealed partial class PersistenceClient
     public IAsyncEnumerable<TaskSummary> ListTasksAsync(string sessionId, TaskQuery? query = null, CancellationToken cancellationToken = default)
     {
         query ??= new TaskQuery();
-        var path = $"{PersistenceRoutes.Sessions}/{QueryString.Segment(sessionId)}/tasks";
+        var path = $"{ApiRoutes.Translation.Sessions}/{QueryString.Segment(sessionId)}/tasks";
         return CursorPager.ReadAllAsync<TaskSummary>(
             async (cursor, ct) =>
             {
                 var uri = new QueryString(path)
-                    .Add("status", query.Statuses)
-                    .Add("target_lang", query.TargetLang)
-                    .Add("batch_id", query.BatchId)
-                    .Add(PersistenceRoutes.PageSize, query.PageSize)
-                    .Add(PersistenceRoutes.Cursor, cursor)
-                    .Add("consistency", query.Consistency);
+                    .Add(QueryParameters.Status, query.Statuses)
+                    .Add(QueryParameters.TargetLang, query.TargetLang)
+                    .Add(QueryParameters.BatchId, query.BatchId)
+                    .Add(QueryParameters.PageSize, query.PageSize)
+                    .Add(QueryParameters.Cursor, cursor)
+                    .Add(QueryParameters.Consistency, query.Consistency);
                 var page = await SendAsync(HttpMethod.Get, uri.ToString(), null, ClientJsonContext.Default.ResultPageTaskSummary, ct);
                 return (page.Items, page.NextCursor);
             },
@@ -73,6 +74,6 @@ public sealed partial class PersistenceClient
     /// <summary>One task in full, with its texts and metadata; null when there is none (<c>GET /api/v1/translation/tasks/{id}</c>).</summary>
     public Task<TaskDetail?> GetTaskAsync(string taskId, ReadConsistency? consistency = null, CancellationToken cancellationToken = default) =>
         GetOrNullAsync(
-            new QueryString($"{PersistenceRoutes.Tasks}/{QueryString.Segment(taskId)}").Add("consistency", consistency).ToString(),
+            new QueryString($"{ApiRoutes.Translation.Tasks}/{QueryString.Segment(taskId)}").Add(QueryParameters.Consistency, consistency).ToString(),
             ClientJsonContext.Default.TaskDetail, cancellationToken);
 }

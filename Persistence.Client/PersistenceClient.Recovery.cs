@@ -1,6 +1,7 @@
 using Persistence.Client.Http;
 using Persistence.Client.Models;
 using Persistence.Client.Paging;
+using Persistence.Contracts;
 
 namespace Persistence.Client;
 
@@ -15,10 +16,10 @@ public sealed partial class PersistenceClient
         CursorPager.ReadAllAsync<SessionSummary>(
             async (cursor, ct) =>
             {
-                var uri = new QueryString(PersistenceRoutes.IncompleteSessions)
-                    .Add(PersistenceRoutes.PageSize, pageSize)
-                    .Add(PersistenceRoutes.Cursor, cursor)
-                    .Add("consistency", consistency);
+                var uri = new QueryString(ApiRoutes.Translation.IncompleteSessions)
+                    .Add(QueryParameters.PageSize, pageSize)
+                    .Add(QueryParameters.Cursor, cursor)
+                    .Add(QueryParameters.Consistency, consistency);
                 var page = await SendAsync(HttpMethod.Get, uri.ToString(), null, ClientJsonContext.Default.ResultPageSessionSummary, ct);
                 return (page.Items, page.NextCursor);
             },
@@ -32,8 +33,8 @@ public sealed partial class PersistenceClient
     /// <exception cref="PersistenceApiException">503 with <c>Retry-After</c> when the replica streams its maximum of restores already.</exception>
     public async Task<Stream?> RestoreSessionAsync(string sessionId, ReadConsistency? consistency = null, CancellationToken cancellationToken = default)
     {
-        var uri = new QueryString($"{PersistenceRoutes.Restore}/{QueryString.Segment(sessionId)}").Add("consistency", consistency);
-        using var request = new HttpRequestMessage(HttpMethod.Post, uri.ToString());
+        var uri = new QueryString($"{ApiRoutes.Translation.Restore}/{QueryString.Segment(sessionId)}").Add(QueryParameters.Consistency, consistency);
+        using var request = new HttpRequestMessage(HttpMethod.Post, Relative(uri.ToString()));
         var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         try
         {

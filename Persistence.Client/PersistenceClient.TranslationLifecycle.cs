@@ -1,6 +1,7 @@
 using Persistence.Client.Http;
 using Persistence.Client.Models;
 using Persistence.Client.Paging;
+using Persistence.Contracts;
 
 namespace Persistence.Client;
 
@@ -12,7 +13,7 @@ public sealed partial class PersistenceClient
     /// </summary>
     /// <exception cref="PersistenceApiException">404 for an unknown job, 409 when the job is not translated.</exception>
     public Task<JobReviewed> ApproveTranslationJobAsync(string jobId, string? note = null, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Post, JobAction(jobId, PersistenceRoutes.Approve), Body(new ReviewBody(note), ClientJsonContext.Default.ReviewBody),
+        SendAsync(HttpMethod.Post, JobAction(jobId, ApiRoutes.JobActions.Approve), Body(new ReviewBody(note), ClientJsonContext.Default.ReviewBody),
             ClientJsonContext.Default.JobReviewed, cancellationToken);
 
     /// <summary>
@@ -21,7 +22,7 @@ public sealed partial class PersistenceClient
     /// </summary>
     /// <exception cref="PersistenceApiException">404 for an unknown job, 409 when the job is not translated.</exception>
     public Task<JobReviewed> RejectTranslationJobAsync(string jobId, string? note = null, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Post, JobAction(jobId, PersistenceRoutes.Reject), Body(new ReviewBody(note), ClientJsonContext.Default.ReviewBody),
+        SendAsync(HttpMethod.Post, JobAction(jobId, ApiRoutes.JobActions.Reject), Body(new ReviewBody(note), ClientJsonContext.Default.ReviewBody),
             ClientJsonContext.Default.JobReviewed, cancellationToken);
 
     /// <summary>
@@ -30,7 +31,7 @@ public sealed partial class PersistenceClient
     /// </summary>
     /// <exception cref="PersistenceApiException">400 for an unknown engine, 404 for an unknown job, 409 when the job is neither rejected nor failed.</exception>
     public Task<JobRequeued> RequeueTranslationJobAsync(string jobId, string? engine = null, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Post, JobAction(jobId, PersistenceRoutes.Requeue), Body(new RequeueBody(engine), ClientJsonContext.Default.RequeueBody),
+        SendAsync(HttpMethod.Post, JobAction(jobId, ApiRoutes.JobActions.Requeue), Body(new RequeueBody(engine), ClientJsonContext.Default.RequeueBody),
             ClientJsonContext.Default.JobRequeued, cancellationToken);
 
     /// <summary>
@@ -40,7 +41,7 @@ public sealed partial class PersistenceClient
     /// </summary>
     /// <exception cref="PersistenceApiException">400 naming a bad language tag by index, 404 when no such job is registered.</exception>
     public Task<RetranslationAccepted> RetranslateAsync(string businessId, IReadOnlyList<string>? targetLangs = null, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Post, PersistenceRoutes.JobsRetranslate,
+        SendAsync(HttpMethod.Post, ApiRoutes.Translation.JobsRetranslate,
             Body(new RetranslateBody(businessId, targetLangs), ClientJsonContext.Default.RetranslateBody),
             ClientJsonContext.Default.RetranslationAccepted, cancellationToken);
 
@@ -52,14 +53,14 @@ public sealed partial class PersistenceClient
     public IAsyncEnumerable<HistoryEntry> ListTranslationHistoryAsync(
         string businessId, string? lang = null, int? pageSize = null, CancellationToken cancellationToken = default)
     {
-        var path = $"{PersistenceRoutes.History}/{BusinessIdPath(businessId)}";
+        var path = $"{ApiRoutes.Translation.History}/{BusinessIdPath(businessId)}";
         return CursorPager.ReadAllAsync<HistoryEntry>(
             async (cursor, ct) =>
             {
                 var uri = new QueryString(path)
-                    .Add(PersistenceRoutes.TargetLanguage, lang)
-                    .Add(PersistenceRoutes.PageSize, pageSize)
-                    .Add(PersistenceRoutes.Cursor, cursor);
+                    .Add(QueryParameters.TargetLang, lang)
+                    .Add(QueryParameters.PageSize, pageSize)
+                    .Add(QueryParameters.Cursor, cursor);
                 var page = await SendAsync(HttpMethod.Get, uri.ToString(), null, ClientJsonContext.Default.HistoryPage, ct);
                 return (page.Items, page.NextCursor);
             },
@@ -75,9 +76,9 @@ public sealed partial class PersistenceClient
         CursorPager.ReadAllAsync<JobState>(
             async (cursor, ct) =>
             {
-                var uri = FailedJobs(PersistenceRoutes.FailedJobs, filter)
-                    .Add(PersistenceRoutes.PageSize, pageSize)
-                    .Add(PersistenceRoutes.Cursor, cursor);
+                var uri = FailedJobs(ApiRoutes.Translation.FailedJobs, filter)
+                    .Add(QueryParameters.PageSize, pageSize)
+                    .Add(QueryParameters.Cursor, cursor);
                 var page = await SendAsync(HttpMethod.Get, uri.ToString(), null, ClientJsonContext.Default.JobPage, ct);
                 return (page.Items, page.NextCursor);
             },
@@ -92,18 +93,18 @@ public sealed partial class PersistenceClient
     public Task<BulkRequeued> RequeueFailedTranslationJobsAsync(
         FailedJobFilter? filter = null, int? maxJobs = null, string? toEngine = null, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post,
-            FailedJobs(PersistenceRoutes.FailedJobsRequeue, filter)
-                .Add(PersistenceRoutes.MaxJobs, maxJobs)
-                .Add(PersistenceRoutes.ToEngine, toEngine)
+            FailedJobs(ApiRoutes.Translation.FailedJobsRequeue, filter)
+                .Add(QueryParameters.MaxJobs, maxJobs)
+                .Add(QueryParameters.ToEngine, toEngine)
                 .ToString(),
             null, ClientJsonContext.Default.BulkRequeued, cancellationToken);
 
-    private static string JobAction(string jobId, string action) => $"{PersistenceRoutes.Jobs}/{QueryString.Segment(jobId)}/{action}";
+    private static string JobAction(string jobId, string action) => $"{ApiRoutes.Translation.Jobs}/{QueryString.Segment(jobId)}/{action}";
 
     private static QueryString FailedJobs(string path, FailedJobFilter? filter) =>
         new QueryString(path)
-            .Add(PersistenceRoutes.TargetLanguage, filter?.Lang)
-            .Add(PersistenceRoutes.Engine, filter?.Engine)
-            .Add(PersistenceRoutes.Since, filter?.Since)
-            .Add(PersistenceRoutes.Until, filter?.Until);
+            .Add(QueryParameters.TargetLang, filter?.Lang)
+            .Add(QueryParameters.Engine, filter?.Engine)
+            .Add(QueryParameters.Since, filter?.Since)
+            .Add(QueryParameters.Until, filter?.Until);
 }

@@ -12,12 +12,12 @@ public sealed partial class PersistenceClient
     /// derive from the request alone, so sending it again names the same jobs and never resets one already processed.
     /// </summary>
     public Task<TranslationAccepted> RequestTranslationAsync(TranslationRequest request, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Post, PersistenceRoutes.Jobs, Body(request, PersistenceJsonContext.Default.TranslationRequest),
+        SendAsync(HttpMethod.Post, ApiRoutes.Translation.Jobs, Body(request, PersistenceJsonContext.Default.TranslationRequest),
             ClientJsonContext.Default.TranslationAccepted, cancellationToken);
 
     /// <summary>Registers several translation requests at once (<c>POST /api/v1/translation/jobs/batch</c>, ingest scope).</summary>
     public Task<TranslationBatchAccepted> RequestTranslationsAsync(IReadOnlyList<TranslationRequest> requests, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Post, PersistenceRoutes.JobsBatch,
+        SendAsync(HttpMethod.Post, ApiRoutes.Translation.JobsBatch,
             Body(new TranslationRequestBatch(requests), PersistenceJsonContext.Default.TranslationRequestBatch),
             ClientJsonContext.Default.TranslationBatchAccepted, cancellationToken);
 
@@ -27,7 +27,7 @@ public sealed partial class PersistenceClient
     /// </summary>
     public Task<TranslationState?> GetTranslationAsync(string businessId, string? lang = null, CancellationToken cancellationToken = default) =>
         GetOrNullAsync(
-            new QueryString($"{PersistenceRoutes.JobsByBusinessId}/{BusinessIdPath(businessId)}").Add(PersistenceRoutes.TargetLanguage, lang).ToString(),
+            new QueryString($"{ApiRoutes.Translation.JobsByBusinessId}/{BusinessIdPath(businessId)}").Add(QueryParameters.TargetLang, lang).ToString(),
             ClientJsonContext.Default.TranslationState, cancellationToken);
 
     /// <summary>Every job matching <paramref name="query"/>, in job id order, page by page (<c>GET /api/v1/translation/jobs</c>, read scope).</summary>
@@ -37,11 +37,11 @@ public sealed partial class PersistenceClient
         return CursorPager.ReadAllAsync<JobState>(
             async (cursor, ct) =>
             {
-                var uri = new QueryString(PersistenceRoutes.Jobs)
-                    .Add("status", query.Status)
-                    .Add(PersistenceRoutes.TargetLanguage, query.Lang)
-                    .Add(PersistenceRoutes.PageSize, query.PageSize)
-                    .Add(PersistenceRoutes.Cursor, cursor);
+                var uri = new QueryString(ApiRoutes.Translation.Jobs)
+                    .Add(QueryParameters.Status, query.Status)
+                    .Add(QueryParameters.TargetLang, query.Lang)
+                    .Add(QueryParameters.PageSize, query.PageSize)
+                    .Add(QueryParameters.Cursor, cursor);
                 var page = await SendAsync(HttpMethod.Get, uri.ToString(), null, ClientJsonContext.Default.JobPage, ct);
                 return (page.Items, page.NextCursor);
             },
@@ -51,7 +51,7 @@ public sealed partial class PersistenceClient
     /// <summary>Puts a failed job back to pending with fresh attempts (<c>POST /api/v1/translation/jobs/{job_id}/retry</c>, admin scope).</summary>
     /// <exception cref="PersistenceApiException">404 for an unknown job, 409 when the job is not failed.</exception>
     public Task<JobRequeued> RetryTranslationJobAsync(string jobId, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Post, $"{PersistenceRoutes.Jobs}/{QueryString.Segment(jobId)}/retry", null,
+        SendAsync(HttpMethod.Post, JobAction(jobId, ApiRoutes.JobActions.Retry), null,
             ClientJsonContext.Default.JobRequeued, cancellationToken);
 
     // Slashes are part of business ids (docs/intro.title) and of the routes, so each segment is escaped on its own.

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Persistence.Client.Http;
+using Persistence.Contracts;
 
 namespace Persistence.Client;
 
@@ -36,9 +37,15 @@ public sealed partial class PersistenceClient
         return content;
     }
 
+    /// <summary>
+    /// <see cref="ApiRoutes"/> are rooted (<c>/api/v1/…</c>); resolved relative to the base address instead, a gateway
+    /// behind a path prefix (<c>https://host/persistence/</c>) keeps its prefix.
+    /// </summary>
+    private static Uri Relative(string uri) => new(uri.TrimStart('/'), UriKind.Relative);
+
     private async Task<T> SendAsync<T>(HttpMethod method, string uri, HttpContent? content, JsonTypeInfo<T> answer, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, uri) { Content = content };
+        using var request = new HttpRequestMessage(method, Relative(uri)) { Content = content };
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         await EnsureSuccessAsync(response, cancellationToken);
         return await ReadAsync(response, answer, cancellationToken);
@@ -48,7 +55,7 @@ public sealed partial class PersistenceClient
     private async Task<T?> GetOrNullAsync<T>(string uri, JsonTypeInfo<T> answer, CancellationToken cancellationToken)
         where T : class
     {
-        using var response = await _http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        using var response = await _http.GetAsync(Relative(uri), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
