@@ -170,7 +170,7 @@ public sealed class ApiKeyRotationTests : IDisposable
     {
         using var client = gateway.CreateClient();
         client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, key);
-        using var response = await client.GetAsync("/api/v1/translations/job-1");
+        using var response = await client.GetAsync(ApiRoutes.DeprecatedTranslations.Prefix + "/job-1");
         return response.StatusCode;
     }
 }

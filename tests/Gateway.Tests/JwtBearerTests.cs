@@ -13,8 +13,8 @@ namespace Gateway.Tests;
 /// </summary>
 public sealed class JwtBearerTests : IAsyncLifetime, IDisposable
 {
-    private const string ReadPath = "/api/v1/translations/job-1";
-    private const string IngestPath = "/api/v1/translations";
+    private const string ReadPath = ApiRoutes.DeprecatedTranslations.Prefix + "/job-1";
+    private const string IngestPath = ApiRoutes.DeprecatedTranslations.Prefix;
 
     private readonly LocalTokenIssuer _issuer = new("current", "next", "stranger");
     private readonly string _directory = Directory.CreateTempSubdirectory("gateway-jwt-").FullName;

@@ -3,13 +3,14 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Gateway.Jwt;
 using Microsoft.Extensions.Options;
+using Persistence.Contracts;
 
 namespace Gateway.Tests;
 
 /// <summary>Where the signing keys come from, what the gateway refuses to start with, and whose budget a token spends.</summary>
 public sealed class JwtGatewaySetupTests : IAsyncLifetime, IDisposable
 {
-    private const string ReadPath = "/api/v1/translations/job-1";
+    private const string ReadPath = ApiRoutes.DeprecatedTranslations.Prefix + "/job-1";
 
     private readonly LocalTokenIssuer _issuer = new("current", "stranger");
     private readonly string _directory = Directory.CreateTempSubdirectory("gateway-jwt-setup-").FullName;

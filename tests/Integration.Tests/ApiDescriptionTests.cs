@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
+using Persistence.Contracts;
 
 namespace Integration.Tests;
 
@@ -56,12 +57,12 @@ public sealed class ApiDescriptionTests(StackFixture stack)
             Assert.NotNull(responses["503"]!["headers"]!["Retry-After"]);
         }
 
-        var batch = Operation(document, "/api/v1/persistence/tasks/batch", "post");
+        var batch = Operation(document, ApiRoutes.Persistence.TasksBatch, "post");
         Assert.Equal(
             "#/components/schemas/InvalidProblemBody",
             batch["responses"]!["400"]!["content"]!["application/problem+json"]!["schema"]!["$ref"]!.GetValue<string>());
         Assert.NotNull(batch["responses"]!["413"]);
-        Assert.NotNull(Operation(document, "/api/v1/persistence/flush", "post")["responses"]!["504"]);
+        Assert.NotNull(Operation(document, ApiRoutes.Persistence.Flush, "post")["responses"]!["504"]);
     }
 
     [Fact]
@@ -137,25 +138,25 @@ public sealed class ApiDescriptionTests(StackFixture stack)
         var document = await DocumentAsync();
         foreach (var kind in new[] { "sessions", "tasks" })
         {
-            var canonical = document["paths"]![$"/api/v1/persistence/{kind}/batch"]!["$ref"]!.GetValue<string>();
-            Assert.Equal(canonical, document["paths"]![$"/api/v1/translation/{kind}/batch"]!["$ref"]!.GetValue<string>());
+            var canonical = document["paths"]![$"{ApiRoutes.Persistence.Prefix}/{kind}/batch"]!["$ref"]!.GetValue<string>();
+            Assert.Equal(canonical, document["paths"]![$"{ApiRoutes.Translation.Prefix}/{kind}/batch"]!["$ref"]!.GetValue<string>());
         }
 
         var prefix = Records.Prefix();
-        using var tasks = await stack.Gateway.PostAsJsonAsync("/api/v1/translation/tasks/batch", new { tasks = Records.Tasks(prefix, 2) });
+        using var tasks = await stack.Gateway.PostAsJsonAsync(ApiRoutes.Translation.TasksBatch, new { tasks = Records.Tasks(prefix, 2) });
         Assert.Equal(HttpStatusCode.Accepted, tasks.StatusCode);
         Assert.Equal(2, (await tasks.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("count").GetInt32());
         Assert.False(tasks.Headers.Contains("Deprecation"));
 
         using var sessions = await stack.Gateway.PostAsJsonAsync(
-            "/api/v1/translation/sessions/batch", new { sessions = new[] { Records.Session($"{prefix}-s0", "processing", 1) } });
+            ApiRoutes.Translation.SessionsBatch, new { sessions = new[] { Records.Session($"{prefix}-s0", "processing", 1) } });
         Assert.Equal(HttpStatusCode.Accepted, sessions.StatusCode);
 
         // Stored like any batch: both spellings are the same handler.
         await stack.FlushAsync();
-        using var task = await stack.Gateway.GetAsync($"/api/v1/translation/tasks/{prefix}-t1");
+        using var task = await stack.Gateway.GetAsync($"{ApiRoutes.Translation.Tasks}/{prefix}-t1");
         Assert.Equal(HttpStatusCode.OK, task.StatusCode);
-        using var session = await stack.Gateway.GetAsync($"/api/v1/translation/sessions/{prefix}-s0");
+        using var session = await stack.Gateway.GetAsync($"{ApiRoutes.Translation.Sessions}/{prefix}-s0");
         Assert.Equal(HttpStatusCode.OK, session.StatusCode);
     }
 
@@ -175,7 +176,7 @@ public sealed class ApiDescriptionTests(StackFixture stack)
         Assert.Equal(HttpStatusCode.OK, script.StatusCode);
 
         // Without a key only the document and the page are open; the API behind them is not.
-        using var stats = await anonymous.GetAsync("/api/v1/persistence/stats");
+        using var stats = await anonymous.GetAsync(ApiRoutes.Persistence.Stats);
         Assert.Equal(HttpStatusCode.Unauthorized, stats.StatusCode);
     }
 

@@ -15,7 +15,7 @@ namespace Integration.Tests;
 [Collection(StackDefinition.Name)]
 public sealed class BatchChargeTests(StackFixture stack)
 {
-    private const string TaskBatches = "/api/v1/persistence/tasks/batch";
+    private const string TaskBatches = ApiRoutes.Persistence.TasksBatch;
 
     private readonly ApiKeyFile _keys = new(stack);
 

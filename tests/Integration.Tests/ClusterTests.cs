@@ -94,7 +94,7 @@ public sealed class ClusterTests(ClusterStackFixture stack)
         var session = await stack.GetJsonAsync($"{Reads.Sessions}/{sessions[3]}?consistency=strong");
         Assert.Equal("completed", session.GetProperty("status").GetString());
         Assert.Equal(100, session.GetProperty("tasks").GetProperty("by_status").GetProperty("completed").GetInt64());
-        var task = await stack.GetJsonAsync($"/api/v1/translation/tasks/{prefix}-t123");
+        var task = await stack.GetJsonAsync($"{ApiRoutes.Translation.Tasks}/{prefix}-t123");
         Assert.Equal("completed", task.GetProperty("status").GetString());
         Assert.Equal("done", task.GetProperty("translated_text").GetString());
     }
@@ -110,7 +110,7 @@ public sealed class ClusterTests(ClusterStackFixture stack)
         var statuses = new List<HttpStatusCode>();
         for (var batch = 0; batch < 3; batch++)
         {
-            using var response = await client.PostAsJsonAsync("/api/v1/persistence/tasks/batch", new { tasks = Records.Tasks(prefix, 4, offset: batch * 4) });
+            using var response = await client.PostAsJsonAsync(ApiRoutes.Persistence.TasksBatch, new { tasks = Records.Tasks(prefix, 4, offset: batch * 4) });
             statuses.Add(response.StatusCode);
         }
 
@@ -297,7 +297,7 @@ public sealed class ClusterTests(ClusterStackFixture stack)
             var pressures = new List<JsonElement>();
             for (var i = 0; i < 4; i++)
             {
-                pressures.Add((await stack.GetJsonAsync("/api/v1/persistence/stats")).GetProperty("backpressure"));
+                pressures.Add((await stack.GetJsonAsync(ApiRoutes.Persistence.Stats)).GetProperty("backpressure"));
             }
 
             var agree = pressures.All(p => p.GetProperty("shedding").GetBoolean() == shedding);

@@ -50,7 +50,7 @@ public sealed class DashboardTests(IsolatedStackFixture stack)
     {
         var dashboard = stack.Stack.DashboardAccess!;
         var trace = ActivityTraceId.CreateRandom();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/persistence/tasks/batch")
+        using var request = new HttpRequestMessage(HttpMethod.Post, ApiRoutes.Persistence.TasksBatch)
         {
             Content = JsonContent.Create(new { tasks = Records.Tasks(Records.Prefix(), 3) }),
         };

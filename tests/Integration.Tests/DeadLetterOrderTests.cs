@@ -35,7 +35,7 @@ public sealed class DeadLetterOrderTests(StackFixture stack)
 
         await stack.FlushAsync();
 
-        using (var replayed = await stack.Gateway.PostAsync($"/api/v1/persistence/dead-letters/{letter}/replay", null))
+        using (var replayed = await stack.Gateway.PostAsync($"{ApiRoutes.Persistence.DeadLetters}/{letter}/replay", null))
         {
             Assert.Equal(HttpStatusCode.OK, replayed.StatusCode);
         }

@@ -10,7 +10,7 @@ namespace Integration.Tests;
 [Collection(StackDefinition.Name)]
 public sealed class DeadLetterTests(StackFixture stack)
 {
-    private const string DeadLetters = "/api/v1/persistence/dead-letters";
+    private const string DeadLetters = ApiRoutes.Persistence.DeadLetters;
 
     [Fact]
     public async Task Dead_letters_are_listed_replayed_one_by_one_or_all_and_deleted()

@@ -31,7 +31,7 @@ public sealed class DeadWorkerTests(UnsupervisedStackFixture stack)
         try
         {
             // A new user's flush, with the default timeout: it waits for the dead worker's entries too.
-            var flush = stack.Gateway.PostAsync("/api/v1/persistence/flush", null);
+            var flush = stack.Gateway.PostAsync(ApiRoutes.Persistence.Flush, null);
 
             await using var db = stack.OpenDatabase();
             var landed = 0L;

@@ -20,7 +20,7 @@ namespace Integration.Tests;
 public sealed class EdgeAbuseTests(StackFixture stack)
 {
     private const string DocumentPath = "/openapi/v1.json";
-    private const string TaskBatches = "/api/v1/persistence/tasks/batch";
+    private const string TaskBatches = ApiRoutes.Persistence.TasksBatch;
 
     private readonly ApiKeyFile _keys = new(stack);
 
@@ -149,7 +149,7 @@ public sealed class EdgeAbuseTests(StackFixture stack)
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 5; i++)
         {
-            using var response = await client.GetAsync("/api/v1/persistence/stats");
+            using var response = await client.GetAsync(ApiRoutes.Persistence.Stats);
             statuses.Add(response.StatusCode);
         }
 
@@ -174,7 +174,7 @@ public sealed class EdgeAbuseTests(StackFixture stack)
         }
 
         await InsertAsync($"{prefix}-pair", """{"smile":"\ud83d\ude00"}""");
-        using var response = await stack.Gateway.GetAsync($"/api/v1/translation/sessions/{prefix}-pair");
+        using var response = await stack.Gateway.GetAsync($"{ApiRoutes.Translation.Sessions}/{prefix}-pair");
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {text}");
         Assert.Equal("\U0001F600", JsonDocument.Parse(text).RootElement.GetProperty("metadata").GetProperty("smile").GetString());

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MySqlConnector;
+using Persistence.Contracts;
 
 namespace Integration.Tests;
 
@@ -55,7 +56,7 @@ public sealed class EngineMemoryTests(StackFixture stack)
     private async Task RequestAsync(string businessId, string text)
     {
         using var response = await stack.Gateway.PostAsJsonAsync(
-            "/api/v1/translations", new { business_id = businessId, text, source_lang = "en", target_langs = new[] { "fr" } });
+            ApiRoutes.DeprecatedTranslations.Prefix, new { business_id = businessId, text, source_lang = "en", target_langs = new[] { "fr" } });
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 
@@ -64,7 +65,7 @@ public sealed class EngineMemoryTests(StackFixture stack)
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)
         {
-            using var response = await stack.Gateway.GetAsync($"/api/v1/translations/{businessId}");
+            using var response = await stack.Gateway.GetAsync($"{ApiRoutes.DeprecatedTranslations.Prefix}/{businessId}");
             if (response.StatusCode == HttpStatusCode.OK)
             {
                 var body = await response.Content.ReadFromJsonAsync<JsonElement>();

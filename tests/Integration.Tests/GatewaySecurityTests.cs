@@ -16,8 +16,8 @@ namespace Integration.Tests;
 [Collection(StackDefinition.Name)]
 public sealed class GatewaySecurityTests(StackFixture stack)
 {
-    private const string Stats = "/api/v1/persistence/stats";
-    private const string TaskBatches = "/api/v1/persistence/tasks/batch";
+    private const string Stats = ApiRoutes.Persistence.Stats;
+    private const string TaskBatches = ApiRoutes.Persistence.TasksBatch;
 
     private readonly ApiKeyFile _keys = new(stack);
 
@@ -100,7 +100,7 @@ public sealed class GatewaySecurityTests(StackFixture stack)
         using var ingested = await ingest.PostAsJsonAsync(TaskBatches, new { tasks = Records.Tasks(prefix, 2) });
         using var ingestReadsStats = await ingest.GetAsync(Stats);
         using var readWrites = await read.PostAsJsonAsync(TaskBatches, new { tasks = Records.Tasks(prefix, 2) });
-        using var readFlushes = await read.PostAsync("/api/v1/persistence/flush?timeout_ms=1", null);
+        using var readFlushes = await read.PostAsync(ApiRoutes.Persistence.Flush + "?timeout_ms=1", null);
         using var readUnmapped = await read.GetAsync("/api/v2/anything");
 
         Assert.Equal(HttpStatusCode.Accepted, ingested.StatusCode);
@@ -143,7 +143,7 @@ public sealed class GatewaySecurityTests(StackFixture stack)
         HttpResponseMessage? limited = null;
         for (var i = 0; i < 6 && limited is null; i++)
         {
-            var response = await client.GetAsync("/api/v1/translation/sessions");
+            var response = await client.GetAsync(ApiRoutes.Translation.Sessions);
             statuses.Add(response.StatusCode);
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {
@@ -169,7 +169,7 @@ public sealed class GatewaySecurityTests(StackFixture stack)
             await Task.Delay(retryAfter.Value);
         }
 
-        using var next = await client.GetAsync("/api/v1/translation/sessions");
+        using var next = await client.GetAsync(ApiRoutes.Translation.Sessions);
         Assert.NotEqual(HttpStatusCode.TooManyRequests, next.StatusCode);
     }
 
@@ -184,7 +184,7 @@ public sealed class GatewaySecurityTests(StackFixture stack)
         var statuses = new List<HttpStatusCode>();
         foreach (var client in new[] { first, second, first, second, first, second })
         {
-            using var response = await client.GetAsync("/api/v1/translation/sessions");
+            using var response = await client.GetAsync(ApiRoutes.Translation.Sessions);
             statuses.Add(response.StatusCode);
         }
 
@@ -349,7 +349,7 @@ public sealed class GatewaySecurityTests(StackFixture stack)
 
         for (var i = 0; i < 300; i++)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, random.Next(2) == 0 ? TaskBatches : "/api/v1/persistence/sessions/batch");
+            using var request = new HttpRequestMessage(HttpMethod.Post, random.Next(2) == 0 ? TaskBatches : ApiRoutes.Persistence.SessionsBatch);
             var keyKind = random.Next(6);
             var key = keyKind switch
             {
@@ -393,15 +393,15 @@ public sealed class GatewaySecurityTests(StackFixture stack)
         (string Path, object Body)[] routes =
         [
             (TaskBatches, new { tasks = Records.Tasks(prefix, 2) }),
-            ("/api/v1/persistence/sessions/batch", new { sessions = new[] { Records.Session($"{prefix}-s", "processing", 1) } }),
-            ("/api/v1/translation/jobs", translation),
-            ("/api/v1/translation/jobs/batch", new { items = new[] { translation } }),
-            ("/api/v1/translations", translation),
-            ("/api/v1/translations/batch", new { items = new[] { translation } }),
-            ($"/api/v1/translation/jobs/{job}/approve", new { note = "fine" }),
-            ($"/api/v1/translation/jobs/{job}/reject", new { note = "wrong" }),
-            ($"/api/v1/translation/jobs/{job}/requeue", new { engine = "debug" }),
-            ("/api/v1/translation/jobs/retranslate", new { business_id = $"{prefix}.fuzz", target_langs = new[] { "fr" } }),
+            (ApiRoutes.Persistence.SessionsBatch, new { sessions = new[] { Records.Session($"{prefix}-s", "processing", 1) } }),
+            (ApiRoutes.Translation.Jobs, translation),
+            (ApiRoutes.Translation.JobsBatch, new { items = new[] { translation } }),
+            (ApiRoutes.DeprecatedTranslations.Prefix, translation),
+            (ApiRoutes.DeprecatedTranslations.Batch, new { items = new[] { translation } }),
+            ($"{ApiRoutes.Translation.Jobs}/{job}/approve", new { note = "fine" }),
+            ($"{ApiRoutes.Translation.Jobs}/{job}/reject", new { note = "wrong" }),
+            ($"{ApiRoutes.Translation.Jobs}/{job}/requeue", new { engine = "debug" }),
+            (ApiRoutes.Translation.JobsRetranslate, new { business_id = $"{prefix}.fuzz", target_langs = new[] { "fr" } }),
         ];
         var before = await EntriesAddedAsync();
         var failures = new List<string>();

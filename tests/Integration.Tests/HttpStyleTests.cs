@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Persistence.Contracts;
 
 namespace Integration.Tests;
 
@@ -8,14 +9,14 @@ namespace Integration.Tests;
 [Collection(StackDefinition.Name)]
 public sealed class HttpStyleTests(StackFixture stack)
 {
-    private const string Jobs = "/api/v1/translation/jobs";
+    private const string Jobs = ApiRoutes.Translation.Jobs;
 
     [Fact]
     public async Task The_old_jobs_path_answers_as_the_new_one_with_a_Deprecation_header_and_a_link_to_its_successor()
     {
         var business = $"style/{Records.Prefix()}/title";
         using var registered = await stack.Gateway.PostAsJsonAsync(
-            "/api/v1/translations", new { business_id = business, text = "Hello", source_lang = "en", target_langs = new[] { "fr" } });
+            ApiRoutes.DeprecatedTranslations.Prefix, new { business_id = business, text = "Hello", source_lang = "en", target_langs = new[] { "fr" } });
         Assert.Equal(HttpStatusCode.Accepted, registered.StatusCode);
         Assert.Equal("@1796083200", Assert.Single(registered.Headers.GetValues("Deprecation")));
         Assert.Contains("</api/v1/translation/jobs>; rel=\"successor-version\"", registered.Headers.GetValues("Link"));
@@ -27,7 +28,7 @@ public sealed class HttpStyleTests(StackFixture stack)
         Assert.False(current.Headers.Contains("Deprecation"));
         Assert.Equal(jobId, (await current.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobs")[0].GetProperty("job_id").GetString());
 
-        using var retry = await stack.Gateway.PostAsync($"/api/v1/translations/{new string('f', 32)}/retry", null);
+        using var retry = await stack.Gateway.PostAsync($"{ApiRoutes.DeprecatedTranslations.Prefix}/{new string('f', 32)}/retry", null);
         Assert.Equal(HttpStatusCode.NotFound, retry.StatusCode);
         Assert.Contains($"</api/v1/translation/jobs/{new string('f', 32)}/retry>; rel=\"successor-version\"", retry.Headers.GetValues("Link"));
     }
@@ -52,13 +53,13 @@ public sealed class HttpStyleTests(StackFixture stack)
     }
 
     [Theory]
-    [InlineData("POST", "/api/v1/persistence/tasks/batch")]
-    [InlineData("POST", "/api/v1/persistence/flush")]
-    [InlineData("GET", "/api/v1/persistence/stats")]
-    [InlineData("GET", "/api/v1/persistence/dead-letters")]
-    [InlineData("GET", "/api/v1/translation/jobs")]
-    [InlineData("GET", "/api/v1/translations/some/business")]
-    [InlineData("POST", "/api/v1/admin/gc")]
+    [InlineData("POST", ApiRoutes.Persistence.TasksBatch)]
+    [InlineData("POST", ApiRoutes.Persistence.Flush)]
+    [InlineData("GET", ApiRoutes.Persistence.Stats)]
+    [InlineData("GET", ApiRoutes.Persistence.DeadLetters)]
+    [InlineData("GET", ApiRoutes.Translation.Jobs)]
+    [InlineData("GET", ApiRoutes.DeprecatedTranslations.Prefix + "/some/business")]
+    [InlineData("POST", ApiRoutes.Admin.GarbageCollection)]
     public async Task Routes_that_used_to_ignore_unknown_query_parameters_refuse_them(string method, string path)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), $"{path}?pagesize=10");

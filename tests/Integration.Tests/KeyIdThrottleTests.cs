@@ -11,7 +11,7 @@ namespace Integration.Tests;
 [Collection(StackDefinition.Name)]
 public sealed class KeyIdThrottleTests(StackFixture stack)
 {
-    private const string Stats = "/api/v1/persistence/stats";
+    private const string Stats = ApiRoutes.Persistence.Stats;
 
     private readonly ApiKeyFile _keys = new(stack);
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using AppHost;
 using MySqlConnector;
+using Persistence.Contracts;
 
 namespace Integration.Tests;
 
@@ -41,7 +42,7 @@ public sealed class LifecycleTests(StackFixture stack)
         }
 
         // The admin endpoint's dry run counts (at least ours; earlier tests may have left old ended sessions) and deletes nothing.
-        using (var dryRun = await stack.Gateway.PostAsync("/api/v1/admin/gc?dry_run=true", null))
+        using (var dryRun = await stack.Gateway.PostAsync(ApiRoutes.Admin.GarbageCollection + "?dry_run=true", null))
         {
             var report = await dryRun.Content.ReadFromJsonAsync<JsonElement>();
             Assert.True(dryRun.IsSuccessStatusCode, report.ToString());

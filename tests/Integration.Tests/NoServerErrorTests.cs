@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Hosting;
 using MySqlConnector;
+using Persistence.Contracts;
 using Xunit.Abstractions;
 
 namespace Integration.Tests;
@@ -142,36 +143,36 @@ public sealed class NoServerErrorTests(StackFixture stack, ITestOutputHelper out
         var segment = () => Uri.EscapeDataString(Pick(random, NastyValues));
         var (method, path, bodyKind) = random.Next(30) switch
         {
-            0 => (HttpMethod.Post, "/api/v1/persistence/sessions/batch", "sessions"),
-            1 => (HttpMethod.Post, "/api/v1/persistence/tasks/batch", "tasks"),
-            2 => (HttpMethod.Post, "/api/v1/persistence/flush", null),
-            3 => (HttpMethod.Get, "/api/v1/persistence/stats", null),
-            4 => (HttpMethod.Get, "/api/v1/persistence/dead-letters", null),
-            5 => (HttpMethod.Get, "/api/v1/persistence/dead-letters/" + segment(), null),
-            6 => (HttpMethod.Post, $"/api/v1/persistence/dead-letters/{segment()}/replay", null),
-            7 => (HttpMethod.Get, "/api/v1/translation/sessions", null),
-            8 => (HttpMethod.Get, "/api/v1/translation/sessions/" + segment(), null),
-            9 => (HttpMethod.Get, $"/api/v1/translation/sessions/{segment()}/tasks", null),
-            10 => (HttpMethod.Get, "/api/v1/translation/tasks/" + segment(), null),
-            11 => (HttpMethod.Get, "/api/v1/translation/recovery/incomplete-sessions", null),
-            12 => (HttpMethod.Post, "/api/v1/translation/recovery/restore/" + segment(), null),
-            13 => (HttpMethod.Post, "/api/v1/admin/gc", null),
-            14 => (HttpMethod.Post, "/api/v1/translations", "translation"),
-            15 => (HttpMethod.Post, "/api/v1/translations/batch", "translations"),
-            16 => (HttpMethod.Get, "/api/v1/translations", null),
-            17 => (HttpMethod.Get, $"/api/v1/translations/{segment()}/{segment()}", null),
-            18 => (HttpMethod.Post, $"/api/v1/translations/{segment()}/retry", null),
-            19 => (HttpMethod.Post, $"/api/v1/translation/jobs/{segment()}/{Pick(random, ["approve", "reject", "requeue"])}", "review"),
-            20 => (HttpMethod.Post, "/api/v1/translation/jobs/retranslate", "review"),
-            21 => (HttpMethod.Get, $"/api/v1/translation/history/{segment()}/{segment()}", null),
-            22 => (HttpMethod.Get, "/api/v1/translation/failed-jobs", null),
-            23 => (HttpMethod.Post, "/api/v1/translation/failed-jobs/requeue", null),
-            24 => (HttpMethod.Get, $"/api/v1/translation/jobs/by-business-id/{segment()}", null),
-            25 => (HttpMethod.Post, "/api/v1/translation/tasks/batch", "tasks"),
-            26 => (HttpMethod.Post, "/api/v1/translation/jobs", "translation"),
-            27 => (HttpMethod.Post, "/api/v1/translation/jobs/batch", "translations"),
-            28 => (HttpMethod.Post, "/api/v1/translation/sessions/batch", "sessions"),
-            _ => (HttpMethod.Get, "/api/v1/translations/" + segment(), null),
+            0 => (HttpMethod.Post, ApiRoutes.Persistence.SessionsBatch, "sessions"),
+            1 => (HttpMethod.Post, ApiRoutes.Persistence.TasksBatch, "tasks"),
+            2 => (HttpMethod.Post, ApiRoutes.Persistence.Flush, null),
+            3 => (HttpMethod.Get, ApiRoutes.Persistence.Stats, null),
+            4 => (HttpMethod.Get, ApiRoutes.Persistence.DeadLetters, null),
+            5 => (HttpMethod.Get, ApiRoutes.Persistence.DeadLetters + "/" + segment(), null),
+            6 => (HttpMethod.Post, $"{ApiRoutes.Persistence.DeadLetters}/{segment()}/replay", null),
+            7 => (HttpMethod.Get, ApiRoutes.Translation.Sessions, null),
+            8 => (HttpMethod.Get, ApiRoutes.Translation.Sessions + "/" + segment(), null),
+            9 => (HttpMethod.Get, $"{ApiRoutes.Translation.Sessions}/{segment()}/tasks", null),
+            10 => (HttpMethod.Get, ApiRoutes.Translation.Tasks + "/" + segment(), null),
+            11 => (HttpMethod.Get, ApiRoutes.Translation.IncompleteSessions, null),
+            12 => (HttpMethod.Post, ApiRoutes.Translation.Restore + "/" + segment(), null),
+            13 => (HttpMethod.Post, ApiRoutes.Admin.GarbageCollection, null),
+            14 => (HttpMethod.Post, ApiRoutes.DeprecatedTranslations.Prefix, "translation"),
+            15 => (HttpMethod.Post, ApiRoutes.DeprecatedTranslations.Batch, "translations"),
+            16 => (HttpMethod.Get, ApiRoutes.DeprecatedTranslations.Prefix, null),
+            17 => (HttpMethod.Get, $"{ApiRoutes.DeprecatedTranslations.Prefix}/{segment()}/{segment()}", null),
+            18 => (HttpMethod.Post, $"{ApiRoutes.DeprecatedTranslations.Prefix}/{segment()}/retry", null),
+            19 => (HttpMethod.Post, $"{ApiRoutes.Translation.Jobs}/{segment()}/{Pick(random, ["approve", "reject", "requeue"])}", "review"),
+            20 => (HttpMethod.Post, ApiRoutes.Translation.JobsRetranslate, "review"),
+            21 => (HttpMethod.Get, $"{ApiRoutes.Translation.History}/{segment()}/{segment()}", null),
+            22 => (HttpMethod.Get, ApiRoutes.Translation.FailedJobs, null),
+            23 => (HttpMethod.Post, ApiRoutes.Translation.FailedJobsRequeue, null),
+            24 => (HttpMethod.Get, $"{ApiRoutes.Translation.JobsByBusinessId}/{segment()}", null),
+            25 => (HttpMethod.Post, ApiRoutes.Translation.TasksBatch, "tasks"),
+            26 => (HttpMethod.Post, ApiRoutes.Translation.Jobs, "translation"),
+            27 => (HttpMethod.Post, ApiRoutes.Translation.JobsBatch, "translations"),
+            28 => (HttpMethod.Post, ApiRoutes.Translation.SessionsBatch, "sessions"),
+            _ => (HttpMethod.Get, ApiRoutes.DeprecatedTranslations.Prefix + "/" + segment(), null),
         };
 
         var query = new List<string>();
@@ -187,7 +188,7 @@ public sealed class NoServerErrorTests(StackFixture stack, ITestOutputHelper out
             query.Add(Uri.EscapeDataString(name) + "=" + Uri.EscapeDataString(value));
         }
 
-        if (path == "/api/v1/admin/gc")
+        if (path == ApiRoutes.Admin.GarbageCollection)
         {
             // A real collection would delete other tests' rows; only values it refuses or dry runs.
             query.RemoveAll(q => q.StartsWith("dry_run=", StringComparison.Ordinal));

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using AppHost;
 using MySqlConnector;
+using Persistence.Contracts;
 
 namespace Integration.Tests;
 
@@ -40,7 +41,7 @@ public sealed class OrphanTaskGcTests(StackFixture stack)
             await InsertTaskAsync(db, $"{prefix}-recent-t0", $"{prefix}-recent", DateTime.UtcNow.AddDays(-1));
         }
 
-        using (var dryRun = await stack.Gateway.PostAsync("/api/v1/admin/gc?dry_run=true", null))
+        using (var dryRun = await stack.Gateway.PostAsync(ApiRoutes.Admin.GarbageCollection + "?dry_run=true", null))
         {
             var report = await dryRun.Content.ReadFromJsonAsync<JsonElement>();
             Assert.True(dryRun.IsSuccessStatusCode, report.ToString());

@@ -111,7 +111,7 @@ public sealed class PipelineTests(StackFixture stack)
     public async Task Malformed_json_and_oversize_batches_are_client_errors()
     {
         using var malformed = await stack.Gateway.PostAsync(
-            "/api/v1/persistence/tasks/batch", new StringContent("{\"tasks\":[{\"task_id\":", System.Text.Encoding.UTF8, "application/json"));
+            ApiRoutes.Persistence.TasksBatch, new StringContent("{\"tasks\":[{\"task_id\":", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
 
         using var tooMany = await stack.PostTasksAsync(Records.Tasks(Records.Prefix(), 5001));
@@ -140,7 +140,7 @@ public sealed class PipelineTests(StackFixture stack)
         await PostAcceptedAsync(stack.PostTasksAsync(Records.Tasks(Records.Prefix(), 10)));
         await stack.FlushAsync();
 
-        var stats = await stack.Gateway.GetFromJsonAsync<JsonElement>("/api/v1/persistence/stats");
+        var stats = await stack.Gateway.GetFromJsonAsync<JsonElement>(ApiRoutes.Persistence.Stats);
         var shards = stats.GetProperty("streams").EnumerateArray()
             .Where(s => s.GetProperty("stream").GetString()!.EndsWith(":tasks", StringComparison.Ordinal))
             .ToList();
@@ -185,7 +185,7 @@ public sealed class PipelineTests(StackFixture stack)
         batch.Execute();
         var ids = (await Task.WhenAll(appends)).Select(id => id.ToString()).ToList();
 
-        var flushing = stack.Gateway.PostAsync("/api/v1/persistence/flush?timeout_ms=60000", null);
+        var flushing = stack.Gateway.PostAsync(ApiRoutes.Persistence.Flush + "?timeout_ms=60000", null);
         await Task.Delay(500);
         await tableLock.DisposeAsync();
         using var flushed = await flushing;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Persistence.Api.Queries;
+using Persistence.Contracts;
 
 namespace Integration.Tests;
 
@@ -113,7 +114,7 @@ public sealed class QueryTests(StackFixture stack)
         Assert.Equal([T(0), T(2), T(4)], await stack.WalkAsync($"{tasksPath}?batch_id={prefix}-b1&target_lang=fr", "task_id"));
         Assert.Equal([T(4)], await stack.WalkAsync($"{tasksPath}?status=failed", "task_id"));
 
-        var task = await stack.GetJsonAsync($"/api/v1/translation/tasks/{T(3)}");
+        var task = await stack.GetJsonAsync($"{ApiRoutes.Translation.Tasks}/{T(3)}");
         Assert.Equal("completed", task.GetProperty("status").GetString());
         Assert.Equal($"你好 {T(3)}", task.GetProperty("translated_text").GetString());
         Assert.Equal(T(3), task.GetProperty("metadata").GetProperty("id").GetString());
@@ -123,35 +124,35 @@ public sealed class QueryTests(StackFixture stack)
     public async Task Unknown_sessions_and_tasks_are_404_problems()
     {
         var missing = Records.Prefix() + "-missing";
-        foreach (var path in new[] { $"{Reads.Sessions}/{missing}", $"{Reads.Sessions}/{missing}/tasks", $"/api/v1/translation/tasks/{missing}" })
+        foreach (var path in new[] { $"{Reads.Sessions}/{missing}", $"{Reads.Sessions}/{missing}/tasks", $"{ApiRoutes.Translation.Tasks}/{missing}" })
         {
             using var response = await stack.Gateway.GetAsync(path);
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         }
 
-        using var restore = await stack.Gateway.PostAsync($"/api/v1/translation/recovery/restore/{missing}", null);
+        using var restore = await stack.Gateway.PostAsync($"{ApiRoutes.Translation.Restore}/{missing}", null);
         Assert.Equal(HttpStatusCode.NotFound, restore.StatusCode);
     }
 
     [Theory]
-    [InlineData("/api/v1/translation/sessions?status=exploded", "status")]
-    [InlineData("/api/v1/translation/sessions?from=yesterday", "from")]
-    [InlineData("/api/v1/translation/sessions?from=2026-01-01T00:00:00", "from")]
-    [InlineData("/api/v1/translation/sessions?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z", "to")]
-    [InlineData("/api/v1/translation/sessions?sort=status", "sort")]
-    [InlineData("/api/v1/translation/sessions?order=sideways", "order")]
-    [InlineData("/api/v1/translation/sessions?page=0", "page")]
-    [InlineData("/api/v1/translation/sessions?page_size=201", "page_size")]
-    [InlineData("/api/v1/translation/sessions?page=99999", "page")]
-    [InlineData("/api/v1/translation/sessions?cursor=not-a-cursor", "cursor")]
-    [InlineData("/api/v1/translation/sessions?source_lang=en%27%20OR%201%3D1", "source_lang")]
-    [InlineData("/api/v1/translation/sessions?consistency=linearizable", "consistency")]
-    [InlineData("/api/v1/translation/sessions?target_lang=fr", "target_lang")]
-    [InlineData("/api/v1/translation/sessions?pagesize=5", "pagesize")]
-    [InlineData("/api/v1/translation/sessions/x/tasks?status=paused", "status")]
-    [InlineData("/api/v1/translation/tasks/x?consistency=", "consistency")]
-    [InlineData("/api/v1/translation/recovery/incomplete-sessions?status=pending", "status")]
+    [InlineData(ApiRoutes.Translation.Sessions + "?status=exploded", "status")]
+    [InlineData(ApiRoutes.Translation.Sessions + "?from=yesterday", "from")]
+    [InlineData(ApiRoutes.Translation.Sessions + "?from=2026-01-01T00:00:00", "from")]
+    [InlineData(ApiRoutes.Translation.Sessions + "?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z", "to")]
+    [InlineData(ApiRoutes.Translation.Sessions + "?sort=status", "sort")]
+    [InlineData(ApiRoutes.Translation.Sessions + "?order=sideways", "order")]
+    [InlineData(ApiRoutes.Translation.Sessions + "?page=0", "page")]
+    [InlineData(ApiRoutes.Translation.Sessions + "?page_size=201", "page_size")]
+    [InlineData(ApiRoutes.Translation.Sessions + "?page=99999", "page")]
+    [InlineData(ApiRoutes.Translation.Sessions + "?cursor=not-a-cursor", "cursor")]
+    [InlineData(ApiRoutes.Translation.Sessions + "?source_lang=en%27%20OR%201%3D1", "source_lang")]
+    [InlineData(ApiRoutes.Translation.Sessions + "?consistency=linearizable", "consistency")]
+    [InlineData(ApiRoutes.Translation.Sessions + "?target_lang=fr", "target_lang")]
+    [InlineData(ApiRoutes.Translation.Sessions + "?pagesize=5", "pagesize")]
+    [InlineData(ApiRoutes.Translation.Sessions + "/x/tasks?status=paused", "status")]
+    [InlineData(ApiRoutes.Translation.Tasks + "/x?consistency=", "consistency")]
+    [InlineData(ApiRoutes.Translation.IncompleteSessions + "?status=pending", "status")]
     public async Task Invalid_parameters_get_400_naming_the_parameter(string path, string parameter)
     {
         using var response = await stack.Gateway.GetAsync(path);

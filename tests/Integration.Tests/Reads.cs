@@ -2,13 +2,14 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Persistence.Contracts;
 
 namespace Integration.Tests;
 
 /// <summary>Helpers for the read side: records in a time window of their own, and GETs that return JSON.</summary>
 public static class Reads
 {
-    public const string Sessions = "/api/v1/translation/sessions";
+    public const string Sessions = ApiRoutes.Translation.Sessions;
 
     /// <summary>
     /// A start time no other test uses, so list filters on [window, window + 1 day) see only this test's sessions

@@ -8,7 +8,7 @@ namespace Integration.Tests;
 [Collection(StackDefinition.Name)]
 public sealed class RecoveryTests(StackFixture stack)
 {
-    private const string Incomplete = "/api/v1/translation/recovery/incomplete-sessions";
+    private const string Incomplete = ApiRoutes.Translation.IncompleteSessions;
 
     [Fact]
     public async Task Incomplete_sessions_are_the_unfinished_ones_newest_first()
@@ -44,7 +44,7 @@ public sealed class RecoveryTests(StackFixture stack)
             Enumerable.Range(0, Tasks).Select(i => Reads.Task($"{prefix}-t{i}", session, statuses[i % 5], text: text + i))));
 
         var watch = Stopwatch.StartNew();
-        using var response = await stack.Gateway.PostAsync($"/api/v1/translation/recovery/restore/{session}?consistency=strong", null);
+        using var response = await stack.Gateway.PostAsync($"{ApiRoutes.Translation.Restore}/{session}?consistency=strong", null);
         var body = await response.Content.ReadAsStringAsync();
         watch.Stop();
         Assert.True(response.StatusCode == HttpStatusCode.OK, body);

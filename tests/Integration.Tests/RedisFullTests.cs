@@ -101,17 +101,17 @@ public sealed class RedisFullTests(UnsupervisedStackFixture stack)
     private static async Task<long> UsedMemoryAsync(IServer server) =>
         long.Parse((await server.InfoAsync("memory")).SelectMany(g => g).Single(p => p.Key == "used_memory").Value, CultureInfo.InvariantCulture);
 
-    private async Task<string> StatsAsync() => await stack.Gateway.GetStringAsync("/api/v1/persistence/stats");
+    private async Task<string> StatsAsync() => await stack.Gateway.GetStringAsync(ApiRoutes.Persistence.Stats);
 
     private async Task<long> PendingAsync()
     {
-        var stats = await stack.Gateway.GetFromJsonAsync<JsonElement>("/api/v1/persistence/stats");
+        var stats = await stack.Gateway.GetFromJsonAsync<JsonElement>(ApiRoutes.Persistence.Stats);
         return stats.GetProperty("streams").EnumerateArray().Sum(s => s.GetProperty("pending").GetInt64());
     }
 
     private async Task<bool> SheddingAsync()
     {
-        var stats = await stack.Gateway.GetFromJsonAsync<JsonElement>("/api/v1/persistence/stats");
+        var stats = await stack.Gateway.GetFromJsonAsync<JsonElement>(ApiRoutes.Persistence.Stats);
         return stats.GetProperty("backpressure").GetProperty("shedding").GetBoolean();
     }
 }

@@ -32,7 +32,7 @@ public sealed class RequestCostTests(StackFixture stack)
             var before = await XinfoCallsAsync(server);
             var waits = Enumerable.Range(0, Waiters).Select(async _ =>
             {
-                using var response = await stack.Gateway.PostAsync($"/api/v1/persistence/flush?timeout_ms={TimeoutMs}", null);
+                using var response = await stack.Gateway.PostAsync($"{ApiRoutes.Persistence.Flush}?timeout_ms={TimeoutMs}", null);
                 return response.StatusCode;
             });
             var statuses = await Task.WhenAll(waits);
@@ -52,7 +52,7 @@ public sealed class RequestCostTests(StackFixture stack)
         var prefix = Records.Prefix();
         // As many members as W3C allows, each as long as it allows: about 8 KB, where 512 characters is what must be kept.
         var members = Enumerable.Range(0, 32).Select(i => string.Create(CultureInfo.InvariantCulture, $"vendor{i:D2}={new string('x', 240)}"));
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/persistence/tasks/batch")
+        using var request = new HttpRequestMessage(HttpMethod.Post, ApiRoutes.Persistence.TasksBatch)
         {
             Content = JsonContent.Create(new { tasks = Records.Tasks(prefix, 20) }),
         };
@@ -90,7 +90,7 @@ public sealed class RequestCostTests(StackFixture stack)
         for (var attempt = 0; attempt < 3; attempt++)
         {
             var before = await RowsReadAsync(db);
-            using var response = await stack.Gateway.GetAsync($"/api/v1/translations/{business}");
+            using var response = await stack.Gateway.GetAsync($"{ApiRoutes.DeprecatedTranslations.Prefix}/{business}");
             var read = await RowsReadAsync(db) - before;
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var translations = (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("translations");

@@ -119,7 +119,7 @@ public sealed class ReshardTests(IsolatedStackFixture stack)
         await Task.WhenAll(shards.Select(s => database.StringSetAsync(StreamShards.SealKey(s), "1")));
         try
         {
-            foreach (var path in (string[])[$"/api/v1/persistence/dead-letters/{id}/replay", "/api/v1/persistence/dead-letters/replay-all"])
+            foreach (var path in (string[])[$"{ApiRoutes.Persistence.DeadLetters}/{id}/replay", ApiRoutes.Persistence.DeadLettersReplayAll])
             {
                 using var response = await stack.Gateway.PostAsync(path, null);
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
@@ -135,7 +135,7 @@ public sealed class ReshardTests(IsolatedStackFixture stack)
             await Task.WhenAll(shards.Select(s => database.KeyDeleteAsync(StreamShards.SealKey(s))));
         }
 
-        using var replayed = await stack.Gateway.PostAsync($"/api/v1/persistence/dead-letters/{id}/replay", null);
+        using var replayed = await stack.Gateway.PostAsync($"{ApiRoutes.Persistence.DeadLetters}/{id}/replay", null);
         Assert.Equal(HttpStatusCode.OK, replayed.StatusCode);
     }
 

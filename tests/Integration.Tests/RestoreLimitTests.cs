@@ -1,4 +1,5 @@
 using System.Net;
+using Persistence.Contracts;
 
 namespace Integration.Tests;
 
@@ -16,7 +17,7 @@ public sealed class RestoreLimitTests(ConstrainedStackFixture stack)
     {
         var prefix = Records.Prefix();
         var session = $"{prefix}-s0";
-        await stack.PostAsync("/api/v1/persistence/sessions/batch", new { sessions = new[] { Records.Session(session, "processing", 1) } });
+        await stack.PostAsync(ApiRoutes.Persistence.SessionsBatch, new { sessions = new[] { Records.Session(session, "processing", 1) } });
         for (var batch = 0; batch < Tasks / 1000; batch++)
         {
             // About 6 KB a task: some 24 MB of package, far more than the sockets and the gateway buffer.
@@ -26,16 +27,16 @@ public sealed class RestoreLimitTests(ConstrainedStackFixture stack)
                 task["source_text"] = new string('w', 6000);
                 return task;
             });
-            await stack.PostAsync("/api/v1/persistence/tasks/batch", new { tasks });
+            await stack.PostAsync(ApiRoutes.Persistence.TasksBatch, new { tasks });
         }
 
         await stack.FlushAsync();
 
         using var slow = await stack.Gateway.SendAsync(
-            new HttpRequestMessage(HttpMethod.Post, $"/api/v1/translation/recovery/restore/{session}"), HttpCompletionOption.ResponseHeadersRead);
+            new HttpRequestMessage(HttpMethod.Post, $"{ApiRoutes.Translation.Restore}/{session}"), HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, slow.StatusCode);
 
-        using (var second = await stack.Gateway.PostAsync($"/api/v1/translation/recovery/restore/{session}", null))
+        using (var second = await stack.Gateway.PostAsync($"{ApiRoutes.Translation.Restore}/{session}", null))
         {
             var body = await second.Content.ReadAsStringAsync();
             Assert.True(second.StatusCode == HttpStatusCode.ServiceUnavailable, $"{(int)second.StatusCode}: {body[..Math.Min(300, body.Length)]}");
@@ -49,7 +50,7 @@ public sealed class RestoreLimitTests(ConstrainedStackFixture stack)
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
-            using var next = await stack.Gateway.PostAsync($"/api/v1/translation/recovery/restore/{session}", null);
+            using var next = await stack.Gateway.PostAsync($"{ApiRoutes.Translation.Restore}/{session}", null);
             if (next.StatusCode == HttpStatusCode.OK)
             {
                 var body = await next.Content.ReadAsStringAsync();

@@ -224,7 +224,7 @@ public class StackFixture : IAsyncLifetime
         var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
         while (true)
         {
-            using var response = await Gateway.PostAsync($"/api/v1/persistence/flush?timeout_ms={timeoutMs}", null);
+            using var response = await Gateway.PostAsync($"{ApiRoutes.Persistence.Flush}?timeout_ms={timeoutMs}", null);
             if (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
@@ -268,10 +268,10 @@ public class StackFixture : IAsyncLifetime
     }
 
     public Task<HttpResponseMessage> PostTasksAsync(IEnumerable<object> tasks) =>
-        Gateway.PostAsJsonAsync("/api/v1/persistence/tasks/batch", new { tasks });
+        Gateway.PostAsJsonAsync(ApiRoutes.Persistence.TasksBatch, new { tasks });
 
     public Task<HttpResponseMessage> PostSessionsAsync(IEnumerable<object> sessions) =>
-        Gateway.PostAsJsonAsync("/api/v1/persistence/sessions/batch", new { sessions });
+        Gateway.PostAsJsonAsync(ApiRoutes.Persistence.SessionsBatch, new { sessions });
 
     /// <summary>A worker's operator command (<c>migrate</c>, <c>gc</c>) run against this stack's database, as an operator would.</summary>
     public async Task<(int ExitCode, string Output)> RunWorkerCommandAsync(params string[] arguments)

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MySqlConnector;
+using Persistence.Contracts;
 
 namespace Integration.Tests;
 
@@ -64,7 +65,7 @@ public sealed class StorageLimitTests(StackFixture stack)
     public async Task A_translation_context_nested_past_what_MariaDB_stores_is_refused()
     {
         var business = $"{Records.Prefix()}.deep";
-        using var response = await stack.Gateway.PostAsJsonAsync("/api/v1/translations/batch", new
+        using var response = await stack.Gateway.PostAsJsonAsync(ApiRoutes.DeprecatedTranslations.Batch, new
         {
             items = new object[]
             {
@@ -102,7 +103,7 @@ public sealed class StorageLimitTests(StackFixture stack)
     {
         var business = $"{Records.Prefix()}.title";
         using var response = await stack.Gateway.PostAsJsonAsync(
-            "/api/v1/translations", new { business_id = business + " ", text = "Hello", source_lang = "en", target_langs = new[] { "fr" } });
+            ApiRoutes.DeprecatedTranslations.Prefix, new { business_id = business + " ", text = "Hello", source_lang = "en", target_langs = new[] { "fr" } });
 
         await AssertRefusedAsync(response, index: null, "business_id");
         await stack.FlushAsync();

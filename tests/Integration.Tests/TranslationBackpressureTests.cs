@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Persistence.Contracts;
 
 namespace Integration.Tests;
 
@@ -18,7 +19,7 @@ public sealed class TranslationBackpressureTests(ConstrainedStackFixture stack)
             for (var batch = 0; batch < 10 && !shedding; batch++)
             {
                 using var response = await stack.Gateway.PostAsJsonAsync(
-                    "/api/v1/persistence/tasks/batch", new { tasks = Records.Tasks(prefix, 1000, offset: batch * 1000) });
+                    ApiRoutes.Persistence.TasksBatch, new { tasks = Records.Tasks(prefix, 1000, offset: batch * 1000) });
                 shedding = response.StatusCode == HttpStatusCode.ServiceUnavailable;
                 await Task.Delay(200);
             }
@@ -49,5 +50,5 @@ public sealed class TranslationBackpressureTests(ConstrainedStackFixture stack)
     }
 
     private Task<HttpResponseMessage> RequestAsync(string businessId) =>
-        stack.Gateway.PostAsJsonAsync("/api/v1/translations", new { business_id = businessId, text = "Hello", source_lang = "en", target_langs = new[] { "fr" } });
+        stack.Gateway.PostAsJsonAsync(ApiRoutes.DeprecatedTranslations.Prefix, new { business_id = businessId, text = "Hello", source_lang = "en", target_langs = new[] { "fr" } });
 }

@@ -59,7 +59,7 @@ public sealed class TranslationTests(StackFixture stack, ITestOutputHelper outpu
     public async Task State_queries_filter_by_language_page_by_cursor_and_answer_404_for_unknown_ids()
     {
         var prefix = Records.Prefix();
-        using (var batch = await stack.Gateway.PostAsJsonAsync("/api/v1/translations/batch", new
+        using (var batch = await stack.Gateway.PostAsJsonAsync(ApiRoutes.DeprecatedTranslations.Batch, new
         {
             items = Enumerable.Range(0, 5).Select(i => new { business_id = $"{prefix}.item{i}", text = $"Item {prefix} {i}", source_lang = "en", target_langs = new[] { "de" } }),
         }))
@@ -75,7 +75,7 @@ public sealed class TranslationTests(StackFixture stack, ITestOutputHelper outpu
             await WaitForStatusAsync($"{prefix}.item{i}", ["de"], "translated");
         }
 
-        using (var one = await stack.Gateway.GetAsync($"/api/v1/translations/{prefix}.item3?lang=de"))
+        using (var one = await stack.Gateway.GetAsync($"{ApiRoutes.DeprecatedTranslations.Prefix}/{prefix}.item3?lang=de"))
         {
             Assert.Equal(HttpStatusCode.OK, one.StatusCode);
             var body = await one.Content.ReadFromJsonAsync<JsonElement>();
@@ -84,8 +84,8 @@ public sealed class TranslationTests(StackFixture stack, ITestOutputHelper outpu
             Assert.False(translation.GetProperty("reused").GetBoolean());
         }
 
-        using (var wrongLang = await stack.Gateway.GetAsync($"/api/v1/translations/{prefix}.item3?lang=ja"))
-        using (var unknown = await stack.Gateway.GetAsync($"/api/v1/translations/{prefix}.nothing"))
+        using (var wrongLang = await stack.Gateway.GetAsync($"{ApiRoutes.DeprecatedTranslations.Prefix}/{prefix}.item3?lang=ja"))
+        using (var unknown = await stack.Gateway.GetAsync($"{ApiRoutes.DeprecatedTranslations.Prefix}/{prefix}.nothing"))
         {
             Assert.Equal(HttpStatusCode.NotFound, wrongLang.StatusCode);
             Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
@@ -98,7 +98,7 @@ public sealed class TranslationTests(StackFixture stack, ITestOutputHelper outpu
         do
         {
             var page = await stack.Gateway.GetFromJsonAsync<JsonElement>(
-                "/api/v1/translations?status=translated&lang=de&limit=500" + (cursor is null ? "" : $"&cursor={cursor}"));
+                ApiRoutes.DeprecatedTranslations.Prefix + "?status=translated&lang=de&limit=500" + (cursor is null ? "" : $"&cursor={cursor}"));
             foreach (var item in page.GetProperty("items").EnumerateArray())
             {
                 Assert.Equal("translated", item.GetProperty("status").GetString());
@@ -113,7 +113,7 @@ public sealed class TranslationTests(StackFixture stack, ITestOutputHelper outpu
         Assert.Equal(5, seen.Count(b => b.StartsWith(prefix, StringComparison.Ordinal)));
         Assert.Equal(seen.Count, seen.Distinct().Count());
 
-        using var badStatus = await stack.Gateway.GetAsync("/api/v1/translations?status=done");
+        using var badStatus = await stack.Gateway.GetAsync(ApiRoutes.DeprecatedTranslations.Prefix + "?status=done");
         Assert.Equal(HttpStatusCode.BadRequest, badStatus.StatusCode);
     }
 
@@ -121,7 +121,7 @@ public sealed class TranslationTests(StackFixture stack, ITestOutputHelper outpu
     public async Task Invalid_requests_get_400_with_every_problem_and_register_nothing()
     {
         var prefix = Records.Prefix();
-        using var response = await stack.Gateway.PostAsJsonAsync("/api/v1/translations/batch", new
+        using var response = await stack.Gateway.PostAsJsonAsync(ApiRoutes.DeprecatedTranslations.Batch, new
         {
             items = new object[]
             {
@@ -191,7 +191,7 @@ public sealed class TranslationTests(StackFixture stack, ITestOutputHelper outpu
         Assert.Contains("debug engine refuses", job.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Equal(JsonValueKind.Null, job.GetProperty("result").ValueKind);
 
-        using (var retry = await stack.Gateway.PostAsync($"/api/v1/translations/{jobs["de"]}/retry", null))
+        using (var retry = await stack.Gateway.PostAsync($"{ApiRoutes.DeprecatedTranslations.Prefix}/{jobs["de"]}/retry", null))
         {
             Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
         }
@@ -205,7 +205,7 @@ public sealed class TranslationTests(StackFixture stack, ITestOutputHelper outpu
                 && again["de"].GetProperty("attempts").GetInt32() == StackFixture.MaxAttempts;
         }, "the re-queued job to fail again");
 
-        using (var notFailed = await stack.Gateway.PostAsync($"/api/v1/translations/{jobs["de"]}0/retry", null))
+        using (var notFailed = await stack.Gateway.PostAsync($"{ApiRoutes.DeprecatedTranslations.Prefix}/{jobs["de"]}0/retry", null))
         {
             Assert.Equal(HttpStatusCode.NotFound, notFailed.StatusCode);
         }
@@ -213,7 +213,7 @@ public sealed class TranslationTests(StackFixture stack, ITestOutputHelper outpu
         // Re-queueing is an admin's act: a key with ingest and read cannot.
         var key = await new ApiKeyFile(stack).AddAsync($"no-admin-{Records.Prefix()}", [Scopes.Ingest, Scopes.Read]);
         using var client = stack.CreateClient(key);
-        using var forbidden = await client.PostAsync($"/api/v1/translations/{jobs["de"]}/retry", null);
+        using var forbidden = await client.PostAsync($"{ApiRoutes.DeprecatedTranslations.Prefix}/{jobs["de"]}/retry", null);
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
     }
 
@@ -234,7 +234,7 @@ public sealed class TranslationTests(StackFixture stack, ITestOutputHelper outpu
         var started = Stopwatch.StartNew();
         var statuses = await Task.WhenAll(Enumerable.Range(0, Requests).Select(async i =>
         {
-            using var response = await clients[i % clients.Count].PostAsJsonAsync("/api/v1/translations", new
+            using var response = await clients[i % clients.Count].PostAsJsonAsync(ApiRoutes.DeprecatedTranslations.Prefix, new
             {
                 business_id = $"{prefix}.load.{i}",
                 text = $"Load {prefix} {i}",
@@ -281,7 +281,7 @@ public sealed class TranslationTests(StackFixture stack, ITestOutputHelper outpu
         var started = Stopwatch.StartNew();
         var statuses = await Task.WhenAll(Enumerable.Range(0, Batches).Select(async b =>
         {
-            using var response = await stack.Gateway.PostAsJsonAsync("/api/v1/translations/batch", new
+            using var response = await stack.Gateway.PostAsJsonAsync(ApiRoutes.DeprecatedTranslations.Batch, new
             {
                 items = Enumerable.Range(b * PerBatch, PerBatch).Select(i => new
                 {
@@ -355,7 +355,7 @@ public sealed class TranslationTests(StackFixture stack, ITestOutputHelper outpu
     /// <summary>Registers and returns the job id per target language from the 202 answer.</summary>
     private async Task<Dictionary<string, string>> RequestAsync(string businessId, string text, string[] targets, object? context)
     {
-        using var response = await stack.Gateway.PostAsJsonAsync("/api/v1/translations", new
+        using var response = await stack.Gateway.PostAsJsonAsync(ApiRoutes.DeprecatedTranslations.Prefix, new
         {
             business_id = businessId,
             text,
@@ -377,7 +377,7 @@ public sealed class TranslationTests(StackFixture stack, ITestOutputHelper outpu
         Dictionary<string, JsonElement> jobs = [];
         await WaitForAsync(async () =>
         {
-            using var response = await stack.Gateway.GetAsync($"/api/v1/translations/{businessId}");
+            using var response = await stack.Gateway.GetAsync($"{ApiRoutes.DeprecatedTranslations.Prefix}/{businessId}");
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
                 return false;

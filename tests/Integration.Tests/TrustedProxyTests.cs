@@ -1,5 +1,6 @@
 using System.Net;
 using Gateway.ApiKeys;
+using Persistence.Contracts;
 using StackExchange.Redis;
 
 namespace Integration.Tests;
@@ -8,7 +9,7 @@ namespace Integration.Tests;
 [Collection(StackDefinition.Name)]
 public sealed class TrustedProxyTests(StackFixture stack)
 {
-    private const string Stats = "/api/v1/persistence/stats";
+    private const string Stats = ApiRoutes.Persistence.Stats;
 
     [Fact]
     public async Task Failures_are_charged_to_the_forwarded_client_only_when_a_known_proxy_forwards_them()

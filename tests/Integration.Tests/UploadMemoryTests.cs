@@ -48,8 +48,8 @@ public sealed class UploadMemoryTests(ConstrainedStackFixture stack, ITestOutput
     /// </summary>
     private const long MaxCommitGrowthBytes = 1024L * 1024 * 1024;
 
-    private const string TaskBatches = "/api/v1/persistence/tasks/batch";
-    private const string Registrations = "/api/v1/translations";
+    private const string TaskBatches = ApiRoutes.Persistence.TasksBatch;
+    private const string Registrations = ApiRoutes.DeprecatedTranslations.Prefix;
 
     [Fact]
     public async Task Three_hundred_slow_uploads_declaring_16_MiB_keep_the_gateway_and_the_replica_bounded_and_a_key_past_its_share_gets_429()

@@ -66,7 +66,7 @@ public sealed class PrometheusTests(StackFixture stack, ITestOutputHelper output
         using var client = new HttpClient { BaseAddress = stack.Stack.Endpoint(stack.Stack.ApiReplicas[0]) };
 
         using var metrics = await client.GetAsync("/metrics");
-        using var direct = await client.GetAsync("/api/v1/persistence/sessions");
+        using var direct = await client.GetAsync(ApiRoutes.Persistence.Prefix + "/sessions");
 
         Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
         Assert.StartsWith("text/plain", metrics.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);

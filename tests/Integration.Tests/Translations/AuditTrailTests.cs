@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MySqlConnector;
+using Persistence.Contracts;
 
 namespace Integration.Tests.Translations;
 
@@ -35,14 +36,14 @@ public sealed class AuditTrailTests(StackFixture stack)
         // A refused retry of a job that is not failed adds nothing.
         var translated = (await _steps.RequestAsync($"{business}.ok", "Fine", "de"))["de"];
         await _steps.WaitForStatusAsync($"{business}.ok", "de", "translated");
-        using (var refused = await _steps.PostAsync($"/api/v1/translation/jobs/{translated}/retry"))
+        using (var refused = await _steps.PostAsync($"{ApiRoutes.Translation.Jobs}/{translated}/retry"))
         {
             Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         }
 
         Assert.Equal(3, (await _steps.HistoryAsync($"{business}.ok")).Count);
 
-        using (var retried = await _steps.PostAsync($"/api/v1/translation/jobs/{job}/retry"))
+        using (var retried = await _steps.PostAsync($"{ApiRoutes.Translation.Jobs}/{job}/retry"))
         {
             Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
         }
@@ -64,7 +65,7 @@ public sealed class AuditTrailTests(StackFixture stack)
             ("page_size=0", "page_size"), ("page_size=100000", "page_size"), ("cursor=bm9wZQ", "cursor"), ("target_lang=not%20a%20tag", "target_lang"), ("limit=5", "limit"),
         })
         {
-            using var response = await stack.Gateway.GetAsync($"/api/v1/translation/history/{business}?{query}");
+            using var response = await stack.Gateway.GetAsync($"{ApiRoutes.Translation.History}/{business}?{query}");
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
             var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -72,20 +73,20 @@ public sealed class AuditTrailTests(StackFixture stack)
         }
 
         // A cursor of another route is not one of this route's.
-        using (var failedPage = await stack.Gateway.GetAsync("/api/v1/translation/failed-jobs?page_size=1"))
+        using (var failedPage = await stack.Gateway.GetAsync(ApiRoutes.Translation.FailedJobs + "?page_size=1"))
         {
             var cursor = (await failedPage.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("next_cursor").GetString();
             if (cursor is not null)
             {
-                using var foreign = await stack.Gateway.GetAsync($"/api/v1/translation/history/{business}?cursor={cursor}");
+                using var foreign = await stack.Gateway.GetAsync($"{ApiRoutes.Translation.History}/{business}?cursor={cursor}");
                 Assert.Equal(HttpStatusCode.BadRequest, foreign.StatusCode);
             }
         }
 
-        using var unknown = await stack.Gateway.GetAsync($"/api/v1/translation/history/{business}.nothing");
+        using var unknown = await stack.Gateway.GetAsync($"{ApiRoutes.Translation.History}/{business}.nothing");
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         using var anonymous = stack.CreateClient(apiKey: null);
-        using var unauthenticated = await anonymous.GetAsync($"/api/v1/translation/history/{business}");
+        using var unauthenticated = await anonymous.GetAsync($"{ApiRoutes.Translation.History}/{business}");
         Assert.Equal(HttpStatusCode.Unauthorized, unauthenticated.StatusCode);
     }
 

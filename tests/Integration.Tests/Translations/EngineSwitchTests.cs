@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using AppHost;
+using Persistence.Contracts;
 
 namespace Integration.Tests.Translations;
 
@@ -57,12 +58,12 @@ public sealed class EngineSwitchTests(IsolatedStackFixture stack)
             Assert.Contains($"openai:{FakeChatCompletions.Model}", claim.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
             // A rejected translation can go to another engine than the configured one.
-            using (var rejected = await _steps.PostAsync($"/api/v1/translation/jobs/{job}/reject", new { note = "try the other engine" }))
+            using (var rejected = await _steps.PostAsync($"{ApiRoutes.Translation.Jobs}/{job}/reject", new { note = "try the other engine" }))
             {
                 Assert.Equal(HttpStatusCode.OK, rejected.StatusCode);
             }
 
-            using (var requeued = await _steps.PostAsync($"/api/v1/translation/jobs/{job}/requeue", new { engine = "debug" }))
+            using (var requeued = await _steps.PostAsync($"{ApiRoutes.Translation.Jobs}/{job}/requeue", new { engine = "debug" }))
             {
                 Assert.Equal(HttpStatusCode.Accepted, requeued.StatusCode);
             }

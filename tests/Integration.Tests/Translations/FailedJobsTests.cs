@@ -37,7 +37,7 @@ public sealed class FailedJobsTests(StackFixture stack)
         do
         {
             var page = await stack.Gateway.GetFromJsonAsync<JsonElement>(
-                $"/api/v1/translation/failed-jobs?target_lang=de&engine=debug&since={since}&page_size=2" + (cursor is null ? "" : $"&cursor={cursor}"));
+                $"{ApiRoutes.Translation.FailedJobs}?target_lang=de&engine=debug&since={since}&page_size=2" + (cursor is null ? "" : $"&cursor={cursor}"));
             var items = page.GetProperty("items").EnumerateArray().Select(e => e.Clone()).ToList();
             Assert.True(items.Count <= 2);
             seen.AddRange(items);
@@ -61,20 +61,20 @@ public sealed class FailedJobsTests(StackFixture stack)
         });
         var times = seen.Select(j => j.GetProperty("updated_at").GetDateTimeOffset()).ToList();
         Assert.Equal(times.OrderDescending(), times);
-        var future = await stack.Gateway.GetFromJsonAsync<JsonElement>($"/api/v1/translation/failed-jobs?target_lang=de&until={since}&page_size=1000");
+        var future = await stack.Gateway.GetFromJsonAsync<JsonElement>($"{ApiRoutes.Translation.FailedJobs}?target_lang=de&until={since}&page_size=1000");
         Assert.DoesNotContain(future.GetProperty("items").EnumerateArray(), j => german.Contains(j.GetProperty("job_id").GetString()!));
 
         // Re-queueing in bulk is an admin's act; the view needs only read.
         var readOnly = await new ApiKeyFile(stack).AddAsync($"reader-{prefix}", [Scopes.Read]);
         using (var reader = stack.CreateClient(readOnly))
         {
-            using var view = await reader.GetAsync("/api/v1/translation/failed-jobs?target_lang=de&page_size=1");
+            using var view = await reader.GetAsync(ApiRoutes.Translation.FailedJobs + "?target_lang=de&page_size=1");
             Assert.Equal(HttpStatusCode.OK, view.StatusCode);
-            using var forbidden = await reader.PostAsync("/api/v1/translation/failed-jobs/requeue?target_lang=de", null);
+            using var forbidden = await reader.PostAsync(ApiRoutes.Translation.FailedJobsRequeue + "?target_lang=de", null);
             Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
         }
 
-        using (var invalid = await _steps.PostAsync("/api/v1/translation/failed-jobs/requeue?target_lang=de&to_engine=babelfish&max_jobs=0"))
+        using (var invalid = await _steps.PostAsync(ApiRoutes.Translation.FailedJobsRequeue + "?target_lang=de&to_engine=babelfish&max_jobs=0"))
         {
             Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
             var fields = (await invalid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateArray()
@@ -83,7 +83,7 @@ public sealed class FailedJobsTests(StackFixture stack)
         }
 
         // A parameter the route does not take is refused before anything else is looked at, as on every route.
-        using (var unknown = await _steps.PostAsync("/api/v1/translation/failed-jobs/requeue?target_lang=de&status=failed"))
+        using (var unknown = await _steps.PostAsync(ApiRoutes.Translation.FailedJobsRequeue + "?target_lang=de&status=failed"))
         {
             Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
             Assert.Contains("status", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -93,7 +93,7 @@ public sealed class FailedJobsTests(StackFixture stack)
         var requeued = new List<string>();
         while (true)
         {
-            using var response = await _steps.PostAsync($"/api/v1/translation/failed-jobs/requeue?target_lang=de&engine=debug&since={since}&max_jobs=2");
+            using var response = await _steps.PostAsync($"{ApiRoutes.Translation.FailedJobsRequeue}?target_lang=de&engine=debug&since={since}&max_jobs=2");
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
             var body = await response.Content.ReadFromJsonAsync<JsonElement>();
             requeued.AddRange(body.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("job_id").GetString()!));

@@ -28,7 +28,7 @@ public sealed class ReviewTests(StackFixture stack)
         // Reviewing needs the review scope: ingest, read and even admin are not enough.
         var adminOnly = await new ApiKeyFile(stack).AddAsync($"admin-{prefix}", [Scopes.Admin, Scopes.Read]);
         using (var admin = stack.CreateClient(adminOnly))
-        using (var forbidden = await admin.PostAsync($"/api/v1/translation/jobs/{jobs["fr"]}/approve", null))
+        using (var forbidden = await admin.PostAsync($"{ApiRoutes.Translation.Jobs}/{jobs["fr"]}/approve", null))
         {
             Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
         }
@@ -36,7 +36,7 @@ public sealed class ReviewTests(StackFixture stack)
         var reviewerId = $"reviewer-{prefix}";
         var reviewerKey = await new ApiKeyFile(stack).AddAsync(reviewerId, [Scopes.Review, Scopes.Read]);
         using var reviewer = stack.CreateClient(reviewerKey);
-        using (var approved = await reviewer.PostAsJsonAsync($"/api/v1/translation/jobs/{jobs["fr"]}/approve", new { note = "checked by a native speaker" }))
+        using (var approved = await reviewer.PostAsJsonAsync($"{ApiRoutes.Translation.Jobs}/{jobs["fr"]}/approve", new { note = "checked by a native speaker" }))
         {
             Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
             var body = await approved.Content.ReadFromJsonAsync<JsonElement>();
@@ -54,10 +54,10 @@ public sealed class ReviewTests(StackFixture stack)
         // A decision on something that is not a translated job is refused with problem+json, and leaves no trace.
         var pending = (await _steps.RequestAsync($"{prefix}.failing", "debug:fail never translated", "fr"))["fr"];
         await _steps.WaitForStatusAsync($"{prefix}.failing", "fr", "failed");
-        using (var conflict = await reviewer.PostAsync($"/api/v1/translation/jobs/{pending}/approve", null))
-        using (var missing = await reviewer.PostAsync($"/api/v1/translation/jobs/{new string('0', 32)}/reject", null))
-        using (var malformed = await reviewer.PostAsync($"/api/v1/translation/jobs/not-a-job/reject", null))
-        using (var badNote = await reviewer.PostAsJsonAsync($"/api/v1/translation/jobs/{jobs["fr"]}/reject", new { note = 42 }))
+        using (var conflict = await reviewer.PostAsync($"{ApiRoutes.Translation.Jobs}/{pending}/approve", null))
+        using (var missing = await reviewer.PostAsync($"{ApiRoutes.Translation.Jobs}/{new string('0', 32)}/reject", null))
+        using (var malformed = await reviewer.PostAsync($"{ApiRoutes.Translation.Jobs}/not-a-job/reject", null))
+        using (var badNote = await reviewer.PostAsJsonAsync($"{ApiRoutes.Translation.Jobs}/{jobs["fr"]}/reject", new { note = 42 }))
         {
             Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
             Assert.Equal("application/problem+json", conflict.Content.Headers.ContentType?.MediaType);
@@ -86,7 +86,7 @@ public sealed class ReviewTests(StackFixture stack)
         var job = (await _steps.RequestAsync(business, text, "de"))["de"];
         await _steps.WaitForStatusAsync(business, "de", "translated");
 
-        using (var rejected = await _steps.PostAsync($"/api/v1/translation/jobs/{job}/reject", new { note = "wrong register" }))
+        using (var rejected = await _steps.PostAsync($"{ApiRoutes.Translation.Jobs}/{job}/reject", new { note = "wrong register" }))
         {
             Assert.Equal(HttpStatusCode.OK, rejected.StatusCode);
         }
@@ -97,11 +97,11 @@ public sealed class ReviewTests(StackFixture stack)
         // Only a rejected (or failed) job goes back: re-queueing must not be a way round the engine's answer.
         var other = (await _steps.RequestAsync($"{prefix}.other", $"Untouched {prefix}", "de"))["de"];
         await _steps.WaitForStatusAsync($"{prefix}.other", "de", "translated");
-        using (var refused = await _steps.PostAsync($"/api/v1/translation/jobs/{other}/requeue", null))
-        using (var badEngine = await _steps.PostAsync($"/api/v1/translation/jobs/{job}/requeue", new { engine = "babelfish" }))
+        using (var refused = await _steps.PostAsync($"{ApiRoutes.Translation.Jobs}/{other}/requeue", null))
+        using (var badEngine = await _steps.PostAsync($"{ApiRoutes.Translation.Jobs}/{job}/requeue", new { engine = "babelfish" }))
         // A known engine no worker of this stack can run (none has an OpenAI key): refused, not served by another.
-        using (var unrunnable = await _steps.PostAsync($"/api/v1/translation/jobs/{job}/requeue", new { engine = "openai" }))
-        using (var unrunnableBulk = await _steps.PostAsync("/api/v1/translation/failed-jobs/requeue?to_engine=openai", null))
+        using (var unrunnable = await _steps.PostAsync($"{ApiRoutes.Translation.Jobs}/{job}/requeue", new { engine = "openai" }))
+        using (var unrunnableBulk = await _steps.PostAsync(ApiRoutes.Translation.FailedJobsRequeue + "?to_engine=openai", null))
         {
             Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
             Assert.Equal(HttpStatusCode.BadRequest, badEngine.StatusCode);
@@ -111,7 +111,7 @@ public sealed class ReviewTests(StackFixture stack)
         }
 
         var rejectedAt = state.GetProperty("updated_at").GetDateTimeOffset();
-        using (var requeued = await _steps.PostAsync($"/api/v1/translation/jobs/{job}/requeue", new { engine = "debug" }))
+        using (var requeued = await _steps.PostAsync($"{ApiRoutes.Translation.Jobs}/{job}/requeue", new { engine = "debug" }))
         {
             Assert.Equal(HttpStatusCode.Accepted, requeued.StatusCode);
         }
@@ -147,7 +147,7 @@ public sealed class ReviewTests(StackFixture stack)
             Assert.Equal(1, await edit.ExecuteNonQueryAsync());
         }
 
-        using (var approved = await _steps.PostAsync($"/api/v1/translation/jobs/{first}/approve", null))
+        using (var approved = await _steps.PostAsync($"{ApiRoutes.Translation.Jobs}/{first}/approve", null))
         {
             Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
         }
@@ -174,7 +174,7 @@ public sealed class ReviewTests(StackFixture stack)
         Assert.True(fromMemory.GetProperty("reused").GetBoolean());
         await _steps.WaitForStatusAsync(business, "de", "translated");
 
-        using (var forced = await _steps.PostAsync("/api/v1/translation/jobs/retranslate", new { business_id = business, target_langs = new[] { "fr" } }))
+        using (var forced = await _steps.PostAsync(ApiRoutes.Translation.JobsRetranslate, new { business_id = business, target_langs = new[] { "fr" } }))
         {
             Assert.Equal(HttpStatusCode.Accepted, forced.StatusCode);
             var body = await forced.Content.ReadFromJsonAsync<JsonElement>();
@@ -188,12 +188,12 @@ public sealed class ReviewTests(StackFixture stack)
         Assert.True((await _steps.WaitForStatusAsync(business, "de", "translated")).GetProperty("reused").GetBoolean());
         Assert.Contains("retranslate:translated>pending", TranslationSteps.Transitions(await _steps.HistoryAsync(business, lang: "fr"), jobs["fr"]));
 
-        using (var approve = await _steps.PostAsync($"/api/v1/translation/jobs/{jobs["de"]}/approve", null))
+        using (var approve = await _steps.PostAsync($"{ApiRoutes.Translation.Jobs}/{jobs["de"]}/approve", null))
         {
             Assert.Equal(HttpStatusCode.OK, approve.StatusCode);
         }
 
-        using (var skipped = await _steps.PostAsync("/api/v1/translation/jobs/retranslate", new { business_id = business, target_langs = new[] { "de" } }))
+        using (var skipped = await _steps.PostAsync(ApiRoutes.Translation.JobsRetranslate, new { business_id = business, target_langs = new[] { "de" } }))
         {
             Assert.Equal(HttpStatusCode.Accepted, skipped.StatusCode);
             var body = await skipped.Content.ReadFromJsonAsync<JsonElement>();
@@ -202,8 +202,8 @@ public sealed class ReviewTests(StackFixture stack)
             Assert.Contains("approved", skip.GetProperty("reason").GetString(), StringComparison.Ordinal);
         }
 
-        using (var unknown = await _steps.PostAsync("/api/v1/translation/jobs/retranslate", new { business_id = $"{prefix}.nothing" }))
-        using (var invalid = await _steps.PostAsync("/api/v1/translation/jobs/retranslate", new { target_langs = new[] { "not a tag" } }))
+        using (var unknown = await _steps.PostAsync(ApiRoutes.Translation.JobsRetranslate, new { business_id = $"{prefix}.nothing" }))
+        using (var invalid = await _steps.PostAsync(ApiRoutes.Translation.JobsRetranslate, new { target_langs = new[] { "not a tag" } }))
         {
             Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
             Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Persistence.Contracts;
 
 namespace Integration.Tests.Translations;
 
@@ -12,7 +13,7 @@ public sealed class TranslationSteps(StackFixture stack, HttpClient? client = nu
     /// <summary>Registers one text and returns the job id per target language.</summary>
     public async Task<Dictionary<string, string>> RequestAsync(string businessId, string text, params string[] targets)
     {
-        using var response = await Client.PostAsJsonAsync("/api/v1/translation/jobs", new { business_id = businessId, text, source_lang = "en", target_langs = targets });
+        using var response = await Client.PostAsJsonAsync(ApiRoutes.Translation.Jobs, new { business_id = businessId, text, source_lang = "en", target_langs = targets });
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         return body.GetProperty("jobs").EnumerateArray()
@@ -26,7 +27,7 @@ public sealed class TranslationSteps(StackFixture stack, HttpClient? client = nu
         var last = "";
         while (true)
         {
-            using var response = await Client.GetAsync($"/api/v1/translation/jobs/by-business-id/{businessId}?target_lang={lang}");
+            using var response = await Client.GetAsync($"{ApiRoutes.Translation.JobsByBusinessId}/{businessId}?target_lang={lang}");
             if (response.StatusCode == HttpStatusCode.OK)
             {
                 var job = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("translations")[0];
@@ -53,7 +54,7 @@ public sealed class TranslationSteps(StackFixture stack, HttpClient? client = nu
         do
         {
             var query = $"page_size={pageSize}" + (lang is null ? "" : $"&target_lang={lang}") + (cursor is null ? "" : $"&cursor={cursor}");
-            using var response = await Client.GetAsync($"/api/v1/translation/history/{businessId}?{query}");
+            using var response = await Client.GetAsync($"{ApiRoutes.Translation.History}/{businessId}?{query}");
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
             var page = await response.Content.ReadFromJsonAsync<JsonElement>();
             Assert.Equal(businessId, page.GetProperty("business_id").GetString());
