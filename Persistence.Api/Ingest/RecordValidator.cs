@@ -19,10 +19,10 @@ public sealed partial class RecordValidator(IOptions<IngestOptions> options, Tim
     public const int MaxErrorLength = 16_000;
 
     public static readonly IReadOnlySet<string> SessionStatuses =
-        new HashSet<string>(["pending", "processing", "paused", "completed", "failed", "cancelled"], StringComparer.Ordinal);
+        new HashSet<string>(RecordStatus.OfSessions, StringComparer.Ordinal);
 
     public static readonly IReadOnlySet<string> TaskStatuses =
-        new HashSet<string>(["pending", "processing", "completed", "failed", "cancelled"], StringComparer.Ordinal);
+        new HashSet<string>(RecordStatus.OfTasks, StringComparer.Ordinal);
 
     // DATETIME(6) holds years 1000-9999; anything before the epoch is a client bug, not a translation.
     private static readonly DateTimeOffset EarliestTimestamp = new(1970, 1, 1, 0, 0, 0, TimeSpan.Zero);

@@ -122,7 +122,7 @@ public static class ReadRequests
         return errors.Count > 0
             ? null
             : new SessionListRequest(
-                ["pending", "processing", "paused"], null, null, null, null, order, pageSize, null, cursor, consistency, CountsTotal: false);
+                RecordStatus.UnfinishedSessions, null, null, null, null, order, pageSize, null, cursor, consistency, CountsTotal: false);
     }
 
     public static TaskListRequest? ParseTaskList(IQueryCollection query, QueryOptions options, List<FieldError> errors)

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Options;
 using MySqlConnector;
+using Persistence.Contracts;
 
 namespace Persistence.Api.Queries;
 
@@ -21,9 +22,6 @@ public sealed class SessionQueries(MySqlDataSource dataSource, IOptions<QueryOpt
         ["created_at"] = "created_at",
         ["updated_at"] = "updated_at",
     };
-
-    private static readonly string[] TaskStatuses = ["pending", "processing", "completed", "failed", "cancelled"];
-    private static readonly string[] FinishedTaskStatuses = ["completed", "failed", "cancelled"];
 
     public async Task<ResultPage<SessionSummary>> ListAsync(SessionListRequest request, CancellationToken cancellationToken)
     {
@@ -172,7 +170,7 @@ public sealed class SessionQueries(MySqlDataSource dataSource, IOptions<QueryOpt
 
         await using var stats = BuildStatisticsCommand(sessionId);
         stats.Connection = connection;
-        var byStatus = TaskStatuses.ToDictionary(s => s, _ => 0L, StringComparer.Ordinal);
+        var byStatus = RecordStatus.OfTasks.ToDictionary(s => s, _ => 0L, StringComparer.Ordinal);
         await using (var reader = await stats.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
@@ -182,7 +180,7 @@ public sealed class SessionQueries(MySqlDataSource dataSource, IOptions<QueryOpt
         }
 
         var total = byStatus.Values.Sum();
-        var finished = FinishedTaskStatuses.Sum(s => byStatus[s]);
+        var finished = RecordStatus.Ended.Sum(s => byStatus[s]);
         var denominator = Math.Max(total, session.TotalTasks ?? 0);
         var progress = denominator == 0 ? 0 : Math.Round((double)finished / denominator, 4);
         return session with { Tasks = new TaskStatistics(total, byStatus, finished, progress) };

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MySqlConnector;
 using Persistence.Api.Queries;
+using Persistence.Contracts;
 
 namespace Persistence.Api.Recovery;
 
@@ -19,9 +20,6 @@ public sealed class RestorePackage(
     DateTimeOffset restoredAt,
     ILogger logger)
 {
-    /// <summary>Statuses of a task that still has work to do.</summary>
-    public static readonly IReadOnlyList<string> UnfinishedTaskStatuses = ["pending", "processing"];
-
     private const int FlushThresholdBytes = 32 * 1024;
 
     /// <summary>A range read of (session_id, status) in index order; no sort.</summary>
@@ -29,7 +27,7 @@ public sealed class RestorePackage(
     {
         var command = new MySqlCommand();
         command.Parameters.AddWithValue("@session_id", sessionId);
-        var statuses = Rows.AddList(command, "status", UnfinishedTaskStatuses);
+        var statuses = Rows.AddList(command, "status", RecordStatus.UnfinishedTasks);
         command.CommandText = $"SELECT {TaskQueries.DetailColumns} FROM translation_tasks WHERE session_id = @session_id AND status IN ({statuses})";
         return command;
     }

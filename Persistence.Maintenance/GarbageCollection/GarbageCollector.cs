@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Options;
 using MySqlConnector;
+using Persistence.Contracts;
 using Persistence.Maintenance.Audit;
 
 namespace Persistence.Maintenance.GarbageCollection;
@@ -17,9 +18,6 @@ namespace Persistence.Maintenance.GarbageCollection;
 public sealed class GarbageCollector(MySqlDataSource dataSource, TimeProvider time, IOptions<RetentionOptions> options)
 {
     public const string LockName = "translation.garbage_collection";
-
-    /// <summary>The statuses after which a session never changes again.</summary>
-    public static readonly IReadOnlyList<string> EndedStatuses = ["completed", "failed", "cancelled"];
 
     public async Task<GarbageCollectionReport> RunAsync(bool dryRun, CancellationToken cancellationToken)
     {
@@ -65,7 +63,7 @@ public sealed class GarbageCollector(MySqlDataSource dataSource, TimeProvider ti
         long tasks = 0;
         // One status at a time so each count is a range on idx_sessions_status_updated, and the join probes
         // idx_tasks_session_status per session.
-        foreach (var status in EndedStatuses)
+        foreach (var status in RecordStatus.Ended)
         {
             await using var count = new MySqlCommand(
                 """
@@ -95,7 +93,7 @@ public sealed class GarbageCollector(MySqlDataSource dataSource, TimeProvider ti
         long sessions = 0;
         long tasks = 0;
         var batches = 0;
-        foreach (var status in EndedStatuses)
+        foreach (var status in RecordStatus.Ended)
         {
             while (true)
             {
