@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Diagnostics.CodeAnalysis;
+using Persistence.Contracts;
 
 namespace Persistence.Api.Translations;
 
@@ -7,11 +8,9 @@ public sealed class TranslationOptions
 {
     public const string SectionName = "Translations";
 
-    public static IReadOnlyList<string> DefaultTargetLanguages { get; } = ["zh-CN", "fr", "de", "ja"];
-
     /// <summary>
     /// Languages a request may ask for: those the workers process (<c>Processing:Languages</c>). A job in any other
-    /// language would stay pending for ever, so it is refused up front. Unset means <see cref="DefaultTargetLanguages"/>.
+    /// language would stay pending for ever, so it is refused up front. Unset means <see cref="TranslationLanguages.Default"/>.
     /// </summary>
     // An array set only from configuration: the binder appends to a list that already holds defaults.
     [SuppressMessage("Performance", "CA1819:Properties should not return arrays", Justification = "Bound from configuration.")]
@@ -33,5 +32,5 @@ public sealed class TranslationOptions
     public int MaxPageSize { get; set; } = 1000;
 
     public IReadOnlyList<string> EffectiveTargetLanguages =>
-        TargetLanguages is { Length: > 0 } configured ? configured : DefaultTargetLanguages;
+        TargetLanguages is { Length: > 0 } configured ? configured : TranslationLanguages.Default;
 }

@@ -14,9 +14,7 @@ public sealed class ProcessingOptions
     /// </summary>
     public const string SettingsFileKey = "Processing:SettingsFile";
 
-    public static IReadOnlyList<string> DefaultLanguages { get; } = ["zh-CN", "fr", "de", "ja"];
-
-    /// <summary>Target languages this worker processes, one loop each. Unset means <see cref="DefaultLanguages"/>.</summary>
+    /// <summary>Target languages this worker processes, one loop each. Unset means <see cref="TranslationLanguages.Default"/>.</summary>
     // An array set only from configuration: the binder appends to a list that already holds defaults.
     [SuppressMessage("Performance", "CA1819:Properties should not return arrays", Justification = "Bound from configuration.")]
     public string[]? Languages { get; set; }
@@ -60,7 +58,7 @@ public sealed class ProcessingOptions
     /// </summary>
     public bool ReuseOtherEngines { get; set; }
 
-    public IReadOnlyList<string> EffectiveLanguages => Languages is { Length: > 0 } configured ? configured : DefaultLanguages;
+    public IReadOnlyList<string> EffectiveLanguages => Languages is { Length: > 0 } configured ? configured : TranslationLanguages.Default;
 }
 
 /// <summary>

@@ -18,7 +18,7 @@ namespace Integration.Tests;
 [Collection(StackDefinition.Name)]
 public sealed class TranslationTests(StackFixture stack, ITestOutputHelper output)
 {
-    private static readonly string[] AllLanguages = ["zh-CN", "fr", "de", "ja"];
+    private static readonly string[] AllLanguages = [.. TranslationLanguages.Default];
 
     [Fact]
     public async Task A_request_registers_one_job_per_language_with_stable_ids_and_a_replay_registers_nothing()
