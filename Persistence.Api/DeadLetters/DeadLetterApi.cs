@@ -14,10 +14,6 @@ namespace Persistence.Api.DeadLetters;
 /// <summary>Inspect, replay and discard dead letters (admin scope at the gateway).</summary>
 public static class DeadLetterApi
 {
-    public const int DefaultPageSize = 50;
-
-    public const int MaxPageSize = 500;
-
     public static RouteGroupBuilder MapDeadLetterApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup(ApiRoutes.Persistence.DeadLetters).WithTags("Dead letters").RequiresScope(Scopes.Admin);
@@ -55,7 +51,7 @@ public static class DeadLetterApi
     public static async Task<Results<Ok<DeadLetterPage>, ProblemHttpResult>> ListAsync(
         DeadLetterStore store, QueryReader query)
     {
-        var pageSize = query.PageSize(DefaultPageSize, MaxPageSize);
+        var pageSize = query.PageSize(PageSizes.DeadLetters.Default, PageSizes.DeadLetters.Max);
         StreamId? after = null;
         if (query.Text(QueryParameters.Cursor) is { } cursor)
         {

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Persistence.Api.DeadLetters;
 using Persistence.Api.Pipeline;
 using Persistence.Api.Queries;
 using Persistence.Api.Translations;
@@ -47,7 +46,7 @@ public sealed class QueryParameterCatalog(
             ReadRequests.Page => new($"Offset paging: the page number from 1, up to the first {q.MaxOffset} rows; deeper, page by cursor. Not with cursor.", "integer") { Minimum = 1 },
             ReadRequests.PageSize when IsJobList(route) =>
                 PageSize(translations.Value.DefaultPageSize, translations.Value.MaxPageSize),
-            ReadRequests.PageSize when route.Contains("/dead-letters", StringComparison.Ordinal) => PageSize(DeadLetterApi.DefaultPageSize, DeadLetterApi.MaxPageSize),
+            ReadRequests.PageSize when route.Contains("/dead-letters", StringComparison.Ordinal) => PageSize(PageSizes.DeadLetters.Default, PageSizes.DeadLetters.Max),
             ReadRequests.PageSize => PageSize(q.DefaultPageSize, q.MaxPageSize),
             ReadRequests.Cursor => new("Keyset paging: the next_cursor of the previous page, unchanged. Keep every other parameter as it was."),
             ReadRequests.ConsistencyParameter => new(

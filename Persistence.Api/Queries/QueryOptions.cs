@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Persistence.Contracts;
 
 namespace Persistence.Api.Queries;
 
@@ -8,11 +9,11 @@ public sealed class QueryOptions
 
     /// <summary>Items per page when the caller names no <c>page_size</c>.</summary>
     [Range(1, 10_000)]
-    public int DefaultPageSize { get; set; } = 20;
+    public int DefaultPageSize { get; set; } = PageSizes.Records.Default;
 
     /// <summary>The largest <c>page_size</c> accepted; larger asks get 400 rather than a silently shorter page.</summary>
     [Range(1, 10_000)]
-    public int MaxPageSize { get; set; } = 200;
+    public int MaxPageSize { get; set; } = PageSizes.Records.Max;
 
     /// <summary>
     /// The deepest offset page (<c>page</c> × <c>page_size</c>) served; offset paging reads and discards every row

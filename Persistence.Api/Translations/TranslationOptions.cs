@@ -26,10 +26,10 @@ public sealed class TranslationOptions
 
     /// <summary>Jobs per page of <c>GET /api/v1/translation/jobs</c> unless <c>page_size</c> says otherwise.</summary>
     [Range(1, 1000)]
-    public int DefaultPageSize { get; set; } = 100;
+    public int DefaultPageSize { get; set; } = PageSizes.TranslationJobs.Default;
 
     [Range(1, 10_000)]
-    public int MaxPageSize { get; set; } = 1000;
+    public int MaxPageSize { get; set; } = PageSizes.TranslationJobs.Max;
 
     public IReadOnlyList<string> EffectiveTargetLanguages =>
         TargetLanguages is { Length: > 0 } configured ? configured : TranslationLanguages.Default;
