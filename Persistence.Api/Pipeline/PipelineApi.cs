@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -127,7 +126,7 @@ public static class PipelineApi
     }
 
     private static long Number(Dictionary<string, RedisValue> counters, string field) =>
-        counters.TryGetValue(field, out var value) && long.TryParse(value.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
+        counters.TryGetValue(field, out var value) ? StatsCounter.Parse(value) : 0;
 }
 
 public sealed record FlushStreamState(string Target, string LastDeliveredId, long Pending, long? Lag);
