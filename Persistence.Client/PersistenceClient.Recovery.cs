@@ -1,6 +1,7 @@
 using Persistence.Client.Http;
-using Persistence.Client.Models;
 using Persistence.Client.Paging;
+using Persistence.Contracts;
+using Persistence.Contracts.Queries;
 
 namespace Persistence.Client;
 
@@ -19,7 +20,7 @@ public sealed partial class PersistenceClient
                     .Add(PersistenceRoutes.PageSize, pageSize)
                     .Add(PersistenceRoutes.Cursor, cursor)
                     .Add("consistency", consistency);
-                var page = await SendAsync(HttpMethod.Get, uri.ToString(), null, ClientJsonContext.Default.ResultPageSessionSummary, ct);
+                var page = await SendAsync(HttpMethod.Get, uri.ToString(), null, HttpJsonContext.Default.ResultPageSessionSummary, ct);
                 return (page.Items, page.NextCursor);
             },
             cancellationToken);

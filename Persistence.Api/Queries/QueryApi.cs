@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Persistence.Api.Http;
 using Persistence.Api.Ingest;
 using Persistence.Api.OpenApi;
+using Persistence.Contracts.Queries;
 
 namespace Persistence.Api.Queries;
 

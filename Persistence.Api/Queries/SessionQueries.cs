@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Options;
 using MySqlConnector;
+using Persistence.Contracts.Queries;
 
 namespace Persistence.Api.Queries;
 

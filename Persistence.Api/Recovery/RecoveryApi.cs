@@ -7,6 +7,7 @@ using Persistence.Api.Http;
 using Persistence.Api.Ingest;
 using Persistence.Api.OpenApi;
 using Persistence.Api.Queries;
+using Persistence.Contracts.Queries;
 
 namespace Persistence.Api.Recovery;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MySqlConnector;
 using Persistence.Api.Queries;
+using Persistence.Contracts.Queries;
 
 namespace Persistence.Api.Recovery;
 

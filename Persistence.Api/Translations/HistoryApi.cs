@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Persistence.Api.Http;
 using Persistence.Api.OpenApi;
 using Persistence.Api.Queries;
+using Persistence.Contracts.Translations;
 
 namespace Persistence.Api.Translations;
 
