@@ -49,7 +49,11 @@ public static class PersistenceApiExtensions
             .ValidateOnStart();
         builder.Services.AddExceptionHandler<UnavailableDependencyHandler>();
         builder.Services.ConfigureHttpJsonOptions(options =>
-            options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        {
+            options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            // The answers and bodies the client shares, generated once in the contracts; the rest by reflection.
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, HttpJsonContext.Default);
+        });
         builder.Services.AddSingleton(TimeProvider.System);
 
         builder.AddInternalCallers();

@@ -1,6 +1,7 @@
 using Persistence.Client.Http;
-using Persistence.Client.Models;
 using Persistence.Contracts;
+using Persistence.Contracts.Ingest;
+using Persistence.Contracts.Pipeline;
 
 namespace Persistence.Client;
 
@@ -11,15 +12,15 @@ public sealed partial class PersistenceClient
     /// the whole batch; the newest <c>updated_at</c> of each session wins in MySQL, so sending a batch again is harmless.
     /// </summary>
     /// <exception cref="PersistenceApiException">400 naming each bad record's index and field (nothing was accepted), 413, 429, 503.</exception>
-    public Task<BatchAccepted> PersistSessionsAsync(IReadOnlyList<SessionRecord> sessions, CancellationToken cancellationToken = default) =>
+    public Task<AcceptedBatch> PersistSessionsAsync(IReadOnlyList<SessionRecord> sessions, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, ApiRoutes.Persistence.SessionsBatch, Body(new SessionBatch(sessions), PersistenceJsonContext.Default.SessionBatch),
-            ClientJsonContext.Default.BatchAccepted, cancellationToken);
+            HttpJsonContext.Default.AcceptedBatch, cancellationToken);
 
     /// <summary>Persists task states (<c>POST /api/v1/persistence/tasks/batch</c>, ingest scope), like <see cref="PersistSessionsAsync"/>.</summary>
     /// <exception cref="PersistenceApiException">400 naming each bad record's index and field (nothing was accepted), 413, 429, 503.</exception>
-    public Task<BatchAccepted> PersistTasksAsync(IReadOnlyList<TaskRecord> tasks, CancellationToken cancellationToken = default) =>
+    public Task<AcceptedBatch> PersistTasksAsync(IReadOnlyList<TaskRecord> tasks, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, ApiRoutes.Persistence.TasksBatch, Body(new TaskBatch(tasks), PersistenceJsonContext.Default.TaskBatch),
-            ClientJsonContext.Default.BatchAccepted, cancellationToken);
+            HttpJsonContext.Default.AcceptedBatch, cancellationToken);
 
     /// <summary>
     /// Waits until every record accepted before the call is committed to MySQL (<c>POST /api/v1/persistence/flush</c>,
@@ -28,9 +29,9 @@ public sealed partial class PersistenceClient
     /// <exception cref="PersistenceApiException">504 when the records were not all committed in time; 503 when Redis is unreachable.</exception>
     public Task<FlushResult> FlushAllAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, new QueryString(ApiRoutes.Persistence.Flush).Add(QueryParameters.TimeoutMs, (int?)timeout?.TotalMilliseconds).ToString(), null,
-            ClientJsonContext.Default.FlushResult, cancellationToken);
+            HttpJsonContext.Default.FlushResult, cancellationToken);
 
     /// <summary>The pipeline's streams, dead letters and backpressure (<c>GET /api/v1/persistence/stats</c>, admin scope).</summary>
     public Task<PipelineStats> GetStatsAsync(CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Get, ApiRoutes.Persistence.Stats, null, ClientJsonContext.Default.PipelineStats, cancellationToken);
+        SendAsync(HttpMethod.Get, ApiRoutes.Persistence.Stats, null, HttpJsonContext.Default.PipelineStats, cancellationToken);
 }

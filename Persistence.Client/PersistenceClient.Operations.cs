@@ -1,8 +1,9 @@
 using System.Net;
 using Persistence.Client.Http;
-using Persistence.Client.Models;
 using Persistence.Client.Paging;
 using Persistence.Contracts;
+using Persistence.Contracts.DeadLetters;
+using Persistence.Contracts.GarbageCollection;
 
 namespace Persistence.Client;
 
@@ -16,24 +17,24 @@ public sealed partial class PersistenceClient
                 var uri = new QueryString(ApiRoutes.Persistence.DeadLetters)
                     .Add(QueryParameters.PageSize, pageSize)
                     .Add(QueryParameters.Cursor, cursor);
-                var page = await SendAsync(HttpMethod.Get, uri.ToString(), null, ClientJsonContext.Default.DeadLetterPage, ct);
+                var page = await SendAsync(HttpMethod.Get, uri.ToString(), null, HttpJsonContext.Default.DeadLetterPage, ct);
                 return (page.Items, page.NextCursor);
             },
             cancellationToken);
 
     /// <summary>One dead letter; null when there is none.</summary>
     public Task<DeadLetter?> GetDeadLetterAsync(string id, CancellationToken cancellationToken = default) =>
-        GetOrNullAsync($"{ApiRoutes.Persistence.DeadLetters}/{QueryString.Segment(id)}", ClientJsonContext.Default.DeadLetter, cancellationToken);
+        GetOrNullAsync($"{ApiRoutes.Persistence.DeadLetters}/{QueryString.Segment(id)}", HttpJsonContext.Default.DeadLetter, cancellationToken);
 
     /// <summary>Moves a dead letter back to its source stream (admin scope).</summary>
     /// <exception cref="PersistenceApiException">404 for an unknown id; 503 while the backlog is over its high-water mark.</exception>
     public Task<ReplayResult> ReplayDeadLetterAsync(string id, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, $"{ApiRoutes.Persistence.DeadLetters}/{QueryString.Segment(id)}/replay", null,
-            ClientJsonContext.Default.ReplayResult, cancellationToken);
+            HttpJsonContext.Default.ReplayResult, cancellationToken);
 
     /// <summary>Replays every dead letter there was when the call began (admin scope).</summary>
     public Task<ReplayResult> ReplayAllDeadLettersAsync(CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Post, ApiRoutes.Persistence.DeadLettersReplayAll, null, ClientJsonContext.Default.ReplayResult, cancellationToken);
+        SendAsync(HttpMethod.Post, ApiRoutes.Persistence.DeadLettersReplayAll, null, HttpJsonContext.Default.ReplayResult, cancellationToken);
 
     /// <summary>Discards a dead letter (admin scope); false when there was none.</summary>
     public async Task<bool> DeleteDeadLetterAsync(string id, CancellationToken cancellationToken = default)
@@ -55,5 +56,5 @@ public sealed partial class PersistenceClient
     /// <exception cref="PersistenceApiException">409 while another collection holds the lock.</exception>
     public Task<GarbageCollectionResult> CollectGarbageAsync(bool dryRun = false, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, new QueryString(ApiRoutes.Admin.GarbageCollection).Add(QueryParameters.DryRun, dryRun ? "true" : "false").ToString(), null,
-            ClientJsonContext.Default.GarbageCollectionResult, cancellationToken);
+            HttpJsonContext.Default.GarbageCollectionResult, cancellationToken);
 }

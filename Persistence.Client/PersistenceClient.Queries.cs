@@ -2,6 +2,7 @@ using Persistence.Client.Http;
 using Persistence.Client.Models;
 using Persistence.Client.Paging;
 using Persistence.Contracts;
+using Persistence.Contracts.Queries;
 
 namespace Persistence.Client;
 
@@ -38,14 +39,14 @@ public sealed partial class PersistenceClient
             .Add(QueryParameters.PageSize, query.PageSize)
             .Add(QueryParameters.Cursor, cursor)
             .Add(QueryParameters.Consistency, query.Consistency);
-        return SendAsync(HttpMethod.Get, uri.ToString(), null, ClientJsonContext.Default.ResultPageSessionSummary, cancellationToken);
+        return SendAsync(HttpMethod.Get, uri.ToString(), null, HttpJsonContext.Default.ResultPageSessionSummary, cancellationToken);
     }
 
     /// <summary>One session with its tasks counted by status; null when there is none (<c>GET /api/v1/translation/sessions/{id}</c>).</summary>
     public Task<SessionDetail?> GetSessionAsync(string sessionId, ReadConsistency? consistency = null, CancellationToken cancellationToken = default) =>
         GetOrNullAsync(
             new QueryString($"{ApiRoutes.Translation.Sessions}/{QueryString.Segment(sessionId)}").Add(QueryParameters.Consistency, consistency).ToString(),
-            ClientJsonContext.Default.SessionDetail, cancellationToken);
+            HttpJsonContext.Default.SessionDetail, cancellationToken);
 
     /// <summary>
     /// Every task of a session matching <paramref name="query"/>, in task id order, page by page
@@ -65,7 +66,7 @@ public sealed partial class PersistenceClient
                     .Add(QueryParameters.PageSize, query.PageSize)
                     .Add(QueryParameters.Cursor, cursor)
                     .Add(QueryParameters.Consistency, query.Consistency);
-                var page = await SendAsync(HttpMethod.Get, uri.ToString(), null, ClientJsonContext.Default.ResultPageTaskSummary, ct);
+                var page = await SendAsync(HttpMethod.Get, uri.ToString(), null, HttpJsonContext.Default.ResultPageTaskSummary, ct);
                 return (page.Items, page.NextCursor);
             },
             cancellationToken);
@@ -75,5 +76,5 @@ public sealed partial class PersistenceClient
     public Task<TaskDetail?> GetTaskAsync(string taskId, ReadConsistency? consistency = null, CancellationToken cancellationToken = default) =>
         GetOrNullAsync(
             new QueryString($"{ApiRoutes.Translation.Tasks}/{QueryString.Segment(taskId)}").Add(QueryParameters.Consistency, consistency).ToString(),
-            ClientJsonContext.Default.TaskDetail, cancellationToken);
+            HttpJsonContext.Default.TaskDetail, cancellationToken);
 }

@@ -1,7 +1,7 @@
 using Persistence.Client.Http;
-using Persistence.Client.Models;
 using Persistence.Client.Paging;
 using Persistence.Contracts;
+using Persistence.Contracts.Queries;
 
 namespace Persistence.Client;
 
@@ -20,7 +20,7 @@ public sealed partial class PersistenceClient
                     .Add(QueryParameters.PageSize, pageSize)
                     .Add(QueryParameters.Cursor, cursor)
                     .Add(QueryParameters.Consistency, consistency);
-                var page = await SendAsync(HttpMethod.Get, uri.ToString(), null, ClientJsonContext.Default.ResultPageSessionSummary, ct);
+                var page = await SendAsync(HttpMethod.Get, uri.ToString(), null, HttpJsonContext.Default.ResultPageSessionSummary, ct);
                 return (page.Items, page.NextCursor);
             },
             cancellationToken);

@@ -2,6 +2,7 @@ using Persistence.Client.Http;
 using Persistence.Client.Models;
 using Persistence.Client.Paging;
 using Persistence.Contracts;
+using Persistence.Contracts.Translations;
 
 namespace Persistence.Client;
 
@@ -13,8 +14,8 @@ public sealed partial class PersistenceClient
     /// </summary>
     /// <exception cref="PersistenceApiException">404 for an unknown job, 409 when the job is not translated.</exception>
     public Task<JobReviewed> ApproveTranslationJobAsync(string jobId, string? note = null, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Post, JobAction(jobId, ApiRoutes.JobActions.Approve), Body(new ReviewBody(note), ClientJsonContext.Default.ReviewBody),
-            ClientJsonContext.Default.JobReviewed, cancellationToken);
+        SendAsync(HttpMethod.Post, JobAction(jobId, ApiRoutes.JobActions.Approve), Body(new ReviewRequest(note), HttpJsonContext.Default.ReviewRequest),
+            HttpJsonContext.Default.JobReviewed, cancellationToken);
 
     /// <summary>
     /// Rejects a translated job (<c>POST /api/v1/translation/jobs/{job_id}/reject</c>, review scope): recorded like an
@@ -22,8 +23,8 @@ public sealed partial class PersistenceClient
     /// </summary>
     /// <exception cref="PersistenceApiException">404 for an unknown job, 409 when the job is not translated.</exception>
     public Task<JobReviewed> RejectTranslationJobAsync(string jobId, string? note = null, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Post, JobAction(jobId, ApiRoutes.JobActions.Reject), Body(new ReviewBody(note), ClientJsonContext.Default.ReviewBody),
-            ClientJsonContext.Default.JobReviewed, cancellationToken);
+        SendAsync(HttpMethod.Post, JobAction(jobId, ApiRoutes.JobActions.Reject), Body(new ReviewRequest(note), HttpJsonContext.Default.ReviewRequest),
+            HttpJsonContext.Default.JobReviewed, cancellationToken);
 
     /// <summary>
     /// Puts a rejected or failed job back to pending with fresh attempts, asking the engine afresh without memory, on
@@ -31,8 +32,8 @@ public sealed partial class PersistenceClient
     /// </summary>
     /// <exception cref="PersistenceApiException">400 for an unknown engine, 404 for an unknown job, 409 when the job is neither rejected nor failed.</exception>
     public Task<JobRequeued> RequeueTranslationJobAsync(string jobId, string? engine = null, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Post, JobAction(jobId, ApiRoutes.JobActions.Requeue), Body(new RequeueBody(engine), ClientJsonContext.Default.RequeueBody),
-            ClientJsonContext.Default.JobRequeued, cancellationToken);
+        SendAsync(HttpMethod.Post, JobAction(jobId, ApiRoutes.JobActions.Requeue), Body(new RequeueRequest(engine), HttpJsonContext.Default.RequeueRequest),
+            HttpJsonContext.Default.JobRequeued, cancellationToken);
 
     /// <summary>
     /// Sends the newest job of <paramref name="businessId"/>, per language or only <paramref name="targetLangs"/>, to the
@@ -42,8 +43,8 @@ public sealed partial class PersistenceClient
     /// <exception cref="PersistenceApiException">400 naming a bad language tag by index, 404 when no such job is registered.</exception>
     public Task<RetranslationAccepted> RetranslateAsync(string businessId, IReadOnlyList<string>? targetLangs = null, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, ApiRoutes.Translation.JobsRetranslate,
-            Body(new RetranslateBody(businessId, targetLangs), ClientJsonContext.Default.RetranslateBody),
-            ClientJsonContext.Default.RetranslationAccepted, cancellationToken);
+            Body(new RetranslateRequest(businessId, targetLangs), HttpJsonContext.Default.RetranslateRequest),
+            HttpJsonContext.Default.RetranslationAccepted, cancellationToken);
 
     /// <summary>
     /// Every state change of <paramref name="businessId"/>'s jobs, or only <paramref name="lang"/>'s, with actor, time
@@ -61,7 +62,7 @@ public sealed partial class PersistenceClient
                     .Add(QueryParameters.TargetLang, lang)
                     .Add(QueryParameters.PageSize, pageSize)
                     .Add(QueryParameters.Cursor, cursor);
-                var page = await SendAsync(HttpMethod.Get, uri.ToString(), null, ClientJsonContext.Default.HistoryPage, ct);
+                var page = await SendAsync(HttpMethod.Get, uri.ToString(), null, HttpJsonContext.Default.HistoryPage, ct);
                 return (page.Items, page.NextCursor);
             },
             cancellationToken);
@@ -79,7 +80,7 @@ public sealed partial class PersistenceClient
                 var uri = FailedJobs(ApiRoutes.Translation.FailedJobs, filter)
                     .Add(QueryParameters.PageSize, pageSize)
                     .Add(QueryParameters.Cursor, cursor);
-                var page = await SendAsync(HttpMethod.Get, uri.ToString(), null, ClientJsonContext.Default.JobPage, ct);
+                var page = await SendAsync(HttpMethod.Get, uri.ToString(), null, HttpJsonContext.Default.JobPage, ct);
                 return (page.Items, page.NextCursor);
             },
             cancellationToken);
@@ -97,7 +98,7 @@ public sealed partial class PersistenceClient
                 .Add(QueryParameters.MaxJobs, maxJobs)
                 .Add(QueryParameters.ToEngine, toEngine)
                 .ToString(),
-            null, ClientJsonContext.Default.BulkRequeued, cancellationToken);
+            null, HttpJsonContext.Default.BulkRequeued, cancellationToken);
 
     private static string JobAction(string jobId, string action) => $"{ApiRoutes.Translation.Jobs}/{QueryString.Segment(jobId)}/{action}";
 

@@ -2,6 +2,7 @@ using Persistence.Client.Http;
 using Persistence.Client.Models;
 using Persistence.Client.Paging;
 using Persistence.Contracts;
+using Persistence.Contracts.Translations;
 
 namespace Persistence.Client;
 
@@ -13,13 +14,13 @@ public sealed partial class PersistenceClient
     /// </summary>
     public Task<TranslationAccepted> RequestTranslationAsync(TranslationRequest request, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, ApiRoutes.Translation.Jobs, Body(request, PersistenceJsonContext.Default.TranslationRequest),
-            ClientJsonContext.Default.TranslationAccepted, cancellationToken);
+            HttpJsonContext.Default.TranslationAccepted, cancellationToken);
 
     /// <summary>Registers several translation requests at once (<c>POST /api/v1/translation/jobs/batch</c>, ingest scope).</summary>
     public Task<TranslationBatchAccepted> RequestTranslationsAsync(IReadOnlyList<TranslationRequest> requests, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, ApiRoutes.Translation.JobsBatch,
             Body(new TranslationRequestBatch(requests), PersistenceJsonContext.Default.TranslationRequestBatch),
-            ClientJsonContext.Default.TranslationBatchAccepted, cancellationToken);
+            HttpJsonContext.Default.TranslationBatchAccepted, cancellationToken);
 
     /// <summary>
     /// A business id's newest job per target language, or only <paramref name="lang"/>'s (<c>GET /api/v1/translation/jobs/by-business-id/{business_id}</c>,
@@ -28,7 +29,7 @@ public sealed partial class PersistenceClient
     public Task<TranslationState?> GetTranslationAsync(string businessId, string? lang = null, CancellationToken cancellationToken = default) =>
         GetOrNullAsync(
             new QueryString($"{ApiRoutes.Translation.JobsByBusinessId}/{BusinessIdPath(businessId)}").Add(QueryParameters.TargetLang, lang).ToString(),
-            ClientJsonContext.Default.TranslationState, cancellationToken);
+            HttpJsonContext.Default.TranslationState, cancellationToken);
 
     /// <summary>Every job matching <paramref name="query"/>, in job id order, page by page (<c>GET /api/v1/translation/jobs</c>, read scope).</summary>
     public IAsyncEnumerable<JobState> ListTranslationJobsAsync(TranslationJobQuery? query = null, CancellationToken cancellationToken = default)
@@ -42,7 +43,7 @@ public sealed partial class PersistenceClient
                     .Add(QueryParameters.TargetLang, query.Lang)
                     .Add(QueryParameters.PageSize, query.PageSize)
                     .Add(QueryParameters.Cursor, cursor);
-                var page = await SendAsync(HttpMethod.Get, uri.ToString(), null, ClientJsonContext.Default.JobPage, ct);
+                var page = await SendAsync(HttpMethod.Get, uri.ToString(), null, HttpJsonContext.Default.JobPage, ct);
                 return (page.Items, page.NextCursor);
             },
             cancellationToken);
@@ -52,7 +53,7 @@ public sealed partial class PersistenceClient
     /// <exception cref="PersistenceApiException">404 for an unknown job, 409 when the job is not failed.</exception>
     public Task<JobRequeued> RetryTranslationJobAsync(string jobId, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, JobAction(jobId, ApiRoutes.JobActions.Retry), null,
-            ClientJsonContext.Default.JobRequeued, cancellationToken);
+            HttpJsonContext.Default.JobRequeued, cancellationToken);
 
     // Slashes are part of business ids (docs/intro.title) and of the routes, so each segment is escaped on its own.
     private static string BusinessIdPath(string businessId) => string.Join('/', businessId.Split('/').Select(QueryString.Segment));

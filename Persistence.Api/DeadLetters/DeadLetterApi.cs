@@ -7,6 +7,7 @@ using Persistence.Api.Ingest;
 using Persistence.Api.OpenApi;
 using Persistence.Api.Queries;
 using Persistence.Contracts;
+using Persistence.Contracts.DeadLetters;
 using StackExchange.Redis;
 
 namespace Persistence.Api.DeadLetters;

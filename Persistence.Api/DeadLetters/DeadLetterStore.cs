@@ -3,6 +3,7 @@ using System.Text.Json;
 using Persistence.Api.Ingest;
 using Persistence.Api.Streams;
 using Persistence.Contracts;
+using Persistence.Contracts.DeadLetters;
 using StackExchange.Redis;
 
 namespace Persistence.Api.DeadLetters;

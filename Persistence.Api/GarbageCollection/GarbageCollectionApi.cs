@@ -3,6 +3,7 @@ using Persistence.Api.Http;
 using Persistence.Api.OpenApi;
 using Persistence.Api.Queries;
 using Persistence.Contracts;
+using Persistence.Contracts.GarbageCollection;
 using Persistence.Maintenance.GarbageCollection;
 
 namespace Persistence.Api.GarbageCollection;
@@ -53,12 +54,3 @@ public static class GarbageCollectionApi
             report.JobEvents));
     }
 }
-
-public sealed record GarbageCollectionResult(
-    bool DryRun,
-    [property: System.Text.Json.Serialization.JsonConverter(typeof(Persistence.Contracts.Rfc3339TimestampConverter))] DateTimeOffset Cutoff,
-    long Sessions,
-    long Tasks,
-    int Batches,
-    long DurationMs,
-    long JobEvents);

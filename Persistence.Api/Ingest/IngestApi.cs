@@ -7,6 +7,7 @@ using Persistence.Api.Http;
 using Persistence.Api.OpenApi;
 using Persistence.Api.Streams;
 using Persistence.Contracts;
+using Persistence.Contracts.Ingest;
 using StackExchange.Redis;
 
 namespace Persistence.Api.Ingest;
@@ -124,5 +125,3 @@ public static class IngestApi
         return TypedResults.Accepted((string?)null, new AcceptedBatch("accepted", items.Count));
     }
 }
-
-public sealed record AcceptedBatch(string Status, int Count);

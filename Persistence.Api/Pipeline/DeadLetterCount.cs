@@ -16,7 +16,7 @@ public readonly record struct DeadLetterCount(long Recorded, long Stored)
         var stored = database.StreamLengthAsync(PersistenceStreams.DeadLetters);
         var recorded = (await counters)
             .Where(e => e.Name.ToString().EndsWith(PersistenceStreams.StatsFields.DeadLetteredSuffix, StringComparison.Ordinal))
-            .Sum(e => long.TryParse(e.Value.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0);
+            .Sum(e => StatsCounter.Parse(e.Value));
         return new DeadLetterCount(recorded, await stored);
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -7,6 +6,7 @@ using Persistence.Api.Http;
 using Persistence.Api.OpenApi;
 using Persistence.Api.Streams;
 using Persistence.Contracts;
+using Persistence.Contracts.Pipeline;
 using StackExchange.Redis;
 
 namespace Persistence.Api.Pipeline;
@@ -126,35 +126,5 @@ public static class PipelineApi
     }
 
     private static long Number(Dictionary<string, RedisValue> counters, string field) =>
-        counters.TryGetValue(field, out var value) && long.TryParse(value.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
+        counters.TryGetValue(field, out var value) ? StatsCounter.Parse(value) : 0;
 }
-
-public sealed record FlushStreamState(string Target, string LastDeliveredId, long Pending, long? Lag);
-
-/// <param name="DeadLettered">
-/// Records set aside as dead letters while the flush waited: the barrier counts them as done, though they are not in
-/// the database.
-/// </param>
-/// <param name="DeadLettersStored">Every dead letter waiting for an operator (replay or delete), whenever it was set aside.</param>
-public sealed record FlushResult(
-    string Status, long WaitedMs, IReadOnlyDictionary<string, FlushStreamState> Streams, long DeadLettered, long DeadLettersStored);
-
-public sealed record StreamStats(
-    string Stream,
-    long Length,
-    long Pending,
-    long? Lag,
-    int Consumers,
-    string LastGeneratedId,
-    string LastDeliveredId,
-    long FlushedTotal,
-    long DeadLetteredTotal,
-    string? LastFlushAt,
-    long? LastFlushDurationMs);
-
-public sealed record DeadLetterStats(string Stream, long Length);
-
-/// <summary>This replica's last measurement of the un-flushed backlog, and whether it refuses batches because of it.</summary>
-public sealed record BackpressureStats(long Backlog, double RedisMemoryRatio, bool Shedding);
-
-public sealed record PipelineStats(IReadOnlyList<StreamStats> Streams, DeadLetterStats DeadLetters, BackpressureStats Backpressure);

@@ -4,6 +4,7 @@ using Persistence.Api.Http;
 using Persistence.Api.Ingest;
 using Persistence.Api.OpenApi;
 using Persistence.Contracts;
+using Persistence.Contracts.Queries;
 
 namespace Persistence.Api.Queries;
 

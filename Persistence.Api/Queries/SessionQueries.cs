@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using MySqlConnector;
 using Persistence.Contracts;
+using Persistence.Contracts.Queries;
 
 namespace Persistence.Api.Queries;
 

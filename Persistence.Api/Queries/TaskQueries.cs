@@ -1,5 +1,6 @@
 using System.Text;
 using MySqlConnector;
+using Persistence.Contracts.Queries;
 
 namespace Persistence.Api.Queries;
 

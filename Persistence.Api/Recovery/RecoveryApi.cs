@@ -8,6 +8,7 @@ using Persistence.Api.Ingest;
 using Persistence.Api.OpenApi;
 using Persistence.Api.Queries;
 using Persistence.Contracts;
+using Persistence.Contracts.Queries;
 
 namespace Persistence.Api.Recovery;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using MySqlConnector;
 using Persistence.Api.Queries;
 using Persistence.Contracts;
+using Persistence.Contracts.Queries;
 
 namespace Persistence.Api.Recovery;
 

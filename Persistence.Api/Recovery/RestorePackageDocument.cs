@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Persistence.Api.Queries;
+using Persistence.Contracts.Queries;
 
 namespace Persistence.Api.Recovery;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using MySqlConnector;
 using Persistence.Contracts;
+using Persistence.Contracts.Translations;
 
 namespace Persistence.Api.Translations;
 

@@ -7,6 +7,7 @@ using Persistence.Api.Ingest;
 using Persistence.Api.OpenApi;
 using Persistence.Api.Queries;
 using Persistence.Contracts;
+using Persistence.Contracts.Translations;
 
 namespace Persistence.Api.Translations;
 
@@ -91,6 +92,3 @@ public static class FailedJobsApi
     private static FailedJobFilter Filter(QueryReader query) =>
         new(query.Language(QueryParameters.TargetLang), query.Choice(Engine, TranslationEngines.All), query.Timestamp(Since), query.Timestamp(Until));
 }
-
-/// <param name="More">The limit was reached: more failed jobs may match.</param>
-public sealed record BulkRequeued(string Status, int Count, bool More, IReadOnlyList<JobReference> Jobs);

@@ -6,6 +6,7 @@ using Persistence.Api.Http;
 using Persistence.Api.OpenApi;
 using Persistence.Api.Queries;
 using Persistence.Contracts;
+using Persistence.Contracts.Translations;
 
 namespace Persistence.Api.Translations;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MySqlConnector;
+using Persistence.Contracts.Translations;
 
 namespace Persistence.Api.Translations;
 
@@ -46,9 +47,3 @@ public sealed class HistoryQueries(MySqlDataSource dataSource)
         return await command.ExecuteScalarAsync(cancellationToken) is not null;
     }
 }
-
-/// <summary>One state change: what happened, who did it (a key id or a worker name), and the status before and after.</summary>
-public sealed record HistoryEntry(
-    string EventId, string JobId, string TargetLang, string Event, string Actor, string? FromStatus, string ToStatus, string? Detail, DateTimeOffset At);
-
-public sealed record HistoryPage(string BusinessId, IReadOnlyList<HistoryEntry> Items, string? NextCursor);

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using MySqlConnector;
 using Persistence.Contracts;
+using Persistence.Contracts.Translations;
 using Persistence.Maintenance.Audit;
 
 namespace Persistence.Api.Translations;
@@ -285,7 +286,5 @@ public sealed record TransitionOutcome(TransitionResult Result, string? Status, 
 {
     public static TransitionOutcome Missing { get; } = new(TransitionResult.Missing, null, null, null);
 }
-
-public sealed record SkippedJob(string JobId, string TargetLang, string Reason);
 
 public sealed record RetranslationOutcome(IReadOnlyList<JobReference> Requeued, IReadOnlyList<SkippedJob> Skipped);

@@ -6,6 +6,7 @@ using Persistence.Api.Ingest;
 using Persistence.Api.OpenApi;
 using Persistence.Api.Queries;
 using Persistence.Contracts;
+using Persistence.Contracts.Translations;
 
 namespace Persistence.Api.Translations;
 
@@ -34,7 +35,7 @@ public static class RetranslationApi
     public static async Task<Results<Accepted<RetranslationAccepted>, ProblemHttpResult>> RetranslateAsync(
         HttpRequest request, TranslationQueries queries, JobTransitions transitions, ILogger<JobTransitions> logger, CancellationToken cancellationToken)
     {
-        var (body, problem) = await ReviewApi.ReadOptionalAsync(request, TranslationsJsonContext.Default.RetranslateRequest, cancellationToken);
+        var (body, problem) = await ReviewApi.ReadOptionalAsync(request, HttpJsonContext.Default.RetranslateRequest, cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -76,9 +77,3 @@ public static class RetranslationApi
         return TypedResults.Accepted((string?)null, new RetranslationAccepted("accepted", businessId, outcome.Requeued, outcome.Skipped));
     }
 }
-
-public sealed record RetranslateRequest(
-    [property: System.Text.Json.Serialization.JsonPropertyName("business_id")] string? BusinessId,
-    [property: System.Text.Json.Serialization.JsonPropertyName("target_langs")] IReadOnlyList<string?>? TargetLangs);
-
-public sealed record RetranslationAccepted(string Status, string BusinessId, IReadOnlyList<JobReference> Requeued, IReadOnlyList<SkippedJob> Skipped);

@@ -8,6 +8,7 @@ using Persistence.Api.Ingest;
 using Persistence.Api.OpenApi;
 using Persistence.Api.Queries;
 using Persistence.Contracts;
+using Persistence.Contracts.Translations;
 using Persistence.Maintenance.Audit;
 
 namespace Persistence.Api.Translations;
@@ -68,7 +69,7 @@ public static class ReviewApi
             return Problems.NotFound($"No job '{jobId}': job ids are {TranslationKeys.JobIdLength} lowercase hexadecimal characters.");
         }
 
-        var (body, problem) = await ReadOptionalAsync(request, TranslationsJsonContext.Default.ReviewRequest, cancellationToken);
+        var (body, problem) = await ReadOptionalAsync(request, HttpJsonContext.Default.ReviewRequest, cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -101,7 +102,7 @@ public static class ReviewApi
             return Problems.NotFound($"No job '{jobId}': job ids are {TranslationKeys.JobIdLength} lowercase hexadecimal characters.");
         }
 
-        var (body, problem) = await ReadOptionalAsync(request, TranslationsJsonContext.Default.RequeueRequest, cancellationToken);
+        var (body, problem) = await ReadOptionalAsync(request, HttpJsonContext.Default.RequeueRequest, cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -158,9 +159,3 @@ public static class ReviewApi
         }
     }
 }
-
-public sealed record ReviewRequest(string? Note);
-
-public sealed record RequeueRequest(string? Engine);
-
-public sealed record JobReviewed(string JobId, string Status, string Review, string ReviewedBy, string? Note);

@@ -1,6 +1,7 @@
 using System.Text;
 using MySqlConnector;
 using Persistence.Contracts;
+using Persistence.Contracts.Translations;
 
 namespace Persistence.Api.Translations;
 

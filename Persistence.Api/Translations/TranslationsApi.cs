@@ -8,6 +8,7 @@ using Persistence.Api.Ingest;
 using Persistence.Api.OpenApi;
 using Persistence.Api.Queries;
 using Persistence.Contracts;
+using Persistence.Contracts.Translations;
 using StackExchange.Redis;
 
 namespace Persistence.Api.Translations;

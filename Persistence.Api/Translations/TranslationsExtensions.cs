@@ -9,8 +9,6 @@ public static class TranslationsExtensions
             .ValidateDataAnnotations()
             .Validate(o => o.EffectiveTargetLanguages.All(Ingest.RecordValidator.IsLanguageTag), "Translations:TargetLanguages must be BCP 47 tags.")
             .ValidateOnStart();
-        builder.Services.ConfigureHttpJsonOptions(options =>
-            options.SerializerOptions.TypeInfoResolverChain.Insert(0, TranslationsJsonContext.Default));
         builder.Services.AddSingleton<TranslationValidator>();
         builder.Services.AddSingleton<TranslationQueries>();
         builder.Services.AddSingleton<JobTransitions>();

@@ -62,3 +62,19 @@ public sealed class TranslationJobQuery
     /// <summary>Jobs per request; the server's default when null.</summary>
     public int? PageSize { get; init; }
 }
+
+/// <summary>Which failed jobs a list or a bulk re-queue selects; null leaves a filter out.</summary>
+public sealed class FailedJobFilter
+{
+    /// <summary>This target language.</summary>
+    public string? Lang { get; init; }
+
+    /// <summary>Failed on this engine (<c>debug</c>, <c>openai</c>).</summary>
+    public string? Engine { get; init; }
+
+    /// <summary>Failed at or after this time.</summary>
+    public DateTimeOffset? Since { get; init; }
+
+    /// <summary>Failed before this time.</summary>
+    public DateTimeOffset? Until { get; init; }
+}

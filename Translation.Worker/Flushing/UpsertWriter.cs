@@ -6,7 +6,8 @@ namespace Translation.Worker.Flushing;
 /// <summary>
 /// Writes rows with multi-row <c>INSERT … ON DUPLICATE KEY UPDATE</c>, each column guarded by the row version so a
 /// stored row changes only for a strictly newer state. <c>row_version</c> is assigned last because MySQL evaluates
-/// the assignments in order and later ones see the earlier results.
+/// the assignments in order and later ones see the earlier results. Values are written into the statement as literals
+/// (<see cref="SqlLiteral"/>): the driver would inline parameters as the same text, at the cost of an object per value.
 /// </summary>
 public sealed class UpsertWriter<TRecord>
     where TRecord : class
@@ -15,7 +16,6 @@ public sealed class UpsertWriter<TRecord>
 
     private readonly RecordTable<TRecord> _table;
     private readonly string _prefix;
-    private readonly string _rowPlaceholders;
     private readonly string _suffix;
 
     public RecordTable<TRecord> Table => _table;
@@ -25,7 +25,6 @@ public sealed class UpsertWriter<TRecord>
         _table = table;
         var names = table.Columns.Select(c => c.Name).Append("row_version").ToList();
         _prefix = $"INSERT INTO {table.TableName} ({string.Join(", ", names)}) VALUES ";
-        _rowPlaceholders = "(" + string.Join(", ", names.Select(_ => "?")) + ")";
         var guarded = table.Columns.Skip(1)
             .Select(c => $"{c.Name} = IF(VALUES(row_version) > row_version, VALUES({c.Name}), {c.Name})")
             .Append("row_version = GREATEST(row_version, VALUES(row_version))");
@@ -58,29 +57,29 @@ public sealed class UpsertWriter<TRecord>
 
     private MySqlCommand BuildCommand(MySqlConnection connection, MySqlTransaction transaction, IReadOnlyList<KeyStates<TRecord>> rows, int start, int end)
     {
-        var sql = new StringBuilder(_prefix.Length + _suffix.Length + ((end - start) * (_rowPlaceholders.Length + 2)));
-        sql.Append(_prefix);
-        var command = new MySqlCommand { Connection = connection, Transaction = transaction };
+        var estimate = _prefix.Length + _suffix.Length;
         for (var i = start; i < end; i++)
         {
-            if (i > start)
-            {
-                sql.Append(", ");
-            }
+            estimate += EstimateSize(rows[i].Winner);
+        }
 
-            sql.Append(_rowPlaceholders);
+        var sql = new StringBuilder(estimate).Append(_prefix);
+        for (var i = start; i < end; i++)
+        {
+            sql.Append(i > start ? ", (" : "(");
             var record = rows[i].Winner.Record!;
             foreach (var column in _table.Columns)
             {
-                command.Parameters.Add(new MySqlParameter { Value = column.Value(record) ?? DBNull.Value });
+                SqlLiteral.Append(sql, column.Value(record));
+                sql.Append(", ");
             }
 
-            command.Parameters.Add(new MySqlParameter { Value = rows[i].Winner.RowVersion, MySqlDbType = MySqlDbType.Binary });
+            SqlLiteral.Append(sql, rows[i].Winner.RowVersion);
+            sql.Append(')');
         }
 
         sql.Append(_suffix);
-        command.CommandText = sql.ToString();
-        return command;
+        return new MySqlCommand(sql.ToString(), connection, transaction);
     }
 
     private int EstimateSize(FlushItem<TRecord> row) => (row.Size * 2) + (_table.Columns.Count * PerValueOverhead) + (RowVersion.Length * 2);

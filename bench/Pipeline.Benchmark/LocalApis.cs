@@ -86,7 +86,7 @@ public sealed class LocalApi(WebApplication app) : IAsyncDisposable
         await app.DisposeAsync();
     }
 
-    // The SDK reads the 202's body as the API's BatchAccepted.
+    // The SDK reads the 202's body as the API's AcceptedBatch.
     private static Task Accepted(HttpContext context, int count)
     {
         context.Response.StatusCode = StatusCodes.Status202Accepted;

@@ -1,4 +1,5 @@
 using Persistence.Api.Translations;
+using Persistence.Contracts.Translations;
 
 namespace Persistence.Api.Tests;
 

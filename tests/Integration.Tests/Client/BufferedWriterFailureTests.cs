@@ -6,6 +6,7 @@ using Persistence.Client;
 using Persistence.Client.Models;
 using Persistence.Client.Writing;
 using Persistence.Contracts;
+using Persistence.Contracts.Queries;
 
 namespace Integration.Tests.Client;
 

@@ -6,6 +6,9 @@ using Microsoft.Extensions.Hosting;
 using Persistence.Client;
 using Persistence.Client.Models;
 using Persistence.Contracts;
+using Persistence.Contracts.DeadLetters;
+using Persistence.Contracts.Queries;
+using Persistence.Contracts.Translations;
 
 namespace Integration.Tests.Client;
 
@@ -50,7 +53,7 @@ public sealed class PersistenceClientTests(StackFixture stack) : IAsyncLifetime
         var session = await Client.GetSessionAsync($"{prefix}-s");
         Assert.NotNull(session);
         Assert.Equal("processing", session.Status);
-        Assert.Equal(new[] { "zh-CN", "fr" }, session.TargetLangs);
+        Assert.Equal(new[] { "zh-CN", "fr" }, session.TargetLangs!.Value.EnumerateArray().Select(l => l.GetString()));
         Assert.Equal(window.AddSeconds(5), session.UpdatedAt);
         Assert.Equal("client", session.Metadata!.Value.GetProperty("project").GetString());
         Assert.Equal(2, session.Tasks!.Total);

@@ -1,0 +1,29 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Persistence.Contracts.Queries;
+
+/// <summary>A session in full: its metadata, and its task rows counted by status.</summary>
+/// <param name="SessionId">The session's id.</param>
+/// <param name="Status">pending, processing, paused, completed, failed or cancelled.</param>
+/// <param name="SourceLang">The source language.</param>
+/// <param name="TargetLangs">The target languages: the JSON array stored, answered as it is.</param>
+/// <param name="TotalTasks">Tasks the session has.</param>
+/// <param name="CompletedTasks">Tasks completed.</param>
+/// <param name="FailedTasks">Tasks failed.</param>
+/// <param name="Metadata">The session's metadata object.</param>
+/// <param name="CreatedAt">When the session was created.</param>
+/// <param name="UpdatedAt">The version stored: the newest <c>updated_at</c> accepted.</param>
+/// <param name="Tasks">Its task rows by status.</param>
+public sealed record SessionDetail(
+    string SessionId,
+    string Status,
+    string? SourceLang,
+    JsonElement? TargetLangs,
+    int? TotalTasks,
+    int? CompletedTasks,
+    int? FailedTasks,
+    JsonElement? Metadata,
+    [property: JsonConverter(typeof(Rfc3339TimestampConverter))] DateTimeOffset CreatedAt,
+    [property: JsonConverter(typeof(Rfc3339TimestampConverter))] DateTimeOffset UpdatedAt,
+    TaskStatistics? Tasks);
