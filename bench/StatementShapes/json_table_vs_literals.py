@@ -2,9 +2,9 @@
 """MariaDB's CPU per row for the two statement shapes issue 24 named for the lean flush path: the worker's multi-row
 INSERT ... ON DUPLICATE KEY UPDATE with every value a literal, and one JSON document unpacked by JSON_TABLE into an
 INSERT ... SELECT with the same guard. Same rows (each key inserted, then updated to a newer state), same table
-(translation_tasks' DDL), one mariadbd; its CPU is read from /proc/<pid>/stat around each shape, rounds alternating.
+(translation_tasks' DDL from the first migration), one mariadbd; its CPU is read from /proc/<pid>/stat around each shape, rounds alternating.
 Usage: python3 json_table_vs_literals.py <mariadbd socket> <mariadbd pid>   (docs/benchmarks.md, "The lean flush path")"""
-import json, os, subprocess, sys, time
+import json, os, re, subprocess, sys, time
 SOCK, PID = sys.argv[1], int(sys.argv[2])
 ROWS, STATEMENTS, ROUNDS = 1000, 40, 4
 cols = ["task_id","session_id","batch_id","status","source_lang","target_lang","source_text","translated_text","error","attempts","metadata","created_at","updated_at"]
@@ -40,7 +40,9 @@ def cpu():
 def run(sql):
     subprocess.run(["mariadb", "-S", SOCK, "-uroot", "bench"], input=sql.encode(), check=True)
 subprocess.run(["mariadb", "-S", SOCK, "-uroot", "-e", "CREATE DATABASE IF NOT EXISTS bench"], check=True)
-ddl = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "tasks_table.sql")).read()
+migration = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../Translation.Worker/Migrations/Scripts/0001_create_translation_tables.sql")
+# translation_tasks as the first migration creates it, named t
+ddl = re.search(r"CREATE TABLE IF NOT EXISTS translation_tasks .*?;", open(migration).read(), re.S).group(0).replace("IF NOT EXISTS translation_tasks", "t")
 res = {"text": [], "json_table": []}
 for rnd in range(ROUNDS):
     for shape, build in (("text", text_stmt), ("json_table", json_stmt)) if rnd % 2 == 0 else (("json_table", json_stmt), ("text", text_stmt)):
