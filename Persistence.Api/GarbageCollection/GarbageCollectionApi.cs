@@ -14,14 +14,12 @@ namespace Persistence.Api.GarbageCollection;
 /// </summary>
 public static class GarbageCollectionApi
 {
-    private const string DryRunParameter = QueryParameters.DryRun;
-
     public static RouteGroupBuilder MapGarbageCollectionApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup(ApiRoutes.Admin.Prefix).WithTags("Admin").RequiresScope(Scopes.Admin).AnswerUnavailableWhenDatabaseIsDown();
         api.MapPost("/gc", CollectAsync)
             .WithName("collectGarbage")
-            .AcceptsQuery(DryRunParameter)
+            .AcceptsQuery(QueryParameters.DryRun)
             .WithSummary("Run garbage collection now")
             .WithDescription("The workers' garbage collection, with the same code and lock: 409 while another run holds it.")
             .DocumentsInvalidQuery()
@@ -32,7 +30,7 @@ public static class GarbageCollectionApi
     public static async Task<Results<Ok<GarbageCollectionResult>, ProblemHttpResult>> CollectAsync(
         QueryReader query, GarbageCollector collector, ILogger<GarbageCollector> logger, CancellationToken cancellationToken)
     {
-        var dry = query.Flag(DryRunParameter);
+        var dry = query.Flag(QueryParameters.DryRun);
         if (!query.IsValid)
         {
             return Problems.InvalidQuery(query.Errors);

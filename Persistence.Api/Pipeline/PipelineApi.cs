@@ -14,15 +14,13 @@ namespace Persistence.Api.Pipeline;
 /// <summary>The flush barrier and the pipeline statistics; both read only Redis, so every replica answers alike.</summary>
 public static class PipelineApi
 {
-    private const string TimeoutParameter = QueryParameters.TimeoutMs;
-
     public static RouteGroupBuilder MapPipelineApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup(ApiRoutes.Persistence.Prefix).WithTags("Pipeline");
         api.MapPost("/flush", FlushAsync)
             .WithName("flush")
             .RequiresScope(Scopes.Ingest)
-            .AcceptsQuery(TimeoutParameter)
+            .AcceptsQuery(QueryParameters.TimeoutMs)
             .WithSummary("Wait until everything accepted so far is in MySQL")
             .WithDescription("The flush barrier: returns once every record accepted (202) before the call is committed or dead-lettered (the answer counts the records dead-lettered while it waited, and the dead letters stored), or 504 with what remains when timeout_ms runs out.")
             .DocumentsInvalidQuery()
@@ -41,7 +39,7 @@ public static class PipelineApi
         QueryReader query, ILogger<FlushBarrier> logger, CancellationToken cancellationToken)
     {
         var limits = options.Value;
-        var timeoutMs = query.Number(TimeoutParameter, 1, limits.MaxFlushTimeoutMs);
+        var timeoutMs = query.Number(QueryParameters.TimeoutMs, 1, limits.MaxFlushTimeoutMs);
         if (!query.IsValid)
         {
             return Problems.InvalidQuery(query.Errors);

@@ -27,9 +27,6 @@ public static class SqlLiteral
             case int number:
                 sql.Append(number.ToString(CultureInfo.InvariantCulture));
                 break;
-            case long number:
-                sql.Append(number.ToString(CultureInfo.InvariantCulture));
-                break;
             case DateTime time:
                 AppendDateTime(sql, time);
                 break;

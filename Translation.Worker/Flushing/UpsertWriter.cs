@@ -42,28 +42,29 @@ public sealed class UpsertWriter<TRecord>
         while (start < rows.Count)
         {
             var end = start;
-            var bytes = _prefix.Length + _suffix.Length;
-            while (end < rows.Count && (end == start || bytes + EstimateSize(rows[end].Winner) <= maxStatementBytes))
+            var estimate = _prefix.Length + _suffix.Length;
+            while (end < rows.Count)
             {
-                bytes += EstimateSize(rows[end].Winner);
+                var size = EstimateSize(rows[end].Winner);
+                if (end > start && estimate + size > maxStatementBytes)
+                {
+                    break;
+                }
+
+                estimate += size;
                 end++;
             }
 
-            await using var command = BuildCommand(connection, transaction, rows, start, end);
+            await using var command = BuildCommand(connection, transaction, rows, start, end, estimate);
             await command.ExecuteNonQueryAsync(cancellationToken);
             start = end;
         }
     }
 
-    private MySqlCommand BuildCommand(MySqlConnection connection, MySqlTransaction transaction, IReadOnlyList<KeyStates<TRecord>> rows, int start, int end)
+    /// <param name="capacity">The statement's estimated length, the sum <see cref="WriteAsync"/> split the rows by.</param>
+    private MySqlCommand BuildCommand(MySqlConnection connection, MySqlTransaction transaction, IReadOnlyList<KeyStates<TRecord>> rows, int start, int end, int capacity)
     {
-        var estimate = _prefix.Length + _suffix.Length;
-        for (var i = start; i < end; i++)
-        {
-            estimate += EstimateSize(rows[i].Winner);
-        }
-
-        var sql = new StringBuilder(estimate).Append(_prefix);
+        var sql = new StringBuilder(capacity).Append(_prefix);
         for (var i = start; i < end; i++)
         {
             sql.Append(i > start ? ", (" : "(");
