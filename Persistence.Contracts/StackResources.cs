@@ -13,10 +13,13 @@ public static class StackResources
     /// <summary>The MySQL (MariaDB locally) server.</summary>
     public const string MySql = "mysql";
 
+    /// <summary>The PostgreSQL server, in place of <see cref="MySql"/> when the stack runs on PostgreSQL.</summary>
+    public const string Postgres = "postgres";
+
     /// <summary>The process that copies MySQL's binary log into the archive folder of the same name in the state folder.</summary>
     public const string BinlogArchiver = "binlog-archiver";
 
-    /// <summary>The application's database on <see cref="MySql"/>: the connection name the services use.</summary>
+    /// <summary>The application's database on <see cref="MySql"/> or <see cref="Postgres"/>: the connection name the services use.</summary>
     public const string Database = "persistencedb";
 
     /// <summary>The service name of the API replicas; replica <c>i</c> is the resource <c>persistence-api-{i}</c>.</summary>

@@ -1,0 +1,32 @@
+using MySqlConnector;
+using Persistence.Contracts;
+
+namespace Persistence.Storage.MySql;
+
+/// <summary>MySQL and MariaDB (MySqlConnector's error codes; MariaDB's own codes where MySQL's differ).</summary>
+public sealed class MySqlDialect : StorageDialect
+{
+    public override string Backend => StorageBackends.MySql;
+
+    public override string UtcNow => "UTC_TIMESTAMP(6)";
+
+    public override bool IsUnavailable(Exception exception) =>
+        exception is MySqlException mysql
+        && (mysql.IsTransient || mysql.ErrorCode is MySqlErrorCode.UnableToConnectToHost or MySqlErrorCode.CommandTimeoutExpired or MySqlErrorCode.NoSuchTable);
+
+    public override bool IsRejectedData(Exception exception) => exception is MySqlException
+    {
+        ErrorCode:
+        MySqlErrorCode.DataTooLong or
+        MySqlErrorCode.TruncatedWrongValue or
+        MySqlErrorCode.TruncatedWrongValueForField or
+        MySqlErrorCode.WarningDataOutOfRange or
+        MySqlErrorCode.ColumnCannotBeNull or
+        MySqlErrorCode.InvalidJsonText or
+        MySqlErrorCode.NoReferencedRow2 or
+        (MySqlErrorCode)3819 or // MySQL: check constraint violated
+        (MySqlErrorCode)4025, // MariaDB: CONSTRAINT_FAILED, e.g. a JSON column given invalid JSON
+    };
+
+    public override string JsonArrayContains(string column, string parameter) => $"JSON_CONTAINS({column}, JSON_QUOTE({parameter}))";
+}

@@ -1,0 +1,27 @@
+namespace Persistence.Storage;
+
+/// <summary>
+/// What one backend does differently from the others, for the code that is otherwise the same on each: how its
+/// failures read, and the few SQL fragments that have no common spelling. Statements whose whole shape differs (the
+/// flush's upsert, the migration scripts) live beside the code that runs them, one per backend.
+/// </summary>
+public abstract class StorageDialect
+{
+    /// <summary>The backend's name, as <see cref="Persistence.Contracts.StorageBackends"/> spells it.</summary>
+    public abstract string Backend { get; }
+
+    /// <summary>
+    /// The database is away, timing out, or its schema not migrated yet: the same statement will work later, so a
+    /// read answers 503 and a write retries.
+    /// </summary>
+    public abstract bool IsUnavailable(Exception exception);
+
+    /// <summary>The database refused the values themselves (too long, not JSON, a broken constraint): it would refuse them forever.</summary>
+    public abstract bool IsRejectedData(Exception exception);
+
+    /// <summary>A condition: the JSON array in <paramref name="column"/> holds the string parameter <paramref name="parameter"/>.</summary>
+    public abstract string JsonArrayContains(string column, string parameter);
+
+    /// <summary>An expression for the current UTC time to the microsecond, comparable with the tables' timestamps.</summary>
+    public abstract string UtcNow { get; }
+}
