@@ -16,8 +16,17 @@ public abstract class StorageDialect
     /// </summary>
     public abstract bool IsUnavailable(Exception exception);
 
-    /// <summary>The database refused the values themselves (too long, not JSON, a broken constraint): it would refuse them forever.</summary>
-    public abstract bool IsRejectedData(Exception exception);
+    /// <summary>The server cannot be reached or timed out: nothing about the statement itself is wrong.</summary>
+    public abstract bool IsUnreachable(Exception exception);
+
+    /// <summary>
+    /// The database refused the values themselves (too long, not JSON, a broken constraint), or would have
+    /// (<see cref="RejectedValueException"/>): it would refuse them forever.
+    /// </summary>
+    public bool IsRejectedData(Exception exception) => exception is RejectedValueException || RefusesData(exception);
+
+    /// <summary>The backend's own errors that <see cref="IsRejectedData"/> covers.</summary>
+    protected abstract bool RefusesData(Exception exception);
 
     /// <summary>A condition: the JSON array in <paramref name="column"/> holds the string parameter <paramref name="parameter"/>.</summary>
     public abstract string JsonArrayContains(string column, string parameter);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Persistence.Contracts;
 
 namespace Persistence.Storage;
@@ -12,6 +13,10 @@ public sealed class StorageOptions
 
     /// <summary>Per-collection routes (<c>Storage:Collections:tasks = postgres</c>), overriding <see cref="Backend"/>.</summary>
     public Dictionary<string, string> Collections { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The routes as configured, for registration code that must know the backend before the container is built.</summary>
+    public static StorageOptions Read(IConfiguration configuration) =>
+        configuration.GetSection(SectionName).Get<StorageOptions>() ?? new StorageOptions();
 
     public string BackendOf(string collection) => Collections.TryGetValue(collection, out var backend) ? backend : Backend;
 

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -24,7 +23,7 @@ public static class StorageRegistration
     public static IHostApplicationBuilder AddPersistenceStorage(
         this IHostApplicationBuilder builder, string connectionName, HealthStatus failureStatus = HealthStatus.Unhealthy)
     {
-        var options = builder.Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
+        var options = StorageOptions.Read(builder.Configuration);
         var problems = options.Problems().ToList();
         if (problems.Count > 0)
         {

@@ -1,7 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using MySqlConnector;
+using System.Data.Common;
 using Persistence.Maintenance.GarbageCollection;
+using Persistence.Storage;
 using Translation.Worker.Backup;
 using Translation.Worker.Migrations;
 using Translation.Worker.Sharding;
@@ -10,7 +11,7 @@ namespace Translation.Worker;
 
 /// <summary>
 /// One-shot operator commands run instead of the worker: <c>migrate [--status]</c> and <c>gc [--dry-run]</c>. They
-/// need only MySQL, so they work while Redis is down, and they exit with a status a deployment script can test.
+/// need only the database, so they work while Redis is down, and they exit with a status a deployment script can test.
 /// <c>backup</c> and <c>restore</c> (<see cref="BackupCommand"/>) need Redis as well, <c>reshard</c>
 /// (<see cref="ReshardCommand"/>) Redis alone.
 /// </summary>
@@ -58,6 +59,12 @@ public static class WorkerCommands
         try
         {
             using var host = BuildHost(args.Skip(1).Except(flags).ToArray());
+            if (verb == CollectGarbage && PostgreSqlGaps.Apply(host.Services.GetRequiredService<IConfiguration>()))
+            {
+                await Console.Error.WriteLineAsync($"error: {PostgreSqlGaps.Message}");
+                return 1;
+            }
+
             return verb == Migrate
                 ? await MigrateAsync(host.Services.GetRequiredService<MigrationRunner>(), flags.Count > 0, cancel.Token)
                 : await CollectAsync(host.Services.GetRequiredService<GarbageCollector>(), flags.Count > 0, cancel.Token);
@@ -68,9 +75,9 @@ public static class WorkerCommands
             await Console.Error.WriteLineAsync($"error: {ex.Message}");
             return 1;
         }
-        catch (Exception ex) when (ex is MySqlException or TimeoutException)
+        catch (Exception ex) when (ex is DbException or TimeoutException)
         {
-            await Console.Error.WriteLineAsync($"error: MySQL: {ex.Message}");
+            await Console.Error.WriteLineAsync($"error: database: {ex.Message}");
             return 1;
         }
     }
@@ -81,7 +88,8 @@ public static class WorkerCommands
         // appsettings.json sits next to the binary; `dotnet run` starts it from wherever the caller stands.
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = settings, ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.AddFilter("MySqlConnector", LogLevel.Warning);
-        builder.AddMySqlDataSource(WorkerExtensions.DatabaseConnectionName);
+        builder.Logging.AddFilter("Npgsql", LogLevel.Warning);
+        builder.AddPersistenceStorage(WorkerExtensions.DatabaseConnectionName);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<MigrationRunner>();
         builder.AddGarbageCollector();

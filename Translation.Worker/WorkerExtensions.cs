@@ -1,4 +1,5 @@
 using Persistence.Contracts;
+using Persistence.Storage;
 using StackExchange.Redis;
 using Translation.Worker.Backup;
 using Translation.Worker.Flushing;
@@ -22,11 +23,17 @@ public static class WorkerExtensions
             options.AbortOnConnectFail = false;
             options.ReconnectRetryPolicy = new ExponentialRetry(deltaBackOffMilliseconds: 250, maxDeltaBackOffMilliseconds: 5000);
         });
-        builder.AddMySqlDataSource(DatabaseConnectionName);
+        builder.AddPersistenceStorage(DatabaseConnectionName);
         builder.Services.AddSingleton(TimeProvider.System);
 
         builder.AddMigrations();
         builder.AddFlushing();
+        if (PostgreSqlGaps.Apply(builder.Configuration))
+        {
+            builder.Services.AddHostedService<PostgreSqlGapsNotice>();
+            return builder;
+        }
+
         builder.AddGarbageCollection();
         builder.AddScheduledBackups();
         builder.AddProcessing();

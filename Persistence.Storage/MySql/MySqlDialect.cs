@@ -10,11 +10,14 @@ public sealed class MySqlDialect : StorageDialect
 
     public override string UtcNow => "UTC_TIMESTAMP(6)";
 
-    public override bool IsUnavailable(Exception exception) =>
+    public override bool IsUnreachable(Exception exception) =>
         exception is MySqlException mysql
-        && (mysql.IsTransient || mysql.ErrorCode is MySqlErrorCode.UnableToConnectToHost or MySqlErrorCode.CommandTimeoutExpired or MySqlErrorCode.NoSuchTable);
+        && (mysql.IsTransient || mysql.ErrorCode is MySqlErrorCode.UnableToConnectToHost or MySqlErrorCode.CommandTimeoutExpired);
 
-    public override bool IsRejectedData(Exception exception) => exception is MySqlException
+    public override bool IsUnavailable(Exception exception) =>
+        IsUnreachable(exception) || exception is MySqlException { ErrorCode: MySqlErrorCode.NoSuchTable };
+
+    protected override bool RefusesData(Exception exception) => exception is MySqlException
     {
         ErrorCode:
         MySqlErrorCode.DataTooLong or

@@ -38,6 +38,12 @@ public static class BackupCommand
             }
 
             using var host = BuildHost(settings);
+            if (PostgreSqlGaps.Apply(host.Services.GetRequiredService<IConfiguration>()))
+            {
+                await Console.Error.WriteLineAsync($"error: {PostgreSqlGaps.Message}");
+                return 1;
+            }
+
             if (verb == Backup)
             {
                 var manifest = await host.Services.GetRequiredService<BackupWriter>().WriteAsync(Path.GetFullPath(directory), cancellationToken);

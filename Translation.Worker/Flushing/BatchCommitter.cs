@@ -1,10 +1,11 @@
-using MySqlConnector;
+using System.Data.Common;
 using Persistence.Contracts;
+using Persistence.Storage;
 
 namespace Translation.Worker.Flushing;
 
 /// <summary>
-/// Writes the winners of one write lane to MySQL in one transaction. A record MySQL rejects for its data is isolated
+/// Writes the winners of one write lane to the database in one transaction. A record the database rejects for its data is isolated
 /// by halving the lane and dead-lettered alone, with the states it superseded, so it never holds back the others and
 /// nothing it replaced is dropped silently; an outage is retried for as long as it lasts, without counting against
 /// the entries. Acknowledging is the caller's, once every lane of the read is settled.
@@ -12,7 +13,8 @@ namespace Translation.Worker.Flushing;
 internal sealed class BatchCommitter<TRecord>(
     string stream,
     UpsertWriter<TRecord> writer,
-    MySqlDataSource dataSource,
+    DbDataSource dataSource,
+    StorageDialect dialect,
     DeadLetterWriter deadLetters,
     DeliveryLedger ledger,
     RedisRetry retry,
@@ -43,11 +45,11 @@ internal sealed class BatchCommitter<TRecord>(
                 metrics.CommittedStatuses(stream, states.SelectMany(s => s.All).Select(i => i.Status));
                 return;
             }
-            catch (MySqlException ex) when (IsRejectedData(ex))
+            catch (Exception ex) when (dialect.IsRejectedData(ex))
             {
                 if (states.Count == 1)
                 {
-                    await DeadLetterAsync(states[0], $"MySQL rejected the record: {ex.Message}", tally, cancellationToken);
+                    await DeadLetterAsync(states[0], $"The {dialect.Backend} database rejected the record: {ex.Message}", tally, cancellationToken);
                     return;
                 }
 
@@ -57,10 +59,10 @@ internal sealed class BatchCommitter<TRecord>(
                 await CommitOrIsolateAsync(states[half..], tally, cancellationToken);
                 return;
             }
-            catch (Exception ex) when (ex is MySqlException or InvalidOperationException or TimeoutException or IOException
+            catch (Exception ex) when (ex is DbException or InvalidOperationException or TimeoutException or IOException
                                        && !cancellationToken.IsCancellationRequested)
             {
-                // MySQL is down, refusing writes, or timing out: nothing was committed, nothing is acknowledged.
+                // The database is down, refusing writes, or timing out: nothing was committed, nothing is acknowledged.
                 attempt++;
                 metrics.Retried(stream);
                 var held = states.SelectMany(s => s.All).ToList();
@@ -106,7 +108,7 @@ internal sealed class BatchCommitter<TRecord>(
 
     private async Task CommitAsync(List<KeyStates<TRecord>> states, CancellationToken cancellationToken)
     {
-        await storage.MeasureAsync(StorageMetrics.MySql, "upsert", async () =>
+        await storage.MeasureAsync(dialect.Backend, "upsert", async () =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -114,16 +116,4 @@ internal sealed class BatchCommitter<TRecord>(
             await transaction.CommitAsync(cancellationToken);
         });
     }
-
-    /// <summary>Data errors are properties of the record and would fail forever; everything else is worth retrying.</summary>
-    private static bool IsRejectedData(MySqlException exception) => exception.ErrorCode is
-        MySqlErrorCode.DataTooLong or
-        MySqlErrorCode.TruncatedWrongValue or
-        MySqlErrorCode.TruncatedWrongValueForField or
-        MySqlErrorCode.WarningDataOutOfRange or
-        MySqlErrorCode.ColumnCannotBeNull or
-        MySqlErrorCode.InvalidJsonText or
-        MySqlErrorCode.NoReferencedRow2 or
-        (MySqlErrorCode)3819 or // MySQL: check constraint violated
-        (MySqlErrorCode)4025; // MariaDB: CONSTRAINT_FAILED, e.g. a JSON column given invalid JSON
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
-using MySqlConnector;
+using System.Data.Common;
+using Persistence.Storage;
 using Persistence.Contracts;
 using StackExchange.Redis;
 using Translation.Worker.Migrations;
@@ -7,7 +8,7 @@ using Translation.Worker.Migrations;
 namespace Translation.Worker.Flushing;
 
 /// <summary>
-/// Moves one stream into its MySQL table as a member of the consumer group. This class is the schedule: what to
+/// Moves one stream into its database table as a member of the consumer group. This class is the schedule: what to
 /// read next (own pending entries first, then dead consumers' and stuck ones', then new ones), when to trim, and how
 /// to stop. Whatever fails, an entry is either committed (then acknowledged), dead-lettered with its reason, or left
 /// pending for this or another worker to retry; the collaborators named below each own one of those steps.
@@ -32,11 +33,12 @@ public sealed class StreamFlusher<TRecord> : BackgroundService
     private readonly BatchProcessor<TRecord> _processor;
 
     public StreamFlusher(
-        RecordTable<TRecord> table,
+        UpsertWriter<TRecord> writer,
         string stream,
         int slot,
         IConnectionMultiplexer redis,
-        MySqlDataSource dataSource,
+        DbDataSource dataSource,
+        StorageDialect dialect,
         SchemaGate schema,
         FlushMetrics metrics,
         StorageMetrics storage,
@@ -45,7 +47,7 @@ public sealed class StreamFlusher<TRecord> : BackgroundService
         IHostApplicationLifetime lifetime,
         ILogger<StreamFlusher<TRecord>> logger)
     {
-        (_table, _schema, _metrics, _time, _lifetime, _logger) = (table, schema, metrics, time, lifetime, logger);
+        (_table, _schema, _metrics, _time, _lifetime, _logger) = (writer.Table, schema, metrics, time, lifetime, logger);
         _options = options.Value.ForConsumer(options.Value.ConsumerNames()[slot]);
         var database = redis.GetDatabase();
         _stream = stream;
@@ -59,8 +61,8 @@ public sealed class StreamFlusher<TRecord> : BackgroundService
         var acknowledger = new StreamAcknowledger(stream, database, _retry, statistics, logger);
         var deadLetters = new DeadLetterWriter(stream, database, _retry, metrics, statistics, time, logger);
         var ledger = new DeliveryLedger(stream, database, _options);
-        var committer = new BatchCommitter<TRecord>(stream, new UpsertWriter<TRecord>(table), dataSource, deadLetters, ledger, _retry, metrics, storage, time, _options, logger);
-        _processor = new BatchProcessor<TRecord>(table, stream, committer, acknowledger, deadLetters, ledger, metrics, time, _options, logger);
+        var committer = new BatchCommitter<TRecord>(stream, writer, dataSource, dialect, deadLetters, ledger, _retry, metrics, storage, time, _options, logger);
+        _processor = new BatchProcessor<TRecord>(writer.Table, stream, committer, acknowledger, deadLetters, ledger, metrics, time, _options, logger);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -1,48 +1,47 @@
+using System.Data.Common;
 using System.Text;
-using MySqlConnector;
 
 namespace Translation.Worker.Flushing;
 
 /// <summary>
-/// Writes rows with multi-row <c>INSERT … ON DUPLICATE KEY UPDATE</c>, each column guarded by the row version so a
-/// stored row changes only for a strictly newer state. <c>row_version</c> is assigned last because MySQL evaluates
-/// the assignments in order and later ones see the earlier results. Values are written into the statement as literals
-/// (<see cref="SqlLiteral"/>): the driver would inline parameters as the same text, at the cost of an object per value.
+/// Writes rows with multi-row upserts whose guard lets a stored row change only for a strictly newer state, so a
+/// replay is a no-op and an older state never overwrites a newer one. A backend supplies the statement around the
+/// rows (<see cref="Prefix"/>, <see cref="Suffix"/>) and how a value is spelled; the rows are split into statements
+/// of at most the given size here, once for every backend.
 /// </summary>
-public sealed class UpsertWriter<TRecord>
+public abstract class UpsertWriter<TRecord>
     where TRecord : class
 {
     private const int PerValueOverhead = 8;
 
-    private readonly RecordTable<TRecord> _table;
-    private readonly string _prefix;
-    private readonly string _suffix;
-
-    public RecordTable<TRecord> Table => _table;
-
-    public UpsertWriter(RecordTable<TRecord> table)
+    protected UpsertWriter(RecordTable<TRecord> table)
     {
-        _table = table;
-        var names = table.Columns.Select(c => c.Name).Append("row_version").ToList();
-        _prefix = $"INSERT INTO {table.TableName} ({string.Join(", ", names)}) VALUES ";
-        var guarded = table.Columns.Skip(1)
-            .Select(c => $"{c.Name} = IF(VALUES(row_version) > row_version, VALUES({c.Name}), {c.Name})")
-            .Append("row_version = GREATEST(row_version, VALUES(row_version))");
-        // Not INSERT IGNORE: that would also turn data errors into warnings and store truncated rows silently.
-        _suffix = table.InsertOnly
-            ? $" ON DUPLICATE KEY UPDATE {names[0]} = {names[0]}"
-            : " ON DUPLICATE KEY UPDATE " + string.Join(", ", guarded);
+        Table = table;
+        ColumnNames = [.. table.Columns.Select(c => c.Name), "row_version"];
     }
 
+    public RecordTable<TRecord> Table { get; }
+
+    /// <summary>The table's columns and then <c>row_version</c>, the order every row's values are written in.</summary>
+    protected IReadOnlyList<string> ColumnNames { get; }
+
+    /// <summary>The statement up to its first row, ending in <c>VALUES </c>.</summary>
+    protected abstract string Prefix { get; }
+
+    /// <summary>The statement after its last row: what a conflict on the key does.</summary>
+    protected abstract string Suffix { get; }
+
+    protected abstract void AppendLiteral(StringBuilder sql, object? value);
+
     public async Task WriteAsync(
-        MySqlConnection connection, MySqlTransaction transaction, IReadOnlyList<KeyStates<TRecord>> rows,
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<KeyStates<TRecord>> rows,
         int maxStatementBytes, CancellationToken cancellationToken)
     {
         var start = 0;
         while (start < rows.Count)
         {
             var end = start;
-            var estimate = _prefix.Length + _suffix.Length;
+            var estimate = Prefix.Length + Suffix.Length;
             while (end < rows.Count)
             {
                 var size = EstimateSize(rows[end].Winner);
@@ -55,33 +54,34 @@ public sealed class UpsertWriter<TRecord>
                 end++;
             }
 
-            await using var command = BuildCommand(connection, transaction, rows, start, end, estimate);
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = BuildStatement(rows, start, end, estimate);
             await command.ExecuteNonQueryAsync(cancellationToken);
             start = end;
         }
     }
 
     /// <param name="capacity">The statement's estimated length, the sum <see cref="WriteAsync"/> split the rows by.</param>
-    private MySqlCommand BuildCommand(MySqlConnection connection, MySqlTransaction transaction, IReadOnlyList<KeyStates<TRecord>> rows, int start, int end, int capacity)
+    private string BuildStatement(IReadOnlyList<KeyStates<TRecord>> rows, int start, int end, int capacity)
     {
-        var sql = new StringBuilder(capacity).Append(_prefix);
+        var sql = new StringBuilder(capacity).Append(Prefix);
         for (var i = start; i < end; i++)
         {
             sql.Append(i > start ? ", (" : "(");
             var record = rows[i].Winner.Record!;
-            foreach (var column in _table.Columns)
+            foreach (var column in Table.Columns)
             {
-                SqlLiteral.Append(sql, column.Value(record));
+                AppendLiteral(sql, column.Value(record));
                 sql.Append(", ");
             }
 
-            SqlLiteral.Append(sql, rows[i].Winner.RowVersion);
+            AppendLiteral(sql, rows[i].Winner.RowVersion);
             sql.Append(')');
         }
 
-        sql.Append(_suffix);
-        return new MySqlCommand(sql.ToString(), connection, transaction);
+        return sql.Append(Suffix).ToString();
     }
 
-    private int EstimateSize(FlushItem<TRecord> row) => (row.Size * 2) + (_table.Columns.Count * PerValueOverhead) + (RowVersion.Length * 2);
+    private int EstimateSize(FlushItem<TRecord> row) => (row.Size * 2) + (Table.Columns.Count * PerValueOverhead) + (RowVersion.Length * 2);
 }

@@ -1,20 +1,22 @@
-using MySqlConnector;
+using System.Data.Common;
+using Persistence.Storage;
+using Translation.Worker.Migrations.MySql;
+using Translation.Worker.Migrations.PostgreSql;
 
 namespace Translation.Worker.Migrations;
 
 /// <summary>
-/// Applies pending migrations under a MySQL named lock, so workers starting together apply each script once and the
-/// others wait, then find nothing left to do.
+/// Applies pending migrations under a database-wide lock, so workers starting together apply each script once and the
+/// others wait, then find nothing left to do. Each backend has its own scripts (Migrations/MySql, Migrations/PostgreSql).
 /// </summary>
-public sealed class MigrationRunner(MySqlDataSource dataSource, ILogger<MigrationRunner> logger, IReadOnlyList<Migration> migrations)
+public sealed class MigrationRunner(DbDataSource dataSource, StorageDialect dialect, ILogger<MigrationRunner> logger, IReadOnlyList<Migration> migrations)
 {
-    private const string LockName = "translation.schema_migrations";
-    private const int LockTimeoutSeconds = 120;
+    private readonly SchemaHistory _history = For(dialect.Backend);
 
-    /// <summary>The embedded scripts; the other constructor lets a test add a script that fails.</summary>
+    /// <summary>The backend's embedded scripts; the other constructor lets a test add a script that fails.</summary>
     [ActivatorUtilitiesConstructor]
-    public MigrationRunner(MySqlDataSource dataSource, ILogger<MigrationRunner> logger)
-        : this(dataSource, logger, Migration.LoadEmbedded())
+    public MigrationRunner(DbDataSource dataSource, StorageDialect dialect, ILogger<MigrationRunner> logger)
+        : this(dataSource, dialect, logger, Migration.LoadEmbedded(dialect.Backend))
     {
     }
 
@@ -23,26 +25,21 @@ public sealed class MigrationRunner(MySqlDataSource dataSource, ILogger<Migratio
     public async Task<int> ApplyPendingAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using (var take = new MySqlCommand("SELECT GET_LOCK(@name, @timeout)", connection))
+        if (!await _history.LockAsync(connection, cancellationToken))
         {
-            take.Parameters.AddWithValue("@name", LockName);
-            take.Parameters.AddWithValue("@timeout", LockTimeoutSeconds);
-            if (Convert.ToInt64(await take.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) != 1)
-            {
-                throw new TimeoutException($"Another instance held the migration lock for more than {LockTimeoutSeconds} s.");
-            }
+            throw new TimeoutException("Another instance held the migration lock for too long.");
         }
 
         try
         {
-            await EnsureHistoryTableAsync(connection, cancellationToken);
+            await ExecuteAsync(connection, null, _history.CreateTableSql, cancellationToken);
             var applied = await ReadAppliedAsync(connection, cancellationToken);
             var count = 0;
             foreach (var migration in Migrations)
             {
-                if (applied.TryGetValue(migration.Version, out var checksum))
+                if (applied.TryGetValue(migration.Version, out var row))
                 {
-                    if (checksum != migration.Checksum)
+                    if (row.Checksum != migration.Checksum)
                     {
                         Log.MigrationChanged(logger, migration.Version, migration.Name);
                     }
@@ -59,9 +56,7 @@ public sealed class MigrationRunner(MySqlDataSource dataSource, ILogger<Migratio
         }
         finally
         {
-            await using var release = new MySqlCommand("SELECT RELEASE_LOCK(@name)", connection);
-            release.Parameters.AddWithValue("@name", LockName);
-            await release.ExecuteScalarAsync(CancellationToken.None);
+            await _history.UnlockAsync(connection);
         }
     }
 
@@ -72,25 +67,16 @@ public sealed class MigrationRunner(MySqlDataSource dataSource, ILogger<Migratio
     public async Task<IReadOnlyList<MigrationState>> ReadStatusAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var applied = new Dictionary<int, (string Checksum, DateTime AppliedAt)>();
-        await using (var exists = new MySqlCommand(
-            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'schema_migrations'", connection))
+        await using (var exists = connection.CreateCommand())
         {
+            exists.CommandText = _history.TableExistsSql;
             if (Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 0)
             {
                 return Migrations.Select(m => new MigrationState(m, null, false)).ToList();
             }
         }
 
-        await using (var select = new MySqlCommand("SELECT version, checksum, applied_at FROM schema_migrations", connection))
-        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                applied[reader.GetInt32(0)] = (reader.GetString(1), reader.GetDateTime(2));
-            }
-        }
-
+        var applied = await ReadAppliedAsync(connection, cancellationToken);
         return Migrations
             .Select(m => applied.TryGetValue(m.Version, out var row)
                 ? new MigrationState(m, row.AppliedAt, row.Checksum != m.Checksum)
@@ -98,69 +84,67 @@ public sealed class MigrationRunner(MySqlDataSource dataSource, ILogger<Migratio
             .ToList();
     }
 
+    private static SchemaHistory For(string backend) => backend switch
+    {
+        Persistence.Contracts.StorageBackends.PostgreSql => new PostgreSqlSchemaHistory(),
+        _ => new MySqlSchemaHistory(),
+    };
+
     /// <summary>
-    /// Runs one script and records it in the same transaction. MySQL commits DDL implicitly, so for DDL the
-    /// transaction cannot undo a half-run script; the record is still written only after the whole script
-    /// succeeded, and scripts are written to be re-runnable (IF NOT EXISTS), so the schema version never claims
-    /// more than what ran and a fixed script can simply run again.
+    /// Runs one script and records it in the same transaction. MySQL commits DDL implicitly, so there the transaction
+    /// cannot undo a half-run script; the record is still written only after the whole script succeeded, and scripts
+    /// are written to be re-runnable (IF NOT EXISTS), so the schema version never claims more than what ran and a fixed
+    /// script can simply run again. PostgreSQL's DDL is transactional: a failed script leaves nothing behind.
     /// </summary>
-    private static async Task ApplyAsync(MySqlConnection connection, Migration migration, CancellationToken cancellationToken)
+    private async Task ApplyAsync(DbConnection connection, Migration migration, CancellationToken cancellationToken)
     {
         try
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await using (var apply = new MySqlCommand(migration.Sql, connection, transaction))
+            await ExecuteAsync(connection, transaction, migration.Sql, cancellationToken);
+            await using (var record = connection.CreateCommand())
             {
-                await apply.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            await using (var record = new MySqlCommand(
-                "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (@version, @name, @checksum, UTC_TIMESTAMP(6))",
-                connection,
-                transaction))
-            {
-                record.Parameters.AddWithValue("@version", migration.Version);
-                record.Parameters.AddWithValue("@name", migration.Name);
-                record.Parameters.AddWithValue("@checksum", migration.Checksum);
+                record.Transaction = transaction;
+                record.CommandText = _history.RecordSql;
+                Add(record, "@version", migration.Version);
+                Add(record, "@name", migration.Name);
+                Add(record, "@checksum", migration.Checksum);
                 await record.ExecuteNonQueryAsync(cancellationToken);
             }
 
             await transaction.CommitAsync(cancellationToken);
         }
-        catch (MySqlException ex) when (!IsConnectionFailure(ex))
+        catch (DbException ex) when (!dialect.IsUnreachable(ex))
         {
             throw new MigrationFailedException(migration, ex);
         }
     }
 
-    /// <summary>Errors worth retrying (the server is away) as opposed to a script MySQL refuses.</summary>
-    private static bool IsConnectionFailure(MySqlException ex) =>
-        ex.ErrorCode is MySqlErrorCode.UnableToConnectToHost or MySqlErrorCode.CommandTimeoutExpired
-        || ex.IsTransient;
-
-    private static async Task EnsureHistoryTableAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    private static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)
     {
-        await using var create = new MySqlCommand(
-            """
-            CREATE TABLE IF NOT EXISTS schema_migrations (
-                version    INT          NOT NULL PRIMARY KEY,
-                name       VARCHAR(200) NOT NULL,
-                checksum   CHAR(64)     NOT NULL,
-                applied_at DATETIME(6)  NOT NULL
-            ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin
-            """,
-            connection);
-        await create.ExecuteNonQueryAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task<Dictionary<int, string>> ReadAppliedAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    private static void Add(DbCommand command, string name, object value)
     {
-        var applied = new Dictionary<int, string>();
-        await using var select = new MySqlCommand("SELECT version, checksum FROM schema_migrations", connection);
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+
+    private static async Task<Dictionary<int, (string Checksum, DateTime AppliedAt)>> ReadAppliedAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var applied = new Dictionary<int, (string Checksum, DateTime AppliedAt)>();
+        await using var select = connection.CreateCommand();
+        select.CommandText = "SELECT version, checksum, applied_at FROM schema_migrations";
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            applied[reader.GetInt32(0)] = reader.GetString(1);
+            applied[reader.GetInt32(0)] = (reader.GetString(1), reader.GetDateTime(2));
         }
 
         return applied;
@@ -169,8 +153,8 @@ public sealed class MigrationRunner(MySqlDataSource dataSource, ILogger<Migratio
 
 public sealed record MigrationState(Migration Migration, DateTime? AppliedAt, bool ChangedSinceApplied);
 
-/// <summary>A script MySQL refused; it was not recorded as applied.</summary>
-public sealed class MigrationFailedException(Migration migration, MySqlException inner)
+/// <summary>A script the database refused; it was not recorded as applied.</summary>
+public sealed class MigrationFailedException(Migration migration, DbException inner)
     : Exception($"Migration {migration.Version:D4}_{migration.Name} failed and was not recorded as applied: {inner.Message}", inner)
 {
     public Migration Migration { get; } = migration;

@@ -1,8 +1,8 @@
-using MySqlConnector;
+using System.Data.Common;
 
 namespace Translation.Worker.Migrations;
 
-/// <summary>Brings the schema up to date at start, retrying while MySQL is unreachable, then opens the gate.</summary>
+/// <summary>Brings the schema up to date at start, retrying while the database is unreachable, then opens the gate.</summary>
 public sealed class MigrationService(MigrationRunner runner, SchemaGate gate, TimeProvider time, ILogger<MigrationService> logger)
     : BackgroundService
 {
@@ -18,7 +18,7 @@ public sealed class MigrationService(MigrationRunner runner, SchemaGate gate, Ti
                 gate.Open();
                 return;
             }
-            catch (Exception ex) when (ex is MySqlException or TimeoutException or MigrationFailedException)
+            catch (Exception ex) when (ex is DbException or TimeoutException or MigrationFailedException)
             {
                 Log.MigrationRetry(logger, delay.TotalMilliseconds, ex);
                 await Task.Delay(delay, time, stoppingToken);

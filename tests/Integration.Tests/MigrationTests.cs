@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using MySqlConnector;
+using Persistence.Contracts;
+using Persistence.Storage.MySql;
 using Translation.Worker.Migrations;
 
 namespace Integration.Tests;
@@ -13,10 +15,10 @@ public sealed class MigrationTests(StackFixture stack)
         var version = 9000 + Random.Shared.Next(0, 999);
         var table = $"it_migration_{version}";
         await using var dataSource = new MySqlDataSource(stack.DatabaseConnectionString);
-        var embedded = Migration.LoadEmbedded();
+        var embedded = Migration.LoadEmbedded(StorageBackends.MySql);
         // The first statement succeeds and (being DDL) commits; the second is refused.
         var broken = new Migration(version, "broken", $"CREATE TABLE IF NOT EXISTS {table} (id INT); INSERT INTO {table} VALUES (", "broken");
-        var runner = new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance, [.. embedded, broken]);
+        var runner = new MigrationRunner(dataSource, new MySqlDialect(), NullLogger<MigrationRunner>.Instance, [.. embedded, broken]);
 
         try
         {
@@ -26,7 +28,7 @@ public sealed class MigrationTests(StackFixture stack)
             Assert.Null(state.AppliedAt);
 
             var fixedScript = new Migration(version, "broken", $"CREATE TABLE IF NOT EXISTS {table} (id INT); INSERT INTO {table} VALUES (1);", "fixed");
-            var fixedRunner = new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance, [.. embedded, fixedScript]);
+            var fixedRunner = new MigrationRunner(dataSource, new MySqlDialect(), NullLogger<MigrationRunner>.Instance, [.. embedded, fixedScript]);
             Assert.Equal(1, await fixedRunner.ApplyPendingAsync(CancellationToken.None));
             Assert.NotNull(Assert.Single(await fixedRunner.ReadStatusAsync(CancellationToken.None), s => s.Migration.Version == version).AppliedAt);
         }

@@ -3,6 +3,7 @@ using MySqlConnector;
 using Persistence.Contracts;
 using StackExchange.Redis;
 using Translation.Worker.Flushing;
+using Translation.Worker.Flushing.MySql;
 
 namespace Integration.Tests;
 
@@ -49,7 +50,7 @@ public sealed class UpsertLiteralTests(StackFixture stack)
         await ExecuteAsync(db, $"SET SESSION sql_mode = CONCAT_WS(',', @@SESSION.sql_mode, NULLIF('{extraMode}', ''))");
         await using (var transaction = await db.BeginTransactionAsync())
         {
-            var writer = new UpsertWriter<TaskRecord>(RecordTables.Tasks);
+            var writer = new MySqlUpsertWriter<TaskRecord>(RecordTables.Tasks);
             await writer.WriteAsync(db, transaction, tasks.Select(States).ToList(), 4 * 1024 * 1024, CancellationToken.None);
             await transaction.CommitAsync();
         }

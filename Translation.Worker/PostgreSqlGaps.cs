@@ -1,0 +1,30 @@
+using Persistence.Contracts;
+using Persistence.Storage;
+
+namespace Translation.Worker;
+
+/// <summary>
+/// What the worker does not do on PostgreSQL yet (issue 27): translation processing, garbage collection and backups
+/// still speak MySQL only. On PostgreSQL they are not started, the start says so once, and their commands refuse
+/// with this message instead of failing half-way.
+/// </summary>
+public static class PostgreSqlGaps
+{
+    public const string Message =
+        "Translation processing, garbage collection and backups run on MySQL only so far; with Storage:Backend=postgres they do not run.";
+
+    public static bool Apply(IConfiguration configuration) =>
+        StorageOptions.Read(configuration).BackendOf(StorageCollections.Sessions) == StorageBackends.PostgreSql;
+}
+
+/// <summary>Says once, at start, what <see cref="PostgreSqlGaps"/> leaves out.</summary>
+internal sealed class PostgreSqlGapsNotice(ILogger<PostgreSqlGapsNotice> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        Log.PostgreSqlGaps(logger, PostgreSqlGaps.Message);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
