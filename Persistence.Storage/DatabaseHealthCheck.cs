@@ -16,7 +16,7 @@ internal sealed class DatabaseHealthCheck(DbDataSource dataSource, StorageDialec
         }
         catch (DbException ex)
         {
-            return new HealthCheckResult(context.Registration.FailureStatus, $"The {dialect.Backend} database does not answer.", ex);
+            return new HealthCheckResult(context.Registration.FailureStatus, $"{dialect.DisplayName} does not answer.", ex);
         }
     }
 }

@@ -10,6 +10,9 @@ public abstract class StorageDialect
     /// <summary>The backend's name, as <see cref="Persistence.Contracts.StorageBackends"/> spells it.</summary>
     public abstract string Backend { get; }
 
+    /// <summary>The product's name, for messages people read.</summary>
+    public abstract string DisplayName { get; }
+
     /// <summary>
     /// The database is away, timing out, or its schema not migrated yet: the same statement will work later, so a
     /// read answers 503 and a write retries.

@@ -6,6 +6,8 @@ namespace Persistence.Storage.MySql;
 /// <summary>MySQL and MariaDB (MySqlConnector's error codes; MariaDB's own codes where MySQL's differ).</summary>
 public sealed class MySqlDialect : StorageDialect
 {
+    public override string DisplayName => "MySQL";
+
     public override string Backend => StorageBackends.MySql;
 
     public override string UtcNow => "UTC_TIMESTAMP(6)";

@@ -12,6 +12,8 @@ public sealed class PostgreSqlDialect : StorageDialect
     /// <summary>undefined_table: the workers have not run their first migration yet.</summary>
     private const string UndefinedTable = "42P01";
 
+    public override string DisplayName => "PostgreSQL";
+
     public override string Backend => StorageBackends.PostgreSql;
 
     /// <summary>The tables' timestamps are <c>timestamptz</c>; every session runs in UTC (see the data source's registration).</summary>

@@ -49,7 +49,7 @@ internal sealed class BatchCommitter<TRecord>(
             {
                 if (states.Count == 1)
                 {
-                    await DeadLetterAsync(states[0], $"The {dialect.Backend} database rejected the record: {ex.Message}", tally, cancellationToken);
+                    await DeadLetterAsync(states[0], $"{dialect.DisplayName} rejected the record: {ex.Message}", tally, cancellationToken);
                     return;
                 }
 
