@@ -13,6 +13,7 @@ using Persistence.Api.Streams;
 using Persistence.Api.Translations;
 using Persistence.Contracts;
 using Persistence.Maintenance.GarbageCollection;
+using Persistence.Storage;
 using StackExchange.Redis;
 
 namespace Persistence.Api;
@@ -40,7 +41,7 @@ public static class PersistenceApiExtensions
         // Only reads need MySQL: ingest must keep taking records while MySQL is down (Redis holds the backlog) and the
         // gateway routes by health, so an unreachable database degrades health (still 200) instead of failing it.
         // Reads answer 503 on their own during an outage.
-        builder.AddMySqlDataSource(DatabaseConnectionName, settings => settings.HealthCheckFailureStatus = HealthStatus.Degraded);
+        builder.AddPersistenceStorage(DatabaseConnectionName, HealthStatus.Degraded);
 
         builder.Services.AddProblemResponses();
         builder.Services.AddOptions<UnavailableOptions>()

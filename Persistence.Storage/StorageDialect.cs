@@ -36,4 +36,18 @@ public abstract class StorageDialect
 
     /// <summary>An expression for the current UTC time to the microsecond, comparable with the tables' timestamps.</summary>
     public abstract string UtcNow { get; }
+
+    /// <summary>
+    /// A scalar statement taking the lock named by <c>@name</c> for the session without waiting, true (or 1) when
+    /// taken. The lock ends with the session or <see cref="UnlockSql"/>.
+    /// </summary>
+    public abstract string TryLockSql { get; }
+
+    public abstract string UnlockSql { get; }
+
+    /// <summary>
+    /// Deletes at most <paramref name="limit"/> rows of <paramref name="table"/> matching <paramref name="condition"/>,
+    /// in the order of <paramref name="orderBy"/> when given, so a large deletion runs in chunks that commit on their own.
+    /// </summary>
+    public abstract string DeleteChunk(string table, string key, string condition, string limit, string? orderBy = null);
 }

@@ -59,12 +59,6 @@ public static class WorkerCommands
         try
         {
             using var host = BuildHost(args.Skip(1).Except(flags).ToArray());
-            if (verb == CollectGarbage && PostgreSqlGaps.Apply(host.Services.GetRequiredService<IConfiguration>()))
-            {
-                await Console.Error.WriteLineAsync($"error: {PostgreSqlGaps.Message}");
-                return 1;
-            }
-
             return verb == Migrate
                 ? await MigrateAsync(host.Services.GetRequiredService<MigrationRunner>(), flags.Count > 0, cancel.Token)
                 : await CollectAsync(host.Services.GetRequiredService<GarbageCollector>(), flags.Count > 0, cancel.Token);

@@ -1,5 +1,6 @@
 using System.Globalization;
-using MySqlConnector;
+using System.Data.Common;
+using Persistence.Storage;
 
 namespace Persistence.Maintenance.Audit;
 
@@ -10,13 +11,12 @@ namespace Persistence.Maintenance.Audit;
 /// </summary>
 public static class JobEventCollector
 {
-    public static async Task<long> DeleteAsync(MySqlConnection connection, DateTime cutoff, int chunk, CancellationToken cancellationToken)
+    public static async Task<long> DeleteAsync(DbConnection connection, StorageDialect dialect, DateTime cutoff, int chunk, CancellationToken cancellationToken)
     {
         long deleted = 0;
-        await using var delete = new MySqlCommand(
-            "DELETE FROM translation_job_events WHERE created_at < @cutoff ORDER BY created_at LIMIT @limit", connection);
-        delete.Parameters.AddWithValue("@cutoff", cutoff);
-        delete.Parameters.AddWithValue("@limit", chunk);
+        await using var delete = connection.CreateCommand();
+        delete.CommandText = dialect.DeleteChunk("translation_job_events", "event_id", "created_at < @cutoff", "@limit", orderBy: "created_at");
+        delete.AddParameter("@cutoff", cutoff).AddParameter("@limit", chunk);
         while (true)
         {
             var affected = await delete.ExecuteNonQueryAsync(cancellationToken);
@@ -28,10 +28,11 @@ public static class JobEventCollector
         }
     }
 
-    public static async Task<long> CountAsync(MySqlConnection connection, DateTime cutoff, CancellationToken cancellationToken)
+    public static async Task<long> CountAsync(DbConnection connection, DateTime cutoff, CancellationToken cancellationToken)
     {
-        await using var count = new MySqlCommand("SELECT COUNT(*) FROM translation_job_events WHERE created_at < @cutoff", connection);
-        count.Parameters.AddWithValue("@cutoff", cutoff);
+        await using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM translation_job_events WHERE created_at < @cutoff";
+        count.AddParameter("@cutoff", cutoff);
         return Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
 }

@@ -5,7 +5,7 @@ namespace Persistence.Maintenance.GarbageCollection;
 
 public static class GarbageCollectionExtensions
 {
-    /// <summary>Registers <see cref="GarbageCollector"/>; the host must have registered a MySqlDataSource and a TimeProvider.</summary>
+    /// <summary>Registers <see cref="GarbageCollector"/>; the host must have registered its storage (AddPersistenceStorage) and a TimeProvider.</summary>
     public static IHostApplicationBuilder AddGarbageCollector(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<RetentionOptions>()

@@ -1,10 +1,9 @@
-using System.Diagnostics;
+using System.Data.Common;
 using System.Globalization;
-using System.Text;
 using Microsoft.Extensions.Options;
-using MySqlConnector;
 using Persistence.Contracts;
 using Persistence.Maintenance.Audit;
+using Persistence.Storage;
 
 namespace Persistence.Maintenance.GarbageCollection;
 
@@ -13,9 +12,9 @@ namespace Persistence.Maintenance.GarbageCollection;
 /// chunks that commit on their own, then the sessions of the batch in one short transaction. A session row is only
 /// removed once its tasks are gone, so a run that stops half-way leaves nothing unreachable and the next run picks up
 /// where it stopped. Tasks whose session is gone (a late replay of an old task state landing after its session was
-/// collected) are found by their own age and deleted last. A MySQL named lock keeps two collectors (worker replicas, the admin endpoint) from racing.
+/// collected) are found by their own age and deleted last. A named lock in the database keeps two collectors (worker replicas, the admin endpoint) from racing.
 /// </summary>
-public sealed class GarbageCollector(MySqlDataSource dataSource, TimeProvider time, IOptions<RetentionOptions> options)
+public sealed class GarbageCollector(DbDataSource dataSource, StorageDialect dialect, TimeProvider time, IOptions<RetentionOptions> options)
 {
     public const string LockName = "translation.garbage_collection";
 
@@ -26,7 +25,7 @@ public sealed class GarbageCollector(MySqlDataSource dataSource, TimeProvider ti
         var cutoff = time.GetUtcNow().UtcDateTime.AddDays(-settings.RetentionDays);
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        if (!await TryLockAsync(connection, cancellationToken))
+        if (!await LockAsync(connection, dialect.TryLockSql, cancellationToken))
         {
             return new GarbageCollectionReport(dryRun, Completed: false, cutoff, 0, 0, 0, time.GetElapsedTime(started));
         }
@@ -38,26 +37,25 @@ public sealed class GarbageCollector(MySqlDataSource dataSource, TimeProvider ti
                 : await DeleteAsync(connection, cutoff, settings, cancellationToken);
             var events = dryRun
                 ? await JobEventCollector.CountAsync(connection, cutoff, cancellationToken)
-                : await JobEventCollector.DeleteAsync(connection, cutoff, settings.TasksPerChunk, cancellationToken);
+                : await JobEventCollector.DeleteAsync(connection, dialect, cutoff, settings.TasksPerChunk, cancellationToken);
             return new GarbageCollectionReport(dryRun, Completed: true, cutoff, sessions, tasks, batches, time.GetElapsedTime(started)) { JobEvents = events };
         }
         finally
         {
-            await using var release = new MySqlCommand("SELECT RELEASE_LOCK(@name)", connection);
-            release.Parameters.AddWithValue("@name", LockName);
-            await release.ExecuteScalarAsync(CancellationToken.None);
+            await LockAsync(connection, dialect.UnlockSql, CancellationToken.None);
         }
     }
 
-    private static async Task<bool> TryLockAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    private static async Task<bool> LockAsync(DbConnection connection, string sql, CancellationToken cancellationToken)
     {
-        await using var take = new MySqlCommand("SELECT GET_LOCK(@name, 0)", connection);
-        take.Parameters.AddWithValue("@name", LockName);
-        return Convert.ToInt64(await take.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 1;
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.AddParameter("@name", LockName);
+        return Convert.ToBoolean(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
 
     private static async Task<(long Sessions, long Tasks, int Batches)> CountAsync(
-        MySqlConnection connection, DateTime cutoff, CancellationToken cancellationToken)
+        DbConnection connection, DateTime cutoff, CancellationToken cancellationToken)
     {
         long sessions = 0;
         long tasks = 0;
@@ -65,30 +63,28 @@ public sealed class GarbageCollector(MySqlDataSource dataSource, TimeProvider ti
         // idx_tasks_session_status per session.
         foreach (var status in RecordStatus.Ended)
         {
-            await using var count = new MySqlCommand(
+            await using var count = connection.CreateCommand();
+            count.CommandText =
                 """
                 SELECT COUNT(*),
                        COALESCE(SUM((SELECT COUNT(*) FROM translation_tasks t WHERE t.session_id = s.session_id)), 0)
                 FROM translation_sessions s
                 WHERE s.status = @status AND s.updated_at < @cutoff
-                """,
-                connection);
-            count.Parameters.AddWithValue("@status", status);
-            count.Parameters.AddWithValue("@cutoff", cutoff);
+                """;
+            count.AddParameter("@status", status).AddParameter("@cutoff", cutoff);
             await using var reader = await count.ExecuteReaderAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
             sessions += reader.GetInt64(0);
             tasks += Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture);
         }
 
-        await using var orphans = BuildCountOrphanTasksCommand(cutoff);
-        orphans.Connection = connection;
+        await using var orphans = BuildCountOrphanTasksCommand(connection, cutoff);
         tasks += Convert.ToInt64(await orphans.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
         return (sessions, tasks, 0);
     }
 
-    private static async Task<(long Sessions, long Tasks, int Batches)> DeleteAsync(
-        MySqlConnection connection, DateTime cutoff, RetentionOptions settings, CancellationToken cancellationToken)
+    private async Task<(long Sessions, long Tasks, int Batches)> DeleteAsync(
+        DbConnection connection, DateTime cutoff, RetentionOptions settings, CancellationToken cancellationToken)
     {
         long sessions = 0;
         long tasks = 0;
@@ -135,16 +131,15 @@ public sealed class GarbageCollector(MySqlDataSource dataSource, TimeProvider ti
     /// keyset moves past the live tasks it skips, so an old task of a session still running is read once per run,
     /// not once per chunk.
     /// </summary>
-    private static async Task<long> DeleteOrphanTasksAsync(MySqlConnection connection, DateTime cutoff, int chunk, CancellationToken cancellationToken)
+    private static async Task<long> DeleteOrphanTasksAsync(DbConnection connection, DateTime cutoff, int chunk, CancellationToken cancellationToken)
     {
         long deleted = 0;
         (DateTime UpdatedAt, string TaskId)? after = null;
         while (true)
         {
             var ids = new List<string>(chunk);
-            await using (var select = BuildNextOrphanTasksCommand(cutoff, after, chunk))
+            await using (var select = BuildNextOrphanTasksCommand(connection, cutoff, after, chunk))
             {
-                select.Connection = connection;
                 await using var reader = await select.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                 {
@@ -158,8 +153,7 @@ public sealed class GarbageCollector(MySqlDataSource dataSource, TimeProvider ti
                 return deleted;
             }
 
-            await using var delete = BuildDeleteOrphanTasksCommand(ids, cutoff);
-            delete.Connection = connection;
+            await using var delete = BuildDeleteOrphanTasksCommand(connection, ids, cutoff);
             deleted += await delete.ExecuteNonQueryAsync(cancellationToken);
             if (ids.Count < chunk)
             {
@@ -169,27 +163,26 @@ public sealed class GarbageCollector(MySqlDataSource dataSource, TimeProvider ti
     }
 
     /// <summary>What the dry run counts of orphan tasks: the same range of idx_tasks_updated as the walk.</summary>
-    public static MySqlCommand BuildCountOrphanTasksCommand(DateTime cutoff)
+    public static DbCommand BuildCountOrphanTasksCommand(DbConnection connection, DateTime cutoff)
     {
-        var count = new MySqlCommand($"SELECT COUNT(*) FROM {TasksWithSessions} WHERE translation_tasks.updated_at < @cutoff AND {IsOrphan}");
-        count.Parameters.AddWithValue("@cutoff", cutoff);
-        return count;
+        var count = connection.CreateCommand();
+        count.CommandText = $"SELECT COUNT(*) FROM {TasksWithSessions} WHERE translation_tasks.updated_at < @cutoff AND {IsOrphan}";
+        return count.AddParameter("@cutoff", cutoff);
     }
 
     /// <summary>The next orphan tasks older than the cutoff, after a keyset position: a range of idx_tasks_updated.</summary>
-    public static MySqlCommand BuildNextOrphanTasksCommand(DateTime cutoff, (DateTime UpdatedAt, string TaskId)? after, int limit)
+    public static DbCommand BuildNextOrphanTasksCommand(DbConnection connection, DateTime cutoff, (DateTime UpdatedAt, string TaskId)? after, int limit)
     {
         var keyset = after is null ? "" : "AND (translation_tasks.updated_at, translation_tasks.task_id) > (@afterUpdated, @afterId)";
-        var select = new MySqlCommand(
+        var select = connection.CreateCommand();
+        select.CommandText =
             $"SELECT translation_tasks.task_id, translation_tasks.updated_at FROM {TasksWithSessions} "
             + $"WHERE translation_tasks.updated_at < @cutoff {keyset} AND {IsOrphan} "
-            + "ORDER BY translation_tasks.updated_at, translation_tasks.task_id LIMIT @limit");
-        select.Parameters.AddWithValue("@cutoff", cutoff);
-        select.Parameters.AddWithValue("@limit", limit);
+            + "ORDER BY translation_tasks.updated_at, translation_tasks.task_id LIMIT @limit";
+        select.AddParameter("@cutoff", cutoff).AddParameter("@limit", limit);
         if (after is { } position)
         {
-            select.Parameters.AddWithValue("@afterUpdated", position.UpdatedAt);
-            select.Parameters.AddWithValue("@afterId", position.TaskId);
+            select.AddParameter("@afterUpdated", position.UpdatedAt).AddParameter("@afterId", position.TaskId);
         }
 
         return select;
@@ -199,18 +192,17 @@ public sealed class GarbageCollector(MySqlDataSource dataSource, TimeProvider ti
     /// Those orphans by primary key. Age and orphanhood are checked again: a task replayed with a newer state, or whose
     /// session landed since the select, keeps its row.
     /// </summary>
-    public static MySqlCommand BuildDeleteOrphanTasksCommand(IReadOnlyList<string> taskIds, DateTime cutoff)
+    public static DbCommand BuildDeleteOrphanTasksCommand(DbConnection connection, IReadOnlyList<string> taskIds, DateTime cutoff)
     {
-        var delete = InCommand("DELETE FROM translation_tasks WHERE task_id IN ({0}) AND updated_at < @cutoff AND " + OrphanCondition, taskIds);
-        delete.Parameters.AddWithValue("@cutoff", cutoff);
-        return delete;
+        var delete = connection.CreateCommand();
+        delete.CommandText = $"DELETE FROM translation_tasks WHERE task_id IN ({delete.AddList("id", taskIds)}) AND updated_at < @cutoff AND {OrphanCondition}";
+        return delete.AddParameter("@cutoff", cutoff);
     }
 
     private static async Task<List<string>> NextBatchAsync(
-        MySqlConnection connection, string status, DateTime cutoff, int limit, CancellationToken cancellationToken)
+        DbConnection connection, string status, DateTime cutoff, int limit, CancellationToken cancellationToken)
     {
-        await using var select = BuildNextBatchCommand(status, cutoff, limit);
-        select.Connection = connection;
+        await using var select = BuildNextBatchCommand(connection, status, cutoff, limit);
         var ids = new List<string>(limit);
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -222,29 +214,25 @@ public sealed class GarbageCollector(MySqlDataSource dataSource, TimeProvider ti
     }
 
     /// <summary>The next sessions to collect: a range of (status, updated_at).</summary>
-    public static MySqlCommand BuildNextBatchCommand(string status, DateTime cutoff, int limit)
+    public static DbCommand BuildNextBatchCommand(DbConnection connection, string status, DateTime cutoff, int limit)
     {
-        var select = new MySqlCommand(
-            "SELECT session_id FROM translation_sessions WHERE status = @status AND updated_at < @cutoff ORDER BY updated_at LIMIT @limit");
-        select.Parameters.AddWithValue("@status", status);
-        select.Parameters.AddWithValue("@cutoff", cutoff);
-        select.Parameters.AddWithValue("@limit", limit);
-        return select;
+        var select = connection.CreateCommand();
+        select.CommandText = "SELECT session_id FROM translation_sessions WHERE status = @status AND updated_at < @cutoff ORDER BY updated_at LIMIT @limit";
+        return select.AddParameter("@status", status).AddParameter("@cutoff", cutoff).AddParameter("@limit", limit);
     }
 
     /// <summary>One chunk of those sessions' tasks: ranges of the (session_id, …) indexes.</summary>
-    public static MySqlCommand BuildDeleteTasksCommand(IReadOnlyList<string> sessionIds, int chunk)
+    public static DbCommand BuildDeleteTasksCommand(DbConnection connection, StorageDialect dialect, IReadOnlyList<string> sessionIds, int chunk)
     {
-        var delete = InCommand("DELETE FROM translation_tasks WHERE session_id IN ({0}) LIMIT @limit", sessionIds);
-        delete.Parameters.AddWithValue("@limit", chunk);
-        return delete;
+        var delete = connection.CreateCommand();
+        delete.CommandText = dialect.DeleteChunk("translation_tasks", "task_id", $"session_id IN ({delete.AddList("id", sessionIds)})", "@limit");
+        return delete.AddParameter("@limit", chunk);
     }
 
-    private static async Task<long> DeleteTasksAsync(MySqlConnection connection, List<string> sessionIds, int chunk, CancellationToken cancellationToken)
+    private async Task<long> DeleteTasksAsync(DbConnection connection, List<string> sessionIds, int chunk, CancellationToken cancellationToken)
     {
         long deleted = 0;
-        await using var delete = BuildDeleteTasksCommand(sessionIds, chunk);
-        delete.Connection = connection;
+        await using var delete = BuildDeleteTasksCommand(connection, dialect, sessionIds, chunk);
         while (true)
         {
             var affected = await delete.ExecuteNonQueryAsync(cancellationToken);
@@ -257,35 +245,18 @@ public sealed class GarbageCollector(MySqlDataSource dataSource, TimeProvider ti
     }
 
     private static async Task<long> DeleteSessionsAsync(
-        MySqlConnection connection, List<string> sessionIds, string status, DateTime cutoff, CancellationToken cancellationToken)
+        DbConnection connection, List<string> sessionIds, string status, DateTime cutoff, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // The status and age are checked again so a session updated since it was selected keeps its row; its tasks
         // are already gone then, which only matters if a session ends and then changes after the whole retention period.
-        await using var delete = InCommand(
-            "DELETE FROM translation_sessions WHERE session_id IN ({0}) AND status = @status AND updated_at < @cutoff", sessionIds);
-        delete.Connection = connection;
+        await using var delete = connection.CreateCommand();
         delete.Transaction = transaction;
-        delete.Parameters.AddWithValue("@status", status);
-        delete.Parameters.AddWithValue("@cutoff", cutoff);
+        delete.CommandText = $"DELETE FROM translation_sessions WHERE session_id IN ({delete.AddList("id", sessionIds)}) AND status = @status AND updated_at < @cutoff";
+        delete.AddParameter("@status", status).AddParameter("@cutoff", cutoff);
         var affected = await delete.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return affected;
-    }
-
-    private static MySqlCommand InCommand(string template, IReadOnlyList<string> ids)
-    {
-        var placeholders = new StringBuilder(ids.Count * 6);
-        var command = new MySqlCommand();
-        for (var i = 0; i < ids.Count; i++)
-        {
-            var name = string.Create(CultureInfo.InvariantCulture, $"@id{i}");
-            placeholders.Append(i == 0 ? "" : ", ").Append(name);
-            command.Parameters.AddWithValue(name, ids[i]);
-        }
-
-        command.CommandText = string.Format(CultureInfo.InvariantCulture, template, placeholders);
-        return command;
     }
 }
 

@@ -34,4 +34,11 @@ public sealed class MySqlDialect : StorageDialect
     };
 
     public override string JsonArrayContains(string column, string parameter) => $"JSON_CONTAINS({column}, JSON_QUOTE({parameter}))";
+
+    public override string TryLockSql => "SELECT GET_LOCK(@name, 0)";
+
+    public override string UnlockSql => "SELECT RELEASE_LOCK(@name)";
+
+    public override string DeleteChunk(string table, string key, string condition, string limit, string? orderBy = null) =>
+        $"DELETE FROM {table} WHERE {condition}{(orderBy is null ? "" : $" ORDER BY {orderBy}")} LIMIT {limit}";
 }

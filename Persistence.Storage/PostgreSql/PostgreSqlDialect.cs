@@ -28,4 +28,13 @@ public sealed class PostgreSqlDialect : StorageDialect
         exception is PostgresException server && (server.SqlState.StartsWith("22", StringComparison.Ordinal) || server.SqlState.StartsWith("23", StringComparison.Ordinal));
 
     public override string JsonArrayContains(string column, string parameter) => $"{column}::jsonb @> jsonb_build_array({parameter}::text)";
+
+    /// <summary>Advisory locks are numbered: the name's 64-bit hash (<c>hashtextextended</c>, stable across versions).</summary>
+    public override string TryLockSql => "SELECT pg_try_advisory_lock(hashtextextended(@name, 0))";
+
+    public override string UnlockSql => "SELECT pg_advisory_unlock(hashtextextended(@name, 0))";
+
+    /// <summary>PostgreSQL's DELETE has no LIMIT: the chunk's keys come from a subquery on the same index range.</summary>
+    public override string DeleteChunk(string table, string key, string condition, string limit, string? orderBy = null) =>
+        $"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM {table} WHERE {condition}{(orderBy is null ? "" : $" ORDER BY {orderBy}")} LIMIT {limit})";
 }

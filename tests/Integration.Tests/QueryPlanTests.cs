@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MySqlConnector;
+using Persistence.Storage.MySql;
 using Persistence.Api.Queries;
 using Persistence.Api.Recovery;
 using Persistence.Maintenance.GarbageCollection;
@@ -65,20 +66,23 @@ public sealed class QueryPlanTests(StackFixture stack, ITestOutputHelper output)
         ["tasks of a session, batch and language"] = (
             () => TaskQueries.BuildListCommand("bulk-s123", Tasks([], batchId: "bulk-b1", targetLang: "fr")), ["idx_tasks_session", "idx_tasks_batch", "idx_tasks_session_status"]),
         ["restore, unfinished tasks"] = (() => RestorePackage.BuildTasksCommand("bulk-s123"), ["idx_tasks_session_status"]),
-        ["gc, next sessions"] = (() => GarbageCollector.BuildNextBatchCommand("completed", Bulk(30_000), 1000), ["idx_sessions_status_updated"]),
+        ["gc, next sessions"] = (() => Gc(c => GarbageCollector.BuildNextBatchCommand(c, "completed", Bulk(30_000), 1000)), ["idx_sessions_status_updated"]),
         ["gc, delete tasks"] = (
-            () => GarbageCollector.BuildDeleteTasksCommand([.. Enumerable.Range(1, 1000).Select(i => $"bulk-s{i * 7}")], 5000),
+            () => Gc(c => GarbageCollector.BuildDeleteTasksCommand(c, new MySqlDialect(), [.. Enumerable.Range(1, 1000).Select(i => $"bulk-s{i * 7}")], 5000)),
             ["idx_tasks_session", "idx_tasks_session_status"]),
         // The sessions side of the orphan check is a primary-key probe per task.
-        ["gc, count orphan tasks"] = (() => GarbageCollector.BuildCountOrphanTasksCommand(BulkBase.AddSeconds(20_000)), ["idx_tasks_updated", "PRIMARY"]),
-        ["gc, first orphan tasks"] = (() => GarbageCollector.BuildNextOrphanTasksCommand(BulkBase.AddSeconds(300_000), null, 5000), ["idx_tasks_updated", "PRIMARY"]),
+        ["gc, count orphan tasks"] = (() => Gc(c => GarbageCollector.BuildCountOrphanTasksCommand(c, BulkBase.AddSeconds(20_000))), ["idx_tasks_updated", "PRIMARY"]),
+        ["gc, first orphan tasks"] = (() => Gc(c => GarbageCollector.BuildNextOrphanTasksCommand(c, BulkBase.AddSeconds(300_000), null, 5000)), ["idx_tasks_updated", "PRIMARY"]),
         ["gc, next orphan tasks"] = (
-            () => GarbageCollector.BuildNextOrphanTasksCommand(BulkBase.AddSeconds(300_000), (BulkBase.AddSeconds(250_000), "bulk-t250000"), 5000),
+            () => Gc(c => GarbageCollector.BuildNextOrphanTasksCommand(c, BulkBase.AddSeconds(300_000), (BulkBase.AddSeconds(250_000), "bulk-t250000"), 5000)),
             ["idx_tasks_updated", "PRIMARY"]),
         ["gc, delete orphan tasks"] = (
-            () => GarbageCollector.BuildDeleteOrphanTasksCommand([.. Enumerable.Range(1, 5000).Select(i => $"bulk-t{i * 97}")], BulkBase.AddSeconds(300_000)),
+            () => Gc(c => GarbageCollector.BuildDeleteOrphanTasksCommand(c, [.. Enumerable.Range(1, 5000).Select(i => $"bulk-t{i * 97}")], BulkBase.AddSeconds(300_000))),
             ["PRIMARY"]),
     };
+
+    /// <summary>The collector builds its commands on a connection; EXPLAIN gives them the test's own.</summary>
+    private static MySqlCommand Gc(Func<System.Data.Common.DbConnection, System.Data.Common.DbCommand> build) => (MySqlCommand)build(new MySqlConnection());
 
     [Theory]
     [MemberData(nameof(Statements))]

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using MySqlConnector;
+using Persistence.Storage.MySql;
 using Persistence.Maintenance.GarbageCollection;
 using Translation.Worker.GarbageCollection;
 using Translation.Worker.Migrations;
@@ -147,7 +148,7 @@ public sealed class GarbageCollectionScheduleTests
             var gate = new SchemaGate();
             gate.Open();
             Scheduler = new GarbageCollectionScheduler(
-                new GarbageCollector(_dataSource, Time, Options.Create(new RetentionOptions())),
+                new GarbageCollector(_dataSource, new MySqlDialect(), Time, Options.Create(new RetentionOptions())),
                 gate,
                 Time,
                 Options.Create(new GarbageCollectionScheduleOptions { Schedule = schedule }),
