@@ -32,7 +32,7 @@ internal static partial class Log
     [LoggerMessage(10, LogLevel.Warning, "Dead letter {Id} names no data stream or holds no record; it cannot be replayed")]
     public static partial void DeadLetterNotReplayable(ILogger logger, string id);
 
-    [LoggerMessage(11, LogLevel.Warning, "MySQL is unreachable; answered 503")]
+    [LoggerMessage(11, LogLevel.Warning, "The database is unreachable; answered 503")]
     public static partial void DatabaseUnavailable(ILogger logger, Exception exception);
 
     [LoggerMessage(12, LogLevel.Warning, "Restore of session {SessionId} stopped after {Tasks} tasks; the response is cut short")]

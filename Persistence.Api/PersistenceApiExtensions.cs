@@ -23,7 +23,7 @@ public static class PersistenceApiExtensions
     /// <summary>Resource name of the Redis connection string (<c>ConnectionStrings:redis</c>).</summary>
     public const string RedisConnectionName = StackResources.Redis;
 
-    /// <summary>Resource name of the MySQL connection string (<c>ConnectionStrings:persistencedb</c>).</summary>
+    /// <summary>Resource name of the database connection string (<c>ConnectionStrings:persistencedb</c>).</summary>
     public const string DatabaseConnectionName = StackResources.Database;
 
     public static IHostApplicationBuilder AddPersistenceApi(this IHostApplicationBuilder builder)
@@ -38,8 +38,8 @@ public static class PersistenceApiExtensions
             // waiting on a backlog that may or may not be written later.
             options.BacklogPolicy = BacklogPolicy.FailFast;
         });
-        // Only reads need MySQL: ingest must keep taking records while MySQL is down (Redis holds the backlog) and the
-        // gateway routes by health, so an unreachable database degrades health (still 200) instead of failing it.
+        // Only reads need the database: ingest must keep taking records while it is down (Redis holds the backlog) and
+        // the gateway routes by health, so an unreachable database degrades health (still 200) instead of failing it.
         // Reads answer 503 on their own during an outage.
         builder.AddPersistenceStorage(DatabaseConnectionName, HealthStatus.Degraded);
 

@@ -1,4 +1,5 @@
-using MySqlConnector;
+using System.Data.Common;
+using Persistence.Storage;
 using StackExchange.Redis;
 
 namespace Persistence.Api;
@@ -24,10 +25,10 @@ public static class TransientFailures
     };
 
     /// <summary>
-    /// MySQL unreachable or timing out, or a table missing: the API started before the workers' first migration,
-    /// which they run at start, so the read will work shortly.
+    /// The database unreachable or timing out, or a table missing: the API started before the workers' first
+    /// migration, which they run at start, so the read will work shortly. Each backend's driver says so its own way,
+    /// which <paramref name="dialect"/> reads.
     /// </summary>
-    public static bool IsDatabase(Exception exception) =>
-        exception is MySqlException mysql
-        && (mysql.IsTransient || mysql.ErrorCode is MySqlErrorCode.UnableToConnectToHost or MySqlErrorCode.CommandTimeoutExpired or MySqlErrorCode.NoSuchTable);
+    public static bool IsDatabase(Exception exception, StorageDialect dialect) =>
+        exception is DbException && dialect.IsUnavailable(exception);
 }

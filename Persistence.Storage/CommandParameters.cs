@@ -7,8 +7,17 @@ namespace Persistence.Storage;
 /// <summary>Parameters through the driver-neutral API: both drivers read <c>@name</c> placeholders in the text.</summary>
 public static class CommandParameters
 {
+    /// <summary>
+    /// Adds one parameter. A <see cref="DateTime"/> must be UTC: MySQL would store any other as it is and PostgreSQL
+    /// refuse it, so a zone mistake fails here, on either backend, instead of only on one.
+    /// </summary>
     public static DbCommand AddParameter(this DbCommand command, string name, object? value)
     {
+        if (value is DateTime { Kind: not DateTimeKind.Utc })
+        {
+            throw new ArgumentException($"{name} must be a UTC DateTime; the backends would read it differently.", nameof(value));
+        }
+
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;
         parameter.Value = value ?? DBNull.Value;

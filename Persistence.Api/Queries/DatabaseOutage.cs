@@ -1,12 +1,13 @@
-using Microsoft.Extensions.Options;
-using MySqlConnector;
+using System.Data.Common;
 using Persistence.Api.Ingest;
+using Persistence.Storage;
 
 namespace Persistence.Api.Queries;
 
 /// <summary>
-/// Reads need MySQL, ingest does not: the replicas stay ready while MySQL is down (their health check does not
-/// include it), and a read that cannot reach it answers 503 with <c>Retry-After</c> instead of a 500.
+/// Reads need the database, ingest does not: the replicas stay ready while it is down (their health check only
+/// degrades), and a read that cannot reach it answers 503 with <c>Retry-After</c> instead of a 500. The backend's
+/// <see cref="StorageDialect"/> tells an outage from a bug.
 /// </summary>
 public static class DatabaseOutage
 {
@@ -18,10 +19,11 @@ public static class DatabaseOutage
             {
                 return await next(context);
             }
-            catch (MySqlException ex) when (TransientFailures.IsDatabase(ex) && !context.HttpContext.Response.HasStarted)
+            catch (DbException ex) when (!context.HttpContext.Response.HasStarted
+                && TransientFailures.IsDatabase(ex, context.HttpContext.RequestServices.GetRequiredService<StorageDialect>()))
             {
                 var services = context.HttpContext.RequestServices;
-                Log.DatabaseUnavailable(services.GetRequiredService<ILogger<MySqlDataSource>>(), ex);
+                Log.DatabaseUnavailable(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseOutage).FullName!), ex);
                 return Problems.Unavailable(context.HttpContext, "The database is unavailable; retry later.");
             }
         });

@@ -8,7 +8,7 @@ using Persistence.Contracts.Queries;
 
 namespace Persistence.Api.Queries;
 
-/// <summary>Sessions and tasks as MySQL holds them; see <see cref="ReadConsistency"/> for how current that is.</summary>
+/// <summary>Sessions and tasks as the database holds them; see <see cref="ReadConsistency"/> for how current that is.</summary>
 public static class QueryApi
 {
     public static RouteGroupBuilder MapQueryApi(this IEndpointRouteBuilder app)

@@ -9,7 +9,7 @@ using StackExchange.Redis;
 namespace Persistence.Api.Queries;
 
 /// <summary>
-/// What a read may miss, and the wait that makes it miss nothing. Reads come from MySQL, which trails the accepted
+/// What a read may miss, and the wait that makes it miss nothing. Reads come from the database, which trails the accepted
 /// records by whatever the workers have not committed yet. Eventual reads say how far behind that is; strong reads
 /// first wait on the flush barrier, so every record accepted (202) before the read is in the answer.
 /// </summary>
@@ -65,7 +65,7 @@ public sealed class ReadConsistency(
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            // MySQL still answers; only the statement of how current the answer is goes missing.
+            // The database still answers; only the statement of how current the answer is goes missing.
             Log.StreamStateFailed(logger, ex);
             return new(null, null);
         }
@@ -126,7 +126,7 @@ public sealed class ReadConsistency(
 public sealed record ConsistencyCheck(Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? Problem, IReadOnlyList<FlushPosition>? Position);
 
 /// <summary>
-/// One stream at the moment of the read: every entry before <c>oldest_uncommitted_id</c> is in MySQL (all of them
+/// One stream at the moment of the read: every entry before <c>oldest_uncommitted_id</c> is in the database (all of them
 /// when it is null), <c>uncommitted_entries</c> are not yet (null when Redis cannot count them).
 /// </summary>
 public sealed record FlushPosition(

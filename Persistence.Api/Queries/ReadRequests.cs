@@ -6,7 +6,7 @@ namespace Persistence.Api.Queries;
 
 public enum Consistency
 {
-    /// <summary>Read MySQL as it is; records accepted but not yet flushed are missing (the lag headers say how many).</summary>
+    /// <summary>Read the database as it is; records accepted but not yet flushed are missing (the lag headers say how many).</summary>
     Eventual,
 
     /// <summary>Wait on the flush barrier first, so every record accepted before the request is visible.</summary>

@@ -1,11 +1,12 @@
+using System.Data.Common;
 using System.Text;
-using MySqlConnector;
 using Persistence.Contracts.Queries;
+using Persistence.Storage;
 
 namespace Persistence.Api.Queries;
 
 /// <summary>Reads of <c>translation_tasks</c>: a session's tasks in task_id order, and single tasks.</summary>
-public sealed class TaskQueries(MySqlDataSource dataSource)
+public sealed class TaskQueries(DbDataSource dataSource)
 {
     public const string SummaryColumns =
         "task_id, session_id, batch_id, status, source_lang, target_lang, attempts, error, created_at, updated_at";
@@ -22,8 +23,7 @@ public sealed class TaskQueries(MySqlDataSource dataSource)
             return null;
         }
 
-        await using var list = BuildListCommand(sessionId, request);
-        list.Connection = connection;
+        await using var list = BuildListCommand(connection, sessionId, request);
         var items = new List<TaskSummary>(request.PageSize + 1);
         await using (var reader = await list.ExecuteReaderAsync(cancellationToken))
         {
@@ -57,28 +57,28 @@ public sealed class TaskQueries(MySqlDataSource dataSource)
     /// Keyset on task_id within the session: (session_id[, status]) indexes end in the primary key, so each status
     /// range is already in task_id order; several statuses are merged as in the session list.
     /// </summary>
-    public static MySqlCommand BuildListCommand(string sessionId, TaskListRequest request)
+    public static DbCommand BuildListCommand(DbConnection connection, string sessionId, TaskListRequest request)
     {
-        var command = new MySqlCommand();
-        command.Parameters.AddWithValue("@session_id", sessionId);
-        command.Parameters.AddWithValue("@limit", request.PageSize + 1);
+        var command = connection.CreateCommand();
+        command.AddParameter("@session_id", sessionId);
+        command.AddParameter("@limit", request.PageSize + 1);
         var filters = new StringBuilder();
         if (request.TargetLang is { } target)
         {
             filters.Append(" AND target_lang = @target_lang");
-            command.Parameters.AddWithValue("@target_lang", target);
+            command.AddParameter("@target_lang", target);
         }
 
         if (request.BatchId is { } batch)
         {
             filters.Append(" AND batch_id = @batch_id");
-            command.Parameters.AddWithValue("@batch_id", batch);
+            command.AddParameter("@batch_id", batch);
         }
 
         if (request.Cursor is { } cursor)
         {
             filters.Append(" AND task_id > @after_id");
-            command.Parameters.AddWithValue("@after_id", cursor.Id);
+            command.AddParameter("@after_id", cursor.Id);
         }
 
         const string OrderBy = "ORDER BY task_id";
@@ -88,7 +88,7 @@ public sealed class TaskQueries(MySqlDataSource dataSource)
             if (request.Statuses.Count == 1)
             {
                 status = " AND status = @status0";
-                command.Parameters.AddWithValue("@status0", request.Statuses[0]);
+                command.AddParameter("@status0", request.Statuses[0]);
             }
 
             command.CommandText = $"SELECT {SummaryColumns} FROM translation_tasks WHERE session_id = @session_id{status}{filters} {OrderBy} LIMIT @limit";
@@ -99,7 +99,7 @@ public sealed class TaskQueries(MySqlDataSource dataSource)
         for (var i = 0; i < request.Statuses.Count; i++)
         {
             var name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"@status{i}");
-            command.Parameters.AddWithValue(name, request.Statuses[i]);
+            command.AddParameter(name, request.Statuses[i]);
             branches.Append(i == 0 ? "" : " UNION ALL ")
                 .Append($"(SELECT {SummaryColumns} FROM translation_tasks WHERE session_id = @session_id AND status = {name}{filters} {OrderBy} LIMIT @limit)");
         }
@@ -111,13 +111,14 @@ public sealed class TaskQueries(MySqlDataSource dataSource)
     public async Task<TaskDetail?> GetAsync(string taskId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new MySqlCommand($"SELECT {DetailColumns} FROM translation_tasks WHERE task_id = @task_id", connection);
-        command.Parameters.AddWithValue("@task_id", taskId);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {DetailColumns} FROM translation_tasks WHERE task_id = @task_id";
+        command.AddParameter("@task_id", taskId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ReadDetail(reader) : null;
     }
 
-    public static TaskDetail ReadDetail(MySqlDataReader reader) => new(
+    public static TaskDetail ReadDetail(DbDataReader reader) => new(
         reader.GetString(0),
         reader.GetString(1),
         Rows.String(reader, 2),

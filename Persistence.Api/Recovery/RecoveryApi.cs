@@ -1,7 +1,7 @@
 using System.Data;
+using System.Data.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using MySqlConnector;
 using Persistence.Api.Callers;
 using Persistence.Api.Http;
 using Persistence.Api.Ingest;
@@ -56,7 +56,7 @@ public static class RecoveryApi
     /// <see cref="RecoveryOptions.MaxRestoreSeconds"/>, so slow clients cannot pin connections and snapshots for good.
     /// </summary>
     public static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> RestoreAsync(
-        HttpContext context, [Microsoft.AspNetCore.Mvc.FromRoute(Name = "session_id")] string sessionId, MySqlDataSource dataSource,
+        HttpContext context, [Microsoft.AspNetCore.Mvc.FromRoute(Name = "session_id")] string sessionId, DbDataSource dataSource,
         ReadConsistency consistency, RestoreSlots slots, IOptions<RecoveryOptions> options,
         TimeProvider time, ILogger<RestorePackage> logger, CancellationToken cancellationToken)
     {
@@ -80,10 +80,9 @@ public static class RecoveryApi
                 : $"This replica is streaming {slots.Limit} restores already; retry later.");
         }
 
-        MySqlConnection? connection = null;
+        DbConnection? connection = null;
         try
         {
-
             connection = await dataSource.OpenConnectionAsync(cancellationToken);
             var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
             var session = await SessionQueries.ReadDetailAsync(connection, transaction, sessionId, cancellationToken);

@@ -3,8 +3,9 @@ using System.ComponentModel.DataAnnotations;
 namespace Persistence.Api.Recovery;
 
 /// <summary>
-/// A restore streams from one MySQL connection inside one REPEATABLE READ snapshot, which pins the undo history
-/// MySQL must keep for as long as it lasts; these bound what one replica lets restores hold.
+/// A restore streams from one database connection inside one REPEATABLE READ snapshot, which pins the history the
+/// database must keep for as long as it lasts (InnoDB's undo log, PostgreSQL's dead rows that vacuum may not remove);
+/// these bound what one replica lets restores hold.
 /// </summary>
 public sealed class RecoveryOptions
 {

@@ -1,8 +1,9 @@
+using System.Data.Common;
 using System.Text.Json;
-using MySqlConnector;
 using Persistence.Api.Queries;
 using Persistence.Contracts;
 using Persistence.Contracts.Queries;
+using Persistence.Storage;
 
 namespace Persistence.Api.Recovery;
 
@@ -13,8 +14,8 @@ namespace Persistence.Api.Recovery;
 /// sent before the first task) is recognisable by their absence.
 /// </summary>
 public sealed class RestorePackage(
-    MySqlConnection connection,
-    MySqlTransaction transaction,
+    DbConnection connection,
+    DbTransaction transaction,
     SessionDetail session,
     Consistency consistency,
     IReadOnlyList<FlushPosition>? position,
@@ -24,11 +25,11 @@ public sealed class RestorePackage(
     private const int FlushThresholdBytes = 32 * 1024;
 
     /// <summary>A range read of (session_id, status) in index order; no sort.</summary>
-    public static MySqlCommand BuildTasksCommand(string sessionId)
+    public static DbCommand BuildTasksCommand(DbConnection connection, string sessionId)
     {
-        var command = new MySqlCommand();
-        command.Parameters.AddWithValue("@session_id", sessionId);
-        var statuses = Rows.AddList(command, "status", RecordStatus.UnfinishedTasks);
+        var command = connection.CreateCommand();
+        command.AddParameter("@session_id", sessionId);
+        var statuses = command.AddList("status", RecordStatus.UnfinishedTasks);
         command.CommandText = $"SELECT {TaskQueries.DetailColumns} FROM translation_tasks WHERE session_id = @session_id AND status IN ({statuses})";
         return command;
     }
@@ -51,9 +52,8 @@ public sealed class RestorePackage(
             WriteSession(writer);
 
             writer.WriteStartArray("tasks");
-            await using (var command = BuildTasksCommand(session.SessionId))
+            await using (var command = BuildTasksCommand(connection, session.SessionId))
             {
-                command.Connection = connection;
                 command.Transaction = transaction;
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
@@ -73,7 +73,7 @@ public sealed class RestorePackage(
             writer.WriteEndObject();
             await writer.FlushAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is MySqlException or IOException or OperationCanceledException)
+        catch (Exception ex) when (ex is DbException or IOException or OperationCanceledException)
         {
             Log.RestoreAborted(logger, session.SessionId, count, ex);
             throw;
@@ -90,7 +90,7 @@ public sealed class RestorePackage(
         writer.WritePropertyName("flush_position");
         if (position is null)
         {
-            // Redis did not answer: the package is what MySQL held, with no statement of what it may lack.
+            // Redis did not answer: the package is what the database held, with no statement of what it may lack.
             writer.WriteNullValue();
             return;
         }
@@ -135,7 +135,7 @@ public sealed class RestorePackage(
     }
 
     /// <summary>Column by column, straight from the reader: no record per row, and JSON columns copied raw.</summary>
-    private static void WriteTask(Utf8JsonWriter writer, MySqlDataReader reader)
+    private static void WriteTask(Utf8JsonWriter writer, DbDataReader reader)
     {
         writer.WriteStartObject();
         writer.WriteString("task_id", reader.GetString(0));

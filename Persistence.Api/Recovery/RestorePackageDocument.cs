@@ -11,7 +11,7 @@ namespace Persistence.Api.Recovery;
 public sealed record RestorePackageDocument(
     [property: Description("When the snapshot was taken (RFC 3339, UTC).")] DateTimeOffset RestoredAt,
     [property: Description("eventual or strong, as asked.")] string Consistency,
-    [property: Description("Per stream, what MySQL held at the snapshot; null when Redis could not say.")] IReadOnlyList<FlushPosition>? FlushPosition,
+    [property: Description("Per stream, what the database held at the snapshot; null when Redis could not say.")] IReadOnlyList<FlushPosition>? FlushPosition,
     SessionDetail Session,
     [property: Description("Every task of the session not yet completed, failed or cancelled.")] IReadOnlyList<TaskDetail> Tasks,
     long TaskCount,

@@ -144,7 +144,7 @@ public sealed class GarbageCollector(DbDataSource dataSource, StorageDialect dia
                 while (await reader.ReadAsync(cancellationToken))
                 {
                     ids.Add(reader.GetString(0));
-                    after = (reader.GetDateTime(1), reader.GetString(0));
+                    after = (DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc), reader.GetString(0));
                 }
             }
 

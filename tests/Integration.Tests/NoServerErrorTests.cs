@@ -99,7 +99,8 @@ public sealed class NoServerErrorTests(StackFixture stack, ITestOutputHelper out
             .BuildServiceProvider();
         var context = new DefaultHttpContext { RequestServices = services };
         context.Response.Body = new MemoryStream();
-        var handler = new Persistence.Api.UnavailableDependencyHandler(NullLogger<Persistence.Api.UnavailableDependencyHandler>.Instance);
+        var handler = new Persistence.Api.UnavailableDependencyHandler(
+            new Persistence.Storage.MySql.MySqlDialect(), NullLogger<Persistence.Api.UnavailableDependencyHandler>.Instance);
 
         Assert.True(await handler.TryHandleAsync(context, missing, CancellationToken.None));
         Assert.Equal(StatusCodes.Status503ServiceUnavailable, context.Response.StatusCode);

@@ -1,9 +1,10 @@
+using System.Data.Common;
 using System.Diagnostics;
 using MySqlConnector;
-using Persistence.Storage.MySql;
 using Persistence.Api.Queries;
 using Persistence.Api.Recovery;
 using Persistence.Maintenance.GarbageCollection;
+using Persistence.Storage.MySql;
 using Xunit.Abstractions;
 
 namespace Integration.Tests;
@@ -24,65 +25,64 @@ public sealed class QueryPlanTests(StackFixture stack, ITestOutputHelper output)
 
     public static TheoryData<string> Statements => new(Explained.Keys);
 
-    /// <summary>Statement name → (command, indexes the table rows may use).</summary>
-    private static readonly Dictionary<string, (Func<MySqlCommand> Build, string[] Indexes)> Explained = new()
+    private static readonly MySqlDialect Dialect = new();
+
+    /// <summary>Statement name → (command on a connection, indexes the table rows may use).</summary>
+    private static readonly Dictionary<string, (Func<MySqlConnection, DbCommand> Build, string[] Indexes)> Explained = new()
     {
-        ["sessions, newest first"] = (() => SessionQueries.BuildListCommand(Sessions()), ["idx_sessions_created"]),
-        ["sessions, count"] = (() => SessionQueries.BuildCountCommand(Sessions(from: Bulk(100), to: Bulk(30_000)), CountCap), ["idx_sessions_created"]),
-        ["sessions, deep cursor"] = (() => SessionQueries.BuildListCommand(Sessions(cursor: Cursor("created_at", true, Bulk(35_000), "bulk-s35000"))), ["idx_sessions_created"]),
-        ["sessions, status, created_at"] = (() => SessionQueries.BuildListCommand(Sessions(["processing"])), ["idx_sessions_status_created"]),
-        ["sessions, status, count"] = (() => SessionQueries.BuildCountCommand(Sessions(["processing", "paused"]), CountCap), ["idx_sessions_status_created", "idx_sessions_status_updated"]),
+        ["sessions, newest first"] = (db => SessionQueries.BuildListCommand(db, Dialect, Sessions()), ["idx_sessions_created"]),
+        ["sessions, count"] = (db => SessionQueries.BuildCountCommand(db, Dialect, Sessions(from: Bulk(100), to: Bulk(30_000)), CountCap), ["idx_sessions_created"]),
+        ["sessions, deep cursor"] = (db => SessionQueries.BuildListCommand(db, Dialect, Sessions(cursor: Cursor("created_at", true, Bulk(35_000), "bulk-s35000"))), ["idx_sessions_created"]),
+        ["sessions, status, created_at"] = (db => SessionQueries.BuildListCommand(db, Dialect, Sessions(["processing"])), ["idx_sessions_status_created"]),
+        ["sessions, status, count"] = (db => SessionQueries.BuildCountCommand(db, Dialect, Sessions(["processing", "paused"]), CountCap), ["idx_sessions_status_created", "idx_sessions_status_updated"]),
         ["sessions, status, updated_at asc, cursor"] = (
-            () => SessionQueries.BuildListCommand(Sessions(["failed"], order: new PageOrder("updated_at", false), cursor: Cursor("updated_at", false, Bulk(20_000), "bulk-s20000"))),
+            db => SessionQueries.BuildListCommand(db, Dialect, Sessions(["failed"], order: new PageOrder("updated_at", false), cursor: Cursor("updated_at", false, Bulk(20_000), "bulk-s20000"))),
             ["idx_sessions_status_updated"]),
-        ["sessions, several statuses"] = (() => SessionQueries.BuildListCommand(Sessions(["pending", "processing", "paused"])), ["idx_sessions_status_created"]),
+        ["sessions, several statuses"] = (db => SessionQueries.BuildListCommand(db, Dialect, Sessions(["pending", "processing", "paused"])), ["idx_sessions_status_created"]),
         ["sessions, updated_at range"] = (
-            () => SessionQueries.BuildListCommand(Sessions(order: new PageOrder("updated_at", true), from: Bulk(1000), to: Bulk(2000))), ["idx_sessions_updated"]),
-        ["sessions, languages"] = (() => SessionQueries.BuildListCommand(Sessions(sourceLang: "de", targetLang: "fr")), ["idx_sessions_source_created"]),
-        ["sessions, source_lang"] = (() => SessionQueries.BuildListCommand(Sessions(sourceLang: "de")), ["idx_sessions_source_created"]),
+            db => SessionQueries.BuildListCommand(db, Dialect, Sessions(order: new PageOrder("updated_at", true), from: Bulk(1000), to: Bulk(2000))), ["idx_sessions_updated"]),
+        ["sessions, languages"] = (db => SessionQueries.BuildListCommand(db, Dialect, Sessions(sourceLang: "de", targetLang: "fr")), ["idx_sessions_source_created"]),
+        ["sessions, source_lang"] = (db => SessionQueries.BuildListCommand(db, Dialect, Sessions(sourceLang: "de")), ["idx_sessions_source_created"]),
         ["sessions, source_lang, updated_at"] = (
-            () => SessionQueries.BuildListCommand(Sessions(order: new PageOrder("updated_at", true), sourceLang: "en")), ["idx_sessions_source_updated"]),
+            db => SessionQueries.BuildListCommand(db, Dialect, Sessions(order: new PageOrder("updated_at", true), sourceLang: "en")), ["idx_sessions_source_updated"]),
         ["sessions, source_lang, count"] = (
-            () => SessionQueries.BuildCountCommand(Sessions(sourceLang: "de"), CountCap), ["idx_sessions_source_created", "idx_sessions_source_updated"]),
+            db => SessionQueries.BuildCountCommand(db, Dialect, Sessions(sourceLang: "de"), CountCap), ["idx_sessions_source_created", "idx_sessions_source_updated"]),
         ["sessions, status, source_lang"] = (
-            () => SessionQueries.BuildListCommand(Sessions(["processing"], sourceLang: "de")), ["idx_sessions_status_source_created"]),
+            db => SessionQueries.BuildListCommand(db, Dialect, Sessions(["processing"], sourceLang: "de")), ["idx_sessions_status_source_created"]),
         ["sessions, several statuses, source_lang, updated_at"] = (
-            () => SessionQueries.BuildListCommand(Sessions(["pending", "failed"], order: new PageOrder("updated_at", false), sourceLang: "en")),
+            db => SessionQueries.BuildListCommand(db, Dialect, Sessions(["pending", "failed"], order: new PageOrder("updated_at", false), sourceLang: "en")),
             ["idx_sessions_status_source_updated"]),
         ["sessions, status, source_lang, count"] = (
-            () => SessionQueries.BuildCountCommand(Sessions(["processing", "paused"], sourceLang: "de"), CountCap),
+            db => SessionQueries.BuildCountCommand(db, Dialect, Sessions(["processing", "paused"], sourceLang: "de"), CountCap),
             ["idx_sessions_status_source_created", "idx_sessions_status_source_updated"]),
-        ["sessions, status, target_lang"] = (() => SessionQueries.BuildListCommand(Sessions(["processing"], targetLang: "ja")), ["idx_sessions_status_created"]),
+        ["sessions, status, target_lang"] = (db => SessionQueries.BuildListCommand(db, Dialect, Sessions(["processing"], targetLang: "ja")), ["idx_sessions_status_created"]),
         ["sessions, status, target_lang, count"] = (
-            () => SessionQueries.BuildCountCommand(Sessions(["processing"], targetLang: "ja"), CountCap), ["idx_sessions_status_created", "idx_sessions_status_updated"]),
+            db => SessionQueries.BuildCountCommand(db, Dialect, Sessions(["processing"], targetLang: "ja"), CountCap), ["idx_sessions_status_created", "idx_sessions_status_updated"]),
         ["recovery, incomplete sessions"] = (
-            () => SessionQueries.BuildListCommand(new SessionListRequest(["pending", "processing", "paused"], null, null, null, null, new PageOrder("created_at", true), 20, null, null, Consistency.Eventual, false)),
+            db => SessionQueries.BuildListCommand(db, Dialect, new SessionListRequest(["pending", "processing", "paused"], null, null, null, null, new PageOrder("created_at", true), 20, null, null, Consistency.Eventual, false)),
             ["idx_sessions_status_created"]),
-        ["session detail, task statistics"] = (() => SessionQueries.BuildStatisticsCommand("bulk-s123"), ["idx_tasks_session_status"]),
-        ["tasks of a session"] = (() => TaskQueries.BuildListCommand("bulk-s123", Tasks([])), ["idx_tasks_session"]),
+        ["session detail, task statistics"] = (db => SessionQueries.BuildStatisticsCommand(db, "bulk-s123"), ["idx_tasks_session_status"]),
+        ["tasks of a session"] = (db => TaskQueries.BuildListCommand(db, "bulk-s123", Tasks([])), ["idx_tasks_session"]),
         ["tasks of a session, status, cursor"] = (
-            () => TaskQueries.BuildListCommand("bulk-s123", Tasks(["pending"], cursor: new PageCursor(PageOrder.TaskIdAscending, 0, "bulk-t200123"))), ["idx_tasks_session_status"]),
-        ["tasks of a session, several statuses"] = (() => TaskQueries.BuildListCommand("bulk-s123", Tasks(["pending", "processing"])), ["idx_tasks_session_status"]),
+            db => TaskQueries.BuildListCommand(db, "bulk-s123", Tasks(["pending"], cursor: new PageCursor(PageOrder.TaskIdAscending, 0, "bulk-t200123"))), ["idx_tasks_session_status"]),
+        ["tasks of a session, several statuses"] = (db => TaskQueries.BuildListCommand(db, "bulk-s123", Tasks(["pending", "processing"])), ["idx_tasks_session_status"]),
         ["tasks of a session, batch and language"] = (
-            () => TaskQueries.BuildListCommand("bulk-s123", Tasks([], batchId: "bulk-b1", targetLang: "fr")), ["idx_tasks_session", "idx_tasks_batch", "idx_tasks_session_status"]),
-        ["restore, unfinished tasks"] = (() => RestorePackage.BuildTasksCommand("bulk-s123"), ["idx_tasks_session_status"]),
-        ["gc, next sessions"] = (() => Gc(c => GarbageCollector.BuildNextBatchCommand(c, "completed", Bulk(30_000), 1000)), ["idx_sessions_status_updated"]),
+            db => TaskQueries.BuildListCommand(db, "bulk-s123", Tasks([], batchId: "bulk-b1", targetLang: "fr")), ["idx_tasks_session", "idx_tasks_batch", "idx_tasks_session_status"]),
+        ["restore, unfinished tasks"] = (db => RestorePackage.BuildTasksCommand(db, "bulk-s123"), ["idx_tasks_session_status"]),
+        ["gc, next sessions"] = (db => GarbageCollector.BuildNextBatchCommand(db, "completed", Bulk(30_000), 1000), ["idx_sessions_status_updated"]),
         ["gc, delete tasks"] = (
-            () => Gc(c => GarbageCollector.BuildDeleteTasksCommand(c, new MySqlDialect(), [.. Enumerable.Range(1, 1000).Select(i => $"bulk-s{i * 7}")], 5000)),
+            db => GarbageCollector.BuildDeleteTasksCommand(db, Dialect, [.. Enumerable.Range(1, 1000).Select(i => $"bulk-s{i * 7}")], 5000),
             ["idx_tasks_session", "idx_tasks_session_status"]),
         // The sessions side of the orphan check is a primary-key probe per task.
-        ["gc, count orphan tasks"] = (() => Gc(c => GarbageCollector.BuildCountOrphanTasksCommand(c, BulkBase.AddSeconds(20_000))), ["idx_tasks_updated", "PRIMARY"]),
-        ["gc, first orphan tasks"] = (() => Gc(c => GarbageCollector.BuildNextOrphanTasksCommand(c, BulkBase.AddSeconds(300_000), null, 5000)), ["idx_tasks_updated", "PRIMARY"]),
+        ["gc, count orphan tasks"] = (db => GarbageCollector.BuildCountOrphanTasksCommand(db, BulkBase.AddSeconds(20_000)), ["idx_tasks_updated", "PRIMARY"]),
+        ["gc, first orphan tasks"] = (db => GarbageCollector.BuildNextOrphanTasksCommand(db, BulkBase.AddSeconds(300_000), null, 5000), ["idx_tasks_updated", "PRIMARY"]),
         ["gc, next orphan tasks"] = (
-            () => Gc(c => GarbageCollector.BuildNextOrphanTasksCommand(c, BulkBase.AddSeconds(300_000), (BulkBase.AddSeconds(250_000), "bulk-t250000"), 5000)),
+            db => GarbageCollector.BuildNextOrphanTasksCommand(db, BulkBase.AddSeconds(300_000), (BulkBase.AddSeconds(250_000), "bulk-t250000"), 5000),
             ["idx_tasks_updated", "PRIMARY"]),
         ["gc, delete orphan tasks"] = (
-            () => Gc(c => GarbageCollector.BuildDeleteOrphanTasksCommand(c, [.. Enumerable.Range(1, 5000).Select(i => $"bulk-t{i * 97}")], BulkBase.AddSeconds(300_000))),
+            db => GarbageCollector.BuildDeleteOrphanTasksCommand(db, [.. Enumerable.Range(1, 5000).Select(i => $"bulk-t{i * 97}")], BulkBase.AddSeconds(300_000)),
             ["PRIMARY"]),
     };
-
-    /// <summary>The collector builds its commands on a connection; EXPLAIN gives them the test's own.</summary>
-    private static MySqlCommand Gc(Func<System.Data.Common.DbConnection, System.Data.Common.DbCommand> build) => (MySqlCommand)build(new MySqlConnection());
 
     [Theory]
     [MemberData(nameof(Statements))]
@@ -90,9 +90,8 @@ public sealed class QueryPlanTests(StackFixture stack, ITestOutputHelper output)
     {
         await EnsureLoadedAsync();
         var (build, indexes) = Explained[statement];
-        await using var command = build();
         await using var db = stack.OpenDatabase();
-        command.Connection = db;
+        await using var command = build(db);
         command.CommandText = "EXPLAIN " + command.CommandText;
 
         var rows = new List<(string Table, string Type, string? Key, string Extra)>();
@@ -134,8 +133,7 @@ public sealed class QueryPlanTests(StackFixture stack, ITestOutputHelper output)
     {
         await EnsureLoadedAsync();
         await using var db = stack.OpenDatabase();
-        await using var command = SessionQueries.BuildCountCommand(Sessions(from: Bulk(100), to: Bulk(30_100)), CountCap);
-        command.Connection = db;
+        await using var command = SessionQueries.BuildCountCommand(db, Dialect, Sessions(from: Bulk(100), to: Bulk(30_100)), CountCap);
 
         var before = await HandlerReadsAsync(db);
         var baseline = await HandlerReadsAsync(db);

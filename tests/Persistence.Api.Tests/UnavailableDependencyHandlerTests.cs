@@ -3,8 +3,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Hosting;
+using MySqlConnector;
+using Npgsql;
 using Persistence.Api.Http;
 using Persistence.Api.Ingest;
+using Persistence.Storage;
+using Persistence.Storage.MySql;
+using Persistence.Storage.PostgreSql;
 using StackExchange.Redis;
 
 namespace Persistence.Api.Tests;
@@ -37,12 +42,49 @@ public sealed class UnavailableDependencyHandlerTests
         Assert.False(handled);
     }
 
-    private static async Task<(bool Handled, HttpContext Context)> HandleAsync(Exception exception)
+    /// <summary>Each driver's own failure when nothing listens: a closed port on loopback refuses at once.</summary>
+    [Fact]
+    public async Task A_MySQL_database_that_does_not_answer_is_answered_503()
+    {
+        await using var dataSource = new MySqlDataSource("Server=127.0.0.1;Port=1;User ID=test;Pooling=false;Connection Timeout=5");
+        var failure = await Assert.ThrowsAsync<MySqlException>(async () => await dataSource.OpenConnectionAsync());
+
+        var (handled, context) = await HandleAsync(failure, new MySqlDialect());
+
+        Assert.True(handled);
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, context.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_PostgreSQL_database_that_does_not_answer_is_answered_503()
+    {
+        await using var dataSource = NpgsqlDataSource.Create("Host=127.0.0.1;Port=1;Username=test;Pooling=false;Timeout=5");
+        var failure = await Assert.ThrowsAsync<NpgsqlException>(async () => await dataSource.OpenConnectionAsync());
+
+        var (handled, context) = await HandleAsync(failure, new PostgreSqlDialect());
+
+        Assert.True(handled);
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, context.Response.StatusCode);
+    }
+
+    /// <summary>A missing table passes once the workers have migrated; a value the column refuses never does.</summary>
+    [Theory]
+    [InlineData("42P01", true)] // undefined_table
+    [InlineData("22001", false)] // string_data_right_truncation
+    [InlineData("42601", false)] // syntax_error
+    public async Task A_PostgreSQL_server_error_is_503_only_when_it_passes(string sqlState, bool unavailable)
+    {
+        var (handled, _) = await HandleAsync(new PostgresException("refused", "ERROR", "ERROR", sqlState), new PostgreSqlDialect());
+
+        Assert.Equal(unavailable, handled);
+    }
+
+    private static async Task<(bool Handled, HttpContext Context)> HandleAsync(Exception exception, StorageDialect? dialect = null)
     {
         var services = new ServiceCollection().AddLogging().AddProblemResponses().AddSingleton(Options.Create(new UnavailableOptions())).BuildServiceProvider();
         var context = new DefaultHttpContext { RequestServices = services };
         context.Response.Body = new MemoryStream();
-        var handler = new UnavailableDependencyHandler(NullLogger<UnavailableDependencyHandler>.Instance);
+        var handler = new UnavailableDependencyHandler(dialect ?? new MySqlDialect(), NullLogger<UnavailableDependencyHandler>.Instance);
         var handled = await handler.TryHandleAsync(context, exception, CancellationToken.None);
         return (handled, context);
     }
