@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using MySqlConnector;
+using System.Data.Common;
 using Persistence.Contracts;
 using StackExchange.Redis;
 
@@ -11,8 +11,7 @@ namespace Integration.Tests;
 /// upgraded system drains the entries the previous release wrote one record at a time, and a state MySQL rejects
 /// takes the states it superseded to the dead letters with it.
 /// </summary>
-[Collection(StackDefinition.Name)]
-public sealed class CoalescingTests(StackFixture stack)
+public abstract class CoalescingTests(StackFixture stack)
 {
     [Fact]
     public async Task Every_state_of_a_task_sent_in_one_request_becomes_one_row_write_holding_the_newest()
@@ -25,13 +24,14 @@ public sealed class CoalescingTests(StackFixture stack)
             .SelectMany(i => lifecycle.Select((status, step) => Records.Task($"{prefix}-t{i}", $"{prefix}-s", status, step + 1, status == "completed" ? "done" : null)))
             .OrderBy(_ => Random.Shared.Next())
             .ToList();
-        await using var db = stack.OpenDatabase();
-        var before = await RowWritesAsync(db);
+        await using var db = stack.OpenStorage();
+        // Earlier tests' writes a PostgreSQL server process has not reported yet must not count as this test's.
+        var before = await RowWritesAfterAsync(db, 0, 0);
 
         await Reads.AcceptedAsync(stack.PostTasksAsync(states));
         await stack.FlushAsync();
 
-        var written = await RowWritesAsync(db) - before;
+        var written = await RowWritesAfterAsync(db, before, Keys) - before;
         Assert.Equal(Keys, await StatusCountAsync(db, prefix, "completed"));
         // 1,000 state changes without coalescing; a little room for what else the stack writes meanwhile.
         Assert.InRange(written, Keys, Keys + 100);
@@ -61,13 +61,13 @@ public sealed class CoalescingTests(StackFixture stack)
         ]));
         await stack.FlushAsync();
 
-        await using var db = stack.OpenDatabase();
+        await using var db = stack.OpenStorage();
         Assert.Equal(2, await StatusCountAsync(db, prefix, "completed"));
         Assert.Equal(2, await Rows.CountAsync(db, "translation_tasks", "task_id", prefix));
     }
 
     [Fact]
-    public async Task A_state_MySQL_rejects_takes_the_states_it_superseded_to_the_dead_letters_and_spares_other_keys()
+    public async Task A_state_the_database_rejects_takes_the_states_it_superseded_to_the_dead_letters_and_spares_other_keys()
     {
         var prefix = Records.Prefix();
         await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.RedisConnectionString);
@@ -90,7 +90,7 @@ public sealed class CoalescingTests(StackFixture stack)
 
         await stack.FlushAsync();
 
-        await using var db = stack.OpenDatabase();
+        await using var db = stack.OpenStorage();
         Assert.Equal(1, await Rows.CountAsync(db, "translation_tasks", "task_id", prefix));
         Assert.Equal(1, await StatusCountAsync(db, prefix, "completed"));
         var ours = (await database.StreamRangeAsync(PersistenceStreams.DeadLetters, "-", "+"))
@@ -99,16 +99,25 @@ public sealed class CoalescingTests(StackFixture stack)
             .ToList();
         Assert.Equal([0, 1], ours.Select(e => (int)e[PersistenceStreams.Fields.SourceIndex]));
         Assert.Contains("Superseded by a state of the same key that was dead-lettered", ours[0][PersistenceStreams.Fields.Reason].ToString(), StringComparison.Ordinal);
-        Assert.StartsWith("MySQL rejected", ours[1][PersistenceStreams.Fields.Reason].ToString(), StringComparison.Ordinal);
+        Assert.StartsWith($"{stack.DatabaseProduct} rejected", ours[1][PersistenceStreams.Fields.Reason].ToString(), StringComparison.Ordinal);
         // Each dead letter holds its own record, in the single-record format the replay takes.
         Assert.Equal(Encoding.UTF8.GetString(items[0]), ours[0][PersistenceStreams.Fields.Record].ToString());
         Assert.Equal(poison, ours[1][PersistenceStreams.Fields.Record].ToString());
     }
 
-    /// <summary>Row writes and updates the server's handlers made (MariaDB has no Innodb_rows_* counters): the flush path's database work.</summary>
-    private static async Task<long> RowWritesAsync(MySqlConnection db)
+    /// <summary>
+    /// Rows the server inserted or updated in the tasks table, the flush path's database work: MariaDB's handler
+    /// counters (it has no Innodb_rows_* ones), PostgreSQL's table statistics.
+    /// </summary>
+    private async Task<long> RowWritesAsync(DbConnection db)
     {
-        await using var command = new MySqlCommand("SHOW GLOBAL STATUS WHERE Variable_name IN ('Handler_write', 'Handler_update')", db);
+        if (stack.Backend == StorageBackends.PostgreSql)
+        {
+            return await StorageSql.CountAsync(
+                db, "SELECT n_tup_ins + n_tup_upd FROM pg_stat_user_tables WHERE relname = 'translation_tasks'");
+        }
+
+        await using var command = StorageSql.Command(db, "SHOW GLOBAL STATUS WHERE Variable_name IN ('Handler_write', 'Handler_update')");
         await using var reader = await command.ExecuteReaderAsync();
         var sum = 0L;
         var found = 0;
@@ -122,11 +131,34 @@ public sealed class CoalescingTests(StackFixture stack)
         return sum;
     }
 
-    private static async Task<long> StatusCountAsync(MySqlConnection db, string prefix, string status)
+    /// <summary>
+    /// The counters once every write made so far is in them. MariaDB counts as it writes; a PostgreSQL server process
+    /// reports its counts when idle, within ten seconds (PGSTAT_IDLE_INTERVAL): wait for at least
+    /// <paramref name="atLeast"/> writes past <paramref name="before"/>, then past that interval, so none is still unreported.
+    /// </summary>
+    private async Task<long> RowWritesAfterAsync(DbConnection db, long before, int atLeast)
     {
-        await using var command = new MySqlCommand("SELECT COUNT(*) FROM translation_tasks WHERE task_id LIKE @prefix AND status = @status", db);
-        command.Parameters.AddWithValue("@prefix", prefix + "-%");
-        command.Parameters.AddWithValue("@status", status);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        if (stack.Backend != StorageBackends.PostgreSql)
+        {
+            return await RowWritesAsync(db);
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await RowWritesAsync(db) - before < atLeast && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(11));
+        return await RowWritesAsync(db);
     }
+
+    private static Task<long> StatusCountAsync(DbConnection db, string prefix, string status) => StorageSql.CountAsync(
+        db, "SELECT COUNT(*) FROM translation_tasks WHERE task_id LIKE @prefix AND status = @status", ("@prefix", prefix + "-%"), ("@status", status));
 }
+
+[Collection(StackDefinition.Name)]
+public sealed class CoalescingTestsOnMySql(StackFixture stack) : CoalescingTests(stack);
+
+[Collection(PostgresStackDefinition.Name)]
+public sealed class CoalescingTestsOnPostgres(PostgresStackFixture stack) : CoalescingTests(stack);

@@ -2,14 +2,14 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using AppHost;
-using MySqlConnector;
+using System.Data.Common;
+using Translation.Worker.Migrations;
 using Persistence.Contracts;
 
 namespace Integration.Tests;
 
 /// <summary>The worker's operator commands and garbage collection, against the stack's database.</summary>
-[Collection(StackDefinition.Name)]
-public sealed class LifecycleTests(StackFixture stack)
+public abstract class LifecycleTests(StackFixture stack)
 {
     [Fact]
     public async Task Migrate_status_lists_every_migration_as_applied()
@@ -17,8 +17,7 @@ public sealed class LifecycleTests(StackFixture stack)
         var (exitCode, output) = await stack.RunWorkerCommandAsync("migrate", "--status");
 
         Assert.True(exitCode == 0, output);
-        Assert.Contains("0001     create_translation_tables", output, StringComparison.Ordinal);
-        Assert.Contains("0002     add_query_indexes", output, StringComparison.Ordinal);
+        Assert.All(Migration.LoadEmbedded(stack.Backend), m => Assert.Contains($"{m.Version:D4}     {m.Name}", output, StringComparison.Ordinal));
         Assert.Contains("0 pending.", output, StringComparison.Ordinal);
 
         var (again, applied) = await stack.RunWorkerCommandAsync("migrate");
@@ -32,7 +31,7 @@ public sealed class LifecycleTests(StackFixture stack)
         var prefix = Records.Prefix();
         var old = new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         var recent = DateTime.UtcNow.AddDays(-1);
-        await using (var db = stack.OpenDatabase())
+        await using (var db = stack.OpenStorage())
         {
             await InsertSessionAsync(db, $"{prefix}-old-completed", "completed", old, tasks: 5);
             await InsertSessionAsync(db, $"{prefix}-old-failed", "failed", old, tasks: 7);
@@ -51,7 +50,7 @@ public sealed class LifecycleTests(StackFixture stack)
             Assert.True(report.GetProperty("tasks").GetInt64() >= 12, report.ToString());
         }
 
-        await using (var db = stack.OpenDatabase())
+        await using (var db = stack.OpenStorage())
         {
             Assert.Equal(5, await CountAsync(db, "translation_sessions", "session_id", prefix));
         }
@@ -61,7 +60,7 @@ public sealed class LifecycleTests(StackFixture stack)
         Assert.True(exitCode == 0, output);
         Assert.Contains("Deleted ", output, StringComparison.Ordinal);
 
-        await using (var db = stack.OpenDatabase())
+        await using (var db = stack.OpenStorage())
         {
             Assert.Equal(
                 [$"{prefix}-new-completed", $"{prefix}-old-processing"],
@@ -73,45 +72,26 @@ public sealed class LifecycleTests(StackFixture stack)
         }
     }
 
-    private static async Task InsertSessionAsync(MySqlConnection db, string id, string status, DateTime at, int tasks)
+    private static async Task InsertSessionAsync(DbConnection db, string id, string status, DateTime at, int tasks)
     {
-        await using var session = new MySqlCommand(
-            """
-            INSERT INTO translation_sessions (session_id, status, created_at, updated_at, row_version)
-            VALUES (@id, @status, @at, @at, REPEAT(CHAR(0), 24))
-            """,
-            db);
-        session.Parameters.AddWithValue("@id", id);
-        session.Parameters.AddWithValue("@status", status);
-        session.Parameters.AddWithValue("@at", at);
-        await session.ExecuteNonQueryAsync();
-
+        await StorageSql.ExecuteAsync(
+            db,
+            "INSERT INTO translation_sessions (session_id, status, created_at, updated_at, row_version) VALUES (@id, @status, @at, @at, @version)",
+            ("@id", id), ("@status", status), ("@at", at), ("@version", Records.OldestRowVersion));
         for (var i = 0; i < tasks; i++)
         {
-            await using var task = new MySqlCommand(
-                """
-                INSERT INTO translation_tasks (task_id, session_id, status, created_at, updated_at, row_version)
-                VALUES (@id, @session, 'completed', @at, @at, REPEAT(CHAR(0), 24))
-                """,
-                db);
-            task.Parameters.AddWithValue("@id", $"{id}-t{i}");
-            task.Parameters.AddWithValue("@session", id);
-            task.Parameters.AddWithValue("@at", at);
-            await task.ExecuteNonQueryAsync();
+            await StorageSql.ExecuteAsync(
+                db,
+                "INSERT INTO translation_tasks (task_id, session_id, status, created_at, updated_at, row_version) VALUES (@id, @session, 'completed', @at, @at, @version)",
+                ("@id", $"{id}-t{i}"), ("@session", id), ("@at", at), ("@version", Records.OldestRowVersion));
         }
     }
 
-    private static async Task<long> CountAsync(MySqlConnection db, string table, string key, string prefix)
-    {
-        await using var command = new MySqlCommand($"SELECT COUNT(*) FROM {table} WHERE {key} LIKE CONCAT(@prefix, '-%')", db);
-        command.Parameters.AddWithValue("@prefix", prefix);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private static Task<long> CountAsync(DbConnection db, string table, string key, string prefix) => Rows.CountAsync(db, table, key, prefix);
 
-    private static async Task<List<string>> ListAsync(MySqlConnection db, string sql, string prefix)
+    private static async Task<List<string>> ListAsync(DbConnection db, string sql, string prefix)
     {
-        await using var command = new MySqlCommand(sql, db);
-        command.Parameters.AddWithValue("@prefix", prefix);
+        await using var command = StorageSql.Command(db, sql, ("@prefix", prefix));
         var rows = new List<string>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
@@ -122,3 +102,9 @@ public sealed class LifecycleTests(StackFixture stack)
         return rows;
     }
 }
+
+[Collection(StackDefinition.Name)]
+public sealed class LifecycleTestsOnMySql(StackFixture stack) : LifecycleTests(stack);
+
+[Collection(PostgresStackDefinition.Name)]
+public sealed class LifecycleTestsOnPostgres(PostgresStackFixture stack) : LifecycleTests(stack);

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using AppHost;
-using MySqlConnector;
+using System.Data.Common;
 using Persistence.Contracts;
 
 namespace Integration.Tests;
@@ -11,8 +11,7 @@ namespace Integration.Tests;
 /// Tasks whose session is gone: a late replay of an old task state lands after GC deleted its session. No session
 /// batch ever reaches such a row, so GC must find it by the task's own age.
 /// </summary>
-[Collection(StackDefinition.Name)]
-public sealed class OrphanTaskGcTests(StackFixture stack)
+public abstract class OrphanTaskGcTests(StackFixture stack)
 {
     [Fact]
     public async Task Gc_collects_a_task_replayed_after_its_session_was_collected_and_keeps_a_recent_orphan()
@@ -20,9 +19,9 @@ public sealed class OrphanTaskGcTests(StackFixture stack)
         var prefix = Records.Prefix();
         var old = new DateTime(2002, 3, 4, 0, 0, 0, DateTimeKind.Utc);
         var session = $"{prefix}-old-completed";
-        await using (var db = stack.OpenDatabase())
+        await using (var db = stack.OpenStorage())
         {
-            await ExecuteAsync(db, "INSERT INTO translation_sessions (session_id, status, created_at, updated_at, row_version) VALUES (@id, 'completed', @at, @at, REPEAT(CHAR(0), 24))", ("@id", session), ("@at", old));
+            await ExecuteAsync(db, "INSERT INTO translation_sessions (session_id, status, created_at, updated_at, row_version) VALUES (@id, 'completed', @at, @at, @version)", ("@id", session), ("@at", old), ("@version", Records.OldestRowVersion));
             for (var i = 0; i < 3; i++)
             {
                 await InsertTaskAsync(db, $"{session}-t{i}", session, old);
@@ -31,7 +30,7 @@ public sealed class OrphanTaskGcTests(StackFixture stack)
 
         var (first, firstOutput) = await stack.RunWorkerCommandAsync("gc");
         Assert.True(first == 0, firstOutput);
-        await using (var db = stack.OpenDatabase())
+        await using (var db = stack.OpenStorage())
         {
             Assert.Equal(0L, await CountAsync(db, "SELECT COUNT(*) FROM translation_sessions WHERE session_id = @id", session));
             Assert.Equal(0L, await CountAsync(db, "SELECT COUNT(*) FROM translation_tasks WHERE session_id = @id", session));
@@ -51,34 +50,26 @@ public sealed class OrphanTaskGcTests(StackFixture stack)
         // A chunk of one, so the orphan walk goes through several chunks when other tests left orphans too.
         var (second, secondOutput) = await stack.RunWorkerCommandAsync("gc", "--GarbageCollection:TasksPerChunk=1");
         Assert.True(second == 0, secondOutput);
-        await using (var db = stack.OpenDatabase())
+        await using (var db = stack.OpenStorage())
         {
             Assert.Equal(0L, await CountAsync(db, "SELECT COUNT(*) FROM translation_tasks WHERE task_id = @id", $"{session}-t1"));
             Assert.Equal(1L, await CountAsync(db, "SELECT COUNT(*) FROM translation_tasks WHERE task_id = @id", $"{prefix}-recent-t0"));
         }
     }
 
-    private static Task InsertTaskAsync(MySqlConnection db, string id, string session, DateTime at) =>
+    private static Task<int> InsertTaskAsync(DbConnection db, string id, string session, DateTime at) =>
         ExecuteAsync(
             db,
-            "INSERT INTO translation_tasks (task_id, session_id, status, created_at, updated_at, row_version) VALUES (@id, @session, 'completed', @at, @at, REPEAT(CHAR(0), 24))",
-            ("@id", id), ("@session", session), ("@at", at));
+            "INSERT INTO translation_tasks (task_id, session_id, status, created_at, updated_at, row_version) VALUES (@id, @session, 'completed', @at, @at, @version)",
+            ("@id", id), ("@session", session), ("@at", at), ("@version", Records.OldestRowVersion));
 
-    private static async Task ExecuteAsync(MySqlConnection db, string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var command = new MySqlCommand(sql, db);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
+    private static Task<int> ExecuteAsync(DbConnection db, string sql, params (string Name, object? Value)[] parameters) => StorageSql.ExecuteAsync(db, sql, parameters);
 
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<long> CountAsync(MySqlConnection db, string sql, string id)
-    {
-        await using var command = new MySqlCommand(sql, db);
-        command.Parameters.AddWithValue("@id", id);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
-    }
+    private static Task<long> CountAsync(DbConnection db, string sql, string id) => StorageSql.CountAsync(db, sql, ("@id", id));
 }
+
+[Collection(StackDefinition.Name)]
+public sealed class OrphanTaskGcTestsOnMySql(StackFixture stack) : OrphanTaskGcTests(stack);
+
+[Collection(PostgresStackDefinition.Name)]
+public sealed class OrphanTaskGcTestsOnPostgres(PostgresStackFixture stack) : OrphanTaskGcTests(stack);

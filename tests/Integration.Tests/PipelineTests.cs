@@ -1,18 +1,17 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using MySqlConnector;
+using System.Data.Common;
 using Persistence.Contracts;
 using StackExchange.Redis;
 
 namespace Integration.Tests;
 
-/// <summary>Everything goes through the gateway; MySQL is read directly to see what really landed.</summary>
-[Collection(StackDefinition.Name)]
-public sealed class PipelineTests(StackFixture stack)
+/// <summary>Everything goes through the gateway; the database is read directly to see what really landed.</summary>
+public abstract class PipelineTests(StackFixture stack)
 {
     [Fact]
-    public async Task A_batch_lands_in_MySQL_exactly_once_with_its_content()
+    public async Task A_batch_lands_in_the_database_exactly_once_with_its_content()
     {
         var prefix = Records.Prefix();
         var tasks = Records.Tasks(prefix, 500);
@@ -25,11 +24,10 @@ public sealed class PipelineTests(StackFixture stack)
 
         await stack.FlushAsync();
 
-        await using var db = stack.OpenDatabase();
+        await using var db = stack.OpenStorage();
         Assert.Equal(500, await Rows.CountAsync(db, "translation_tasks", "task_id", prefix));
-        await using var command = new MySqlCommand(
-            "SELECT session_id, status, source_text, metadata, updated_at FROM translation_tasks WHERE task_id = @id", db);
-        command.Parameters.AddWithValue("@id", $"{prefix}-t123");
+        await using var command = StorageSql.Command(
+            db, "SELECT session_id, status, source_text, metadata, updated_at FROM translation_tasks WHERE task_id = @id", ("@id", $"{prefix}-t123"));
         await using var reader = await command.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync());
         Assert.Equal($"{prefix}-s1", reader.GetString(0));
@@ -54,7 +52,7 @@ public sealed class PipelineTests(StackFixture stack)
 
         await stack.FlushAsync();
 
-        await using var db = stack.OpenDatabase();
+        await using var db = stack.OpenStorage();
         Assert.Equal(300, await Rows.CountAsync(db, "translation_tasks", "task_id", prefix));
         Assert.Equal(300, await CountDistinctAsync(db, prefix));
     }
@@ -78,7 +76,7 @@ public sealed class PipelineTests(StackFixture stack)
         ]));
         await stack.FlushAsync();
 
-        await using var db = stack.OpenDatabase();
+        await using var db = stack.OpenStorage();
         Assert.Equal(("completed", 10), await ReadSessionAsync(db, session));
         Assert.Equal(("completed", "你好"), await ReadTaskAsync(db, task));
     }
@@ -103,7 +101,7 @@ public sealed class PipelineTests(StackFixture stack)
         Assert.Contains((3, "updated_at"), errors);
 
         await stack.FlushAsync();
-        await using var db = stack.OpenDatabase();
+        await using var db = stack.OpenStorage();
         Assert.Equal(0, await Rows.CountAsync(db, "translation_tasks", "task_id", prefix));
     }
 
@@ -130,7 +128,7 @@ public sealed class PipelineTests(StackFixture stack)
         await stack.FlushAsync();
 
         // No waiting after the barrier: the rows must already be there.
-        await using var db = stack.OpenDatabase();
+        await using var db = stack.OpenStorage();
         Assert.Equal(4000, await Rows.CountAsync(db, "translation_tasks", "task_id", prefix));
     }
 
@@ -157,7 +155,7 @@ public sealed class PipelineTests(StackFixture stack)
     }
 
     [Fact]
-    public async Task A_record_MySQL_rejects_is_dead_lettered_with_its_reason_and_the_rest_of_its_batch_lands()
+    public async Task A_record_the_database_rejects_is_dead_lettered_with_its_reason_and_the_rest_of_its_batch_lands()
     {
         // The API would refuse these; write them straight to the stream, as a buggy or newer producer might.
         var prefix = Records.Prefix();
@@ -174,7 +172,7 @@ public sealed class PipelineTests(StackFixture stack)
             var record = JsonSerializer.Serialize(Records.Task($"{prefix}-t{i}", $"{prefix}-s"));
             if (i == 4)
             {
-                // Longer than the status column: MySQL refuses it in strict mode.
+                // Longer than the status column: MySQL refuses it in strict mode, PostgreSQL always.
                 record = record.Replace("\"pending\"", "\"" + new string('p', 40) + "\"", StringComparison.Ordinal);
             }
 
@@ -195,12 +193,12 @@ public sealed class PipelineTests(StackFixture stack)
         Assert.InRange(flush.GetProperty("dead_lettered").GetInt64(), 1, 2);
         Assert.True(flush.GetProperty("dead_letters_stored").GetInt64() >= 2, flush.ToString());
 
-        await using var db = stack.OpenDatabase();
+        await using var db = stack.OpenStorage();
         Assert.Equal(8, await Rows.CountAsync(db, "translation_tasks", "task_id", prefix));
         var deadLetters = await database.StreamRangeAsync(PersistenceStreams.DeadLetters, "-", "+");
         var ours = deadLetters.Where(e => ids.Contains(e[PersistenceStreams.Fields.SourceId].ToString())).ToList();
         Assert.Equal(2, ours.Count);
-        Assert.Contains(ours, e => e[PersistenceStreams.Fields.SourceId] == ids[4] && e[PersistenceStreams.Fields.Reason].ToString().Contains("MySQL rejected", StringComparison.Ordinal));
+        Assert.Contains(ours, e => e[PersistenceStreams.Fields.SourceId] == ids[4] && e[PersistenceStreams.Fields.Reason].ToString().Contains($"{stack.DatabaseProduct} rejected", StringComparison.Ordinal));
         Assert.Contains(ours, e => e[PersistenceStreams.Fields.SourceId] == ids[9] && e[PersistenceStreams.Fields.Reason].ToString().Contains("not valid JSON", StringComparison.Ordinal));
         Assert.All(ours, e => Assert.False(e[PersistenceStreams.Fields.Record].IsNullOrEmpty));
     }
@@ -211,29 +209,30 @@ public sealed class PipelineTests(StackFixture stack)
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
     }
 
-    private static async Task<long> CountDistinctAsync(MySqlConnection db, string prefix)
-    {
-        await using var command = new MySqlCommand(
-            "SELECT COUNT(DISTINCT task_id, status, source_text, updated_at) FROM translation_tasks WHERE task_id LIKE CONCAT(@prefix, '-%')", db);
-        command.Parameters.AddWithValue("@prefix", prefix);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private static Task<long> CountDistinctAsync(DbConnection db, string prefix) => StorageSql.CountAsync(
+        db,
+        "SELECT COUNT(*) FROM (SELECT DISTINCT task_id, status, source_text, updated_at FROM translation_tasks WHERE task_id LIKE CONCAT(@prefix, '-%')) AS distinct_rows",
+        ("@prefix", prefix));
 
-    private static async Task<(string Status, int Completed)> ReadSessionAsync(MySqlConnection db, string id)
+    private static async Task<(string Status, int Completed)> ReadSessionAsync(DbConnection db, string id)
     {
-        await using var command = new MySqlCommand("SELECT status, completed_tasks FROM translation_sessions WHERE session_id = @id", db);
-        command.Parameters.AddWithValue("@id", id);
+        await using var command = StorageSql.Command(db, "SELECT status, completed_tasks FROM translation_sessions WHERE session_id = @id", ("@id", id));
         await using var reader = await command.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync(), $"session {id} is missing");
         return (reader.GetString(0), reader.GetInt32(1));
     }
 
-    private static async Task<(string Status, string? Translated)> ReadTaskAsync(MySqlConnection db, string id)
+    private static async Task<(string Status, string? Translated)> ReadTaskAsync(DbConnection db, string id)
     {
-        await using var command = new MySqlCommand("SELECT status, translated_text FROM translation_tasks WHERE task_id = @id", db);
-        command.Parameters.AddWithValue("@id", id);
+        await using var command = StorageSql.Command(db, "SELECT status, translated_text FROM translation_tasks WHERE task_id = @id", ("@id", id));
         await using var reader = await command.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync(), $"task {id} is missing");
         return (reader.GetString(0), await reader.IsDBNullAsync(1) ? null : reader.GetString(1));
     }
 }
+
+[Collection(StackDefinition.Name)]
+public sealed class PipelineTestsOnMySql(StackFixture stack) : PipelineTests(stack);
+
+[Collection(PostgresStackDefinition.Name)]
+public sealed class PipelineTestsOnPostgres(PostgresStackFixture stack) : PipelineTests(stack);

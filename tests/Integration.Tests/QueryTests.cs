@@ -6,8 +6,7 @@ using Persistence.Contracts;
 namespace Integration.Tests;
 
 /// <summary>The query API through the gateway, on what the pipeline wrote to MySQL.</summary>
-[Collection(StackDefinition.Name)]
-public sealed class QueryTests(StackFixture stack)
+public abstract class QueryTests(StackFixture stack)
 {
     private static readonly string[] Statuses = ["pending", "processing", "completed", "failed", "paused"];
 
@@ -192,3 +191,9 @@ public sealed class QueryTests(StackFixture stack)
         Assert.True(long.Parse(Assert.Single(eventual.Headers.GetValues("X-Flush-Lag-Ms")), System.Globalization.CultureInfo.InvariantCulture) >= 0);
     }
 }
+
+[Collection(StackDefinition.Name)]
+public sealed class QueryTestsOnMySql(StackFixture stack) : QueryTests(stack);
+
+[Collection(PostgresStackDefinition.Name)]
+public sealed class QueryTestsOnPostgres(PostgresStackFixture stack) : QueryTests(stack);

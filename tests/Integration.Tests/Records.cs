@@ -7,6 +7,9 @@ public static class Records
 {
     public static readonly DateTimeOffset Created = new(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The lowest row version there is: a row written with it gives way to any state the flush brings.</summary>
+    public static byte[] OldestRowVersion => new byte[24];
+
     public static string Prefix() => Guid.NewGuid().ToString("N")[..10];
 
     public static Dictionary<string, object?> Task(string id, string sessionId, string status = "pending", int secondsAfterCreation = 1, string? translated = null) => new()

@@ -5,8 +5,7 @@ using Persistence.Contracts;
 
 namespace Integration.Tests;
 
-[Collection(StackDefinition.Name)]
-public sealed class RecoveryTests(StackFixture stack)
+public abstract class RecoveryTests(StackFixture stack)
 {
     private const string Incomplete = ApiRoutes.Translation.IncompleteSessions;
 
@@ -69,3 +68,9 @@ public sealed class RecoveryTests(StackFixture stack)
         Console.WriteLine($"restore of {Tasks} tasks ({restored.Count} unfinished, {body.Length / 1024} KiB): {watch.ElapsedMilliseconds} ms");
     }
 }
+
+[Collection(StackDefinition.Name)]
+public sealed class RecoveryTestsOnMySql(StackFixture stack) : RecoveryTests(stack);
+
+[Collection(PostgresStackDefinition.Name)]
+public sealed class RecoveryTestsOnPostgres(PostgresStackFixture stack) : RecoveryTests(stack);

@@ -1,9 +1,11 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using AppHost;
 using MySqlConnector;
+using Npgsql;
 using Persistence.Contracts;
 using Stack.Testing;
 using StackExchange.Redis;
@@ -133,6 +135,23 @@ public class StackFixture : IAsyncLifetime
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>The database the stack stores its tables in (<see cref="StorageBackends"/>).</summary>
+    public virtual string Backend => StorageBackends.MySql;
+
+    /// <summary>The product's name as its dialect gives it ("MySQL rejected the record: …").</summary>
+    public string DatabaseProduct => Backend == StorageBackends.PostgreSql ? "PostgreSQL" : "MySQL";
+
+    /// <summary>The stack's database through the driver-neutral API, for the tests every backend must pass.</summary>
+    public DbConnection OpenStorage()
+    {
+        DbConnection connection = Backend == StorageBackends.PostgreSql
+            ? new NpgsqlConnection(new NpgsqlConnectionStringBuilder(DatabaseConnectionString) { Timezone = "UTC" }.ConnectionString)
+            : new MySqlConnection(DatabaseConnectionString);
+        connection.Open();
+        return connection;
+    }
+
+    /// <summary>The stack's MySQL, for the tests of what only MySQL has (its statistics, its binary log, its SQL modes).</summary>
     public MySqlConnection OpenDatabase()
     {
         var connection = new MySqlConnection(DatabaseConnectionString);
