@@ -52,6 +52,12 @@ public sealed partial class OrderedShutdown(
             {
                 await Task.Delay(50, deadline.Token);
             }
+
+            // The server removed its socket and lock file; the folder would stay behind in the temporary folder.
+            if (Directory.Exists(server.SocketDirectory) && !Directory.EnumerateFileSystemEntries(server.SocketDirectory).Any())
+            {
+                Directory.Delete(server.SocketDirectory);
+            }
         }
         catch (OperationCanceledException)
         {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,8 +33,8 @@ public static class PostgreSqlProcessBuilderExtensions
         {
             PostgresAccount.AllowThrough(Path.GetDirectoryName(resource.DataDirectory)!);
             PostgresAccount.Own(resource.DataDirectory, directory: true);
-            Directory.CreateDirectory(SocketDirectory(resource));
-            PostgresAccount.Own(SocketDirectory(resource), directory: true);
+            Directory.CreateDirectory(resource.SocketDirectory);
+            PostgresAccount.Own(resource.SocketDirectory, directory: true);
             if (!File.Exists(Path.Combine(resource.DatabaseFiles, "PG_VERSION")))
             {
                 await InitializeDataDirectoryAsync(resource, cancellationToken);
@@ -79,7 +78,7 @@ public static class PostgreSqlProcessBuilderExtensions
                 context.Args.Add(resource.Endpoint.Property(EndpointProperty.TargetPort));
                 foreach (var setting in (string[])[
                     "listen_addresses=127.0.0.1",
-                    $"unix_socket_directories={SocketDirectory(resource)}",
+                    $"unix_socket_directories={resource.SocketDirectory}",
                     // The services store UTC; the server's own clock functions and log lines agree with them.
                     "timezone=UTC",
                     "log_timezone=UTC",
@@ -114,13 +113,6 @@ public static class PostgreSqlProcessBuilderExtensions
         server.Resource.Niceness = niceness;
         return server.WithCommand(Prerequisites.Find("nice"));
     }
-
-    /// <summary>
-    /// The unix socket (and its lock file) in a folder of its own: socket paths are limited to 108 bytes, so a short
-    /// one in the temporary folder, unique per data folder, rather than one under a state folder of any depth.
-    /// </summary>
-    private static string SocketDirectory(PostgreSqlProcessResource server) =>
-        Path.Combine(Path.GetTempPath(), $"ph-pg-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(server.DataDirectory)))[..12]}");
 
     /// <summary>
     /// initdb into a folder beside the final one, renamed once complete: an interrupted first start leaves no

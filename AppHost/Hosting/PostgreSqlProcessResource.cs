@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Aspire.Hosting.ApplicationModel;
 
 namespace AppHost.Hosting;
@@ -47,6 +49,13 @@ public sealed class PostgreSqlProcessResource : ExecutableResource, IResourceWit
 
     /// <summary>What <c>postgres -D</c> and <c>initdb -D</c> take.</summary>
     public string DatabaseFiles => Path.Combine(DataDirectory, "data");
+
+    /// <summary>
+    /// The unix socket (and its lock file) in a folder of its own: socket paths are limited to 108 bytes, so a short
+    /// one in the temporary folder, unique per data folder, rather than one under a state folder of any depth.
+    /// </summary>
+    public string SocketDirectory =>
+        Path.Combine(Path.GetTempPath(), $"ph-pg-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(DataDirectory)))[..12]}");
 
     /// <summary>The CPU niceness the server runs at, through <c>nice</c> when above 0.</summary>
     public int Niceness { get; internal set; }

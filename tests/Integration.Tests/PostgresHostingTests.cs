@@ -26,7 +26,8 @@ public sealed class PostgresHostingTests : IAsyncLifetime
         _stack = await StackInstance.StartAsync(
             ["--database", "postgres", "--replicas", "1", "--workers", "1"],
             _stateDirectory,
-            // The gateway waits for the replicas to be healthy, and the start for the gateway; not in this test.
+            // The orchestrator's start waits for the gateway, which waits for healthy replicas: until the services run on
+            // PostgreSQL, that would be forever. Once they do, this goes, and the test waits for them too.
             configure: builder =>
             {
                 foreach (var gateway in builder.Resources.OfType<ProjectResource>().Where(p => StackResources.IsOf(StackResources.Gateway, p.Name)))
