@@ -12,8 +12,8 @@ namespace AppHost;
 public sealed class StackOptions
 {
     public const string Usage =
-        "Options: --gateway-port N --replicas N --workers N --gateways N --shards N --redis-fsync always|everysec --redis-maxmemory SIZE --redis-cluster N "
-        + "--flush-niceness 0-19 --mysql-buffer-pool SIZE --binlog on|off --state-dir PATH --quiet --no-dashboard --no-restart "
+        "Options: --database mysql|postgres --gateway-port N --replicas N --workers N --gateways N --shards N --redis-fsync always|everysec --redis-maxmemory SIZE --redis-cluster N "
+        + "--flush-niceness 0-19 --mysql-buffer-pool SIZE --binlog on|off (MariaDB's) --state-dir PATH --quiet --no-dashboard --no-restart "
         + "--api-setting KEY=VALUE --worker-setting KEY=VALUE --gateway-setting KEY=VALUE "
         + "(and Aspire's own: --publisher manifest --output-path FILE, or any --Section:Key VALUE)";
 
@@ -21,6 +21,14 @@ public sealed class StackOptions
 
     /// <summary>Aspire's options that take a value; everything else unknown is refused, so a typo is not ignored.</summary>
     private static readonly HashSet<string> AspireOptions = ["--publisher", "--output-path", "--operation", "--step", "--environment"];
+
+    /// <summary>
+    /// Where the tables live, by <see cref="StorageBackends"/>' names: <c>mysql</c> (MariaDB locally, MySQL when
+    /// published) or <c>postgres</c>. The services are told through <see cref="StorageBackends.SettingKey"/>.
+    /// </summary>
+    public string Database { get; set; } = StorageBackends.MySql;
+
+    public bool IsPostgreSql => Database == StorageBackends.PostgreSql;
 
     /// <summary>The gateway's public port on 127.0.0.1; 0 lets the orchestrator pick one (tests run side by side).</summary>
     public int GatewayPort { get; set; } = 8000;
@@ -65,7 +73,8 @@ public sealed class StackOptions
 
     /// <summary>
     /// MariaDB's binary log (ROW format), streamed to the archive folder for point-in-time recovery. Off saves the
-    /// binary log's write and fsync per commit group, and leaves only the last base backup to restore.
+    /// binary log's write and fsync per commit group, and leaves only the last base backup to restore. Always off
+    /// with <c>--database postgres</c>.
     /// </summary>
     public bool BinaryLog { get; set; } = true;
 
@@ -92,6 +101,7 @@ public sealed class StackOptions
     public static StackOptions Parse(IReadOnlyList<string> args)
     {
         var options = new StackOptions();
+        List<string> mariaDbOptions = [];
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
@@ -132,12 +142,22 @@ public sealed class StackOptions
                 case "--flush-niceness":
                     options.FlushNiceness = Number() is var niceness and <= 19 ? niceness : throw new ArgumentException("--flush-niceness is 0 to 19.");
                     break;
+                case "--database":
+                    options.Database = Value() switch
+                    {
+                        StorageBackends.MySql or "mariadb" => StorageBackends.MySql,
+                        StorageBackends.PostgreSql => StorageBackends.PostgreSql,
+                        var other => throw new ArgumentException($"--database is mysql (or mariadb) or postgres; got {other}."),
+                    };
+                    break;
                 case "--mysql-buffer-pool":
+                    mariaDbOptions.Add(name);
                     options.MySqlBufferPool = Value() is var size && DatabaseTuning.IsSize(size)
                         ? size
                         : throw new ArgumentException("--mysql-buffer-pool is a size such as 512M or 4G.");
                     break;
                 case "--binlog":
+                    mariaDbOptions.Add(name);
                     options.BinaryLog = Value() switch
                     {
                         "on" => true,
@@ -166,6 +186,23 @@ public sealed class StackOptions
 
                     throw new ArgumentException($"Unknown option {name}. {Usage}");
             }
+        }
+
+        if (options.IsPostgreSql)
+        {
+            // Refused rather than ignored: someone asking for the binary log expects point-in-time recovery, which
+            // PostgreSQL would need WAL archiving for, and the local stack does not set that up yet.
+            if (options.BinaryLog && mariaDbOptions.Contains("--binlog"))
+            {
+                throw new ArgumentException("--binlog on is MariaDB's binary log; with --database postgres leave it out (PostgreSQL's stack has no point-in-time recovery yet).");
+            }
+
+            if (mariaDbOptions.Contains("--mysql-buffer-pool"))
+            {
+                throw new ArgumentException("--mysql-buffer-pool sizes MariaDB's InnoDB; it does nothing with --database postgres.");
+            }
+
+            options.BinaryLog = false;
         }
 
         return options;

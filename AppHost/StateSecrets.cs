@@ -24,6 +24,12 @@ public sealed class StateSecrets
     /// <summary>The account a point-in-time restore replays the archived log with (BINLOG REPLAY and the application's database).</summary>
     public string MySqlReplayPassword { get; set; } = Generate();
 
+    /// <summary>PostgreSQL's application role (<c>--database postgres</c>), which owns the application's database.</summary>
+    public string PostgresPassword { get; set; } = Generate();
+
+    /// <summary>PostgreSQL's superuser <c>postgres</c>, for an operator's maintenance; no service uses it.</summary>
+    public string PostgresSuperuserPassword { get; set; } = Generate();
+
     /// <summary>What the gateway presents to the API replicas, so nothing else can call them.</summary>
     public string InternalCredential { get; set; } = Generate();
 

@@ -2,7 +2,7 @@ using Aspire.Hosting.ApplicationModel;
 
 namespace AppHost.Hosting;
 
-/// <summary>What the local MariaDB and the published MySQL share: their databases and their settings.</summary>
+/// <summary>What the local MariaDB and the published MySQL share: their databases and their settings (the local PostgreSQL's databases too).</summary>
 public static class DatabaseServerBuilderExtensions
 {
     /// <summary>A database on the server, reached as <c>ConnectionStrings__{name}</c>.</summary>

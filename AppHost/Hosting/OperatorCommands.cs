@@ -15,8 +15,14 @@ public static class OperatorCommands
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromMinutes(2) };
 
     public static IResourceBuilder<ProjectResource> WithWorkerCommands(
-        this IResourceBuilder<ProjectResource> worker, IResourceBuilder<SchemaResource> database, IResourceBuilder<IResourceWithConnectionString> redis, string backupDirectory)
+        this IResourceBuilder<ProjectResource> worker,
+        IResourceBuilder<IResourceWithConnectionString> database,
+        string backend,
+        IResourceBuilder<IResourceWithConnectionString> redis,
+        string backupDirectory)
     {
+        // The command runs the worker's binary as the worker runs: against the same database, of the same kind.
+        Dictionary<string, string> storage = backend == StorageBackends.MySql ? [] : new() { [ServiceSettings.StorageBackendVariable] = backend };
         var assembly = BuildOutput.AssemblyPath(worker.Resource.GetProjectMetadata().ProjectPath);
         return worker
             .WithCommand("backup", "Back up", async context =>
@@ -27,11 +33,11 @@ public static class OperatorCommands
                 // By environment, not on the command line, where any local user could read the password.
                 return await RunWorkerCommandAsync(
                     assembly, database.Resource, ["backup", "--to", target], context.CancellationToken,
-                    new() { [$"ConnectionStrings__{redis.Resource.Name}"] = redisConnection ?? "" });
+                    new(storage) { [$"ConnectionStrings__{redis.Resource.Name}"] = redisConnection ?? "" });
             }, ReadOnly("Writes a backup of MySQL and the un-flushed Redis entries to the state folder's backups/.", "Save"))
-            .WithCommand("migrate-status", "Migration status", context => RunWorkerCommandAsync(assembly, database.Resource, ["migrate", "--status"], context.CancellationToken), ReadOnly("Lists applied and pending migrations; changes nothing.", "DatabaseSearch"))
-            .WithCommand("gc-dry-run", "GC dry run", context => RunWorkerCommandAsync(assembly, database.Resource, ["gc", "--dry-run"], context.CancellationToken), ReadOnly("Counts what garbage collection would delete.", "DeleteDismiss"))
-            .WithCommand("gc", "Collect garbage", context => RunWorkerCommandAsync(assembly, database.Resource, ["gc"], context.CancellationToken), new CommandOptions
+            .WithCommand("migrate-status", "Migration status", context => RunWorkerCommandAsync(assembly, database.Resource, ["migrate", "--status"], context.CancellationToken, storage), ReadOnly("Lists applied and pending migrations; changes nothing.", "DatabaseSearch"))
+            .WithCommand("gc-dry-run", "GC dry run", context => RunWorkerCommandAsync(assembly, database.Resource, ["gc", "--dry-run"], context.CancellationToken, storage), ReadOnly("Counts what garbage collection would delete.", "DeleteDismiss"))
+            .WithCommand("gc", "Collect garbage", context => RunWorkerCommandAsync(assembly, database.Resource, ["gc"], context.CancellationToken, storage), new CommandOptions
             {
                 Description = "Deletes completed sessions older than the retention, with their tasks.",
                 IconName = "Delete",
@@ -77,7 +83,7 @@ public static class OperatorCommands
         context.ResourceSnapshot.State?.Text == KnownResourceStates.Running ? ResourceCommandState.Enabled : ResourceCommandState.Disabled;
 
     private static async Task<ExecuteCommandResult> RunWorkerCommandAsync(
-        string assembly, SchemaResource database, string[] arguments, CancellationToken cancellationToken, Dictionary<string, string>? settings = null)
+        string assembly, IResourceWithConnectionString database, string[] arguments, CancellationToken cancellationToken, Dictionary<string, string>? settings = null)
     {
         var environment = new Dictionary<string, string>(settings ?? [])
         {

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace AppHost.Hosting;
 
 /// <summary>
-/// Finds the programs the stack needs (the Redis and MariaDB servers) and those the tests need (Chromium, Prometheus),
+/// Finds the programs the stack needs (the Redis server, and MariaDB's or PostgreSQL's) and those the tests need (Chromium, Prometheus),
 /// installing what is missing from Debian's packages when it runs as root; otherwise it stops with the one install
 /// line to run.
 /// </summary>
@@ -12,22 +12,37 @@ public static class Prerequisites
     /// <summary>One install at a time in this process: apt-get holds a lock and refuses a second one.</summary>
     private static readonly SemaphoreSlim Installing = new(1, 1);
 
-    private static readonly string[] ExtraDirectories = ["/usr/sbin", "/usr/local/sbin", "/sbin"];
+    /// <summary>Debian keeps PostgreSQL's programs out of PATH, in a folder per major version.</summary>
+    private const string PostgreSqlPrograms = "/usr/lib/postgresql/15/bin";
 
-    private static readonly (string Program, string Package)[] Servers =
+    private static readonly string[] ExtraDirectories = ["/usr/sbin", "/usr/local/sbin", "/sbin", PostgreSqlPrograms];
+
+    private static readonly (string Program, string Package)[] Redis =
     [
         ("redis-server", "redis-server"),
         // Forms the Redis Cluster (--redis-cluster); Debian's redis-server depends on it anyway.
         ("redis-cli", "redis-tools"),
+    ];
+
+    private static readonly (string Program, string Package)[] MariaDb =
+    [
         ("mariadbd", "mariadb-server"),
         ("mariadb-install-db", "mariadb-server"),
         // The binary-log archiver (point-in-time recovery); mariadb-server depends on the client package anyway.
         ("mariadb-binlog", "mariadb-client"),
     ];
 
-    /// <summary>The Redis and MariaDB servers the AppHost runs.</summary>
-    public static Task EnsureInstalledAsync(CancellationToken cancellationToken) =>
-        EnsureInstalledAsync(Servers, cancellationToken);
+    private static readonly (string Program, string Package)[] PostgreSql =
+    [
+        ("postgres", "postgresql-15"),
+        ("initdb", "postgresql-15"),
+        // Starts the server as the postgres account when AppHost runs as root (PostgresAccount); Debian always has it.
+        ("setpriv", "util-linux"),
+    ];
+
+    /// <summary>The Redis server and the database server (<see cref="StackOptions.Database"/>) the AppHost runs.</summary>
+    public static Task EnsureInstalledAsync(StackOptions stack, CancellationToken cancellationToken) =>
+        EnsureInstalledAsync([.. Redis, .. stack.IsPostgreSql ? PostgreSql : MariaDb], cancellationToken);
 
     /// <summary>Each program by its path, installing the packages of those missing first.</summary>
     public static async Task<IReadOnlyList<string>> EnsureInstalledAsync(

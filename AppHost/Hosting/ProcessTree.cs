@@ -8,7 +8,12 @@ public static partial class ProcessTree
 {
     private const int PriorityOfProcess = 0;
 
+    public const int Interrupt = 2;
+
     public static bool IsRunning(int pid) => Directory.Exists($"/proc/{pid}");
+
+    /// <summary>Sends <paramref name="signal"/> to the process; false if it is gone.</summary>
+    public static bool Signal(int pid, int signal) => NativeMethods.Kill(pid, signal) == 0;
 
     /// <summary>The ids of the process's threads (Linux keeps a niceness per thread).</summary>
     public static IReadOnlyList<int> Threads(int pid)
@@ -36,5 +41,8 @@ public static partial class ProcessTree
     {
         [LibraryImport("libc", EntryPoint = "getpriority", SetLastError = true)]
         public static partial int GetPriority(int which, int who);
+
+        [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+        public static partial int Kill(int pid, int signal);
     }
 }

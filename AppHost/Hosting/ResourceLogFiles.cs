@@ -18,7 +18,7 @@ public sealed partial class ResourceLogFiles(DistributedApplicationModel model, 
     {
         Directory.CreateDirectory(LogDirectory(options.StateDirectory));
         return Task.WhenAll(model.Resources
-            .Where(r => r is RedisClusterResource or RedisServerResource or MariaDbServerResource or ProjectResource)
+            .Where(r => r is RedisClusterResource or RedisServerResource or MariaDbServerResource or PostgreSqlProcessResource or ProjectResource)
             .Select(r => FollowAsync(r, stoppingToken)));
     }
 

@@ -1,4 +1,5 @@
 using Aspire.Hosting.ApplicationModel;
+using Persistence.Contracts;
 
 namespace AppHost.Hosting;
 
@@ -15,4 +16,14 @@ public static class ServiceSettings
 
         return project;
     }
+
+    /// <summary>
+    /// Which database the service's connection string leads to (<see cref="StorageBackends"/>). Left unset for MySQL,
+    /// the services' default, so the default stack's settings stay as they were.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithStorageBackend(this IResourceBuilder<ProjectResource> project, string backend) =>
+        backend == StorageBackends.MySql ? project : project.WithEnvironment(StorageBackendVariable, backend);
+
+    /// <summary><see cref="StorageBackends.SettingKey"/> as an environment variable.</summary>
+    internal static string StorageBackendVariable => StorageBackends.SettingKey.Replace(":", "__", StringComparison.Ordinal);
 }

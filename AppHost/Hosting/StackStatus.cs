@@ -67,7 +67,7 @@ public sealed partial class StackStatus(
         }
     }
 
-    private IEnumerable<IResource> Shown() => model.Resources.Where(r => r is RedisClusterResource or RedisServerResource or MariaDbServerResource or SchemaResource or ProjectResource);
+    private IEnumerable<IResource> Shown() => model.Resources.Where(r => r is RedisClusterResource or RedisServerResource or MariaDbServerResource or PostgreSqlProcessResource or SchemaResource or ProjectResource);
 
     internal IReadOnlyList<ResourceRow> Rows() => [.. Shown().Select(resource =>
     {
@@ -86,6 +86,7 @@ public sealed partial class StackStatus(
         RedisClusterResource => "redis-cluster",
         RedisServerResource => "redis",
         MariaDbServerResource => "mysql",
+        PostgreSqlProcessResource => "postgres",
         SchemaResource => "database",
         ProjectResource => "project",
         _ => "executable",

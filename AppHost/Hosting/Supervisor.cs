@@ -28,7 +28,7 @@ public sealed partial class Supervisor(
     {
         await foreach (var change in notifications.WatchAsync(stoppingToken))
         {
-            if (change.Resource is not (RedisServerResource or MariaDbServerResource or BinlogArchiverResource or ProjectResource))
+            if (change.Resource is not (RedisServerResource or MariaDbServerResource or PostgreSqlProcessResource or BinlogArchiverResource or ProjectResource))
             {
                 continue;
             }

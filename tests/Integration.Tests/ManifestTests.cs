@@ -41,6 +41,9 @@ public sealed partial class ManifestTests
             {
                 Assert.Equal("{persistencedb.connectionString}", environment.GetProperty("ConnectionStrings__persistencedb").GetString());
             }
+
+            // MySQL is the services' default: they are not told it.
+            Assert.False(environment.TryGetProperty("Storage__Backend", out _), project);
         }
 
         var gateway = resources.GetProperty(StackResources.Gateway);
@@ -82,6 +85,43 @@ public sealed partial class ManifestTests
         Assert.Equal(2, exitCode);
         Assert.Contains("--redis-cluster runs the local stack only", log, StringComparison.Ordinal);
         Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public async Task With_postgres_the_manifest_has_a_PostgreSQL_container_on_a_volume_its_database_under_the_same_connection_name_and_no_MySQL()
+    {
+        var output = Path.Combine(Path.GetTempPath(), "manifest-" + Guid.NewGuid().ToString("N")[..8], "aspire-manifest.json");
+        var (exitCode, log) = await RunAppHostAsync("--database", "postgres", "--publisher", "manifest", "--output-path", output);
+        Assert.True(exitCode == 0, log);
+
+        var text = await File.ReadAllTextAsync(output);
+        var resources = JsonDocument.Parse(text).RootElement.GetProperty("resources");
+        var postgres = resources.GetProperty(StackResources.Postgres);
+        Assert.Equal("container.v0", postgres.GetProperty("type").GetString());
+        Assert.StartsWith("docker.io/library/postgres:", postgres.GetProperty("image").GetString(), StringComparison.Ordinal);
+        Assert.NotEmpty(postgres.GetProperty("volumes").EnumerateArray());
+        // The image creates the database on the volume's first start.
+        Assert.Equal("persistence", postgres.GetProperty("env").GetProperty("POSTGRES_DB").GetString());
+        Assert.StartsWith("Host=", postgres.GetProperty("connectionString").GetString(), StringComparison.Ordinal);
+        Assert.Equal(
+            $"{{{StackResources.Postgres}.connectionString}};Database=persistence",
+            resources.GetProperty(StackResources.Database).GetProperty("connectionString").GetString());
+        Assert.False(resources.TryGetProperty(StackResources.MySql, out _));
+        Assert.DoesNotContain(resources.EnumerateObject(), r => r.Name.StartsWith("mysql", StringComparison.Ordinal));
+
+        // The replicas and the worker read the same connection name and are told the backend; the gateway needs neither.
+        foreach (var project in (string[])[StackResources.ApiReplica(0), StackResources.ApiReplica(2), StackResources.WorkerInstance(0)])
+        {
+            var environment = resources.GetProperty(project).GetProperty("env");
+            Assert.Equal($"{{{StackResources.Database}.connectionString}}", environment.GetProperty($"ConnectionStrings__{StackResources.Database}").GetString());
+            Assert.Equal(StorageBackends.PostgreSql, environment.GetProperty("Storage__Backend").GetString());
+        }
+
+        Assert.False(resources.GetProperty(StackResources.Gateway).GetProperty("env").TryGetProperty("Storage__Backend", out _));
+        var password = resources.GetProperty("postgres-superuser-password").GetProperty("inputs").GetProperty("value");
+        Assert.True(password.GetProperty("secret").GetBoolean());
+        Assert.True(password.GetProperty("default").TryGetProperty("generate", out _));
+        Assert.DoesNotMatch(LongHexOrKey(), text);
     }
 
     /// <summary>What a generated password (48 hex digits) or an API key (<c>id.secret</c>) looks like in the local stack.</summary>

@@ -1,4 +1,5 @@
 using AppHost;
+using Persistence.Contracts;
 
 namespace Integration.Tests;
 
@@ -78,5 +79,36 @@ public sealed class StackOptionsTests
             two.Message);
         Assert.Equal("--redis-cluster needs a value.", missing.Message);
         Assert.Contains("--redis-cluster N", StackOptions.Usage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Database_is_mysql_by_default_takes_mariadb_as_its_alias_and_postgres_and_refuses_anything_else()
+    {
+        var other = Assert.Throws<ArgumentException>(() => StackOptions.Parse(["--database", "sqlite"]));
+        var missing = Assert.Throws<ArgumentException>(() => StackOptions.Parse(["--database", "--quiet"]));
+
+        Assert.Equal(StorageBackends.MySql, StackOptions.Parse([]).Database);
+        Assert.Equal(StorageBackends.MySql, StackOptions.Parse(["--database", "mysql"]).Database);
+        Assert.Equal(StorageBackends.MySql, StackOptions.Parse(["--database", "mariadb"]).Database);
+        Assert.Equal(StorageBackends.PostgreSql, StackOptions.Parse(["--database", "postgres", "--quiet"]).Database);
+        Assert.True(StackOptions.Parse(["--database", "postgres"]).IsPostgreSql);
+        Assert.Equal("--database is mysql (or mariadb) or postgres; got sqlite.", other.Message);
+        Assert.Equal("--database needs a value.", missing.Message);
+        Assert.Contains("--database mysql|postgres", StackOptions.Usage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MariaDB_s_options_are_refused_with_postgres_in_either_order_and_the_binary_log_is_off()
+    {
+        var binlog = Assert.Throws<ArgumentException>(() => StackOptions.Parse(["--binlog", "on", "--database", "postgres"]));
+        var binlogAfter = Assert.Throws<ArgumentException>(() => StackOptions.Parse(["--database", "postgres", "--binlog", "on"]));
+        var pool = Assert.Throws<ArgumentException>(() => StackOptions.Parse(["--database", "postgres", "--mysql-buffer-pool", "2G"]));
+
+        Assert.Equal(binlog.Message, binlogAfter.Message);
+        Assert.StartsWith("--binlog on is MariaDB's binary log", binlog.Message, StringComparison.Ordinal);
+        Assert.StartsWith("--mysql-buffer-pool sizes MariaDB's InnoDB", pool.Message, StringComparison.Ordinal);
+        Assert.False(StackOptions.Parse(["--database", "postgres"]).BinaryLog);
+        Assert.False(StackOptions.Parse(["--database", "postgres", "--binlog", "off"]).BinaryLog);
+        Assert.True(StackOptions.Parse(["--database", "mariadb"]).BinaryLog);
     }
 }

@@ -19,8 +19,9 @@ public sealed class StackInstance : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
-    private StackInstance(DistributedApplication app, string stateDirectory, string apiKey, string redis, string database, Dashboard? dashboard)
+    private StackInstance(DistributedApplication app, string stateDirectory, string apiKey, string redis, string backend, string database, Dashboard? dashboard)
     {
+        Backend = backend;
         DashboardAccess = dashboard;
         App = app;
         StateDirectory = stateDirectory;
@@ -38,7 +39,14 @@ public sealed class StackInstance : IAsyncDisposable
 
     public string RedisConnectionString { get; }
 
+    /// <summary>The database the stack keeps its tables in (<see cref="StorageBackends"/>' names), to pick the SQL client by.</summary>
+    public string Backend { get; }
+
+    /// <summary>The application's database as the services reach it: MySqlConnector's form, or Npgsql's with <see cref="StorageBackends.PostgreSql"/>.</summary>
     public string DatabaseConnectionString { get; }
+
+    /// <summary>The database server's resource (<c>mysql</c> or <c>postgres</c>).</summary>
+    public string DatabaseServer => Backend == StorageBackends.PostgreSql ? StackResources.Postgres : StackResources.MySql;
 
     public IReadOnlyList<string> ApiReplicas => Names(StackResources.Api);
 
@@ -54,12 +62,19 @@ public sealed class StackInstance : IAsyncDisposable
     /// <summary>
     /// Starts the stack and waits until every resource is healthy. <paramref name="arguments"/> are AppHost options
     /// (<c>--replicas 2</c>, <c>--worker-setting Flush__BatchSize=500</c>, …); the state folder, a free gateway port
-    /// and quiet logs are added unless given.
+    /// and quiet logs are added unless given. Without <paramref name="waitForServices"/> it waits for the data stores
+    /// only, for tests of the hosting itself.
     /// </summary>
     public static async Task<StackInstance> StartAsync(
-        IEnumerable<string> arguments, string stateDirectory, bool dashboard = false, Action<IDistributedApplicationTestingBuilder>? configure = null, CancellationToken cancellationToken = default)
+        IEnumerable<string> arguments,
+        string stateDirectory,
+        bool dashboard = false,
+        Action<IDistributedApplicationTestingBuilder>? configure = null,
+        bool waitForServices = true,
+        CancellationToken cancellationToken = default)
     {
         List<string> args = [.. arguments];
+        var backend = StackOptions.Parse(args).Database;
         AddUnlessGiven(args, "--state-dir", stateDirectory);
         AddUnlessGiven(args, "--gateway-port", "0");
         if (!args.Contains("--quiet"))
@@ -102,16 +117,19 @@ public sealed class StackInstance : IAsyncDisposable
         try
         {
             await app.StartAsync(timeout.Token);
-            foreach (var resource in app.Services.GetModel().Resources.OfType<ProjectResource>())
+            IEnumerable<string> awaited = waitForServices
+                ? app.Services.GetModel().Resources.OfType<ProjectResource>().Select(p => p.Name)
+                : [StackResources.Redis, backend == StorageBackends.PostgreSql ? StackResources.Postgres : StackResources.MySql];
+            foreach (var resource in awaited)
             {
-                await app.ResourceNotifications.WaitForResourceHealthyAsync(resource.Name, timeout.Token);
+                await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
             }
 
             var secrets = JsonSerializer.Deserialize<StateSecrets>(await File.ReadAllTextAsync(Path.Combine(stateDirectory, StateSecrets.FileName), timeout.Token))!;
             var redis = await app.GetConnectionStringAsync(StackResources.Redis, timeout.Token) ?? throw new InvalidOperationException("Redis has no connection string.");
-            var database = await app.GetConnectionStringAsync(StackResources.Database, timeout.Token) ?? throw new InvalidOperationException("MySQL has no connection string.");
+            var database = await app.GetConnectionStringAsync(StackResources.Database, timeout.Token) ?? throw new InvalidOperationException("The database has no connection string.");
             var access = dashboardKey is null ? null : new Dashboard(await DashboardUrlAsync(stateDirectory, timeout.Token), dashboardKey);
-            return new StackInstance(app, stateDirectory, secrets.DevelopmentApiKey!, redis, database, access);
+            return new StackInstance(app, stateDirectory, secrets.DevelopmentApiKey!, redis, backend, database, access);
         }
         catch (Exception ex)
         {
