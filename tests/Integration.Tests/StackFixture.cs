@@ -300,7 +300,7 @@ public class StackFixture : IAsyncLifetime
         var (exitCode, output, error) = await ChildProcess.RunAsync(
             BuildOutput.DotnetHost,
             [assembly, .. arguments],
-            new Dictionary<string, string> { ["ConnectionStrings__persistencedb"] = DatabaseConnectionString },
+            new Dictionary<string, string> { ["ConnectionStrings__persistencedb"] = DatabaseConnectionString, ["Storage__Backend"] = Backend },
             Path.GetDirectoryName(assembly),
             timeout.Token);
         return (exitCode, output + error);
