@@ -6,6 +6,9 @@ using System.Net.Sockets;
 using AppHost;
 using MySqlConnector;
 using Npgsql;
+using Persistence.Storage;
+using Persistence.Storage.MySql;
+using Persistence.Storage.PostgreSql;
 using Persistence.Contracts;
 using Stack.Testing;
 using StackExchange.Redis;
@@ -138,8 +141,16 @@ public class StackFixture : IAsyncLifetime
     /// <summary>The database the stack stores its tables in (<see cref="StorageBackends"/>).</summary>
     public virtual string Backend => StorageBackends.MySql;
 
+    /// <summary>The services' dialect for <see cref="Backend"/>.</summary>
+    public StorageDialect Dialect => Backend == StorageBackends.PostgreSql ? new PostgreSqlDialect() : new MySqlDialect();
+
     /// <summary>The product's name as its dialect gives it ("MySQL rejected the record: …").</summary>
-    public string DatabaseProduct => Backend == StorageBackends.PostgreSql ? "PostgreSQL" : "MySQL";
+    public string DatabaseProduct => Dialect.DisplayName;
+
+    /// <summary>A data source on the stack's database, set up as the services set up theirs (PostgreSQL sessions in UTC).</summary>
+    public DbDataSource CreateDataSource() => Backend == StorageBackends.PostgreSql
+        ? NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(DatabaseConnectionString) { Timezone = "UTC" })
+        : new MySqlDataSource(DatabaseConnectionString);
 
     /// <summary>The stack's database through the driver-neutral API, for the tests every backend must pass.</summary>
     public DbConnection OpenStorage()
