@@ -36,4 +36,27 @@ public abstract class StorageDialect
 
     /// <summary>An expression for the current UTC time to the microsecond, comparable with the tables' timestamps.</summary>
     public abstract string UtcNow { get; }
+
+    /// <summary>The time <paramref name="seconds"/> (an integer expression) after <paramref name="timestamp"/>.</summary>
+    public abstract string PlusSeconds(string timestamp, string seconds);
+
+    /// <summary>The time <paramref name="microseconds"/> (an integer expression) after <paramref name="timestamp"/>.</summary>
+    public abstract string PlusMicroseconds(string timestamp, string microseconds);
+
+    /// <summary>
+    /// The clause that ends an INSERT whose rows may collide with the unique <paramref name="key"/> (its columns,
+    /// comma-separated): a colliding row gets <paramref name="assignments"/>, or stays as it is when they are null.
+    /// The assignments name the new row's values through <see cref="Inserted"/> and the stored row's by
+    /// <c>table.column</c> (PostgreSQL finds a bare column name ambiguous there).
+    /// </summary>
+    public abstract string OnDuplicateKey(string key, string? assignments);
+
+    /// <summary>The value of <paramref name="column"/> in the row an INSERT tried to add, inside <see cref="OnDuplicateKey"/>.</summary>
+    public abstract string Inserted(string column);
+
+    /// <summary>
+    /// A DELETE of the first <paramref name="limit"/> rows of <paramref name="table"/> matching <paramref name="condition"/>
+    /// in <paramref name="orderBy"/> order, for chunked deletion; <paramref name="key"/> is the table's primary key.
+    /// </summary>
+    public abstract string DeleteFirst(string table, string key, string condition, string orderBy, string limit);
 }

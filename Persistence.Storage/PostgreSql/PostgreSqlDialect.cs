@@ -28,4 +28,17 @@ public sealed class PostgreSqlDialect : StorageDialect
         exception is PostgresException server && (server.SqlState.StartsWith("22", StringComparison.Ordinal) || server.SqlState.StartsWith("23", StringComparison.Ordinal));
 
     public override string JsonArrayContains(string column, string parameter) => $"{column}::jsonb @> jsonb_build_array({parameter}::text)";
+
+    public override string PlusSeconds(string timestamp, string seconds) => $"{timestamp} + {seconds} * INTERVAL '1 second'";
+
+    public override string PlusMicroseconds(string timestamp, string microseconds) => $"{timestamp} + {microseconds} * INTERVAL '1 microsecond'";
+
+    public override string OnDuplicateKey(string key, string? assignments) =>
+        $"ON CONFLICT ({key}) " + (assignments is null ? "DO NOTHING" : $"DO UPDATE SET {assignments}");
+
+    public override string Inserted(string column) => $"EXCLUDED.{column}";
+
+    /// <summary>DELETE has no ORDER BY or LIMIT here: the rows are chosen by key in a subquery.</summary>
+    public override string DeleteFirst(string table, string key, string condition, string orderBy, string limit) =>
+        $"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM {table} WHERE {condition} ORDER BY {orderBy} LIMIT {limit})";
 }
