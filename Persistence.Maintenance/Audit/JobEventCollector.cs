@@ -1,5 +1,8 @@
+using System.Data.Common;
 using System.Globalization;
 using MySqlConnector;
+using Persistence.Storage;
+using Persistence.Storage.MySql;
 
 namespace Persistence.Maintenance.Audit;
 
@@ -10,13 +13,14 @@ namespace Persistence.Maintenance.Audit;
 /// </summary>
 public static class JobEventCollector
 {
-    public static async Task<long> DeleteAsync(MySqlConnection connection, DateTime cutoff, int chunk, CancellationToken cancellationToken)
+    public static async Task<long> DeleteAsync(
+        DbConnection connection, StorageDialect dialect, DateTime cutoff, int chunk, CancellationToken cancellationToken)
     {
         long deleted = 0;
-        await using var delete = new MySqlCommand(
-            "DELETE FROM translation_job_events WHERE created_at < @cutoff ORDER BY created_at LIMIT @limit", connection);
-        delete.Parameters.AddWithValue("@cutoff", cutoff);
-        delete.Parameters.AddWithValue("@limit", chunk);
+        await using var delete = connection.CreateCommand();
+        delete.CommandText = dialect.DeleteFirst("translation_job_events", "event_id", "created_at < @cutoff", "created_at", "@limit");
+        delete.AddParameter("@cutoff", cutoff);
+        delete.AddParameter("@limit", chunk);
         while (true)
         {
             var affected = await delete.ExecuteNonQueryAsync(cancellationToken);
@@ -28,10 +32,15 @@ public static class JobEventCollector
         }
     }
 
-    public static async Task<long> CountAsync(MySqlConnection connection, DateTime cutoff, CancellationToken cancellationToken)
+    /// <summary>For the garbage collector while it still holds a <see cref="MySqlConnection"/>; it moves to the overload above with its port.</summary>
+    public static Task<long> DeleteAsync(MySqlConnection connection, DateTime cutoff, int chunk, CancellationToken cancellationToken) =>
+        DeleteAsync(connection, new MySqlDialect(), cutoff, chunk, cancellationToken);
+
+    public static async Task<long> CountAsync(DbConnection connection, DateTime cutoff, CancellationToken cancellationToken)
     {
-        await using var count = new MySqlCommand("SELECT COUNT(*) FROM translation_job_events WHERE created_at < @cutoff", connection);
-        count.Parameters.AddWithValue("@cutoff", cutoff);
+        await using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM translation_job_events WHERE created_at < @cutoff";
+        count.AddParameter("@cutoff", cutoff);
         return Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
 }
