@@ -1,3 +1,9 @@
+using System.Data.Common;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using MySqlConnector;
+using Persistence.Storage;
+using Persistence.Storage.MySql;
+
 namespace Persistence.Api.Translations;
 
 public static class TranslationsExtensions
@@ -9,6 +15,10 @@ public static class TranslationsExtensions
             .ValidateDataAnnotations()
             .Validate(o => o.EffectiveTargetLanguages.All(Ingest.RecordValidator.IsLanguageTag), "Translations:TargetLanguages must be BCP 47 tags.")
             .ValidateOnStart();
+        // The queries and transitions speak the storage seam (DbDataSource and StorageDialect). Where the API has not
+        // registered it (AddPersistenceStorage), they use the MySQL data source it has; where it has, these do nothing.
+        builder.Services.TryAddSingleton<DbDataSource>(services => services.GetRequiredService<MySqlDataSource>());
+        builder.Services.TryAddSingleton<StorageDialect, MySqlDialect>();
         builder.Services.AddSingleton<TranslationValidator>();
         builder.Services.AddSingleton<TranslationQueries>();
         builder.Services.AddSingleton<JobTransitions>();
