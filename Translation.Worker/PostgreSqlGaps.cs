@@ -4,14 +4,13 @@ using Persistence.Storage;
 namespace Translation.Worker;
 
 /// <summary>
-/// What the worker does not do on PostgreSQL yet (issue 27): translation processing, garbage collection and backups
-/// still speak MySQL only. On PostgreSQL they are not started, the start says so once, and their commands refuse
+/// What the worker does not do on PostgreSQL yet (issue 27): garbage collection and backups still speak MySQL only. On PostgreSQL they are not started, the start says so once, and their commands refuse
 /// with this message instead of failing half-way.
 /// </summary>
 public static class PostgreSqlGaps
 {
     public const string Message =
-        "Translation processing, garbage collection and backups run on MySQL only so far; with Storage:Backend=postgres they do not run.";
+        "Garbage collection and backups run on MySQL only so far; with Storage:Backend=postgres they do not run.";
 
     public static bool Apply(IConfiguration configuration) =>
         StorageOptions.Read(configuration).BackendOf(StorageCollections.Sessions) == StorageBackends.PostgreSql;

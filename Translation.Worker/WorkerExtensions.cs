@@ -28,6 +28,7 @@ public static class WorkerExtensions
 
         builder.AddMigrations();
         builder.AddFlushing();
+        builder.AddProcessing();
         if (PostgreSqlGaps.Apply(builder.Configuration))
         {
             builder.Services.AddHostedService<PostgreSqlGapsNotice>();
@@ -36,7 +37,6 @@ public static class WorkerExtensions
 
         builder.AddGarbageCollection();
         builder.AddScheduledBackups();
-        builder.AddProcessing();
         return builder;
     }
 }
