@@ -4,17 +4,14 @@ using System.Text;
 
 namespace Persistence.Storage;
 
-/// <summary>
-/// Parameters that read the same on every backend. Both drivers take <c>@name</c> in the command text (Npgsql
-/// rewrites it to its positional form).
-/// </summary>
+/// <summary>Parameters through the driver-neutral API: both drivers read <c>@name</c> placeholders in the text.</summary>
 public static class CommandParameters
 {
     /// <summary>
-    /// Adds <paramref name="name"/>; null is sent as SQL NULL (Npgsql refuses a parameter without a value). A
-    /// <see cref="DateTime"/> must be UTC: Npgsql sends only those as timestamptz, and MySQL's columns hold UTC.
+    /// Adds one parameter. A <see cref="DateTime"/> must be UTC: MySQL would store any other as it is and PostgreSQL
+    /// refuse it, so a zone mistake fails here, on either backend, instead of only on one.
     /// </summary>
-    public static DbParameter AddParameter(this DbCommand command, string name, object? value)
+    public static DbCommand AddParameter(this DbCommand command, string name, object? value)
     {
         if (value is DateTime { Kind: not DateTimeKind.Utc })
         {
@@ -25,21 +22,20 @@ public static class CommandParameters
         parameter.ParameterName = name;
         parameter.Value = value ?? DBNull.Value;
         command.Parameters.Add(parameter);
-        return parameter;
+        return command;
     }
 
-    /// <summary>Adds <c>@{prefix}0</c>, <c>@{prefix}1</c>, … for the values and returns them comma-separated, for an IN list.</summary>
-    public static string AddParameters(this DbCommand command, string prefix, IEnumerable<string> values)
+    /// <summary>Adds <c>@{prefix}{i}</c> for each value and returns the placeholders, comma-separated, for an <c>IN (…)</c> list.</summary>
+    public static string AddList(this DbCommand command, string prefix, IReadOnlyList<string> values)
     {
-        var names = new StringBuilder();
-        var i = 0;
-        foreach (var value in values)
+        var placeholders = new StringBuilder(values.Count * (prefix.Length + 4));
+        for (var i = 0; i < values.Count; i++)
         {
-            var name = string.Create(CultureInfo.InvariantCulture, $"@{prefix}{i++}");
-            names.Append(names.Length == 0 ? "" : ", ").Append(name);
-            command.AddParameter(name, value);
+            var name = string.Create(CultureInfo.InvariantCulture, $"@{prefix}{i}");
+            placeholders.Append(i == 0 ? "" : ", ").Append(name);
+            command.AddParameter(name, values[i]);
         }
 
-        return names.ToString();
+        return placeholders.ToString();
     }
 }

@@ -13,6 +13,23 @@ public abstract class StorageDialect
     /// <summary>The product's name, for messages people read.</summary>
     public abstract string DisplayName { get; }
 
+    /// <summary>The time <paramref name="seconds"/> (an integer expression) after <paramref name="timestamp"/>.</summary>
+    public abstract string PlusSeconds(string timestamp, string seconds);
+
+    /// <summary>The time <paramref name="microseconds"/> (an integer expression) after <paramref name="timestamp"/>.</summary>
+    public abstract string PlusMicroseconds(string timestamp, string microseconds);
+
+    /// <summary>
+    /// The clause that ends an INSERT whose rows may collide with the unique <paramref name="key"/> (its columns,
+    /// comma-separated): a colliding row gets <paramref name="assignments"/>, or stays as it is when they are null.
+    /// The assignments name the new row's values through <see cref="Inserted"/> and the stored row's by
+    /// <c>table.column</c> (PostgreSQL finds a bare column name ambiguous there).
+    /// </summary>
+    public abstract string OnDuplicateKey(string key, string? assignments);
+
+    /// <summary>The value of <paramref name="column"/> in the row an INSERT tried to add, inside <see cref="OnDuplicateKey"/>.</summary>
+    public abstract string Inserted(string column);
+
     /// <summary>
     /// The database is away, timing out, or its schema not migrated yet: the same statement will work later, so a
     /// read answers 503 and a write retries.
@@ -37,26 +54,17 @@ public abstract class StorageDialect
     /// <summary>An expression for the current UTC time to the microsecond, comparable with the tables' timestamps.</summary>
     public abstract string UtcNow { get; }
 
-    /// <summary>The time <paramref name="seconds"/> (an integer expression) after <paramref name="timestamp"/>.</summary>
-    public abstract string PlusSeconds(string timestamp, string seconds);
+    /// <summary>
+    /// A scalar statement taking the lock named by <c>@name</c> for the session without waiting, true (or 1) when
+    /// taken. The lock ends with the session or <see cref="UnlockSql"/>.
+    /// </summary>
+    public abstract string TryLockSql { get; }
 
-    /// <summary>The time <paramref name="microseconds"/> (an integer expression) after <paramref name="timestamp"/>.</summary>
-    public abstract string PlusMicroseconds(string timestamp, string microseconds);
+    public abstract string UnlockSql { get; }
 
     /// <summary>
-    /// The clause that ends an INSERT whose rows may collide with the unique <paramref name="key"/> (its columns,
-    /// comma-separated): a colliding row gets <paramref name="assignments"/>, or stays as it is when they are null.
-    /// The assignments name the new row's values through <see cref="Inserted"/> and the stored row's by
-    /// <c>table.column</c> (PostgreSQL finds a bare column name ambiguous there).
+    /// Deletes at most <paramref name="limit"/> rows of <paramref name="table"/> matching <paramref name="condition"/>,
+    /// in the order of <paramref name="orderBy"/> when given, so a large deletion runs in chunks that commit on their own.
     /// </summary>
-    public abstract string OnDuplicateKey(string key, string? assignments);
-
-    /// <summary>The value of <paramref name="column"/> in the row an INSERT tried to add, inside <see cref="OnDuplicateKey"/>.</summary>
-    public abstract string Inserted(string column);
-
-    /// <summary>
-    /// A DELETE of the first <paramref name="limit"/> rows of <paramref name="table"/> matching <paramref name="condition"/>
-    /// in <paramref name="orderBy"/> order, for chunked deletion; <paramref name="key"/> is the table's primary key.
-    /// </summary>
-    public abstract string DeleteFirst(string table, string key, string condition, string orderBy, string limit);
+    public abstract string DeleteChunk(string table, string key, string condition, string limit, string? orderBy = null);
 }

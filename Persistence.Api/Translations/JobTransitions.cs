@@ -211,7 +211,7 @@ public sealed class JobTransitions(DbDataSource dataSource, StorageDialect diale
     {
         await using var update = connection.CreateCommand();
         update.Transaction = transaction;
-        var names = update.AddParameters("j", jobIds);
+        var names = update.AddList("j", jobIds);
         update.CommandText =
             $"""
             UPDATE translation_jobs
@@ -248,7 +248,7 @@ public sealed class JobTransitions(DbDataSource dataSource, StorageDialect diale
     private static SqlCondition JobIdIn(IReadOnlyList<string> jobIds)
     {
         var names = string.Join(", ", jobIds.Select((_, i) => string.Create(CultureInfo.InvariantCulture, $"@v{i}")));
-        return new SqlCondition($"job_id IN ({names})", command => command.AddParameters("v", jobIds));
+        return new SqlCondition($"job_id IN ({names})", command => command.AddList("v", jobIds));
     }
 
     private static void AddMemoryKey(DbCommand command, LockedJob job)

@@ -37,8 +37,8 @@ public sealed class TranslationQueries(DbDataSource dataSource)
             // A skip scan: DISTINCT would read every row of the range, this reads one index entry a language.
             await using var next = connection.CreateCommand();
             next.CommandText = NextLanguageSql;
-            next.AddParameter("@business", businessId);
-            var after = next.AddParameter("@after", "");
+            next.AddParameter("@business", businessId).AddParameter("@after", "");
+            var after = next.Parameters[1];
             while (languages.Count < MaxLanguages && await next.ExecuteScalarAsync(cancellationToken) is string found)
             {
                 languages.Add(found);

@@ -1,5 +1,5 @@
-using System.Data.Common;
 using System.Globalization;
+using System.Data.Common;
 using MySqlConnector;
 using Persistence.Storage;
 using Persistence.Storage.MySql;
@@ -13,14 +13,12 @@ namespace Persistence.Maintenance.Audit;
 /// </summary>
 public static class JobEventCollector
 {
-    public static async Task<long> DeleteAsync(
-        DbConnection connection, StorageDialect dialect, DateTime cutoff, int chunk, CancellationToken cancellationToken)
+    public static async Task<long> DeleteAsync(DbConnection connection, StorageDialect dialect, DateTime cutoff, int chunk, CancellationToken cancellationToken)
     {
         long deleted = 0;
         await using var delete = connection.CreateCommand();
-        delete.CommandText = dialect.DeleteFirst("translation_job_events", "event_id", "created_at < @cutoff", "created_at", "@limit");
-        delete.AddParameter("@cutoff", cutoff);
-        delete.AddParameter("@limit", chunk);
+        delete.CommandText = dialect.DeleteChunk("translation_job_events", "event_id", "created_at < @cutoff", "@limit", orderBy: "created_at");
+        delete.AddParameter("@cutoff", cutoff).AddParameter("@limit", chunk);
         while (true)
         {
             var affected = await delete.ExecuteNonQueryAsync(cancellationToken);

@@ -16,6 +16,15 @@ public sealed class PostgreSqlDialect : StorageDialect
 
     public override string Backend => StorageBackends.PostgreSql;
 
+    public override string PlusSeconds(string timestamp, string seconds) => $"{timestamp} + {seconds} * INTERVAL '1 second'";
+
+    public override string PlusMicroseconds(string timestamp, string microseconds) => $"{timestamp} + {microseconds} * INTERVAL '1 microsecond'";
+
+    public override string OnDuplicateKey(string key, string? assignments) =>
+        $"ON CONFLICT ({key}) " + (assignments is null ? "DO NOTHING" : $"DO UPDATE SET {assignments}");
+
+    public override string Inserted(string column) => $"EXCLUDED.{column}";
+
     /// <summary>The tables' timestamps are <c>timestamptz</c>; every session runs in UTC (see the data source's registration).</summary>
     public override string UtcNow => "clock_timestamp()";
 
@@ -29,16 +38,12 @@ public sealed class PostgreSqlDialect : StorageDialect
 
     public override string JsonArrayContains(string column, string parameter) => $"{column}::jsonb @> jsonb_build_array({parameter}::text)";
 
-    public override string PlusSeconds(string timestamp, string seconds) => $"{timestamp} + {seconds} * INTERVAL '1 second'";
+    /// <summary>Advisory locks are numbered: the name's 64-bit hash (<c>hashtextextended</c>, stable across versions).</summary>
+    public override string TryLockSql => "SELECT pg_try_advisory_lock(hashtextextended(@name, 0))";
 
-    public override string PlusMicroseconds(string timestamp, string microseconds) => $"{timestamp} + {microseconds} * INTERVAL '1 microsecond'";
+    public override string UnlockSql => "SELECT pg_advisory_unlock(hashtextextended(@name, 0))";
 
-    public override string OnDuplicateKey(string key, string? assignments) =>
-        $"ON CONFLICT ({key}) " + (assignments is null ? "DO NOTHING" : $"DO UPDATE SET {assignments}");
-
-    public override string Inserted(string column) => $"EXCLUDED.{column}";
-
-    /// <summary>DELETE has no ORDER BY or LIMIT here: the rows are chosen by key in a subquery.</summary>
-    public override string DeleteFirst(string table, string key, string condition, string orderBy, string limit) =>
-        $"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM {table} WHERE {condition} ORDER BY {orderBy} LIMIT {limit})";
+    /// <summary>PostgreSQL's DELETE has no LIMIT: the chunk's keys come from a subquery on the same index range.</summary>
+    public override string DeleteChunk(string table, string key, string condition, string limit, string? orderBy = null) =>
+        $"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM {table} WHERE {condition}{(orderBy is null ? "" : $" ORDER BY {orderBy}")} LIMIT {limit})";
 }

@@ -82,7 +82,7 @@ public sealed class JobStore(DbDataSource dataSource, StorageDialect dialect)
                     attempts = attempts + 1, updated_at = {dialect.UtcNow},
                     engine = @engine, engine_version = @version, producer = @producer
                 WHERE job_id IN (
-                """ + lease.AddParameters("j", byEngine.Select(c => c.Job.JobId)) + ")";
+                """ + lease.AddList("j", [.. byEngine.Select(c => c.Job.JobId)]) + ")";
             lease.AddParameter("@translating", TranslationStatus.Translating);
             lease.AddParameter("@owner", leaseOwner);
             lease.AddParameter("@lease", leaseSeconds);
@@ -102,7 +102,7 @@ public sealed class JobStore(DbDataSource dataSource, StorageDialect dialect)
                 SET status = @failed, lease_owner = NULL, lease_expires_at = NULL, updated_at = {dialect.UtcNow},
                     error = CONCAT('The lease expired on attempt ', attempts, ' of ', @max, ': the worker stopped or hung while holding it.')
                 WHERE job_id IN (
-                """ + fail.AddParameters("j", abandoned.Select(c => c.Job.JobId)) + ")";
+                """ + fail.AddList("j", [.. abandoned.Select(c => c.Job.JobId)]) + ")";
             fail.AddParameter("@failed", TranslationStatus.Failed);
             fail.AddParameter("@max", maxAttempts);
             await fail.ExecuteNonQueryAsync(cancellationToken);
@@ -126,7 +126,7 @@ public sealed class JobStore(DbDataSource dataSource, StorageDialect dialect)
         var contents = new Dictionary<string, EngineText>(StringComparer.Ordinal);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT content_hash, text, context FROM translation_contents WHERE content_hash IN (" + command.AddParameters("h", hashes) + ")";
+        command.CommandText = "SELECT content_hash, text, context FROM translation_contents WHERE content_hash IN (" + command.AddList("h", [.. hashes]) + ")";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -151,7 +151,7 @@ public sealed class JobStore(DbDataSource dataSource, StorageDialect dialect)
         await using var command = connection.CreateCommand();
         command.CommandText =
             "SELECT content_hash, source_lang, translated_text, engine FROM translation_memory WHERE target_lang = @target "
-            + "AND (engine = @engine OR approved OR @any) AND content_hash IN (" + command.AddParameters("h", sourceOf.Keys) + ") "
+            + "AND (engine = @engine OR approved OR @any) AND content_hash IN (" + command.AddList("h", [.. sourceOf.Keys]) + ") "
             + "ORDER BY approved DESC, engine = @engine DESC, created_at DESC";
         command.AddParameter("@target", targetLang);
         command.AddParameter("@engine", producer);
@@ -186,7 +186,7 @@ public sealed class JobStore(DbDataSource dataSource, StorageDialect dialect)
             await using var select = connection.CreateCommand();
             select.Transaction = transaction;
             select.CommandText = "SELECT job_id FROM translation_jobs WHERE lease_owner = @owner AND status = @translating AND job_id IN ("
-                + select.AddParameters("j", outcomes.Select(o => o.Job.JobId)) + ") FOR UPDATE";
+                + select.AddList("j", [.. outcomes.Select(o => o.Job.JobId)]) + ") FOR UPDATE";
             select.AddParameter("@owner", leaseOwner);
             select.AddParameter("@translating", TranslationStatus.Translating);
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
