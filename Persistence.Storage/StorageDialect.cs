@@ -13,6 +13,23 @@ public abstract class StorageDialect
     /// <summary>The product's name, for messages people read.</summary>
     public abstract string DisplayName { get; }
 
+    /// <summary>The time <paramref name="seconds"/> (an integer expression) after <paramref name="timestamp"/>.</summary>
+    public abstract string PlusSeconds(string timestamp, string seconds);
+
+    /// <summary>The time <paramref name="microseconds"/> (an integer expression) after <paramref name="timestamp"/>.</summary>
+    public abstract string PlusMicroseconds(string timestamp, string microseconds);
+
+    /// <summary>
+    /// The clause that ends an INSERT whose rows may collide with the unique <paramref name="key"/> (its columns,
+    /// comma-separated): a colliding row gets <paramref name="assignments"/>, or stays as it is when they are null.
+    /// The assignments name the new row's values through <see cref="Inserted"/> and the stored row's by
+    /// <c>table.column</c> (PostgreSQL finds a bare column name ambiguous there).
+    /// </summary>
+    public abstract string OnDuplicateKey(string key, string? assignments);
+
+    /// <summary>The value of <paramref name="column"/> in the row an INSERT tried to add, inside <see cref="OnDuplicateKey"/>.</summary>
+    public abstract string Inserted(string column);
+
     /// <summary>
     /// The database is away, timing out, or its schema not migrated yet: the same statement will work later, so a
     /// read answers 503 and a write retries.

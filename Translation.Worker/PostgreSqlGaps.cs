@@ -4,14 +4,14 @@ using Persistence.Storage;
 namespace Translation.Worker;
 
 /// <summary>
-/// What the worker does not do on PostgreSQL yet (issue 27): translation processing, garbage collection and backups
-/// still speak MySQL only. On PostgreSQL they are not started, the start says so once, and their commands refuse
-/// with this message instead of failing half-way.
+/// What the worker does not do on PostgreSQL yet (issue 27): backups (mariadb-dump and the binary-log archive) are
+/// MySQL's only. On PostgreSQL scheduled backups are not started, the start says so once, and the backup and restore
+/// commands refuse with this message instead of failing half-way.
 /// </summary>
 public static class PostgreSqlGaps
 {
     public const string Message =
-        "Translation processing, garbage collection and backups run on MySQL only so far; with Storage:Backend=postgres they do not run.";
+        "Backups and restores run on MySQL only so far; with Storage:Backend=postgres scheduled backups do not run and the backup and restore commands refuse.";
 
     public static bool Apply(IConfiguration configuration) =>
         StorageOptions.Read(configuration).BackendOf(StorageCollections.Sessions) == StorageBackends.PostgreSql;

@@ -28,15 +28,15 @@ public static class WorkerExtensions
 
         builder.AddMigrations();
         builder.AddFlushing();
+        builder.AddProcessing();
+        builder.AddGarbageCollection();
         if (PostgreSqlGaps.Apply(builder.Configuration))
         {
             builder.Services.AddHostedService<PostgreSqlGapsNotice>();
             return builder;
         }
 
-        builder.AddGarbageCollection();
         builder.AddScheduledBackups();
-        builder.AddProcessing();
         return builder;
     }
 }

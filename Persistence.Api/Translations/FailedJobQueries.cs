@@ -1,8 +1,9 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text;
-using MySqlConnector;
 using Persistence.Contracts;
 using Persistence.Contracts.Translations;
+using Persistence.Storage;
 
 namespace Persistence.Api.Translations;
 
@@ -12,7 +13,7 @@ namespace Persistence.Api.Translations;
 public sealed record FailedJobFilter(string? Lang, string? Engine, DateTime? Since, DateTime? Until)
 {
     /// <summary>A range of idx_jobs_status_updated; language and engine narrow it.</summary>
-    public SqlCondition Condition(string extra = "", Action<MySqlCommand>? bindExtra = null)
+    public SqlCondition Condition(string extra = "", Action<DbCommand>? bindExtra = null)
     {
         var sql = new StringBuilder("status = @failed");
         sql.Append(Lang is null ? "" : " AND target_lang = @lang")
@@ -22,18 +23,27 @@ public sealed record FailedJobFilter(string? Lang, string? Engine, DateTime? Sin
             .Append(extra);
         return new SqlCondition(sql.ToString(), command =>
         {
-            command.Parameters.AddWithValue("@failed", TranslationStatus.Failed);
-            command.Parameters.AddWithValue("@lang", Lang);
-            command.Parameters.AddWithValue("@engine", Engine);
-            command.Parameters.AddWithValue("@since", Since);
-            command.Parameters.AddWithValue("@until", Until);
+            command.AddParameter("@failed", TranslationStatus.Failed);
+            Bind(command, "@lang", Lang);
+            Bind(command, "@engine", Engine);
+            Bind(command, "@since", Since);
+            Bind(command, "@until", Until);
             bindExtra?.Invoke(command);
         });
+    }
+
+    /// <summary>Only the filters in use: Npgsql would have to guess a type for an unused null.</summary>
+    private static void Bind(DbCommand command, string name, object? value)
+    {
+        if (value is not null)
+        {
+            command.AddParameter(name, value);
+        }
     }
 }
 
 /// <summary>The failed-jobs view: newest failure first, keyset-paged on (updated_at, job_id).</summary>
-public sealed class FailedJobQueries(MySqlDataSource dataSource)
+public sealed class FailedJobQueries(DbDataSource dataSource)
 {
     public async Task<IReadOnlyList<JobState>> PageAsync(
         FailedJobFilter filter, (DateTime UpdatedAt, string JobId)? before, int size, CancellationToken cancellationToken)
@@ -41,15 +51,15 @@ public sealed class FailedJobQueries(MySqlDataSource dataSource)
         var condition = before is { } position
             ? filter.Condition(" AND (updated_at, job_id) < (@beforeAt, @beforeId)", command =>
             {
-                command.Parameters.AddWithValue("@beforeAt", position.UpdatedAt);
-                command.Parameters.AddWithValue("@beforeId", position.JobId);
+                command.AddParameter("@beforeAt", position.UpdatedAt);
+                command.AddParameter("@beforeId", position.JobId);
             })
             : filter.Condition();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new MySqlCommand { Connection = connection };
+        await using var command = connection.CreateCommand();
         condition.Bind(command);
         command.CommandText = $"SELECT {TranslationQueries.JobColumns} FROM translation_jobs WHERE {condition.Sql} ORDER BY updated_at DESC, job_id DESC LIMIT @limit";
-        command.Parameters.AddWithValue("@limit", size);
+        command.AddParameter("@limit", size);
         return await TranslationQueries.ReadJobsAsync(command, cancellationToken);
     }
 

@@ -1,10 +1,10 @@
 using System.Data;
+using System.Data.Common;
 using System.Globalization;
-using System.Text;
-using MySqlConnector;
 using Persistence.Contracts;
 using Persistence.Contracts.Translations;
 using Persistence.Maintenance.Audit;
+using Persistence.Storage;
 
 namespace Persistence.Api.Translations;
 
@@ -13,8 +13,11 @@ namespace Persistence.Api.Translations;
 /// changes, checks they may change, changes them and writes their audit entries in one transaction, so a refused or
 /// failed change leaves no trace and a made one is never missing from the trail.
 /// </summary>
-public sealed class JobTransitions(MySqlDataSource dataSource)
+public sealed class JobTransitions(DbDataSource dataSource, StorageDialect dialect)
 {
+    /// <summary>translation_memory's primary key.</summary>
+    private const string MemoryKey = "content_hash, target_lang, source_lang, engine";
+
     private const string LockedColumns =
         "job_id, business_id, target_lang, source_lang, content_hash, status, review_status, result, producer";
 
@@ -35,18 +38,18 @@ public sealed class JobTransitions(MySqlDataSource dataSource)
             async (connection, transaction, job) =>
             {
                 await ReviewAsync(connection, transaction, job.JobId, ReviewStatus.Approved, actor, note, cancellationToken);
-                await using var remember = new MySqlCommand(
-                    """
+                await using var remember = connection.CreateCommand();
+                remember.Transaction = transaction;
+                remember.CommandText =
+                    $"""
                     INSERT INTO translation_memory (source_lang, target_lang, content_hash, translated_text, engine, approved, created_at)
-                    VALUES (@source, @target, @hash, @text, @producer, TRUE, UTC_TIMESTAMP(6))
-                    ON DUPLICATE KEY UPDATE translated_text = VALUES(translated_text), approved = TRUE
-                    """,
-                    connection,
-                    transaction);
+                    VALUES (@source, @target, @hash, @text, @producer, TRUE, {dialect.UtcNow})
+                    {dialect.OnDuplicateKey(MemoryKey, $"translated_text = {dialect.Inserted("translated_text")}, approved = TRUE")}
+                    """;
                 AddMemoryKey(remember, job);
-                remember.Parameters.AddWithValue("@text", job.Result);
+                remember.AddParameter("@text", job.Result);
                 // A job from before engines were recorded is remembered as reviewed by a person.
-                remember.Parameters.AddWithValue("@producer", job.Producer ?? "reviewed");
+                remember.AddParameter("@producer", job.Producer ?? "reviewed");
                 await remember.ExecuteNonQueryAsync(cancellationToken);
                 return new JobEvent(job.JobId, job.BusinessId, job.TargetLang, JobEvents.Approved, job.Status, job.Status, note);
             },
@@ -59,15 +62,15 @@ public sealed class JobTransitions(MySqlDataSource dataSource)
             async (connection, transaction, job) =>
             {
                 await ReviewAsync(connection, transaction, job.JobId, ReviewStatus.Rejected, actor, note, cancellationToken);
-                await using var forget = new MySqlCommand(
+                await using var forget = connection.CreateCommand();
+                forget.Transaction = transaction;
+                forget.CommandText =
                     """
                     DELETE FROM translation_memory
                     WHERE content_hash = @hash AND target_lang = @target AND source_lang = @source AND translated_text = @text
-                    """,
-                    connection,
-                    transaction);
+                    """;
                 AddMemoryKey(forget, job);
-                forget.Parameters.AddWithValue("@text", (object?)job.Result ?? DBNull.Value);
+                forget.AddParameter("@text", job.Result);
                 await forget.ExecuteNonQueryAsync(cancellationToken);
                 return new JobEvent(job.JobId, job.BusinessId, job.TargetLang, JobEvents.Rejected, job.Status, job.Status, note);
             },
@@ -120,7 +123,7 @@ public sealed class JobTransitions(MySqlDataSource dataSource)
             await RequeueAsync(connection, transaction, [.. byStatus.Select(j => j.JobId)], byStatus.Key, engineOverride: null, bypassMemory: true, cancellationToken);
         }
 
-        await JobEventLog.AppendAsync(connection, transaction, actor,
+        await JobEventLog.AppendAsync(connection, transaction, dialect, actor,
             [.. chosen.Select(j => new JobEvent(j.JobId, j.BusinessId, j.TargetLang, JobEvents.Retranslate, j.Status, TranslationStatus.Pending, "forced, memory bypassed"))],
             cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -140,7 +143,7 @@ public sealed class JobTransitions(MySqlDataSource dataSource)
         if (jobs.Count > 0)
         {
             await RequeueAsync(connection, transaction, [.. jobs.Select(j => j.JobId)], TranslationStatus.Failed, engine, bypassMemory: false, cancellationToken);
-            await JobEventLog.AppendAsync(connection, transaction, actor,
+            await JobEventLog.AppendAsync(connection, transaction, dialect, actor,
                 [.. jobs.Select(j => new JobEvent(j.JobId, j.BusinessId, j.TargetLang, JobEvents.Requeued, j.Status, TranslationStatus.Pending,
                     engine is null ? "bulk re-queue" : $"bulk re-queue to the {engine} engine"))],
                 cancellationToken);
@@ -151,7 +154,7 @@ public sealed class JobTransitions(MySqlDataSource dataSource)
     }
 
     private async Task<TransitionOutcome> ApplyOneAsync(
-        string jobId, string actor, Func<LockedJob, string?> refusal, Func<MySqlConnection, MySqlTransaction, LockedJob, Task<JobEvent>> change,
+        string jobId, string actor, Func<LockedJob, string?> refusal, Func<DbConnection, DbTransaction, LockedJob, Task<JobEvent>> change,
         CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -168,22 +171,23 @@ public sealed class JobTransitions(MySqlDataSource dataSource)
         }
 
         var entry = await change(connection, transaction, job);
-        await JobEventLog.AppendAsync(connection, transaction, actor, [entry], cancellationToken);
+        await JobEventLog.AppendAsync(connection, transaction, dialect, actor, [entry], cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new TransitionOutcome(TransitionResult.Done, entry.NewStatus, job.ReviewStatus, null);
     }
 
     private static async Task<List<LockedJob>> LockAsync(
-        MySqlConnection connection, MySqlTransaction transaction, SqlCondition condition, int? limit, bool skipLocked, CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction transaction, SqlCondition condition, int? limit, bool skipLocked, CancellationToken cancellationToken)
     {
-        await using var select = new MySqlCommand { Connection = connection, Transaction = transaction };
+        await using var select = connection.CreateCommand();
+        select.Transaction = transaction;
         condition.Bind(select);
         select.CommandText = $"SELECT {LockedColumns} FROM translation_jobs WHERE {condition.Sql}"
             + (limit is null ? "" : " ORDER BY updated_at, job_id LIMIT @limit")
             + (skipLocked ? " FOR UPDATE SKIP LOCKED" : " FOR UPDATE");
         if (limit is { } l)
         {
-            select.Parameters.AddWithValue("@limit", l);
+            select.AddParameter("@limit", l);
         }
 
         var jobs = new List<LockedJob>();
@@ -201,69 +205,57 @@ public sealed class JobTransitions(MySqlDataSource dataSource)
     }
 
     /// <summary>Back to pending, due now, with a fresh set of attempts and no review: the next translation is new.</summary>
-    private static async Task RequeueAsync(
-        MySqlConnection connection, MySqlTransaction transaction, IReadOnlyList<string> jobIds, string expectedStatus, string? engineOverride,
+    private async Task RequeueAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<string> jobIds, string expectedStatus, string? engineOverride,
         bool bypassMemory, CancellationToken cancellationToken)
     {
-        await using var update = new MySqlCommand { Connection = connection, Transaction = transaction };
-        var names = new StringBuilder();
-        for (var i = 0; i < jobIds.Count; i++)
-        {
-            var name = string.Create(CultureInfo.InvariantCulture, $"@j{i}");
-            names.Append(i == 0 ? "" : ", ").Append(name);
-            update.Parameters.AddWithValue(name, jobIds[i]);
-        }
-
+        await using var update = connection.CreateCommand();
+        update.Transaction = transaction;
+        var names = update.AddList("j", jobIds);
         update.CommandText =
             $"""
             UPDATE translation_jobs
-            SET status = @pending, attempts = 0, error = NULL, next_attempt_at = UTC_TIMESTAMP(6), updated_at = UTC_TIMESTAMP(6),
+            SET status = @pending, attempts = 0, error = NULL, next_attempt_at = {dialect.UtcNow}, updated_at = {dialect.UtcNow},
                 engine_override = @engine, bypass_memory = @bypass,
                 review_status = NULL, reviewed_by = NULL, reviewed_at = NULL, review_note = NULL
             WHERE job_id IN ({names}) AND status = @expected
             """;
-        update.Parameters.AddWithValue("@pending", TranslationStatus.Pending);
-        update.Parameters.AddWithValue("@expected", expectedStatus);
-        update.Parameters.AddWithValue("@engine", (object?)engineOverride ?? DBNull.Value);
-        update.Parameters.AddWithValue("@bypass", bypassMemory);
+        update.AddParameter("@pending", TranslationStatus.Pending);
+        update.AddParameter("@expected", expectedStatus);
+        update.AddParameter("@engine", engineOverride);
+        update.AddParameter("@bypass", bypassMemory);
         await update.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task ReviewAsync(
-        MySqlConnection connection, MySqlTransaction transaction, string jobId, string decision, string actor, string? note, CancellationToken cancellationToken)
+    private async Task ReviewAsync(
+        DbConnection connection, DbTransaction transaction, string jobId, string decision, string actor, string? note, CancellationToken cancellationToken)
     {
-        await using var update = new MySqlCommand(
-            """
+        await using var update = connection.CreateCommand();
+        update.Transaction = transaction;
+        update.CommandText =
+            $"""
             UPDATE translation_jobs
-            SET review_status = @decision, reviewed_by = @actor, reviewed_at = UTC_TIMESTAMP(6), review_note = @note, updated_at = UTC_TIMESTAMP(6)
+            SET review_status = @decision, reviewed_by = @actor, reviewed_at = {dialect.UtcNow}, review_note = @note, updated_at = {dialect.UtcNow}
             WHERE job_id = @job
-            """,
-            connection,
-            transaction);
-        update.Parameters.AddWithValue("@decision", decision);
-        update.Parameters.AddWithValue("@actor", actor);
-        update.Parameters.AddWithValue("@note", (object?)note ?? DBNull.Value);
-        update.Parameters.AddWithValue("@job", jobId);
+            """;
+        update.AddParameter("@decision", decision);
+        update.AddParameter("@actor", actor);
+        update.AddParameter("@note", note);
+        update.AddParameter("@job", jobId);
         await update.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static SqlCondition JobIdIn(IReadOnlyList<string> jobIds)
     {
         var names = string.Join(", ", jobIds.Select((_, i) => string.Create(CultureInfo.InvariantCulture, $"@v{i}")));
-        return new SqlCondition($"job_id IN ({names})", command =>
-        {
-            for (var i = 0; i < jobIds.Count; i++)
-            {
-                command.Parameters.AddWithValue(string.Create(CultureInfo.InvariantCulture, $"@v{i}"), jobIds[i]);
-            }
-        });
+        return new SqlCondition($"job_id IN ({names})", command => command.AddList("v", jobIds));
     }
 
-    private static void AddMemoryKey(MySqlCommand command, LockedJob job)
+    private static void AddMemoryKey(DbCommand command, LockedJob job)
     {
-        command.Parameters.AddWithValue("@source", job.SourceLang);
-        command.Parameters.AddWithValue("@target", job.TargetLang);
-        command.Parameters.AddWithValue("@hash", job.ContentHash);
+        command.AddParameter("@source", job.SourceLang);
+        command.AddParameter("@target", job.TargetLang);
+        command.AddParameter("@hash", job.ContentHash);
     }
 
     private sealed record LockedJob(
@@ -272,7 +264,7 @@ public sealed class JobTransitions(MySqlDataSource dataSource)
 }
 
 /// <summary>A WHERE condition and the parameters it names.</summary>
-public sealed record SqlCondition(string Sql, Action<MySqlCommand> Bind);
+public sealed record SqlCondition(string Sql, Action<DbCommand> Bind);
 
 public enum TransitionResult
 {

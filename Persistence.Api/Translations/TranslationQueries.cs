@@ -1,15 +1,16 @@
+using System.Data.Common;
 using System.Text;
-using MySqlConnector;
 using Persistence.Contracts;
 using Persistence.Contracts.Translations;
+using Persistence.Storage;
 
 namespace Persistence.Api.Translations;
 
 /// <summary>
-/// Reads job state from MySQL, where the workers keep it. Registration never comes here: it goes through Redis so a
+/// Reads job state from the database, where the workers keep it. Registration never comes here: it goes through Redis so a
 /// slow or absent database cannot hold up a caller.
 /// </summary>
-public sealed class TranslationQueries(MySqlDataSource dataSource)
+public sealed class TranslationQueries(DbDataSource dataSource)
 {
     /// <summary>Languages one state answer lists at most; far more than any deployment processes.</summary>
     public const int MaxLanguages = 100;
@@ -33,13 +34,15 @@ public sealed class TranslationQueries(MySqlDataSource dataSource)
         }
         else
         {
-            // A skip scan: MySQL reads DISTINCT through every row of the range, this reads one index entry a language.
-            await using var next = BuildNextLanguageCommand(businessId);
-            next.Connection = connection;
+            // A skip scan: DISTINCT would read every row of the range, this reads one index entry a language.
+            await using var next = connection.CreateCommand();
+            next.CommandText = NextLanguageSql;
+            next.AddParameter("@business", businessId).AddParameter("@after", "");
+            var after = next.Parameters[1];
             while (languages.Count < MaxLanguages && await next.ExecuteScalarAsync(cancellationToken) is string found)
             {
                 languages.Add(found);
-                next.Parameters["@after"].Value = found;
+                after.Value = found;
             }
         }
 
@@ -48,31 +51,24 @@ public sealed class TranslationQueries(MySqlDataSource dataSource)
             return [];
         }
 
-        await using var command = BuildNewestPerLanguageCommand(businessId, languages);
-        command.Connection = connection;
+        await using var command = BuildNewestPerLanguageCommand(connection, businessId, languages);
         return await ReadJobsAsync(command, cancellationToken);
     }
 
-    /// <summary>The first target language of the business id after <c>@after</c> (initially the empty string).</summary>
-    public static MySqlCommand BuildNextLanguageCommand(string businessId)
-    {
-        var command = new MySqlCommand(
-            "SELECT target_lang FROM translation_jobs WHERE business_id = @business AND target_lang > @after ORDER BY target_lang LIMIT 1");
-        command.Parameters.AddWithValue("@business", businessId);
-        command.Parameters.AddWithValue("@after", "");
-        return command;
-    }
+    /// <summary>The first target language of <c>@business</c> after <c>@after</c> (initially the empty string).</summary>
+    public const string NextLanguageSql =
+        "SELECT target_lang FROM translation_jobs WHERE business_id = @business AND target_lang > @after ORDER BY target_lang LIMIT 1";
 
     /// <summary>One top-1 branch per language; ties of created_at go to the higher job id, in index order.</summary>
-    public static MySqlCommand BuildNewestPerLanguageCommand(string businessId, IReadOnlyList<string> languages)
+    public static DbCommand BuildNewestPerLanguageCommand(DbConnection connection, string businessId, IReadOnlyList<string> languages)
     {
-        var command = new MySqlCommand();
-        command.Parameters.AddWithValue("@business", businessId);
+        var command = connection.CreateCommand();
+        command.AddParameter("@business", businessId);
         var branches = new StringBuilder();
         for (var i = 0; i < languages.Count; i++)
         {
             var name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"@lang{i}");
-            command.Parameters.AddWithValue(name, languages[i]);
+            command.AddParameter(name, languages[i]);
             branches.Append(i == 0 ? "" : " UNION ALL ")
                 .Append($"(SELECT {JobColumns} FROM translation_jobs WHERE business_id = @business AND target_lang = {name} ORDER BY created_at DESC, job_id DESC LIMIT 1)");
         }
@@ -86,27 +82,27 @@ public sealed class TranslationQueries(MySqlDataSource dataSource)
     {
         var sql = new StringBuilder($"SELECT {JobColumns} FROM translation_jobs WHERE job_id > @after");
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new MySqlCommand { Connection = connection };
-        command.Parameters.AddWithValue("@after", after ?? "");
+        await using var command = connection.CreateCommand();
+        command.AddParameter("@after", after ?? "");
         if (status is not null)
         {
             sql.Append(" AND status = @status");
-            command.Parameters.AddWithValue("@status", status);
+            command.AddParameter("@status", status);
         }
 
         if (lang is not null)
         {
             sql.Append(" AND target_lang = @lang");
-            command.Parameters.AddWithValue("@lang", lang);
+            command.AddParameter("@lang", lang);
         }
 
         sql.Append(" ORDER BY job_id LIMIT @limit");
-        command.Parameters.AddWithValue("@limit", limit);
+        command.AddParameter("@limit", limit);
         command.CommandText = sql.ToString();
         return await ReadJobsAsync(command, cancellationToken);
     }
 
-    public static async Task<List<JobState>> ReadJobsAsync(MySqlCommand command, CancellationToken cancellationToken)
+    public static async Task<List<JobState>> ReadJobsAsync(DbCommand command, CancellationToken cancellationToken)
     {
         var jobs = new List<JobState>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -139,6 +135,7 @@ public sealed class TranslationQueries(MySqlDataSource dataSource)
         return jobs;
     }
 
-    // Columns hold UTC (the workers write UTC_TIMESTAMP and the API's UTC clock); the reader returns them unlabelled.
+    // Columns hold UTC (the workers write the database's UTC clock, the API its own UTC clock); MySQL's reader returns
+    // them unlabelled, PostgreSQL's timestamptz as UTC already.
     public static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 }

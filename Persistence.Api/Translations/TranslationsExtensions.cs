@@ -1,3 +1,4 @@
+
 namespace Persistence.Api.Translations;
 
 public static class TranslationsExtensions

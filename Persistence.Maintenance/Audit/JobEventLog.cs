@@ -1,6 +1,7 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text;
-using MySqlConnector;
+using Persistence.Storage;
 
 namespace Persistence.Maintenance.Audit;
 
@@ -21,24 +22,26 @@ public static class JobEventLog
     public const int MaxDetailLength = 2000;
 
     public static async Task AppendAsync(
-        MySqlConnection connection, MySqlTransaction transaction, string actor, IReadOnlyList<JobEvent> events, CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction transaction, StorageDialect dialect, string actor, IReadOnlyList<JobEvent> events,
+        CancellationToken cancellationToken)
     {
         foreach (var chunk in events.Chunk(RowsPerStatement))
         {
-            await using var insert = new MySqlCommand { Connection = connection, Transaction = transaction };
-            insert.Parameters.AddWithValue("@actor", actor);
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.AddParameter("@actor", actor);
             var rows = new StringBuilder();
             for (var i = 0; i < chunk.Length; i++)
             {
                 var e = chunk[i];
-                rows.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@j{i}, @b{i}, @l{i}, @e{i}, @actor, @o{i}, @n{i}, @d{i}, UTC_TIMESTAMP(6))");
-                insert.Parameters.AddWithValue($"@j{i}", e.JobId);
-                insert.Parameters.AddWithValue($"@b{i}", e.BusinessId);
-                insert.Parameters.AddWithValue($"@l{i}", e.TargetLang);
-                insert.Parameters.AddWithValue($"@e{i}", e.Event);
-                insert.Parameters.AddWithValue($"@o{i}", (object?)e.OldStatus ?? DBNull.Value);
-                insert.Parameters.AddWithValue($"@n{i}", e.NewStatus);
-                insert.Parameters.AddWithValue($"@d{i}", e.Detail is null ? DBNull.Value : Truncate(e.Detail));
+                rows.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@j{i}, @b{i}, @l{i}, @e{i}, @actor, @o{i}, @n{i}, @d{i}, {dialect.UtcNow})");
+                insert.AddParameter($"@j{i}", e.JobId);
+                insert.AddParameter($"@b{i}", e.BusinessId);
+                insert.AddParameter($"@l{i}", e.TargetLang);
+                insert.AddParameter($"@e{i}", e.Event);
+                insert.AddParameter($"@o{i}", e.OldStatus);
+                insert.AddParameter($"@n{i}", e.NewStatus);
+                insert.AddParameter($"@d{i}", e.Detail is null ? null : Truncate(e.Detail));
             }
 
             insert.CommandText =

@@ -10,6 +10,19 @@ public sealed class MySqlDialect : StorageDialect
 
     public override string Backend => StorageBackends.MySql;
 
+    public override string PlusSeconds(string timestamp, string seconds) => $"{timestamp} + INTERVAL {seconds} SECOND";
+
+    public override string PlusMicroseconds(string timestamp, string microseconds) => $"{timestamp} + INTERVAL {microseconds} MICROSECOND";
+
+    /// <summary>Leaving a row as it is: a no-op update of its first key column, which (unlike INSERT IGNORE) still fails on bad data.</summary>
+    public override string OnDuplicateKey(string key, string? assignments)
+    {
+        var first = key.Split(',')[0].Trim();
+        return "ON DUPLICATE KEY UPDATE " + (assignments ?? $"{first} = {first}");
+    }
+
+    public override string Inserted(string column) => $"VALUES({column})";
+
     public override string UtcNow => "UTC_TIMESTAMP(6)";
 
     public override bool IsUnreachable(Exception exception) =>

@@ -16,6 +16,15 @@ public sealed class PostgreSqlDialect : StorageDialect
 
     public override string Backend => StorageBackends.PostgreSql;
 
+    public override string PlusSeconds(string timestamp, string seconds) => $"{timestamp} + {seconds} * INTERVAL '1 second'";
+
+    public override string PlusMicroseconds(string timestamp, string microseconds) => $"{timestamp} + {microseconds} * INTERVAL '1 microsecond'";
+
+    public override string OnDuplicateKey(string key, string? assignments) =>
+        $"ON CONFLICT ({key}) " + (assignments is null ? "DO NOTHING" : $"DO UPDATE SET {assignments}");
+
+    public override string Inserted(string column) => $"EXCLUDED.{column}";
+
     /// <summary>The tables' timestamps are <c>timestamptz</c>; every session runs in UTC (see the data source's registration).</summary>
     public override string UtcNow => "clock_timestamp()";
 

@@ -1,18 +1,23 @@
 using System.Data;
+using System.Data.Common;
 using System.Globalization;
 using System.Text;
-using MySqlConnector;
 using Persistence.Contracts;
 using Persistence.Maintenance.Audit;
+using Persistence.Storage;
 
 namespace Translation.Worker.Processing;
 
 /// <summary>
-/// The SQL of job processing. Leases are compared on MySQL's clock (UTC_TIMESTAMP), the one clock every worker
+/// The SQL of job processing, the same on every backend but for the fragments <see cref="StorageDialect"/> spells.
+/// Leases are compared on the database's clock (<see cref="StorageDialect.UtcNow"/>), the one clock every worker
 /// shares, so a worker whose own clock drifts cannot take a job whose lease is still running.
 /// </summary>
-public sealed class JobStore(MySqlDataSource dataSource)
+public sealed class JobStore(DbDataSource dataSource, StorageDialect dialect)
 {
+    /// <summary>translation_memory's primary key: one translation per content, language pair and producer.</summary>
+    public const string MemoryKey = "content_hash, target_lang, source_lang, engine";
+
     /// <summary>
     /// Claims up to <paramref name="limit"/> jobs of <paramref name="targetLang"/> that are due: pending ones, and
     /// translating ones whose lease ran out (their next_attempt_at is the lease's end). Rows another worker is
@@ -30,22 +35,22 @@ public sealed class JobStore(MySqlDataSource dataSource)
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
 
         var due = new List<(ClaimedJob Job, string Status)>();
-        await using (var select = new MySqlCommand(
-            """
-            SELECT job_id, business_id, content_hash, source_lang, attempts, status, engine_override, bypass_memory FROM translation_jobs
-            WHERE target_lang = @lang AND status IN (@pending, @translating) AND next_attempt_at <= UTC_TIMESTAMP(6)
-            -- No ORDER BY: rows come in index order (due time within each status) and the scan stops at the limit.
-            -- Sorting would read, and lock, every due row first.
-            LIMIT @limit
-            FOR UPDATE SKIP LOCKED
-            """,
-            connection,
-            transaction))
+        await using (var select = connection.CreateCommand())
         {
-            select.Parameters.AddWithValue("@lang", targetLang);
-            select.Parameters.AddWithValue("@pending", TranslationStatus.Pending);
-            select.Parameters.AddWithValue("@translating", TranslationStatus.Translating);
-            select.Parameters.AddWithValue("@limit", limit);
+            select.Transaction = transaction;
+            select.CommandText =
+                $"""
+                SELECT job_id, business_id, content_hash, source_lang, attempts, status, engine_override, bypass_memory FROM translation_jobs
+                WHERE target_lang = @lang AND status IN (@pending, @translating) AND next_attempt_at <= {dialect.UtcNow}
+                -- No ORDER BY: rows come in index order (due time within each status) and the scan stops at the limit.
+                -- Sorting would read, and lock, every due row first.
+                LIMIT @limit
+                FOR UPDATE SKIP LOCKED
+                """;
+            select.AddParameter("@lang", targetLang);
+            select.AddParameter("@pending", TranslationStatus.Pending);
+            select.AddParameter("@translating", TranslationStatus.Translating);
+            select.AddParameter("@limit", limit);
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -66,42 +71,44 @@ public sealed class JobStore(MySqlDataSource dataSource)
 
         foreach (var byEngine in claimed.GroupBy(c => c.Job.Engine))
         {
-            await using var lease = new MySqlCommand { Connection = connection, Transaction = transaction };
+            await using var lease = connection.CreateCommand();
+            lease.Transaction = transaction;
             lease.CommandText =
-                """
+                $"""
                 UPDATE translation_jobs
                 SET status = @translating, lease_owner = @owner,
-                    lease_expires_at = UTC_TIMESTAMP(6) + INTERVAL @lease SECOND,
-                    next_attempt_at = UTC_TIMESTAMP(6) + INTERVAL @lease SECOND,
-                    attempts = attempts + 1, updated_at = UTC_TIMESTAMP(6),
+                    lease_expires_at = {dialect.PlusSeconds(dialect.UtcNow, "@lease")},
+                    next_attempt_at = {dialect.PlusSeconds(dialect.UtcNow, "@lease")},
+                    attempts = attempts + 1, updated_at = {dialect.UtcNow},
                     engine = @engine, engine_version = @version, producer = @producer
                 WHERE job_id IN (
-                """ + InList(lease, "j", byEngine.Select(c => c.Job.JobId)) + ")";
-            lease.Parameters.AddWithValue("@translating", TranslationStatus.Translating);
-            lease.Parameters.AddWithValue("@owner", leaseOwner);
-            lease.Parameters.AddWithValue("@lease", leaseSeconds);
-            lease.Parameters.AddWithValue("@engine", byEngine.Key.Name);
-            lease.Parameters.AddWithValue("@version", byEngine.Key.Version);
-            lease.Parameters.AddWithValue("@producer", byEngine.Key.Producer);
+                """ + lease.AddList("j", [.. byEngine.Select(c => c.Job.JobId)]) + ")";
+            lease.AddParameter("@translating", TranslationStatus.Translating);
+            lease.AddParameter("@owner", leaseOwner);
+            lease.AddParameter("@lease", leaseSeconds);
+            lease.AddParameter("@engine", byEngine.Key.Name);
+            lease.AddParameter("@version", byEngine.Key.Version);
+            lease.AddParameter("@producer", byEngine.Key.Producer);
             await lease.ExecuteNonQueryAsync(cancellationToken);
         }
 
         if (abandoned.Count > 0)
         {
-            await using var fail = new MySqlCommand { Connection = connection, Transaction = transaction };
+            await using var fail = connection.CreateCommand();
+            fail.Transaction = transaction;
             fail.CommandText =
-                """
+                $"""
                 UPDATE translation_jobs
-                SET status = @failed, lease_owner = NULL, lease_expires_at = NULL, updated_at = UTC_TIMESTAMP(6),
+                SET status = @failed, lease_owner = NULL, lease_expires_at = NULL, updated_at = {dialect.UtcNow},
                     error = CONCAT('The lease expired on attempt ', attempts, ' of ', @max, ': the worker stopped or hung while holding it.')
                 WHERE job_id IN (
-                """ + InList(fail, "j", abandoned.Select(c => c.Job.JobId)) + ")";
-            fail.Parameters.AddWithValue("@failed", TranslationStatus.Failed);
-            fail.Parameters.AddWithValue("@max", maxAttempts);
+                """ + fail.AddList("j", [.. abandoned.Select(c => c.Job.JobId)]) + ")";
+            fail.AddParameter("@failed", TranslationStatus.Failed);
+            fail.AddParameter("@max", maxAttempts);
             await fail.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await JobEventLog.AppendAsync(connection, transaction, actor,
+        await JobEventLog.AppendAsync(connection, transaction, dialect, actor,
             [
                 .. claimed.Select(c => new JobEvent(c.Job.JobId, c.Job.BusinessId, targetLang, JobEvents.Claimed, c.Status, TranslationStatus.Translating,
                     $"attempt {c.Job.Attempt} with {c.Job.Engine.Producer}{(c.Job.BypassMemory ? ", memory bypassed" : "")}")),
@@ -118,8 +125,8 @@ public sealed class JobStore(MySqlDataSource dataSource)
     {
         var contents = new Dictionary<string, EngineText>(StringComparer.Ordinal);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new MySqlCommand { Connection = connection };
-        command.CommandText = "SELECT content_hash, text, context FROM translation_contents WHERE content_hash IN (" + InList(command, "h", hashes) + ")";
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT content_hash, text, context FROM translation_contents WHERE content_hash IN (" + command.AddList("h", [.. hashes]) + ")";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -141,14 +148,14 @@ public sealed class JobStore(MySqlDataSource dataSource)
         var found = new Dictionary<string, Remembered>(StringComparer.Ordinal);
         var sourceOf = keys.DistinctBy(k => k.ContentHash).ToDictionary(k => k.ContentHash, k => k.SourceLang, StringComparer.Ordinal);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new MySqlCommand { Connection = connection };
+        await using var command = connection.CreateCommand();
         command.CommandText =
             "SELECT content_hash, source_lang, translated_text, engine FROM translation_memory WHERE target_lang = @target "
-            + "AND (engine = @engine OR approved OR @any) AND content_hash IN (" + InList(command, "h", sourceOf.Keys) + ") "
+            + "AND (engine = @engine OR approved OR @any) AND content_hash IN (" + command.AddList("h", [.. sourceOf.Keys]) + ") "
             + "ORDER BY approved DESC, engine = @engine DESC, created_at DESC";
-        command.Parameters.AddWithValue("@target", targetLang);
-        command.Parameters.AddWithValue("@engine", producer);
-        command.Parameters.AddWithValue("@any", anyEngine);
+        command.AddParameter("@target", targetLang);
+        command.AddParameter("@engine", producer);
+        command.AddParameter("@any", anyEngine);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -176,11 +183,12 @@ public sealed class JobStore(MySqlDataSource dataSource)
         var ours = new HashSet<string>(StringComparer.Ordinal);
         if (outcomes.Count > 0)
         {
-            await using var select = new MySqlCommand { Connection = connection, Transaction = transaction };
+            await using var select = connection.CreateCommand();
+            select.Transaction = transaction;
             select.CommandText = "SELECT job_id FROM translation_jobs WHERE lease_owner = @owner AND status = @translating AND job_id IN ("
-                + InList(select, "j", outcomes.Select(o => o.Job.JobId)) + ") FOR UPDATE";
-            select.Parameters.AddWithValue("@owner", leaseOwner);
-            select.Parameters.AddWithValue("@translating", TranslationStatus.Translating);
+                + select.AddList("j", [.. outcomes.Select(o => o.Job.JobId)]) + ") FOR UPDATE";
+            select.AddParameter("@owner", leaseOwner);
+            select.AddParameter("@translating", TranslationStatus.Translating);
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -197,43 +205,46 @@ public sealed class JobStore(MySqlDataSource dataSource)
 
         // The first translation of a content by an engine stays: jobs already answered from memory must keep agreeing
         // with it. A forced re-translation replaces it, unless a reviewer approved it.
-        await RememberAsync(connection, transaction, [.. memory.Where(m => !m.Replace)], "content_hash = content_hash", cancellationToken);
+        await RememberAsync(connection, transaction, [.. memory.Where(m => !m.Replace)], assignments: null, cancellationToken);
         await RememberAsync(connection, transaction, [.. memory.Where(m => m.Replace)],
-            "translated_text = IF(approved, translated_text, VALUES(translated_text)), created_at = IF(approved, created_at, VALUES(created_at))",
+            $"translated_text = CASE WHEN translation_memory.approved THEN translation_memory.translated_text ELSE {dialect.Inserted("translated_text")} END, "
+            + $"created_at = CASE WHEN translation_memory.approved THEN translation_memory.created_at ELSE {dialect.Inserted("created_at")} END",
             cancellationToken);
 
         var mine = outcomes.Where(o => ours.Contains(o.Job.JobId)).ToList();
         var updated = 0;
         if (mine.Count > 0)
         {
-            await using var update = new MySqlCommand { Connection = connection, Transaction = transaction };
-            update.Parameters.AddWithValue("@owner", leaseOwner);
-            update.Parameters.AddWithValue("@translating", TranslationStatus.Translating);
+            await using var update = connection.CreateCommand();
+            update.Transaction = transaction;
+            update.AddParameter("@owner", leaseOwner);
+            update.AddParameter("@translating", TranslationStatus.Translating);
             var sql = new StringBuilder();
             for (var i = 0; i < mine.Count; i++)
             {
                 var outcome = mine[i];
                 var done = outcome.Status == TranslationStatus.Translated;
-                update.Parameters.AddWithValue($"@j{i}", outcome.Job.JobId);
-                update.Parameters.AddWithValue($"@s{i}", outcome.Status);
-                update.Parameters.AddWithValue($"@r{i}", (object?)outcome.Result ?? DBNull.Value);
-                update.Parameters.AddWithValue($"@e{i}", (object?)outcome.Error ?? DBNull.Value);
-                update.Parameters.AddWithValue($"@u{i}", outcome.Reused);
-                update.Parameters.AddWithValue($"@d{i}", (long)outcome.RetryAfter.TotalMicroseconds);
-                update.Parameters.AddWithValue($"@a{i}", outcome.RefundAttempt ? 1 : 0);
-                update.Parameters.AddWithValue($"@c{i}", done);
-                update.Parameters.AddWithValue($"@pn{i}", (object?)outcome.Provenance?.Name ?? DBNull.Value);
-                update.Parameters.AddWithValue($"@pv{i}", (object?)outcome.Provenance?.Version ?? DBNull.Value);
-                update.Parameters.AddWithValue($"@pp{i}", (object?)outcome.Provenance?.Producer ?? DBNull.Value);
+                update.AddParameter($"@j{i}", outcome.Job.JobId);
+                update.AddParameter($"@s{i}", outcome.Status);
+                update.AddParameter($"@r{i}", outcome.Result);
+                update.AddParameter($"@e{i}", outcome.Error);
+                update.AddParameter($"@u{i}", outcome.Reused);
+                update.AddParameter($"@d{i}", (long)outcome.RetryAfter.TotalMicroseconds);
+                update.AddParameter($"@a{i}", outcome.RefundAttempt ? 1 : 0);
+                update.AddParameter($"@c{i}", done);
+                update.AddParameter($"@pn{i}", outcome.Provenance?.Name);
+                update.AddParameter($"@pv{i}", outcome.Provenance?.Version);
+                update.AddParameter($"@pp{i}", outcome.Provenance?.Producer);
                 // A finished translation ends what a re-queue asked for (another engine, a fresh answer).
                 sql.Append(CultureInfo.InvariantCulture, $"""
                     UPDATE translation_jobs
                     SET status = @s{i}, result = @r{i}, error = @e{i}, reused = @u{i}, attempts = attempts - @a{i},
                         lease_owner = NULL, lease_expires_at = NULL,
-                        next_attempt_at = UTC_TIMESTAMP(6) + INTERVAL @d{i} MICROSECOND, updated_at = UTC_TIMESTAMP(6),
-                        engine = COALESCE(@pn{i}, engine), engine_version = IF(@pn{i} IS NULL, engine_version, @pv{i}),
+                        next_attempt_at = {dialect.PlusMicroseconds(dialect.UtcNow, $"@d{i}")}, updated_at = {dialect.UtcNow},
+                        engine = COALESCE(@pn{i}, engine), engine_version = CASE WHEN @pn{i} IS NULL THEN engine_version ELSE @pv{i} END,
                         producer = COALESCE(@pp{i}, producer),
-                        engine_override = IF(@c{i}, NULL, engine_override), bypass_memory = IF(@c{i}, FALSE, bypass_memory)
+                        engine_override = CASE WHEN @c{i} THEN NULL ELSE engine_override END,
+                        bypass_memory = CASE WHEN @c{i} THEN FALSE ELSE bypass_memory END
                     WHERE job_id = @j{i} AND lease_owner = @owner AND status = @translating;
 
                     """);
@@ -241,7 +252,7 @@ public sealed class JobStore(MySqlDataSource dataSource)
 
             update.CommandText = sql.ToString();
             updated = await update.ExecuteNonQueryAsync(cancellationToken);
-            await JobEventLog.AppendAsync(connection, transaction, actor,
+            await JobEventLog.AppendAsync(connection, transaction, dialect, actor,
                 [.. mine.Select(o => new JobEvent(o.Job.JobId, o.Job.BusinessId, o.Job.TargetLang, o.Event, TranslationStatus.Translating, o.Status, o.Detail))],
                 cancellationToken);
         }
@@ -250,44 +261,32 @@ public sealed class JobStore(MySqlDataSource dataSource)
         return updated;
     }
 
-    private static async Task RememberAsync(
-        MySqlConnection connection, MySqlTransaction transaction, IReadOnlyList<MemoryEntry> memory, string onDuplicate, CancellationToken cancellationToken)
+    /// <param name="assignments">What a remembered translation of the same key becomes; null keeps it.</param>
+    private async Task RememberAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<MemoryEntry> memory, string? assignments, CancellationToken cancellationToken)
     {
         if (memory.Count == 0)
         {
             return;
         }
 
-        await using var remember = new MySqlCommand { Connection = connection, Transaction = transaction };
+        await using var remember = connection.CreateCommand();
+        remember.Transaction = transaction;
         var rows = new StringBuilder();
         for (var i = 0; i < memory.Count; i++)
         {
-            rows.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@s{i}, @t{i}, @h{i}, @x{i}, @e{i}, UTC_TIMESTAMP(6))");
-            remember.Parameters.AddWithValue($"@s{i}", memory[i].SourceLang);
-            remember.Parameters.AddWithValue($"@t{i}", memory[i].TargetLang);
-            remember.Parameters.AddWithValue($"@h{i}", memory[i].ContentHash);
-            remember.Parameters.AddWithValue($"@x{i}", memory[i].Text);
-            remember.Parameters.AddWithValue($"@e{i}", memory[i].Engine);
+            rows.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@s{i}, @t{i}, @h{i}, @x{i}, @e{i}, {dialect.UtcNow})");
+            remember.AddParameter($"@s{i}", memory[i].SourceLang);
+            remember.AddParameter($"@t{i}", memory[i].TargetLang);
+            remember.AddParameter($"@h{i}", memory[i].ContentHash);
+            remember.AddParameter($"@x{i}", memory[i].Text);
+            remember.AddParameter($"@e{i}", memory[i].Engine);
         }
 
         remember.CommandText =
             $"INSERT INTO translation_memory (source_lang, target_lang, content_hash, translated_text, engine, created_at) VALUES {rows} "
-            + "ON DUPLICATE KEY UPDATE " + onDuplicate;
+            + dialect.OnDuplicateKey(MemoryKey, assignments);
         await remember.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static string InList(MySqlCommand command, string prefix, IEnumerable<string> values)
-    {
-        var names = new StringBuilder();
-        var i = 0;
-        foreach (var value in values)
-        {
-            var name = string.Create(CultureInfo.InvariantCulture, $"@{prefix}{i++}");
-            names.Append(names.Length == 0 ? "" : ", ").Append(name);
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        return names.ToString();
     }
 }
 

@@ -23,6 +23,7 @@ public sealed partial class ConfigurationDocumentTests
         typeof(global::Translation.Worker.Flushing.FlushOptions).Assembly,
         typeof(global::Persistence.Maintenance.GarbageCollection.RetentionOptions).Assembly,
         typeof(global::Persistence.Contracts.StreamLayoutOptions).Assembly,
+        typeof(global::Persistence.Storage.StorageOptions).Assembly,
         typeof(InternalCallers).Assembly,
     ];
 
@@ -105,7 +106,11 @@ public sealed partial class ConfigurationDocumentTests
 
             var key = $"{prefix}:{property.Name}";
             var propertyType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
-            if (propertyType.IsGenericType && propertyType.GetGenericTypeDefinition() == typeof(Dictionary<,>))
+            if (propertyType.IsGenericType && propertyType.GetGenericTypeDefinition() == typeof(Dictionary<,>) && IsLeaf(propertyType.GetGenericArguments()[1]))
+            {
+                yield return $"{key}:<id>";
+            }
+            else if (propertyType.IsGenericType && propertyType.GetGenericTypeDefinition() == typeof(Dictionary<,>))
             {
                 foreach (var nested in Keys($"{key}:<id>", propertyType.GetGenericArguments()[1]))
                 {

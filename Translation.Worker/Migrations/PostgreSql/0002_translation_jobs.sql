@@ -1,7 +1,8 @@
 -- The PostgreSQL schema of MySql/0003, 0004 and 0006: translation requests, their processing, the translation memory
--- and the audit trail (see those scripts for what each column means).
+-- and the audit trail (see those scripts for what each column means). Ids and hashes are VARCHAR, not MySQL's CHAR:
+-- Npgsql sends strings as text, and text = bpchar casts the column, which then uses no index.
 CREATE TABLE IF NOT EXISTS translation_contents (
-    content_hash     CHAR(64)     COLLATE "C" NOT NULL PRIMARY KEY,
+    content_hash     VARCHAR(64)  COLLATE "C" NOT NULL PRIMARY KEY,
     source_lang      VARCHAR(35)  COLLATE "C" NOT NULL,
     text             TEXT         NOT NULL,
     context          JSON         NULL,
@@ -10,9 +11,9 @@ CREATE TABLE IF NOT EXISTS translation_contents (
 );
 
 CREATE TABLE IF NOT EXISTS translation_jobs (
-    job_id           CHAR(32)     COLLATE "C" NOT NULL PRIMARY KEY,
+    job_id           VARCHAR(32)  COLLATE "C" NOT NULL PRIMARY KEY,
     business_id      VARCHAR(255) COLLATE "C" NOT NULL,
-    content_hash     CHAR(64)     COLLATE "C" NOT NULL,
+    content_hash     VARCHAR(64)  COLLATE "C" NOT NULL,
     source_lang      VARCHAR(35)  COLLATE "C" NOT NULL,
     target_lang      VARCHAR(35)  COLLATE "C" NOT NULL,
     status           VARCHAR(16)  COLLATE "C" NOT NULL,
@@ -46,7 +47,7 @@ CREATE INDEX IF NOT EXISTS idx_jobs_status_updated ON translation_jobs (status, 
 CREATE TABLE IF NOT EXISTS translation_memory (
     source_lang      VARCHAR(35)  COLLATE "C" NOT NULL,
     target_lang      VARCHAR(35)  COLLATE "C" NOT NULL,
-    content_hash     CHAR(64)     COLLATE "C" NOT NULL,
+    content_hash     VARCHAR(64)  COLLATE "C" NOT NULL,
     translated_text  TEXT         NOT NULL,
     engine           VARCHAR(200) COLLATE "C" NOT NULL,
     created_at       TIMESTAMPTZ  NOT NULL,
@@ -56,7 +57,7 @@ CREATE TABLE IF NOT EXISTS translation_memory (
 
 CREATE TABLE IF NOT EXISTS translation_job_events (
     event_id    BIGINT       GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    job_id      CHAR(32)     COLLATE "C" NOT NULL,
+    job_id      VARCHAR(32)  COLLATE "C" NOT NULL,
     business_id VARCHAR(255) COLLATE "C" NOT NULL,
     target_lang VARCHAR(35)  COLLATE "C" NOT NULL,
     event       VARCHAR(16)  NOT NULL,

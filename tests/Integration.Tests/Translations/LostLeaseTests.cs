@@ -1,5 +1,6 @@
 using MySqlConnector;
 using Persistence.Contracts;
+using Persistence.Storage.MySql;
 using Translation.Worker.Processing;
 
 namespace Integration.Tests.Translations;
@@ -24,7 +25,7 @@ public sealed class LostLeaseTests(StackFixture stack)
         var hash = await LeasedJob.InsertAsync(db, jobId, $"{prefix}.lease", "Lost lease", "holder", leaseSeconds: 3600);
 
         await using var dataSource = new MySqlDataSource(stack.DatabaseConnectionString);
-        var store = new JobStore(dataSource);
+        var store = new JobStore(dataSource, new MySqlDialect());
         var job = new ClaimedJob(jobId, $"{prefix}.lease", hash, "en", "fr", 1, Debug, BypassMemory: false);
         IReadOnlyList<MemoryEntry> memory = [new("en", "fr", hash, "stale text", TranslationEngines.Debug, Replace: false)];
 
