@@ -1,14 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using MySqlConnector;
 using Persistence.Contracts;
 
 namespace Integration.Tests.Translations;
 
 /// <summary>The audit trail through the gateway: paging, retries and failures as they happen, refusals, and its collection.</summary>
-[Collection(StackDefinition.Name)]
-public sealed class AuditTrailTests(StackFixture stack)
+public abstract class AuditTrailTests(StackFixture stack)
 {
     private readonly TranslationSteps _steps = new(stack);
 
@@ -96,17 +94,15 @@ public sealed class AuditTrailTests(StackFixture stack)
         var business = $"{Records.Prefix()}.gc";
         var job = (await _steps.RequestAsync(business, "Collect my past", "fr"))["fr"];
         await _steps.WaitForStatusAsync(business, "fr", "translated");
-        await using (var db = stack.OpenDatabase())
-        await using (var old = new MySqlCommand(
-            """
-            INSERT INTO translation_job_events (job_id, business_id, target_lang, event, actor, old_status, new_status, created_at)
-            VALUES (@job, @business, 'fr', 'requested', 'long ago', NULL, 'pending', UTC_TIMESTAMP(6) - INTERVAL 400 DAY)
-            """,
-            db))
+        await using (var db = stack.OpenStorage())
         {
-            old.Parameters.AddWithValue("@job", job);
-            old.Parameters.AddWithValue("@business", business);
-            await old.ExecuteNonQueryAsync();
+            await StorageSql.ExecuteAsync(
+                db,
+                """
+                INSERT INTO translation_job_events (job_id, business_id, target_lang, event, actor, old_status, new_status, created_at)
+                VALUES (@job, @business, 'fr', 'requested', 'long ago', NULL, 'pending', @at)
+                """,
+                ("@job", job), ("@business", business), ("@at", DateTime.UtcNow.AddDays(-400)));
         }
 
         Assert.Equal(4, (await _steps.HistoryAsync(business)).Count);
@@ -119,3 +115,9 @@ public sealed class AuditTrailTests(StackFixture stack)
         Assert.DoesNotContain(trail, e => e.GetProperty("actor").GetString() == "long ago");
     }
 }
+
+[Collection(StackDefinition.Name)]
+public sealed class AuditTrailTestsOnMySql(StackFixture stack) : AuditTrailTests(stack);
+
+[Collection(PostgresStackDefinition.Name)]
+public sealed class AuditTrailTestsOnPostgres(PostgresStackFixture stack) : AuditTrailTests(stack);

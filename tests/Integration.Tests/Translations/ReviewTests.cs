@@ -3,14 +3,12 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using AppHost;
 using Gateway.ApiKeys;
-using MySqlConnector;
 using Persistence.Contracts;
 
 namespace Integration.Tests.Translations;
 
 /// <summary>Review through the gateway: approve, reject, re-queue, and what reuse and forced re-translation make of them.</summary>
-[Collection(StackDefinition.Name)]
-public sealed class ReviewTests(StackFixture stack)
+public abstract class ReviewTests(StackFixture stack)
 {
     private readonly TranslationSteps _steps = new(stack);
 
@@ -139,12 +137,12 @@ public sealed class ReviewTests(StackFixture stack)
         await _steps.WaitForStatusAsync($"{prefix}.first", "ja", "translated");
 
         // As if a person had corrected what another engine answered; approving it makes it the preferred wording.
-        await using (var db = stack.OpenDatabase())
-        await using (var edit = new MySqlCommand(
-            "UPDATE translation_jobs SET result = 'human wording', engine = 'openai', engine_version = 'gpt-x', producer = 'openai:gpt-x' WHERE job_id = @job", db))
+        await using (var db = stack.OpenStorage())
         {
-            edit.Parameters.AddWithValue("@job", first);
-            Assert.Equal(1, await edit.ExecuteNonQueryAsync());
+            Assert.Equal(1, await StorageSql.ExecuteAsync(
+                db,
+                "UPDATE translation_jobs SET result = 'human wording', engine = 'openai', engine_version = 'gpt-x', producer = 'openai:gpt-x' WHERE job_id = @job",
+                ("@job", first)));
         }
 
         using (var approved = await _steps.PostAsync($"{ApiRoutes.Translation.Jobs}/{first}/approve", null))
@@ -213,3 +211,9 @@ public sealed class ReviewTests(StackFixture stack)
         }
     }
 }
+
+[Collection(StackDefinition.Name)]
+public sealed class ReviewTestsOnMySql(StackFixture stack) : ReviewTests(stack);
+
+[Collection(PostgresStackDefinition.Name)]
+public sealed class ReviewTestsOnPostgres(PostgresStackFixture stack) : ReviewTests(stack);
