@@ -6,7 +6,10 @@ namespace Fault.Suite;
 public sealed class FaultOptions
 {
     public static readonly IReadOnlyList<string> AllFaults =
-        ["worker-kill", "worker-dead", "api-kill", "mysql-stop", "redis-restart", "redis-full", "full-restart", "mysql-slow"];
+        ["worker-kill", "worker-dead", "api-kill", "database-stop", "redis-restart", "redis-full", "full-restart", "database-slow"];
+
+    /// <summary>The faults of the database itself, the ones that differ between backends.</summary>
+    public static readonly IReadOnlyList<string> DatabaseFaults = ["database-stop", "database-slow"];
 
     /// <summary>Load before each fault, so it hits a pipeline in motion.</summary>
     public TimeSpan LoadBefore { get; set; } = TimeSpan.FromSeconds(10);
@@ -23,7 +26,10 @@ public sealed class FaultOptions
 
     public int WorkerKills { get; set; } = 10;
 
-    public TimeSpan MySqlDowntime { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan DatabaseDowntime { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The stack's database: <c>mysql</c> (MariaDB) or <c>postgres</c>, as the AppHost's <c>--database</c> takes it.</summary>
+    public string Database { get; set; } = Persistence.Contracts.StorageBackends.MySql;
 
     /// <summary>How long a killed worker stays dead (worker-dead) before it is started again.</summary>
     public TimeSpan WorkerDowntime { get; set; } = TimeSpan.FromSeconds(20);
@@ -42,7 +48,7 @@ public sealed class FaultOptions
         LoadAfter = TimeSpan.FromSeconds(2),
         RecordsPerSecond = 2_000,
         WorkerKills = 3,
-        MySqlDowntime = TimeSpan.FromSeconds(5),
+        DatabaseDowntime = TimeSpan.FromSeconds(5),
         WorkerDowntime = TimeSpan.FromSeconds(3),
         RedisFullHold = TimeSpan.FromSeconds(2),
     };
@@ -62,7 +68,12 @@ public sealed class FaultOptions
                 case "--senders": options.Senders = Number(); break;
                 case "--batch": options.BatchSize = Number(); break;
                 case "--worker-kills": options.WorkerKills = Number(); break;
-                case "--mysql-down-seconds": options.MySqlDowntime = TimeSpan.FromSeconds(Number()); break;
+                case "--database-down-seconds": options.DatabaseDowntime = TimeSpan.FromSeconds(Number()); break;
+                case "--database":
+                    options.Database = Value() is var database && Persistence.Contracts.StorageBackends.All.Contains(database)
+                        ? database
+                        : throw new ArgumentException($"--database is {string.Join(" or ", Persistence.Contracts.StorageBackends.All)}.");
+                    break;
                 case "--worker-down-seconds": options.WorkerDowntime = TimeSpan.FromSeconds(Number()); break;
                 case "--redis-full-seconds": options.RedisFullHold = TimeSpan.FromSeconds(Number()); break;
                 case "--state-dir": options.StateDirectory = Path.GetFullPath(Value()); break;
@@ -77,7 +88,7 @@ public sealed class FaultOptions
                     break;
                 default:
                     throw new ArgumentException(
-                        $"Unknown option {args[i]}. Options: --quick --load-seconds N --rate N --senders N --batch N --worker-kills N --mysql-down-seconds N --worker-down-seconds N --redis-full-seconds N --faults {string.Join(",", AllFaults)} --state-dir PATH");
+                        $"Unknown option {args[i]}. Options: --quick --load-seconds N --rate N --senders N --batch N --worker-kills N --database mysql|postgres --database-down-seconds N --worker-down-seconds N --redis-full-seconds N --faults {string.Join(",", AllFaults)} --state-dir PATH");
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -6,6 +7,7 @@ using System.Net.Sockets;
 using AppHost;
 using AppHost.Hosting;
 using MySqlConnector;
+using Npgsql;
 using Persistence.Contracts;
 using Stack.Testing;
 using StackExchange.Redis;
@@ -14,7 +16,7 @@ namespace Fault.Suite;
 
 /// <summary>
 /// Starts the real stack through the AppHost (Aspire.Hosting.Testing), then for each fault: steady load, the fault, more load, a
-/// drain, and a comparison of MySQL with the client's ledger.
+/// drain, and a comparison of the database (MariaDB or PostgreSQL) with the client's ledger.
 /// </summary>
 public sealed class FaultRunner(FaultOptions options, TextWriter log) : IAsyncDisposable
 {
@@ -85,6 +87,7 @@ public sealed class FaultRunner(FaultOptions options, TextWriter log) : IAsyncDi
         // Sharded, so the faults hit records spread over several streams and consumers.
         "--shards", "2",
         "--gateway-port", _gatewayPort.ToString(CultureInfo.InvariantCulture),
+        "--database", options.Database,
         "--worker-setting", "Flush__ClaimIdleTimeMs=1500",
         "--worker-setting", "Flush__ClaimIntervalMs=500",
         .. StackOptions.BackpressureWaterMarks(highWaterEntries: 20_000, lowWaterEntries: 10_000),
@@ -162,10 +165,10 @@ public sealed class FaultRunner(FaultOptions options, TextWriter log) : IAsyncDi
                 await App.WaitHealthyAgainAsync(replica);
                 break;
 
-            case "mysql-stop":
-                await App.StopResourceAsync(StackResources.MySql);
-                await Task.Delay(options.MySqlDowntime, cancellationToken);
-                await App.StartResourceAsync(StackResources.MySql);
+            case "database-stop":
+                await App.StopResourceAsync(App.DatabaseServer);
+                await Task.Delay(options.DatabaseDowntime, cancellationToken);
+                await App.StartResourceAsync(App.DatabaseServer);
                 break;
 
             case "redis-restart":
@@ -179,7 +182,7 @@ public sealed class FaultRunner(FaultOptions options, TextWriter log) : IAsyncDi
                 await StartStackAsync(cancellationToken);
                 break;
 
-            case "mysql-slow":
+            case "database-slow":
                 await HoldTableLockUntilSheddingAsync(cancellationToken);
                 break;
 
@@ -274,9 +277,11 @@ public sealed class FaultRunner(FaultOptions options, TextWriter log) : IAsyncDi
     /// <summary>A held write lock stalls every flush until the backlog trips the API's high-water mark.</summary>
     private async Task HoldTableLockUntilSheddingAsync(CancellationToken cancellationToken)
     {
-        await using var locker = new MySqlConnection(App.DatabaseConnectionString);
+        var postgres = App.Backend == StorageBackends.PostgreSql;
+        await using var locker = OpenDatabase();
         await locker.OpenAsync(cancellationToken);
-        await new MySqlCommand("LOCK TABLES translation_tasks WRITE", locker).ExecuteNonQueryAsync(cancellationToken);
+        // PostgreSQL holds a table lock for the transaction it was taken in.
+        await ExecuteAsync(locker, postgres ? "BEGIN; LOCK TABLE translation_tasks IN EXCLUSIVE MODE" : "LOCK TABLES translation_tasks WRITE", cancellationToken);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
@@ -290,10 +295,32 @@ public sealed class FaultRunner(FaultOptions options, TextWriter log) : IAsyncDi
             await Task.Delay(100, cancellationToken);
         }
 
-        await new MySqlCommand("UNLOCK TABLES", locker).ExecuteNonQueryAsync(cancellationToken);
+        await ExecuteAsync(locker, postgres ? "COMMIT" : "UNLOCK TABLES", cancellationToken);
     }
 
-    /// <summary>Seconds from the end of the fault until a record posted at that moment is readable in MySQL.</summary>
+    private DbConnection OpenDatabase() => App.Backend == StorageBackends.PostgreSql
+        ? new NpgsqlConnection(new NpgsqlConnectionStringBuilder(App.DatabaseConnectionString) { Timezone = "UTC" }.ConnectionString)
+        : new MySqlConnection(App.DatabaseConnectionString);
+
+    private static async Task ExecuteAsync(DbConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static DbCommand Command(DbConnection connection, string sql, string parameter, string value)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        var p = command.CreateParameter();
+        p.ParameterName = parameter;
+        p.Value = value;
+        command.Parameters.Add(p);
+        return command;
+    }
+
+    /// <summary>Seconds from the end of the fault until a record posted at that moment is readable in the database.</summary>
     private async Task<double> MeasureRecoveryAsync(string prefix, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -347,13 +374,12 @@ public sealed class FaultRunner(FaultOptions options, TextWriter log) : IAsyncDi
     {
         try
         {
-            await using var db = new MySqlConnection(App.DatabaseConnectionString);
+            await using var db = OpenDatabase();
             await db.OpenAsync(cancellationToken);
-            await using var command = new MySqlCommand("SELECT 1 FROM translation_sessions WHERE session_id = @id", db);
-            command.Parameters.AddWithValue("@id", sessionId);
+            await using var command = Command(db, "SELECT 1 FROM translation_sessions WHERE session_id = @id", "@id", sessionId);
             return await command.ExecuteScalarAsync(cancellationToken) is not null;
         }
-        catch (MySqlException)
+        catch (DbException)
         {
             return false;
         }
@@ -392,11 +418,10 @@ public sealed class FaultRunner(FaultOptions options, TextWriter log) : IAsyncDi
         var accepted = ledger.Snapshot();
         var stored = new Dictionary<string, DateTime>(StringComparer.Ordinal);
         long rows = 0;
-        await using (var db = new MySqlConnection(App.DatabaseConnectionString))
+        await using (var db = OpenDatabase())
         {
             await db.OpenAsync();
-            await using var command = new MySqlCommand("SELECT task_id, updated_at FROM translation_tasks WHERE task_id LIKE CONCAT(@prefix, '-%')", db);
-            command.Parameters.AddWithValue("@prefix", prefix);
+            await using var command = Command(db, "SELECT task_id, updated_at FROM translation_tasks WHERE task_id LIKE CONCAT(@prefix, '-%')", "@prefix", prefix);
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
