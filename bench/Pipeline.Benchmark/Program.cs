@@ -117,7 +117,7 @@ try
         report.Figures.Add(new Figure("ceiling", c.Name + " (" + c.How + ")", c.RecordsPerSecond, "records/s"));
         if (c.DatabaseCpuMicrosPerRecord is { } us)
         {
-            report.Figures.Add(new Figure("ceiling", $"{c.Name}, {stack.DatabaseServer} CPU per record (postmaster and backends on postgres)", us, "µs"));
+            report.Figures.Add(new Figure("ceiling", $"{c.Name}, {stack.DatabaseServer} CPU per record{(options.OnPostgres ? " (postmaster and its backends)" : "")}", us, "µs"));
         }
     }
 
