@@ -3,12 +3,23 @@ using System.Globalization;
 namespace Pipeline.Benchmark;
 
 /// <summary>
-/// The command line: <c>[--quick] [--duration S] [--phase S] [--warmup S] [--perf-maps] [--flush-niceness N] [--upsert-connections N] [--preload-rows N,M] [--mysql-buffer-pool SIZE] [--binlog on|off] [--out DIR] [--scale 1x1,2x1,…|none] [--no-naive]
+/// The command line: <c>[--database mysql|postgres] [--quick] [--duration S] [--phase S] [--warmup S] [--perf-maps] [--flush-niceness N] [--upsert-connections N] [--preload-rows N,M] [--mysql-buffer-pool SIZE] [--binlog on|off] [--out DIR] [--scale 1x1,2x1,…|none] [--no-naive]
 /// [--gateway-setting KEY=VALUE] [--api-setting KEY=VALUE] [--worker-setting KEY=VALUE] [--only SECTIONS] [--batches 1,100,1000] [--targets gateway,direct]
 /// [--lifecycle-batches 100,1000] [--lifecycle-sessions N] [--lifecycle-writers N] [--lifecycle-preload N]</c>.
 /// </summary>
 public sealed class BenchOptions
 {
+    /// <summary>The stack's storage backend (<c>--database mysql|postgres</c>, AppHost's): MariaDB unless told.</summary>
+    public string Database { get; set; } = Persistence.Contracts.StorageBackends.MySql;
+
+    public bool OnPostgres => Database == Persistence.Contracts.StorageBackends.PostgreSql;
+
+    /// <summary>
+    /// Sections written against MySQL alone: the naive API, the statement shapes, the lag probe and the lifecycle
+    /// workload (its guarded upsert, its server counters and its fill) speak MySQL's SQL over MySqlConnector.
+    /// </summary>
+    public static IReadOnlyList<string> MySqlOnlySections { get; } = ["naive", "shapes", "lag", "lifecycle"];
+
     /// <summary>Seconds of the end-to-end run (the lag runs take half of it each, at least 10 s).</summary>
     public int Duration { get; set; } = 60;
 
@@ -122,6 +133,7 @@ public sealed class BenchOptions
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
         var options = new BenchOptions();
+        var chosen = false;
         for (var i = 0; i < args.Count; i++)
         {
             string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -134,6 +146,11 @@ public sealed class BenchOptions
                     options.Phase = 3;
                     options.WarmUp = 10;
                     options.Scale.RemoveAll(s => s is not ((1, 1) or (2, 2)));
+                    break;
+                case "--database":
+                    options.Database = Value() is var database && Persistence.Contracts.StorageBackends.All.Contains(database)
+                        ? database
+                        : throw new ArgumentException($"--database is {string.Join(" or ", Persistence.Contracts.StorageBackends.All)}.");
                     break;
                 case "--duration": options.Duration = Number(); break;
                 case "--phase": options.Phase = Number(); break;
@@ -185,6 +202,7 @@ public sealed class BenchOptions
 
                     options.Sections.Clear();
                     options.Sections.UnionWith(sections);
+                    chosen = true;
                     break;
                 case "--batches":
                     options.BatchSizes.Clear();
@@ -225,8 +243,13 @@ public sealed class BenchOptions
 
                     break;
                 default:
-                    throw new ArgumentException($"Unknown option {args[i]}. Options: --quick --duration S --phase S --warmup S --perf-maps --out DIR --replicas N --workers N --flush-niceness N --scale 1x1,2x1,…|none --shard-curve 1,2,4,8 --no-naive --upsert-connections N --preload-rows N,M --mysql-buffer-pool SIZE --binlog on|off --gateway-setting KEY=VALUE --api-setting KEY=VALUE --worker-setting KEY=VALUE --only SECTIONS --batches 1,100,1000 --targets gateway,direct --lifecycle-batches 100,1000 --lifecycle-sessions N --lifecycle-writers N --lifecycle-preload N");
+                    throw new ArgumentException($"Unknown option {args[i]}. Options: --database mysql|postgres --quick --duration S --phase S --warmup S --perf-maps --out DIR --replicas N --workers N --flush-niceness N --scale 1x1,2x1,…|none --shard-curve 1,2,4,8 --no-naive --upsert-connections N --preload-rows N,M --mysql-buffer-pool SIZE --binlog on|off --gateway-setting KEY=VALUE --api-setting KEY=VALUE --worker-setting KEY=VALUE --only SECTIONS --batches 1,100,1000 --targets gateway,direct --lifecycle-batches 100,1000 --lifecycle-sessions N --lifecycle-writers N --lifecycle-preload N");
             }
+        }
+
+        if (options.OnPostgres)
+        {
+            RefuseOnPostgres(options, chosen);
         }
 
         if (options.PreloadRows.Count > 0 && !options.Runs("e2e"))
@@ -240,6 +263,35 @@ public sealed class BenchOptions
         }
 
         return options;
+    }
+
+    /// <summary>
+    /// Named MySQL-only sections and options are refused with their names; left to the default, those sections are
+    /// dropped (the report says so) so a plain <c>--database postgres</c> runs everything that can.
+    /// </summary>
+    private static void RefuseOnPostgres(BenchOptions options, bool sectionsChosen)
+    {
+        var mysqlOnly = MySqlOnlySections.Where(options.Runs).ToList();
+        if (sectionsChosen && mysqlOnly.Count > 0)
+        {
+            throw new ArgumentException($"--database postgres: {string.Join(", ", mysqlOnly)} run on MySQL only; sections on postgres are {string.Join(',', AllSections.Except(MySqlOnlySections))}.");
+        }
+
+        options.Sections.ExceptWith(MySqlOnlySections);
+        if (options.PreloadRows.Count > 0)
+        {
+            throw new ArgumentException("--database postgres: --preload-rows fills translation_tasks over MySQL only.");
+        }
+
+        if (options.MySqlBufferPool is not null)
+        {
+            throw new ArgumentException("--database postgres: --mysql-buffer-pool sizes MariaDB's InnoDB buffer pool; the AppHost refuses it with postgres.");
+        }
+
+        if (options.BinaryLog is true)
+        {
+            throw new ArgumentException("--database postgres: --binlog on is MariaDB's binary log; the AppHost refuses it with postgres.");
+        }
     }
 
     private static void AddSetting(Dictionary<string, string> settings, string option, string value)

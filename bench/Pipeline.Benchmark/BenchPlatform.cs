@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using AppHost;
 using MySqlConnector;
+using Npgsql;
+using Persistence.Contracts;
 using Stack.Testing;
 
 namespace Pipeline.Benchmark;
@@ -42,7 +44,25 @@ public sealed class BenchPlatform : IAsyncDisposable
     /// <summary>Straight to the replicas, round robin, with the credential the gateway would add.</summary>
     public Target Direct { get; }
 
-    public string MySql => _app.DatabaseConnectionString;
+    /// <summary>The stack's MariaDB, for the sections that run on MySQL only (refused on postgres by <see cref="BenchOptions"/>).</summary>
+    public string MySql => _app.Backend == StorageBackends.MySql
+        ? _app.DatabaseConnectionString
+        : throw new InvalidOperationException("This section needs MySQL; the stack runs on " + _app.Backend + ".");
+
+    /// <summary>The stack's database: a MySqlConnector connection string on mysql, an Npgsql one on postgres.</summary>
+    public string Database => _app.DatabaseConnectionString;
+
+    /// <summary>The storage backend the stack runs on (<see cref="StorageBackends"/>).</summary>
+    public string Backend => _app.Backend;
+
+    /// <summary>The database server's resource, which is also its name in the CPU lists: mysql or postgres.</summary>
+    public string DatabaseServer => _app.DatabaseServer;
+
+    /// <summary>
+    /// The database server's own process: MariaDB's one process, or PostgreSQL's postmaster, whose backends (one per
+    /// connection) are its children and so counted with it by <see cref="CpuUse"/>.
+    /// </summary>
+    public (string Name, int Pid) DatabaseProcess => Processes.Single(p => p.Name == DatabaseServer);
 
     /// <summary>Each resource's own process (a project's service, not its dotnet run wrapper).</summary>
     public IEnumerable<(string Name, int Pid)> Processes =>
@@ -51,22 +71,29 @@ public sealed class BenchPlatform : IAsyncDisposable
     public string Redis => _app.RedisConnectionString;
 
     /// <summary>The flush path's CPU niceness as the stack started it (MariaDB and the workers; the rest at 0).</summary>
-    public string Niceness => $"mysql and {string.Join(", ", _app.Workers)} at +{_flushNiceness}, the rest at 0";
+    public string Niceness => $"{DatabaseServer} and {string.Join(", ", _app.Workers)} at +{_flushNiceness}, the rest at 0";
 
-    /// <summary>Whether MariaDB writes a binary log (AppHost's <c>--binlog</c>): its archiver then runs too.</summary>
-    public string BinaryLog => _binaryLog
-        ? "MariaDB binary log on (ROW, sync_binlog=1), archived by binlog-archiver (AppHost --binlog on)"
-        : "MariaDB binary log off (AppHost --binlog off)";
+    /// <summary>
+    /// The backend that ran and, on MariaDB, whether it writes a binary log (AppHost's <c>--binlog</c>): its archiver
+    /// then runs too.
+    /// </summary>
+    public string BinaryLog => Backend == StorageBackends.PostgreSql
+        ? "Storage backend: PostgreSQL (AppHost --database postgres); no binary log"
+        : _binaryLog
+            ? "Storage backend: MariaDB; binary log on (ROW, sync_binlog=1), archived by binlog-archiver (AppHost --binlog on)"
+            : "Storage backend: MariaDB; binary log off (AppHost --binlog off)";
 
-    private IEnumerable<string> Resources => [Persistence.Contracts.StackResources.Redis, Persistence.Contracts.StackResources.MySql, .. _app.ApiReplicas, .. _app.Workers, .. _app.Gateways];
+    private IEnumerable<string> Resources => [StackResources.Redis, DatabaseServer, .. _app.ApiReplicas, .. _app.Workers, .. _app.Gateways];
 
     public static async Task<BenchPlatform> StartAsync(int replicas, int workers, BenchOptions bench, int? shards = null)
     {
         var state = Path.Combine(Path.GetTempPath(), "pipeline-bench-" + Guid.NewGuid().ToString("N")[..8]);
         var flushNiceness = bench.FlushNiceness ?? new StackOptions().FlushNiceness;
-        var binaryLog = bench.BinaryLog ?? new StackOptions().BinaryLog;
+        // PostgreSQL has no binary log: the AppHost refuses --binlog on with it, so none is passed.
+        var binaryLog = !bench.OnPostgres && (bench.BinaryLog ?? new StackOptions().BinaryLog);
         List<string> arguments =
         [
+            "--database", bench.Database,
             "--replicas", replicas.ToString(CultureInfo.InvariantCulture),
             "--workers", workers.ToString(CultureInfo.InvariantCulture),
             "--flush-niceness", flushNiceness.ToString(CultureInfo.InvariantCulture),
@@ -74,8 +101,12 @@ public sealed class BenchPlatform : IAsyncDisposable
             .. StackOptions.BackpressureWaterMarks(highWaterEntries: 100_000_000, lowWaterEntries: 90_000_000),
             "--api-setting", "Backpressure__HighWaterMemoryRatio=0.98",
             "--api-setting", "Backpressure__LowWaterMemoryRatio=0.97",
+            // The services' appsettings quiet MySqlConnector to warnings but not Npgsql, which logs every command at
+            // information, the worker's whole multi-row INSERT text included: that log, relayed through the AppHost in
+            // this process, cost more than the upsert. Quieted as MySqlConnector is, before the user's settings.
+            .. (bench.OnPostgres ? (string[])["--api-setting", "Logging__LogLevel__Npgsql=Warning", "--worker-setting", "Logging__LogLevel__Npgsql=Warning"] : []),
             .. (bench.MySqlBufferPool is { } pool ? (string[])["--mysql-buffer-pool", pool] : []),
-            "--binlog", binaryLog ? "on" : "off",
+            .. (bench.OnPostgres ? [] : (string[])["--binlog", binaryLog ? "on" : "off"]),
             .. Settings("--gateway-setting", bench.GatewaySettings),
             .. Settings("--api-setting", bench.ApiSettings),
             .. Settings("--worker-setting", bench.WorkerSettings),
@@ -95,7 +126,7 @@ public sealed class BenchPlatform : IAsyncDisposable
     private static IEnumerable<string> Settings(string option, IReadOnlyDictionary<string, string> settings) =>
         settings.SelectMany(setting => (string[])[option, $"{setting.Key}={setting.Value}"]);
 
-    /// <summary>The API's flush barrier: returns once everything accepted before the call is queryable in MySQL.</summary>
+    /// <summary>The API's flush barrier: returns once everything accepted before the call is queryable in the database.</summary>
     public async Task DrainAsync(TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -146,15 +177,25 @@ public sealed class BenchPlatform : IAsyncDisposable
     /// <summary>Rows whose id starts with the run's prefix: with one new id per record, it must equal the 202s.</summary>
     public async Task<long> CountRowsAsync(string prefix)
     {
+        // A full run leaves about 20 M rows, more than the buffer pool holds: the count outlasted the default 30 s once.
+        const int Timeout = 900;
+        if (Backend == StorageBackends.PostgreSql)
+        {
+            await using var postgres = new NpgsqlConnection(Database);
+            await postgres.OpenAsync();
+            await using var count = new NpgsqlCommand("SELECT COUNT(*) FROM translation_tasks WHERE task_id LIKE @prefix || '%'", postgres) { CommandTimeout = Timeout };
+            count.Parameters.AddWithValue("prefix", prefix);
+            return Convert.ToInt64(await count.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+        }
+
         await using var connection = new MySqlConnection(MySql);
         await connection.OpenAsync();
-        // A full run leaves about 20 M rows, more than the buffer pool holds: the count outlasted the default 30 s once.
         await using var command = new MySqlCommand("SELECT COUNT(*) FROM translation_tasks WHERE task_id LIKE CONCAT(@prefix, '%')", connection)
         {
-            CommandTimeout = 900,
+            CommandTimeout = Timeout,
         };
         command.Parameters.AddWithValue("@prefix", prefix);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
     }
 
     public async ValueTask DisposeAsync()
