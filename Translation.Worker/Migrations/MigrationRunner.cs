@@ -106,9 +106,7 @@ public sealed class MigrationRunner(DbDataSource dataSource, StorageDialect dial
             {
                 record.Transaction = transaction;
                 record.CommandText = _history.RecordSql;
-                Add(record, "@version", migration.Version);
-                Add(record, "@name", migration.Name);
-                Add(record, "@checksum", migration.Checksum);
+                record.AddParameter("@version", migration.Version).AddParameter("@name", migration.Name).AddParameter("@checksum", migration.Checksum);
                 await record.ExecuteNonQueryAsync(cancellationToken);
             }
 
@@ -126,14 +124,6 @@ public sealed class MigrationRunner(DbDataSource dataSource, StorageDialect dial
         command.Transaction = transaction;
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 
     private static async Task<Dictionary<int, (string Checksum, DateTime AppliedAt)>> ReadAppliedAsync(DbConnection connection, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Persistence.Storage;
 
 namespace Translation.Worker.Migrations;
 
@@ -28,10 +29,7 @@ public abstract class SchemaHistory
     {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
-        var p = command.CreateParameter();
-        p.ParameterName = parameter;
-        p.Value = value;
-        command.Parameters.Add(p);
+        command.AddParameter(parameter, value);
         return await command.ExecuteScalarAsync(cancellationToken);
     }
 }
