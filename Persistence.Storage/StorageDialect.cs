@@ -62,6 +62,12 @@ public abstract class StorageDialect
 
     public abstract string UnlockSql { get; }
 
+    /// <summary>The schema the application's tables live in (MySQL calls it the database), as <c>information_schema</c> names it.</summary>
+    public abstract string CurrentSchema { get; }
+
+    /// <summary>A name read back from the catalog, quoted to stand for a table in a statement.</summary>
+    public abstract string QuoteIdentifier(string name);
+
     /// <summary>
     /// Deletes at most <paramref name="limit"/> rows of <paramref name="table"/> matching <paramref name="condition"/>,
     /// in the order of <paramref name="orderBy"/> when given, so a large deletion runs in chunks that commit on their own.

@@ -124,7 +124,4 @@ internal static partial class Log
 
     [LoggerMessage(49, LogLevel.Information, "Stopping: handed {Count} claimed {Lang} jobs back as pending")]
     public static partial void JobsReleased(ILogger logger, string lang, int count);
-
-    [LoggerMessage(52, LogLevel.Warning, "{Message}")]
-    public static partial void PostgreSqlGaps(ILogger logger, string message);
 }

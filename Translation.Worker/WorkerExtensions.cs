@@ -30,12 +30,6 @@ public static class WorkerExtensions
         builder.AddFlushing();
         builder.AddProcessing();
         builder.AddGarbageCollection();
-        if (PostgreSqlGaps.Apply(builder.Configuration))
-        {
-            builder.Services.AddHostedService<PostgreSqlGapsNotice>();
-            return builder;
-        }
-
         builder.AddScheduledBackups();
         return builder;
     }

@@ -25,7 +25,7 @@ public sealed class GarbageCollector(DbDataSource dataSource, StorageDialect dia
         var cutoff = time.GetUtcNow().UtcDateTime.AddDays(-settings.RetentionDays);
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        if (!await LockAsync(connection, dialect.TryLockSql, cancellationToken))
+        if (!await NamedLock.TryTakeAsync(connection, dialect, LockName, cancellationToken))
         {
             return new GarbageCollectionReport(dryRun, Completed: false, cutoff, 0, 0, 0, time.GetElapsedTime(started));
         }
@@ -42,16 +42,8 @@ public sealed class GarbageCollector(DbDataSource dataSource, StorageDialect dia
         }
         finally
         {
-            await LockAsync(connection, dialect.UnlockSql, CancellationToken.None);
+            await NamedLock.ReleaseAsync(connection, dialect, LockName);
         }
-    }
-
-    private static async Task<bool> LockAsync(DbConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.AddParameter("@name", LockName);
-        return Convert.ToBoolean(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
 
     private static async Task<(long Sessions, long Tasks, int Batches)> CountAsync(

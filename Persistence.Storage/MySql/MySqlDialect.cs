@@ -52,6 +52,10 @@ public sealed class MySqlDialect : StorageDialect
 
     public override string UnlockSql => "SELECT RELEASE_LOCK(@name)";
 
+    public override string CurrentSchema => "DATABASE()";
+
+    public override string QuoteIdentifier(string name) => $"`{name.Replace("`", "``", StringComparison.Ordinal)}`";
+
     public override string DeleteChunk(string table, string key, string condition, string limit, string? orderBy = null) =>
         $"DELETE FROM {table} WHERE {condition}{(orderBy is null ? "" : $" ORDER BY {orderBy}")} LIMIT {limit}";
 }

@@ -43,6 +43,10 @@ public sealed class PostgreSqlDialect : StorageDialect
 
     public override string UnlockSql => "SELECT pg_advisory_unlock(hashtextextended(@name, 0))";
 
+    public override string CurrentSchema => "current_schema()";
+
+    public override string QuoteIdentifier(string name) => $"\"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+
     /// <summary>PostgreSQL's DELETE has no LIMIT: the chunk's keys come from a subquery on the same index range.</summary>
     public override string DeleteChunk(string table, string key, string condition, string limit, string? orderBy = null) =>
         $"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM {table} WHERE {condition}{(orderBy is null ? "" : $" ORDER BY {orderBy}")} LIMIT {limit})";

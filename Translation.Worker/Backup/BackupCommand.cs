@@ -1,7 +1,9 @@
+using System.Data.Common;
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using MySqlConnector;
+using Persistence.Storage;
 using StackExchange.Redis;
+using Translation.Worker.Backup.MySql;
 
 namespace Translation.Worker.Backup;
 
@@ -16,7 +18,7 @@ public static class BackupCommand
 
     private const string Usage =
         "Usage: backup --to DIR | restore --from DIR [--force] [--to-time T | --to-latest] [--archive DIR] | restore --from DIR --verify  (settings as --Key=value)\n"
-        + "  --to-time T   replays the archived binary log up to T (UTC, RFC 3339, e.g. 2026-12-04T17:05:00Z; to the second); --to-latest replays all of it.\n"
+        + "  --to-time T   (MySQL) replays the archived binary log up to T (UTC, RFC 3339, e.g. 2026-12-04T17:05:00Z; to the second); --to-latest replays all of it.\n"
         + "  --archive DIR the binary-log archive (default: Backup:BinlogArchive, which the AppHost sets).";
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
@@ -38,17 +40,11 @@ public static class BackupCommand
             }
 
             using var host = BuildHost(settings);
-            if (PostgreSqlGaps.Apply(host.Services.GetRequiredService<IConfiguration>()))
-            {
-                await Console.Error.WriteLineAsync($"error: {PostgreSqlGaps.Message}");
-                return 1;
-            }
-
             if (verb == Backup)
             {
                 var manifest = await host.Services.GetRequiredService<BackupWriter>().WriteAsync(Path.GetFullPath(directory), cancellationToken);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"Backed up to {Path.GetFullPath(directory)} in {manifest.DurationMilliseconds} ms: {manifest.Files.Single(f => f.Kind == BackupFile.MySqlDump).Bytes} bytes of MySQL dump, "
+                    $"Backed up to {Path.GetFullPath(directory)} in {manifest.DurationMilliseconds} ms: {manifest.Dump.Bytes} bytes of {manifest.Dump.Kind}, "
                     + $"{manifest.Files.Sum(f => f.Entries ?? 0)} stream entries."));
                 return 0;
             }
@@ -77,7 +73,7 @@ public static class BackupCommand
             await Console.Error.WriteLineAsync($"error: {ex.Message}");
             return 1;
         }
-        catch (Exception ex) when (ex is MySqlException or RedisException or TimeoutException)
+        catch (Exception ex) when (ex is DbException or RedisException or TimeoutException)
         {
             await Console.Error.WriteLineAsync($"error: {ex.GetType().Name}: {ex.Message}");
             return 1;
@@ -123,8 +119,9 @@ public static class BackupCommand
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = settings, ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.AddFilter("MySqlConnector", LogLevel.Warning);
+        builder.Logging.AddFilter("Npgsql", LogLevel.Warning);
         builder.Logging.AddFilter("StackExchange.Redis", LogLevel.Warning);
-        builder.AddMySqlDataSource(WorkerExtensions.DatabaseConnectionName);
+        builder.AddPersistenceStorage(WorkerExtensions.DatabaseConnectionName);
         // Unlike the worker, the command fails at once when Redis is unreachable: a backup without the streams is not one.
         builder.AddRedisClient(WorkerExtensions.RedisConnectionName, configureOptions: options => options.AbortOnConnectFail = true);
         builder.Services.AddSingleton(TimeProvider.System);

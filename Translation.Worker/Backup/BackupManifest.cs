@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Translation.Worker.Backup.MySql;
 
 namespace Translation.Worker.Backup;
 
@@ -11,7 +12,7 @@ public sealed record BackupManifest(
     [property: JsonPropertyName("format")] int Format,
     [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt,
     [property: JsonPropertyName("worker_version")] string WorkerVersion,
-    [property: JsonPropertyName("mysql_server_version")] string MySqlServerVersion,
+    [property: JsonPropertyName("database_server_version")] string? DatabaseServerVersion,
     [property: JsonPropertyName("dump_tool_version")] string DumpToolVersion,
     [property: JsonPropertyName("redis_server_version")] string RedisServerVersion,
     [property: JsonPropertyName("schema_version")] int SchemaVersion,
@@ -22,7 +23,18 @@ public sealed record BackupManifest(
     [property: JsonPropertyName("binlog")] BinlogPosition? Binlog = null)
 {
     public const string FileName = "manifest.json";
-    public const int CurrentFormat = 1;
+
+    /// <summary>
+    /// 2 since PostgreSQL: the server version is <c>database_server_version</c> and the dump's kind names its backend.
+    /// Format 1 (MySQL only, <c>mysql_server_version</c>) reads the same apart from that version, so both restore.
+    /// </summary>
+    public const int CurrentFormat = 2;
+
+    public static readonly IReadOnlyList<int> ReadableFormats = [1, CurrentFormat];
+
+    /// <summary>The one database dump of a verified backup.</summary>
+    [JsonIgnore]
+    public BackupFile Dump => Files.Single(f => BackupFile.DumpKinds.Contains(f.Kind));
 
     public static async Task WriteAsync(string directory, BackupManifest manifest, CancellationToken cancellationToken)
     {
@@ -67,7 +79,10 @@ public sealed record BackupFile(
     [property: JsonPropertyName("entries")] long? Entries = null)
 {
     public const string MySqlDump = "mysql-dump";
+    public const string PostgreSqlDump = "postgres-dump";
     public const string StreamEntries = "redis-stream";
+
+    public static readonly IReadOnlyList<string> DumpKinds = [MySqlDump, PostgreSqlDump];
 }
 
 /// <summary>The backup is incomplete, altered or of an unknown format; the message says which file and how.</summary>

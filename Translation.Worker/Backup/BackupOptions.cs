@@ -26,6 +26,12 @@ public sealed class BackupOptions
     /// <summary>The command-line client that replays a dump on restore.</summary>
     public string ClientTool { get; set; } = "mariadb";
 
+    /// <summary>PostgreSQL's dump tool, when <c>Storage:Backend</c> is postgres: at least the server's major version.</summary>
+    public string PostgreSqlDumpTool { get; set; } = "pg_dump";
+
+    /// <summary>PostgreSQL's client, which replays a dump on restore.</summary>
+    public string PostgreSqlClientTool { get; set; } = "psql";
+
     /// <summary>
     /// The archived binary log a point-in-time restore replays (<c>restore --to-time</c>): one folder per MariaDB data
     /// folder, as the AppHost's <c>binlog-archiver</c> writes it. The AppHost sets it on the workers.
@@ -54,6 +60,11 @@ public sealed class BackupOptionsValidator(TimeProvider time) : IValidateOptions
         if (string.IsNullOrWhiteSpace(options.DumpTool) || string.IsNullOrWhiteSpace(options.ClientTool))
         {
             return ValidateOptionsResult.Fail($"{Section}{nameof(BackupOptions.DumpTool)} and {Section}{nameof(BackupOptions.ClientTool)} must name programs.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.PostgreSqlDumpTool) || string.IsNullOrWhiteSpace(options.PostgreSqlClientTool))
+        {
+            return ValidateOptionsResult.Fail($"{Section}{nameof(BackupOptions.PostgreSqlDumpTool)} and {Section}{nameof(BackupOptions.PostgreSqlClientTool)} must name programs.");
         }
 
         if (!options.Enabled)

@@ -1,6 +1,9 @@
-using MySqlConnector;
+using System.Data.Common;
+using System.Globalization;
 using Persistence.Contracts;
+using Persistence.Storage;
 using StackExchange.Redis;
+using Translation.Worker.Backup.MySql;
 
 namespace Translation.Worker.Backup;
 
@@ -14,22 +17,31 @@ public sealed record RestoreReport(
 
 /// <summary>
 /// Restores a verified backup in steps: (1) take the stack out of service: no worker may run, and every stream of
-/// the live and the backup's layout is sealed; (2) the base restore: MySQL from the dump, the layout, the stream
-/// entries, the consumer groups rewound; with a point in time, the archived binary log replayed on the dump, while
-/// nothing else writes; (3) back in service: the restored layout's streams unsealed. A restore that fails after (1)
-/// leaves the streams sealed: the API refuses appends rather than take them into a half-restored stack, until a
-/// restore succeeds.
+/// the live and the backup's layout is sealed; (2) the base restore: the database from the dump, the layout, the
+/// stream entries, the consumer groups rewound; with a point in time (MySQL), the archived binary log replayed on the
+/// dump, while nothing else writes; (3) back in service: the restored layout's streams unsealed. A restore that fails
+/// after (1) leaves the streams sealed: the API refuses appends rather than take them into a half-restored stack,
+/// until a restore succeeds.
 /// </summary>
-public sealed class BackupRestorer(MySqlDataSource dataSource, IConnectionMultiplexer redis, MySqlTools tools, ServiceSeal seal, BinlogReplay binlog, TimeProvider time)
+public sealed class BackupRestorer(
+    DbDataSource dataSource, StorageDialect dialect, IConnectionMultiplexer redis, DatabaseDump dump, ServiceSeal seal, TimeProvider time, BinlogReplay? binlog = null)
 {
     /// <summary>With a <paramref name="pointInTime"/>, the archived binary log is replayed on the dump, up to that time.</summary>
     public async Task<RestoreReport> RestoreAsync(string directory, bool overwrite, PointInTime? pointInTime, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         var manifest = await BackupVerifier.VerifyAsync(directory, cancellationToken);
-        if (pointInTime is not null && manifest.Binlog is null)
+        if (manifest.Dump.Kind != dump.Kind)
         {
-            throw new InvalidOperationException("This backup records no binary-log position (its server wrote no binary log): restore it without --to-time or --to-latest.");
+            throw new InvalidOperationException(
+                $"This backup holds a {manifest.Dump.Kind} and this stack's database is {dialect.DisplayName}: restore it into a stack on the backend it was taken from.");
+        }
+
+        if (pointInTime is not null && (manifest.Binlog is null || binlog is null))
+        {
+            throw new InvalidOperationException(dump.Kind == BackupFile.MySqlDump
+                ? "This backup records no binary-log position (its server wrote no binary log): restore it without --to-time or --to-latest."
+                : $"Point-in-time restore replays MySQL's binary log and is not available on {dialect.DisplayName}: restore without --to-time or --to-latest, to the moment the backup was taken.");
         }
 
         var database = redis.GetDatabase();
@@ -54,7 +66,7 @@ public sealed class BackupRestorer(MySqlDataSource dataSource, IConnectionMultip
         }
 
         var streams = await RestoreBaseAsync(database, directory, manifest, live, layout, cancellationToken);
-        var replayed = pointInTime is null ? null : await binlog.ReplayAsync(manifest.Binlog!, pointInTime, cancellationToken);
+        var replayed = pointInTime is null ? null : await binlog!.ReplayAsync(manifest.Binlog!, pointInTime, cancellationToken);
         await seal.UnsealAsync(ServiceSeal.Writable(layout));
         return new RestoreReport(manifest, streams, layout, time.GetElapsedTime(started), replayed);
     }
@@ -62,7 +74,7 @@ public sealed class BackupRestorer(MySqlDataSource dataSource, IConnectionMultip
     private async Task<Dictionary<string, (long, long)>> RestoreBaseAsync(
         IDatabase database, string directory, BackupManifest manifest, StreamLayout live, StreamLayout layout, CancellationToken cancellationToken)
     {
-        await tools.ReplayAsync(Path.Combine(directory, manifest.Files.Single(f => f.Kind == BackupFile.MySqlDump).Path), cancellationToken);
+        await dump.ReplayAsync(Path.Combine(directory, manifest.Dump.Path), cancellationToken);
         await StreamLayout.RestoreAsync(database, layout.Active.Count, layout.Next?.Count);
         var streams = new Dictionary<string, (long, long)>();
         foreach (var file in manifest.Files.Where(f => f.Kind == BackupFile.StreamEntries))
@@ -113,11 +125,11 @@ public sealed class BackupRestorer(MySqlDataSource dataSource, IConnectionMultip
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var tables = new List<string>();
-        await using (var list = new MySqlCommand(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' AND table_name <> 'schema_migrations'",
-            connection))
-        await using (var reader = await list.ExecuteReaderAsync(cancellationToken))
+        await using (var list = connection.CreateCommand())
         {
+            list.CommandText =
+                $"SELECT table_name FROM information_schema.tables WHERE table_schema = {dialect.CurrentSchema} AND table_type = 'BASE TABLE' AND table_name <> 'schema_migrations'";
+            await using var reader = await list.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 tables.Add(reader.GetString(0));
@@ -126,8 +138,9 @@ public sealed class BackupRestorer(MySqlDataSource dataSource, IConnectionMultip
 
         foreach (var table in tables)
         {
-            await using var any = new MySqlCommand($"SELECT EXISTS (SELECT 1 FROM `{table.Replace("`", "``", StringComparison.Ordinal)}`)", connection);
-            if (Convert.ToInt64(await any.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) != 0)
+            await using var any = connection.CreateCommand();
+            any.CommandText = $"SELECT EXISTS (SELECT 1 FROM {dialect.QuoteIdentifier(table)})";
+            if (Convert.ToBoolean(await any.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture))
             {
                 return $"table {table} has rows";
             }

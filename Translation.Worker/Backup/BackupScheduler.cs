@@ -1,16 +1,18 @@
+using System.Data.Common;
 using Microsoft.Extensions.Options;
-using MySqlConnector;
+using Persistence.Storage;
 using Translation.Worker.Migrations;
 
 namespace Translation.Worker.Backup;
 
 /// <summary>
 /// Backs up at each occurrence of <see cref="BackupOptions.Schedule"/> when enabled, then applies the retention.
-/// Every worker replica schedules it; a MySQL named lock lets one of them do it and the others skip.
+/// Every worker replica schedules it; a named lock in the database lets one of them do it and the others skip.
 /// </summary>
 public sealed class BackupScheduler(
     BackupWriter writer,
-    MySqlDataSource dataSource,
+    DbDataSource dataSource,
+    StorageDialect dialect,
     SchemaGate gate,
     TimeProvider time,
     IOptions<BackupOptions> options,
@@ -53,16 +55,26 @@ public sealed class BackupScheduler(
     {
         // The lock lives as long as this connection, which stays open (and idle) for the whole backup.
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using (var take = new MySqlCommand("SELECT GET_LOCK(@name, 0)", connection))
+        if (!await NamedLock.TryTakeAsync(connection, dialect, LockName, cancellationToken))
         {
-            take.Parameters.AddWithValue("@name", LockName);
-            if (Convert.ToInt64(await take.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) != 1)
-            {
-                BackupLog.Skipped(logger);
-                return false;
-            }
+            BackupLog.Skipped(logger);
+            return false;
         }
 
+        try
+        {
+            await WriteAndPruneAsync(settings, cancellationToken);
+        }
+        finally
+        {
+            await NamedLock.ReleaseAsync(connection, dialect, LockName);
+        }
+
+        return true;
+    }
+
+    private async Task WriteAndPruneAsync(BackupOptions settings, CancellationToken cancellationToken)
+    {
         var name = BackupRetention.NameFor(time.GetUtcNow());
         if (!Directory.Exists(settings.Directory))
         {
@@ -83,7 +95,5 @@ public sealed class BackupScheduler(
         {
             BackupLog.Deleted(logger, deleted);
         }
-
-        return true;
     }
 }

@@ -6,20 +6,25 @@ namespace Translation.Worker.Backup;
 /// </summary>
 public static class BackupVerifier
 {
-    // mariadb-dump ends every dump it finished with this comment; a dump cut short by a crash or a full disk lacks it.
-    private const string DumpCompleted = "-- Dump completed";
+    // Each dump tool ends every dump it finished with such a comment (pg_dump 15.14 and later follow it with a
+    // \unrestrict line); a dump cut short by a crash or a full disk lacks it.
+    private static readonly Dictionary<string, string> DumpCompleted = new()
+    {
+        [BackupFile.MySqlDump] = "-- Dump completed",
+        [BackupFile.PostgreSqlDump] = "-- PostgreSQL database dump complete",
+    };
 
     public static async Task<BackupManifest> VerifyAsync(string directory, CancellationToken cancellationToken)
     {
         var manifest = await BackupManifest.ReadAsync(directory, cancellationToken);
-        if (manifest.Format != BackupManifest.CurrentFormat)
+        if (!BackupManifest.ReadableFormats.Contains(manifest.Format))
         {
-            throw new BackupInvalidException($"The manifest has format {manifest.Format}; this worker reads format {BackupManifest.CurrentFormat}.");
+            throw new BackupInvalidException($"The manifest has format {manifest.Format}; this worker reads formats {string.Join(" and ", BackupManifest.ReadableFormats)}.");
         }
 
-        if (manifest.Files.Count(f => f.Kind == BackupFile.MySqlDump) != 1)
+        if (manifest.Files.Count(f => BackupFile.DumpKinds.Contains(f.Kind)) != 1)
         {
-            throw new BackupInvalidException("The manifest names no MySQL dump, or more than one.");
+            throw new BackupInvalidException("The manifest names no database dump, or more than one.");
         }
 
         foreach (var file in manifest.Files)
@@ -49,9 +54,9 @@ public static class BackupVerifier
                     throw new BackupInvalidException($"{file.Path} has {entries} entries; the manifest recorded {file.Entries}.");
                 }
             }
-            else if (!await EndsWithAsync(path, DumpCompleted, cancellationToken))
+            else if (DumpCompleted.TryGetValue(file.Kind, out var completed) && !await EndsWithAsync(path, completed, cancellationToken))
             {
-                throw new BackupInvalidException($"{file.Path} does not end with '{DumpCompleted}': the dump did not finish.");
+                throw new BackupInvalidException($"{file.Path} does not end with '{completed}': the dump did not finish.");
             }
         }
 
@@ -61,9 +66,12 @@ public static class BackupVerifier
     private static async Task<bool> EndsWithAsync(string path, string marker, CancellationToken cancellationToken)
     {
         await using var file = File.OpenRead(path);
-        var tail = new byte[Math.Min(file.Length, 256)];
+        var tail = new byte[Math.Min(file.Length, 512)];
         file.Seek(-tail.Length, SeekOrigin.End);
         await file.ReadExactlyAsync(tail, cancellationToken);
-        return System.Text.Encoding.UTF8.GetString(tail).TrimEnd().Split('\n')[^1].StartsWith(marker, StringComparison.Ordinal);
+        // The marker, then nothing but comments and psql's \unrestrict.
+        var lines = System.Text.Encoding.UTF8.GetString(tail).Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0).ToList();
+        var at = lines.FindLastIndex(l => l.StartsWith(marker, StringComparison.Ordinal));
+        return at >= 0 && lines.Skip(at + 1).All(l => l.StartsWith("--", StringComparison.Ordinal) || l.StartsWith("\\unrestrict ", StringComparison.Ordinal));
     }
 }

@@ -1,20 +1,18 @@
-using System.Diagnostics;
+using System.Data.Common;
+using System.Globalization;
 using System.Reflection;
 using System.Security.Cryptography;
-using MySqlConnector;
 using Persistence.Contracts;
 using StackExchange.Redis;
 
 namespace Translation.Worker.Backup;
 
 /// <summary>
-/// Writes one backup folder: the Redis streams first, then the MySQL dump. In that order nothing falls between the
+/// Writes one backup folder: the Redis streams first, then the database dump. In that order nothing falls between the
 /// two: an entry trimmed after its stream was copied was committed before it was trimmed, so the later snapshot has it.
 /// </summary>
-public sealed class BackupWriter(MySqlDataSource dataSource, IConnectionMultiplexer redis, MySqlTools tools, TimeProvider time)
+public sealed class BackupWriter(DbDataSource dataSource, IConnectionMultiplexer redis, DatabaseDump dump, TimeProvider time)
 {
-    public const string DumpFileName = "mysql.sql";
-
     public async Task<BackupManifest> WriteAsync(string directory, CancellationToken cancellationToken)
     {
         if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any())
@@ -41,19 +39,17 @@ public sealed class BackupWriter(MySqlDataSource dataSource, IConnectionMultiple
             files.Add(await DescribeAsync(directory, relative, BackupFile.StreamEntries, cancellationToken) with { Stream = stream, Entries = entries });
         }
 
-        var serverId = await BinlogServerIdAsync(cancellationToken);
         // Created owner-only before the dump tool opens it: it truncates an existing file and keeps its mode.
-        await OwnerOnly.Create(Path.Combine(directory, DumpFileName)).DisposeAsync();
-        await tools.DumpAsync(Path.Combine(directory, DumpFileName), withBinlogPosition: serverId is not null, cancellationToken);
-        files.Add(await DescribeAsync(directory, DumpFileName, BackupFile.MySqlDump, cancellationToken));
-        var binlog = serverId is { } id ? await BinlogPosition.ReadFromDumpAsync(Path.Combine(directory, DumpFileName), id, cancellationToken) : null;
+        await OwnerOnly.Create(Path.Combine(directory, dump.FileName)).DisposeAsync();
+        var binlog = await dump.WriteAsync(Path.Combine(directory, dump.FileName), cancellationToken);
+        files.Add(await DescribeAsync(directory, dump.FileName, dump.Kind, cancellationToken));
 
         var manifest = new BackupManifest(
             BackupManifest.CurrentFormat,
             createdAt,
             typeof(BackupWriter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown",
             await ServerVersionAsync(cancellationToken),
-            await tools.DumpToolVersionAsync(cancellationToken),
+            await dump.ToolVersionAsync(cancellationToken),
             RedisVersion(),
             await SchemaVersionAsync(cancellationToken),
             (long)time.GetElapsedTime(started).TotalMilliseconds,
@@ -78,21 +74,12 @@ public sealed class BackupWriter(MySqlDataSource dataSource, IConnectionMultiple
         return connection.ServerVersion;
     }
 
-    /// <summary>The server id when the server writes a binary log (a point-in-time restore continues from the dump), else null.</summary>
-    private async Task<long?> BinlogServerIdAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new MySqlCommand("SELECT @@log_bin, @@server_id", connection);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) != 0 ? Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture) : null;
-    }
-
     private async Task<int> SchemaVersionAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new MySqlCommand("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", connection);
-        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
 
     /// <summary>

@@ -4,10 +4,11 @@ namespace Integration.Tests;
 /// A stack of its own, one of each process, for the restore drill: it is backed up, destroyed and started again on
 /// empty data folders, so it can share with nothing.
 /// </summary>
-public sealed class BackupDrillFixture : StackFixture
+public class BackupDrillFixture : StackFixture
 {
     protected override IEnumerable<string> StackArguments =>
     [
+        .. Backend == Persistence.Contracts.StorageBackends.MySql ? [] : (string[])["--database", Backend],
         "--replicas", "1", "--workers", "1", "--gateways", "1",
         // Sharded, so the backup carries several shards and the restore puts the layout back.
         "--shards", "2",
@@ -23,16 +24,29 @@ public sealed class BackupDrillFixture : StackFixture
     /// <summary>Where the worker's scheduled backups go; kept across the drill's restart, as a backup disk would be.</summary>
     public string ScheduledBackups => Path.Combine(StateDirectory, "backups");
 
-    /// <summary>Deletes Redis's and MariaDB's data folders, as a lost disk would, and starts the stack on empty ones.</summary>
+    /// <summary>Deletes Redis's and the database's data folders, as a lost disk would, and starts the stack on empty ones.</summary>
     public Task RestartOnEmptyDataAsync() => RestartStackAsync(() =>
     {
         Directory.Delete(Path.Combine(StateDirectory, Persistence.Contracts.StackResources.Redis), recursive: true);
-        Directory.Delete(Path.Combine(StateDirectory, Persistence.Contracts.StackResources.MySql, "data"), recursive: true);
+        var server = Backend == Persistence.Contracts.StorageBackends.PostgreSql ? Persistence.Contracts.StackResources.Postgres : Persistence.Contracts.StackResources.MySql;
+        Directory.Delete(Path.Combine(StateDirectory, server, "data"), recursive: true);
     });
+}
+
+/// <summary>The restore drill's stack on PostgreSQL (<c>--database postgres</c>).</summary>
+public sealed class PostgresBackupDrillFixture : BackupDrillFixture
+{
+    public override string Backend => Persistence.Contracts.StorageBackends.PostgreSql;
 }
 
 [CollectionDefinition(Name)]
 public sealed class BackupDrillDefinition : ICollectionFixture<BackupDrillFixture>
 {
     public const string Name = "backup drill stack";
+}
+
+[CollectionDefinition(Name)]
+public sealed class PostgresBackupDrillDefinition : ICollectionFixture<PostgresBackupDrillFixture>
+{
+    public const string Name = "backup drill stack on postgres";
 }

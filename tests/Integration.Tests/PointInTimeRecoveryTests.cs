@@ -70,7 +70,7 @@ public sealed class PointInTimeRecoveryTests(BackupDrillFixture stack, ITestOutp
         await stack.RestartOnEmptyDataAsync();
         await stack.Stack.StopResourceAsync(stack.Stack.Workers[0]);
         var watch = Stopwatch.StartNew();
-        var (restored, restoreOutput) = await RunAsync(["restore", "--from", backup, .. target, $"--ConnectionStrings:{Translation.Worker.Backup.BinlogReplay.ConnectionName}={ReplayConnectionString()}"]);
+        var (restored, restoreOutput) = await RunAsync(["restore", "--from", backup, .. target, $"--ConnectionStrings:{Translation.Worker.Backup.MySql.BinlogReplay.ConnectionName}={ReplayConnectionString()}"]);
         output.WriteLine($"restore {string.Join(' ', target)}: {watch.ElapsedMilliseconds} ms\n{restoreOutput}");
         Assert.True(restored == 0, restoreOutput);
     }

@@ -1,5 +1,5 @@
 using System.Text;
-using Translation.Worker.Backup;
+using Translation.Worker.Backup.MySql;
 
 namespace Translation.Worker.Tests;
 

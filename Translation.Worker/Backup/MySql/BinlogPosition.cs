@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 
-namespace Translation.Worker.Backup;
+namespace Translation.Worker.Backup.MySql;
 
 /// <summary>
 /// Where in MySQL's binary log a dump's snapshot stands: the server (whose archive folder holds the log that follows),

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Persistence.Contracts;
 
-namespace Translation.Worker.Backup;
+namespace Translation.Worker.Backup.MySql;
 
 /// <summary>How far a point-in-time restore goes: up to a time (UTC, to the second), or to the end of the archive.</summary>
 public sealed record PointInTime(DateTimeOffset? Until)

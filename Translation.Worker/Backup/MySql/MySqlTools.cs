@@ -1,9 +1,8 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using MySqlConnector;
 
-namespace Translation.Worker.Backup;
+namespace Translation.Worker.Backup.MySql;
 
 /// <summary>
 /// Runs <c>mariadb-dump</c> and the <c>mariadb</c> client against the database of a connection string. The password
@@ -53,50 +52,10 @@ public sealed class MySqlTools(BackupOptions options, string connectionString)
         var optionFile = withCredentials ? WriteOptionFile() : null;
         try
         {
-            var start = new ProcessStartInfo(tool)
-            {
-                RedirectStandardInput = input is not null,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            if (optionFile is not null)
-            {
-                // Must come first: the tools read it only in that place.
-                start.ArgumentList.Add($"--defaults-extra-file={optionFile}");
-            }
-
-            foreach (var argument in arguments)
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            using var process = Process.Start(start) ?? throw new InvalidOperationException($"{tool} did not start.");
-            var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-            var error = process.StandardError.ReadToEndAsync(cancellationToken);
-            if (input is not null)
-            {
-                await input(process.StandardInput.BaseStream, cancellationToken);
-                process.StandardInput.Close();
-            }
-
-            try
-            {
-                await process.WaitForExitAsync(cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw;
-            }
-
-            return process.ExitCode == 0
-                ? await output
-                : throw new InvalidOperationException($"{Path.GetFileName(tool)} exited with {process.ExitCode}: {(await error).Trim()}");
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            throw new InvalidOperationException($"{tool} could not be run ({ex.Message}); install the MariaDB client tools or set Backup:DumpTool and Backup:ClientTool.", ex);
+            // The option file must come first: the tools read it only in that place.
+            return await ToolProcess.RunAsync(
+                tool, optionFile is null ? arguments : [$"--defaults-extra-file={optionFile}", .. arguments], environment: null, input,
+                "install the MariaDB client tools or set Backup:DumpTool and Backup:ClientTool.", cancellationToken);
         }
         finally
         {

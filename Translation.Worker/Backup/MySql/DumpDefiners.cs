@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Translation.Worker.Backup;
+namespace Translation.Worker.Backup.MySql;
 
 /// <summary>
 /// Takes the <c>DEFINER=user@host</c> clauses out of a dump as it is replayed. mariadb-dump writes the account that
