@@ -25,8 +25,8 @@ public sealed record FaultResult(
         }
 
         output.WriteLine();
-        output.WriteLine("MISSING: ids answered 202 and absent from MySQL. DUPLICATES: extra rows for one id. REGRESSED: rows older");
+        output.WriteLine("MISSING: ids answered 202 and absent from the database. DUPLICATES: extra rows for one id. REGRESSED: rows older");
         output.WriteLine("than the newest version answered 202. UNACKED: rows of batches whose answer the client never got (allowed).");
-        output.WriteLine("RECOVERY: from the end of the fault until a record posted then is readable in MySQL.");
+        output.WriteLine("RECOVERY: from the end of the fault until a record posted then is readable in the database.");
     }
 }
