@@ -11,7 +11,13 @@ namespace Translation.Worker.Flushing;
 /// </summary>
 internal sealed class DeliveryLedger(string stream, IDatabase redis, FlushOptions options)
 {
-    /// <summary>How often each entry has been delivered, this delivery included (XPENDING's count for this consumer).</summary>
+    /// <summary>
+    /// How often each entry has been delivered, this delivery included (XPENDING's count). Entries no longer pending
+    /// to this consumer (taken over meanwhile) are left out. Asked entry by entry in one script: a range query between
+    /// the lowest and highest id, bounded by a count, could stop before the last ones when this consumer holds many
+    /// other entries in between (resumed and taken-over entries interleave), and an entry left out would count as a
+    /// first delivery however often it had crashed a worker.
+    /// </summary>
     public async Task<IReadOnlyDictionary<string, long>> CountAsync(IReadOnlyList<StreamEntry> entries)
     {
         if (entries.Count == 0)
@@ -19,11 +25,19 @@ internal sealed class DeliveryLedger(string stream, IDatabase redis, FlushOption
             return new Dictionary<string, long>();
         }
 
-        // The range may also hold a read ahead, hence room for one more read.
-        var ids = entries.Select(e => StreamId.Parse(e.Id)).ToList();
-        var pending = await UntracedPoll.RunAsync(() => redis.StreamPendingMessagesAsync(
-            stream, PersistenceStreams.ConsumerGroup, entries.Count + options.MaxReadRecords, options.ConsumerName, ids.Min().ToString(), ids.Max().ToString()));
-        return pending.ToDictionary(p => p.MessageId.ToString(), p => (long)p.DeliveryCount);
+        var arguments = new List<RedisValue>(entries.Count + 2) { PersistenceStreams.ConsumerGroup, options.ConsumerName };
+        arguments.AddRange(entries.Select(e => (RedisValue)e.Id));
+        var counts = (RedisResult[])(await UntracedPoll.RunAsync(() => redis.ScriptEvaluateAsync(CountLua, [stream], [.. arguments])))!;
+        var deliveries = new Dictionary<string, long>(entries.Count);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if ((long)counts[i] > 0)
+            {
+                deliveries[entries[i].Id.ToString()] = (long)counts[i];
+            }
+        }
+
+        return deliveries;
     }
 
     /// <summary>
@@ -48,6 +62,18 @@ internal sealed class DeliveryLedger(string stream, IDatabase redis, FlushOption
             return entries.Count;
         }
     }
+
+    /// <summary>ARGV: group, consumer, then the ids. Returns each id's delivery count, 0 where it is not this consumer's.</summary>
+    private const string CountLua =
+        """
+        local group, consumer = ARGV[1], ARGV[2]
+        local counts = {}
+        for i = 3, #ARGV do
+          local pending = redis.call('XPENDING', KEYS[1], group, ARGV[i], ARGV[i], 1, consumer)
+          counts[i - 2] = pending[1] and pending[1][4] or 0
+        end
+        return counts
+        """;
 
     /// <summary>
     /// For each entry still held by this consumer: idle time back to zero (no one takes over an entry being retried)
