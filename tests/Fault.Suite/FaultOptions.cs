@@ -24,6 +24,8 @@ public sealed class FaultOptions
 
     public int BatchSize { get; set; } = 100;
 
+    public LoadShape Shape { get; set; } = LoadShape.Lifecycle;
+
     public int WorkerKills { get; set; } = 10;
 
     public TimeSpan DatabaseDowntime { get; set; } = TimeSpan.FromSeconds(30);
@@ -67,6 +69,11 @@ public sealed class FaultOptions
                 case "--rate": options.RecordsPerSecond = Number(); break;
                 case "--senders": options.Senders = Number(); break;
                 case "--batch": options.BatchSize = Number(); break;
+                case "--load":
+                    options.Shape = Enum.TryParse<LoadShape>(Value(), ignoreCase: true, out var shape) && Enum.IsDefined(shape)
+                        ? shape
+                        : throw new ArgumentException("--load is lifecycle or mixed.");
+                    break;
                 case "--worker-kills": options.WorkerKills = Number(); break;
                 case "--database-down-seconds": options.DatabaseDowntime = TimeSpan.FromSeconds(Number()); break;
                 case "--database":
@@ -88,7 +95,7 @@ public sealed class FaultOptions
                     break;
                 default:
                     throw new ArgumentException(
-                        $"Unknown option {args[i]}. Options: --quick --load-seconds N --rate N --senders N --batch N --worker-kills N --database mysql|postgres --database-down-seconds N --worker-down-seconds N --redis-full-seconds N --faults {string.Join(",", AllFaults)} --state-dir PATH");
+                        $"Unknown option {args[i]}. Options: --quick --load-seconds N --rate N --senders N --batch N --load lifecycle|mixed --worker-kills N --database mysql|postgres --database-down-seconds N --worker-down-seconds N --redis-full-seconds N --faults {string.Join(",", AllFaults)} --state-dir PATH");
             }
         }
 

@@ -43,7 +43,7 @@ public sealed class FaultRunner(FaultOptions options, TextWriter log) : IAsyncDi
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                result = new FaultResult(fault, 0, 0, 0, 0, 0, 0, 0, ex.Message);
+                result = new FaultResult(fault, 0, 0, 0, 0, 0, 0, 0, 0, ex.Message);
             }
 
             await log.WriteLineAsync($"[{DateTime.UtcNow:HH:mm:ss}] {fault}: {(result.Clean ? "clean" : "FAILED")} ({result.Accepted} accepted, {result.Missing} missing, {result.Regressions} regressed)");
@@ -436,6 +436,7 @@ public sealed class FaultRunner(FaultOptions options, TextWriter log) : IAsyncDi
         return new FaultResult(
             fault,
             accepted.Count,
+            ledger.States,
             missing,
             rows - stored.Count,
             regressions,

@@ -9,6 +9,7 @@ public sealed class Ledger
 
     public int Count => _accepted.Count;
 
+    private long _states;
     private long _refused;
     private long _failed;
 
@@ -17,6 +18,9 @@ public sealed class Ledger
 
     /// <summary>Attempts that got no answer at all (connection refused or reset).</summary>
     public long FailedAttempts => Interlocked.Read(ref _failed);
+
+    /// <summary>States answered 202, each version of an id counted.</summary>
+    public long States => Interlocked.Read(ref _states);
 
     public void Refused() => Interlocked.Increment(ref _refused);
 
@@ -27,6 +31,7 @@ public sealed class Ledger
         foreach (var (id, updatedAt) in records)
         {
             _accepted.AddOrUpdate(id, updatedAt, (_, known) => updatedAt > known ? updatedAt : known);
+            Interlocked.Increment(ref _states);
         }
     }
 
