@@ -3,26 +3,34 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Persistence.Api;
 using Persistence.Api.Queries;
 using Persistence.Api.Recovery;
 using Persistence.Contracts.Queries;
 using Persistence.Storage.PostgreSql;
 
-namespace Persistence.Api.Tests.PostgreSql;
+namespace Integration.Tests;
 
 /// <summary>
 /// The API's reads of sessions and tasks, and the restore package, on PostgreSQL: the statements MySQL runs, with the
 /// dialect's fragments, must give the same answers (keyset order with ties, JSON filters, UTC timestamps to the
 /// microsecond, one snapshot per restore).
 /// </summary>
-public sealed class PostgresReadsTests(PostgresTables tables) : IClassFixture<PostgresTables>
+[Collection(PostgresStackDefinition.Name)]
+public sealed class PostgresReadsTests(PostgresStackFixture stack) : IAsyncLifetime
 {
     private static readonly PostgreSqlDialect Dialect = new();
 
-    private SessionQueries Sessions(int maxCountedTotal = 10_000) =>
-        new(tables.DataSource, Dialect, Options.Create(new QueryOptions { MaxCountedTotal = maxCountedTotal }));
+    private PostgresReadTables _tables = null!;
 
-    [PostgresFact]
+    public async Task InitializeAsync() => _tables = await PostgresReadTables.CreateAsync(stack.DatabaseConnectionString);
+
+    public async Task DisposeAsync() => await _tables.DisposeAsync();
+
+    private SessionQueries Sessions(int maxCountedTotal = 10_000) =>
+        new(_tables.DataSource, Dialect, Options.Create(new QueryOptions { MaxCountedTotal = maxCountedTotal }));
+
+    [Fact]
     public async Task Cursor_paging_visits_every_session_once_in_each_sort_order()
     {
         foreach (var key in ReadRequests.SortKeys)
@@ -30,10 +38,10 @@ public sealed class PostgresReadsTests(PostgresTables tables) : IClassFixture<Po
             foreach (var descending in new[] { true, false })
             {
                 var order = new PageOrder(key, descending);
-                Func<PostgresTables.SessionRow, DateTime> sortValue = key == "created_at" ? s => s.CreatedAt : s => s.UpdatedAt;
+                Func<PostgresReadTables.SessionRow, DateTime> sortValue = key == "created_at" ? s => s.CreatedAt : s => s.UpdatedAt;
                 var ordered = descending
-                    ? tables.Sessions.OrderByDescending(sortValue).ThenByDescending(s => s.Id, StringComparer.Ordinal)
-                    : tables.Sessions.OrderBy(sortValue).ThenBy(s => s.Id, StringComparer.Ordinal);
+                    ? _tables.Sessions.OrderByDescending(sortValue).ThenByDescending(s => s.Id, StringComparer.Ordinal)
+                    : _tables.Sessions.OrderBy(sortValue).ThenBy(s => s.Id, StringComparer.Ordinal);
 
                 var (first, seen) = await ReadAllAsync(List(order, pageSize: 5));
                 Assert.Equal(12, first.Total);
@@ -44,13 +52,13 @@ public sealed class PostgresReadsTests(PostgresTables tables) : IClassFixture<Po
         }
     }
 
-    [PostgresFact]
+    [Fact]
     public async Task Filters_match_what_the_rows_hold()
     {
         var order = new PageOrder("created_at", Descending: true);
-        var from = PostgresTables.Base.AddMinutes(3).AddTicks(1230);
-        var to = PostgresTables.Base.AddMinutes(10);
-        var cases = new (SessionListRequest Request, Func<PostgresTables.SessionRow, bool> Expected)[]
+        var from = PostgresReadTables.Base.AddMinutes(3).AddTicks(1230);
+        var to = PostgresReadTables.Base.AddMinutes(10);
+        var cases = new (SessionListRequest Request, Func<PostgresReadTables.SessionRow, bool> Expected)[]
         {
             (List(order, statuses: ["pending", "processing"]), s => s.Status is "pending" or "processing"),
             (List(order, statuses: ["pending"], targetLang: "ja"), s => s.Status == "pending" && s.TargetLangs.Contains("ja", StringComparison.Ordinal)),
@@ -63,14 +71,14 @@ public sealed class PostgresReadsTests(PostgresTables tables) : IClassFixture<Po
         {
             var (page, ids) = await ReadAllAsync(request);
 
-            var want = tables.Sessions.Where(expected).OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id, StringComparer.Ordinal).Select(s => s.Id).ToList();
+            var want = _tables.Sessions.Where(expected).OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id, StringComparer.Ordinal).Select(s => s.Id).ToList();
             Assert.NotEmpty(want);
             Assert.Equal(want, ids);
             Assert.Equal(want.Count, page.Total);
         }
     }
 
-    [PostgresFact]
+    [Fact]
     public async Task An_offset_page_of_several_statuses_skips_the_rows_before_it()
     {
         var order = new PageOrder("updated_at", Descending: false);
@@ -78,13 +86,13 @@ public sealed class PostgresReadsTests(PostgresTables tables) : IClassFixture<Po
 
         var page = await Sessions().ListAsync(request, CancellationToken.None);
 
-        var want = tables.Sessions.Where(s => s.Status != "completed").OrderBy(s => s.UpdatedAt).ThenBy(s => s.Id, StringComparer.Ordinal).Skip(2).Take(2);
+        var want = _tables.Sessions.Where(s => s.Status != "completed").OrderBy(s => s.UpdatedAt).ThenBy(s => s.Id, StringComparer.Ordinal).Skip(2).Take(2);
         Assert.Equal(want.Select(s => s.Id), page.Items.Select(s => s.SessionId));
         Assert.Equal(9, page.Total);
         Assert.NotNull(page.NextCursor);
     }
 
-    [PostgresFact]
+    [Fact]
     public async Task A_total_past_the_cap_is_a_lower_bound()
     {
         var page = await Sessions(maxCountedTotal: 3).ListAsync(List(new PageOrder("created_at", true), pageSize: 2), CancellationToken.None);
@@ -93,13 +101,13 @@ public sealed class PostgresReadsTests(PostgresTables tables) : IClassFixture<Po
         Assert.True(page.TotalIsLowerBound);
     }
 
-    [PostgresFact]
+    [Fact]
     public async Task A_session_reads_back_as_stored_with_its_task_statistics()
     {
         var session = await Sessions().GetAsync("s01", CancellationToken.None);
 
         Assert.NotNull(session);
-        var stored = tables.Sessions[0];
+        var stored = _tables.Sessions[0];
         Assert.Equal(stored.CreatedAt, session.CreatedAt.UtcDateTime);
         Assert.Equal(stored.UpdatedAt, session.UpdatedAt.UtcDateTime);
         Assert.Equal(TimeSpan.Zero, session.CreatedAt.Offset);
@@ -113,11 +121,11 @@ public sealed class PostgresReadsTests(PostgresTables tables) : IClassFixture<Po
         Assert.Null(await Sessions().GetAsync("s99", CancellationToken.None));
     }
 
-    [PostgresFact]
+    [Fact]
     public async Task A_session_s_tasks_page_in_byte_order_of_their_ids()
     {
-        var tasks = new TaskQueries(tables.DataSource);
-        foreach (var (statuses, expected) in new (string[], Func<PostgresTables.TaskRow, bool>)[]
+        var tasks = new TaskQueries(_tables.DataSource);
+        foreach (var (statuses, expected) in new (string[], Func<PostgresReadTables.TaskRow, bool>)[]
         {
             ([], _ => true),
             (["pending", "processing"], t => t.Status is "pending" or "processing"),
@@ -135,7 +143,7 @@ public sealed class PostgresReadsTests(PostgresTables tables) : IClassFixture<Po
             }
             while (cursor is not null);
 
-            Assert.Equal(tables.Tasks.Where(t => t.SessionId == "s01").Where(expected).Select(t => t.Id).Order(StringComparer.Ordinal), ids);
+            Assert.Equal(_tables.Tasks.Where(t => t.SessionId == "s01").Where(expected).Select(t => t.Id).Order(StringComparer.Ordinal), ids);
         }
 
         var filtered = await tasks.ListAsync("s01", new TaskListRequest([], "ja", "b2", 20, null, Consistency.Eventual), CancellationToken.None);
@@ -146,19 +154,19 @@ public sealed class PostgresReadsTests(PostgresTables tables) : IClassFixture<Po
         Assert.Equal("text of t-a", detail!.SourceText);
         Assert.Equal(2, detail.Attempts);
         Assert.Null(detail.Metadata);
-        Assert.Equal(PostgresTables.Base, detail.CreatedAt.UtcDateTime);
+        Assert.Equal(PostgresReadTables.Base, detail.CreatedAt.UtcDateTime);
         Assert.Equal("t-B", (await tasks.GetAsync("t-B", CancellationToken.None))!.Metadata!.Value.GetProperty("id").GetString());
     }
 
     /// <summary>A task committed after the snapshot began is not in the package, though the package is written after it.</summary>
-    [PostgresFact]
+    [Fact]
     public async Task A_restore_streams_the_unfinished_tasks_of_one_snapshot()
     {
-        var connection = await tables.DataSource.OpenConnectionAsync();
+        var connection = await _tables.DataSource.OpenConnectionAsync();
         var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead);
         var session = await SessionQueries.ReadDetailAsync(connection, transaction, "s02", CancellationToken.None);
         Assert.NotNull(session);
-        await tables.InsertTaskAsync(new("u-4", "s02", "b3", "pending", "fr"));
+        await _tables.InsertTaskAsync(new("u-4", "s02", "b3", "pending", "fr"));
 
         using var body = new MemoryStream();
         var package = new RestorePackage(connection, transaction, session, Consistency.Eventual, null, DateTimeOffset.UtcNow, NullLogger.Instance);
@@ -176,10 +184,10 @@ public sealed class PostgresReadsTests(PostgresTables tables) : IClassFixture<Po
     }
 
     /// <summary>Before the workers' first migration the tables are missing: a 503 to retry, not a 500.</summary>
-    [PostgresFact]
+    [Fact]
     public async Task A_missing_table_is_an_outage_that_passes()
     {
-        await using var unmigrated = PostgresTables.Open(PostgresFactAttribute.ConnectionString!, "api_reads_not_migrated");
+        await using var unmigrated = PostgresReadTables.Open(stack.DatabaseConnectionString, "api_reads_not_migrated");
 
         var failure = await Assert.ThrowsAsync<PostgresException>(() => new TaskQueries(unmigrated).GetAsync("t-a", CancellationToken.None));
 

@@ -1,50 +1,22 @@
 using System.Globalization;
 using Npgsql;
 
-namespace Persistence.Api.Tests.PostgreSql;
+namespace Integration.Tests;
 
 /// <summary>
-/// The sessions and tasks tables in a schema of their own on the server <see cref="PostgresFactAttribute"/> names,
-/// seeded once and dropped afterwards. The data source is set up as the storage seam sets up its own: every session
-/// in UTC.
+/// The sessions and tasks tables in a schema of their own on the PostgreSQL stack's server, made like the migrated
+/// ones (columns, collations, indexes), seeded for one test and dropped after it. The data source is set up as the
+/// storage seam sets up its own: every session in UTC.
 /// </summary>
-public sealed class PostgresTables : IAsyncLifetime
+public sealed class PostgresReadTables : IAsyncDisposable
 {
     public static readonly DateTime Base = new(2031, 5, 6, 7, 8, 9, DateTimeKind.Utc);
 
-    /// <summary>
-    /// As the description of the PostgreSQL schema gives it: the MySQL columns with jsonb, timestamptz and bytea, byte
-    /// order for strings, and each secondary index ending in the primary key, as InnoDB's do implicitly.
-    /// </summary>
-    private const string Ddl = """
-        CREATE TABLE translation_sessions (
-            session_id VARCHAR(64) COLLATE "C" NOT NULL PRIMARY KEY, status VARCHAR(16) COLLATE "C" NOT NULL,
-            source_lang VARCHAR(35) COLLATE "C" NULL, target_langs jsonb NULL, total_tasks integer NULL,
-            completed_tasks integer NULL, failed_tasks integer NULL, metadata jsonb NULL,
-            created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL, row_version bytea NOT NULL);
-        CREATE INDEX idx_sessions_created ON translation_sessions (created_at, session_id);
-        CREATE INDEX idx_sessions_updated ON translation_sessions (updated_at, session_id);
-        CREATE INDEX idx_sessions_status_created ON translation_sessions (status, created_at, session_id);
-        CREATE INDEX idx_sessions_status_updated ON translation_sessions (status, updated_at, session_id);
-        CREATE INDEX idx_sessions_source_created ON translation_sessions (source_lang, created_at, session_id);
-        CREATE INDEX idx_sessions_source_updated ON translation_sessions (source_lang, updated_at, session_id);
-        CREATE INDEX idx_sessions_status_source_created ON translation_sessions (status, source_lang, created_at, session_id);
-        CREATE INDEX idx_sessions_status_source_updated ON translation_sessions (status, source_lang, updated_at, session_id);
-        CREATE TABLE translation_tasks (
-            task_id VARCHAR(64) COLLATE "C" NOT NULL PRIMARY KEY, session_id VARCHAR(64) COLLATE "C" NOT NULL,
-            batch_id VARCHAR(64) COLLATE "C" NULL, status VARCHAR(16) COLLATE "C" NOT NULL,
-            source_lang VARCHAR(35) COLLATE "C" NULL, target_lang VARCHAR(35) COLLATE "C" NULL,
-            source_text TEXT COLLATE "C" NULL, translated_text TEXT COLLATE "C" NULL, error TEXT COLLATE "C" NULL,
-            attempts integer NULL, metadata jsonb NULL,
-            created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL, row_version bytea NOT NULL);
-        CREATE INDEX idx_tasks_session ON translation_tasks (session_id, task_id);
-        CREATE INDEX idx_tasks_session_status ON translation_tasks (session_id, status, task_id);
-        CREATE INDEX idx_tasks_batch ON translation_tasks (batch_id, task_id);
-        CREATE INDEX idx_tasks_status_updated ON translation_tasks (status, updated_at, task_id);
-        CREATE INDEX idx_tasks_updated ON translation_tasks (updated_at, task_id);
-        """;
-
     private readonly string _schema = "api_reads_" + Guid.NewGuid().ToString("N")[..12];
+
+    private PostgresReadTables(string connectionString) => ConnectionString = connectionString;
+
+    public string ConnectionString { get; }
 
     public NpgsqlDataSource DataSource { get; private set; } = null!;
 
@@ -70,15 +42,31 @@ public sealed class PostgresTables : IAsyncLifetime
         new("u-1", "s02", "b3", "pending", "fr"), new("u-2", "s02", "b3", "completed", "fr"), new("u-3", "s02", "b3", "processing", "ja"),
     ];
 
-    public async Task InitializeAsync()
+    public static async Task<PostgresReadTables> CreateAsync(string connectionString)
     {
-        if (PostgresFactAttribute.ConnectionString is not { Length: > 0 } connectionString)
+        var tables = new PostgresReadTables(connectionString);
+        await tables.SeedAsync();
+        return tables;
+    }
+
+    private async Task SeedAsync()
+    {
+        // The migrations created their tables in the role's current schema; LIKE … INCLUDING ALL copies them with
+        // their collations and indexes, so these tables cannot drift from what the worker migrates.
+        string migrated;
+        await using (var server = NpgsqlDataSource.Create(ConnectionString))
+        await using (var current = server.CreateCommand("SELECT current_schema()"))
         {
-            return;
+            migrated = (string)(await current.ExecuteScalarAsync())!;
         }
 
-        DataSource = Open(connectionString, _schema);
-        await using (var create = DataSource.CreateCommand($"CREATE SCHEMA {_schema}; {Ddl}"))
+        DataSource = Open(ConnectionString, _schema);
+        await using (var create = DataSource.CreateCommand(
+            $"""
+            CREATE SCHEMA {_schema};
+            CREATE TABLE translation_sessions (LIKE "{migrated}".translation_sessions INCLUDING ALL);
+            CREATE TABLE translation_tasks (LIKE "{migrated}".translation_tasks INCLUDING ALL);
+            """))
         {
             await create.ExecuteNonQueryAsync();
         }
@@ -88,7 +76,7 @@ public sealed class PostgresTables : IAsyncLifetime
             await using var insert = DataSource.CreateCommand(
                 """
                 INSERT INTO translation_sessions VALUES
-                    (@id, @status, @source, CAST(@targets AS jsonb), 7, 1, 1, CAST(@metadata AS jsonb), @created, @updated, '\x00')
+                    (@id, @status, @source, CAST(@targets AS json), 7, 1, 1, CAST(@metadata AS json), @created, @updated, '\x00')
                 """);
             insert.Parameters.AddWithValue("id", s.Id);
             insert.Parameters.AddWithValue("status", s.Status);
@@ -111,7 +99,7 @@ public sealed class PostgresTables : IAsyncLifetime
         await using var insert = DataSource.CreateCommand(
             """
             INSERT INTO translation_tasks VALUES
-                (@id, @session, @batch, @status, 'en', @target, @text, NULL, NULL, 2, CAST(@metadata AS jsonb), @at, @at, '\x00')
+                (@id, @session, @batch, @status, 'en', @target, @text, NULL, NULL, 2, CAST(@metadata AS json), @at, @at, '\x00')
             """);
         insert.Parameters.AddWithValue("id", t.Id);
         insert.Parameters.AddWithValue("session", t.SessionId);
@@ -133,13 +121,8 @@ public sealed class PostgresTables : IAsyncLifetime
         return builder.Build();
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        if (DataSource is null)
-        {
-            return;
-        }
-
         await using (var drop = DataSource.CreateCommand($"DROP SCHEMA {_schema} CASCADE"))
         {
             await drop.ExecuteNonQueryAsync();
