@@ -101,10 +101,6 @@ public sealed class BenchPlatform : IAsyncDisposable
             .. StackOptions.BackpressureWaterMarks(highWaterEntries: 100_000_000, lowWaterEntries: 90_000_000),
             "--api-setting", "Backpressure__HighWaterMemoryRatio=0.98",
             "--api-setting", "Backpressure__LowWaterMemoryRatio=0.97",
-            // The services' appsettings quiet MySqlConnector to warnings but not Npgsql, which logs every command at
-            // information, the worker's whole multi-row INSERT text included: that log, relayed through the AppHost in
-            // this process, cost more than the upsert. Quieted as MySqlConnector is, before the user's settings.
-            .. (bench.OnPostgres ? (string[])["--api-setting", "Logging__LogLevel__Npgsql=Warning", "--worker-setting", "Logging__LogLevel__Npgsql=Warning"] : []),
             .. (bench.MySqlBufferPool is { } pool ? (string[])["--mysql-buffer-pool", pool] : []),
             .. (bench.OnPostgres ? [] : (string[])["--binlog", binaryLog ? "on" : "off"]),
             .. Settings("--gateway-setting", bench.GatewaySettings),
