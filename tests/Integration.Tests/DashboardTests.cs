@@ -67,36 +67,48 @@ public sealed class DashboardTests(IsolatedStackFixture stack)
 
         using var api = new HttpClient { BaseAddress = dashboard.Url };
         api.DefaultRequestHeaders.Add("x-api-key", dashboard.ApiKey);
+        var shards = await stack.ShardsAsync(PersistenceStreams.Tasks);
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        HashSet<(string Service, string Span)> spans;
+        List<DashboardSpan> spans;
+        DashboardSpan? batch;
+        List<DashboardSpan> worker;
         do
         {
             // Spans reach the dashboard a few seconds after the requests, each process exporting on its own clock: the
             // worker's commit can arrive before the API's publish.
             await Task.Delay(1000);
-            using var response = await api.GetAsync($"/api/telemetry/traces/{trace}");
-            spans = response.IsSuccessStatusCode ? Spans(await response.Content.ReadAsStringAsync()) : [];
+            spans = await SpansAsync(api, $"/api/telemetry/traces/{trace}");
+            // A batch span has one parent, the first record's request, and links the other requests in its read: a
+            // request that reached the stream beside ours would make ours a link. Either joins the request to the write.
+            worker = [.. (await SpansAsync(api, "/api/telemetry/spans?limit=10000")).Where(s => StackResources.IsOf(StackResources.Worker, s.Service))];
+            batch = worker.FirstOrDefault(s => shards.Any(shard => s.Name == "process " + shard) && (string.Equals(s.TraceId, trace.ToHexString(), StringComparison.OrdinalIgnoreCase) || s.LinkedTraces.Contains(trace.ToHexString())));
         }
-        while (!(spans.Any(s => s.Span == "Commit") && spans.Any(s => s.Span.StartsWith("publish ", StringComparison.Ordinal)))
+        while (!(batch is not null && worker.Any(s => s.Name == "Commit" && s.TraceId == batch.TraceId) && spans.Any(s => s.Name.StartsWith("publish ", StringComparison.Ordinal)))
             && DateTime.UtcNow < deadline);
 
-        var description = string.Join(", ", spans.Select(s => $"{s.Service}: {s.Span}"));
-        Assert.Contains(spans, s => s.Service == StackResources.Gateway && s.Span.StartsWith("POST", StringComparison.Ordinal));
+        var description = string.Join(", ", spans.Select(s => $"{s.Service}: {s.Name}"))
+            + "; the workers' batch spans: " + string.Join(", ", worker.Where(s => s.Name.StartsWith("process ", StringComparison.Ordinal)).Select(s => $"{s.Name} in {s.TraceId} linking {s.LinkedTraces.Count}"));
+        Assert.Contains(spans, s => s.Service == StackResources.Gateway && s.Name.StartsWith("POST", StringComparison.Ordinal));
         // Named by the shards the records went to: the tasks shards of the stack's layout.
-        var shards = await stack.ShardsAsync(PersistenceStreams.Tasks);
         Assert.True(
-            spans.Any(s => StackResources.IsOf(StackResources.Api, s.Service) && s.Span.StartsWith("publish ", StringComparison.Ordinal)
-                && s.Span["publish ".Length..].Split(',').All(shards.Contains)),
+            spans.Any(s => StackResources.IsOf(StackResources.Api, s.Service) && s.Name.StartsWith("publish ", StringComparison.Ordinal)
+                && s.Name["publish ".Length..].Split(',').All(shards.Contains)),
             description);
-        Assert.True(spans.Any(s => StackResources.IsOf(StackResources.Worker, s.Service) && shards.Any(shard => s.Span == "process " + shard)), description);
-        Assert.True(spans.Any(s => StackResources.IsOf(StackResources.Worker, s.Service) && s.Span == "Commit"), description);
+        Assert.True(batch is not null, description);
+        Assert.True(worker.Any(s => s.Name == "Commit" && s.TraceId == batch.TraceId), description);
     }
 
-    /// <summary>Each span of an OTLP-shaped answer, with the service (resource) that sent it.</summary>
-    private static HashSet<(string Service, string Span)> Spans(string json)
+    /// <summary>Each span of an OTLP-shaped answer of the dashboard's telemetry API, with the service (resource) that sent it.</summary>
+    private static async Task<List<DashboardSpan>> SpansAsync(HttpClient api, string path)
     {
-        using var document = JsonDocument.Parse(json);
-        var spans = new HashSet<(string, string)>();
+        using var response = await api.GetAsync(path);
+        if (!response.IsSuccessStatusCode)
+        {
+            return [];
+        }
+
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var spans = new List<DashboardSpan>();
         foreach (var resource in document.RootElement.GetProperty("data").GetProperty("resourceSpans").EnumerateArray())
         {
             var service = resource.GetProperty("resource").GetProperty("attributes").EnumerateArray()
@@ -105,10 +117,15 @@ public sealed class DashboardTests(IsolatedStackFixture stack)
                 .FirstOrDefault() ?? "";
             foreach (var span in resource.GetProperty("scopeSpans").EnumerateArray().SelectMany(s => s.GetProperty("spans").EnumerateArray()))
             {
-                spans.Add((service, span.GetProperty("name").GetString() ?? ""));
+                var links = span.TryGetProperty("links", out var linked) && linked.ValueKind == JsonValueKind.Array
+                    ? linked.EnumerateArray().Select(l => l.GetProperty("traceId").GetString() ?? "").ToHashSet(StringComparer.OrdinalIgnoreCase)
+                    : [];
+                spans.Add(new DashboardSpan(service, span.GetProperty("name").GetString() ?? "", span.GetProperty("traceId").GetString() ?? "", links));
             }
         }
 
         return spans;
     }
+
+    private sealed record DashboardSpan(string Service, string Name, string TraceId, HashSet<string> LinkedTraces);
 }
