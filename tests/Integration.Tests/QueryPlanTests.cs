@@ -93,16 +93,14 @@ public abstract class QueryPlanTests(StackFixture stack, ITestOutputHelper outpu
         ["gc, delete tasks"] = (
             (db, dialect) => GarbageCollector.BuildDeleteTasksCommand(db, dialect, [.. Enumerable.Range(1, 1000).Select(i => $"bulk-s{i * 7}")], 5000),
             ["idx_tasks_session", "idx_tasks_session_status", "PRIMARY"]),
-        // The sessions side of the orphan check is a primary-key probe per task on MariaDB. PostgreSQL probes only while
-        // the tasks to check are few beside the sessions; from a few thousand on (every other test's tasks fall before
-        // the cut-off too) it hashes all session ids from the smallest sessions index instead, an index-only read of
-        // 40,000 keys and no heap, which its costs rightly rank cheaper. Either reads through an index, never the rows.
-        ["gc, count orphan tasks"] = ((db, _) => GarbageCollector.BuildCountOrphanTasksCommand(db, BulkBase.AddSeconds(2_000)), ["idx_tasks_updated", "PRIMARY", "idx_sessions_created"]),
+        // The sessions side of the orphan check is a primary-key probe per task (on PostgreSQL, which may hash every
+        // session id instead, the probes are what its plan is asked for: see QueryPlanTestsOnPostgres).
+        ["gc, count orphan tasks"] = ((db, _) => GarbageCollector.BuildCountOrphanTasksCommand(db, BulkBase.AddSeconds(2_000)), ["idx_tasks_updated", "PRIMARY"]),
         ["gc, first orphan tasks"] = (
-            (db, _) => GarbageCollector.BuildNextOrphanTasksCommand(db, BulkBase.AddSeconds(2_000), null, 5000), ["idx_tasks_updated", "PRIMARY", "idx_sessions_created"]),
+            (db, _) => GarbageCollector.BuildNextOrphanTasksCommand(db, BulkBase.AddSeconds(2_000), null, 5000), ["idx_tasks_updated", "PRIMARY"]),
         ["gc, next orphan tasks"] = (
             (db, _) => GarbageCollector.BuildNextOrphanTasksCommand(db, BulkBase.AddSeconds(2_000), (BulkBase.AddSeconds(1_000), "bulk-t1000"), 5000),
-            ["idx_tasks_updated", "PRIMARY", "idx_sessions_created"]),
+            ["idx_tasks_updated", "PRIMARY"]),
         ["gc, delete orphan tasks"] = (
             (db, _) => GarbageCollector.BuildDeleteOrphanTasksCommand(db, [.. Enumerable.Range(1, 1000).Select(i => $"bulk-t{i * 97}")], BulkBase.AddSeconds(300_000)),
             ["PRIMARY"]),
