@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Diagnostics;
 using Persistence.Api.Queries;
 using Persistence.Api.Recovery;
+using Persistence.Contracts;
 using Persistence.Maintenance.GarbageCollection;
 using Persistence.Storage;
 using Xunit.Abstractions;
@@ -89,21 +90,27 @@ public abstract class QueryPlanTests(StackFixture stack, ITestOutputHelper outpu
             ["idx_tasks_session", "idx_tasks_batch", "idx_tasks_session_status"]),
         ["restore, unfinished tasks"] = ((db, _) => RestorePackage.BuildTasksCommand(db, "bulk-s123"), ["idx_tasks_session_status"]),
         ["gc, next sessions"] = ((db, _) => GarbageCollector.BuildNextBatchCommand(db, "completed", Bulk(30_000), 1000), ["idx_sessions_status_updated"]),
-        // PostgreSQL's DELETE has no LIMIT: the chunk's keys come from the session index and are deleted by primary key.
         ["gc, delete tasks"] = (
             (db, dialect) => GarbageCollector.BuildDeleteTasksCommand(db, dialect, [.. Enumerable.Range(1, 1000).Select(i => $"bulk-s{i * 7}")], 5000),
-            ["idx_tasks_session", "idx_tasks_session_status", "PRIMARY"]),
+            ["idx_tasks_session", "idx_tasks_session_status"]),
         // The sessions side of the orphan check is a primary-key probe per task (on PostgreSQL, which may hash every
         // session id instead, the probes are what its plan is asked for: see QueryPlanTestsOnPostgres).
-        ["gc, count orphan tasks"] = ((db, _) => GarbageCollector.BuildCountOrphanTasksCommand(db, BulkBase.AddSeconds(2_000)), ["idx_tasks_updated", "PRIMARY"]),
+        ["gc, count orphan tasks"] = ((db, _) => GarbageCollector.BuildCountOrphanTasksCommand(db, BulkBase.AddSeconds(20_000)), ["idx_tasks_updated", "PRIMARY"]),
         ["gc, first orphan tasks"] = (
-            (db, _) => GarbageCollector.BuildNextOrphanTasksCommand(db, BulkBase.AddSeconds(2_000), null, 5000), ["idx_tasks_updated", "PRIMARY"]),
+            (db, _) => GarbageCollector.BuildNextOrphanTasksCommand(db, BulkBase.AddSeconds(300_000), null, 5000), ["idx_tasks_updated", "PRIMARY"]),
         ["gc, next orphan tasks"] = (
-            (db, _) => GarbageCollector.BuildNextOrphanTasksCommand(db, BulkBase.AddSeconds(2_000), (BulkBase.AddSeconds(1_000), "bulk-t1000"), 5000),
+            (db, _) => GarbageCollector.BuildNextOrphanTasksCommand(db, BulkBase.AddSeconds(300_000), (BulkBase.AddSeconds(250_000), "bulk-t250000"), 5000),
             ["idx_tasks_updated", "PRIMARY"]),
         ["gc, delete orphan tasks"] = (
-            (db, _) => GarbageCollector.BuildDeleteOrphanTasksCommand(db, [.. Enumerable.Range(1, 1000).Select(i => $"bulk-t{i * 97}")], BulkBase.AddSeconds(300_000)),
+            (db, _) => GarbageCollector.BuildDeleteOrphanTasksCommand(db, [.. Enumerable.Range(1, 5000).Select(i => $"bulk-t{i * 97}")], BulkBase.AddSeconds(300_000)),
             ["PRIMARY"]),
+    };
+
+    /// <summary>Where a statement's plan differs on PostgreSQL by design, the indexes its rows may use there instead.</summary>
+    private static readonly Dictionary<string, string[]> OnPostgres = new()
+    {
+        // PostgreSQL's DELETE has no LIMIT: the chunk's keys come from the session index and are deleted by primary key.
+        ["gc, delete tasks"] = ["idx_tasks_session", "idx_tasks_session_status", "PRIMARY"],
     };
 
     [Theory]
@@ -111,7 +118,8 @@ public abstract class QueryPlanTests(StackFixture stack, ITestOutputHelper outpu
     public async Task Every_read_uses_an_index(string statement)
     {
         await EnsureLoadedAsync();
-        var (build, indexes) = Explained[statement];
+        var (build, expected) = Explained[statement];
+        var indexes = stack.Backend == StorageBackends.PostgreSql && OnPostgres.TryGetValue(statement, out var onPostgres) ? onPostgres : expected;
         await using var db = stack.OpenStorage();
         await using var command = build(db, stack.Dialect);
         var reads = await ExplainAsync(command);
